@@ -1,0 +1,18 @@
+//! One module per subcommand; each has `Args` (clap) and `run`.
+
+pub mod capacity_delegation;
+pub mod conditions;
+pub mod decrypt;
+pub mod demo;
+pub mod devnet;
+pub mod encrypt;
+pub mod node;
+pub mod session_sigs;
+pub mod verify_session_sig;
+
+/// Logs go to stderr, filtered by `RUST_LOG` (default: warnings only), so stdout stays machine-readable.
+pub fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}
