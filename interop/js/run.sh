@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# The interop suite: builds sigil, starts two `sigil devnet`s on free ports (one with the
+# default free allowance, one that serves nobody without capacity credits), runs the official
+# Lit JS SDK v7 tests against them, and stops the devnets whatever happens.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+
+cargo build --quiet --manifest-path "$root/Cargo.toml" --bin sigil
+export SIGIL_BIN="$root/target/debug/sigil"
+
+(cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
+
+work="$(mktemp -d)"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill -INT "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+
+# start_devnet NAME EXTRA_FLAGS...: sets devnet_rpc_url once the devnet has printed its banner.
+# (Not run in $(...): the devnet must stay a child of this shell so cleanup can stop it.)
+start_devnet() {
+  local name="$1"; shift
+  local rpc_port node_port
+  rpc_port="$(free_port)"
+  node_port="$(free_port)"
+  "$SIGIL_BIN" devnet --nodes 3 --threshold 2 --port "$node_port" --rpc-port "$rpc_port" \
+    --data-dir "$work/$name" --block-time 1s "$@" > "$work/$name.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 100); do
+    if grep -q "http://127.0.0.1:$rpc_port" "$work/$name.log" 2>/dev/null; then
+      devnet_rpc_url="http://127.0.0.1:$rpc_port"
+      return 0
+    fi
+    sleep 0.1
+  done
+  echo "devnet $name did not start:" >&2
+  cat "$work/$name.log" >&2
+  return 1
+}
+
+start_devnet open
+SIGIL_RPC_URL="$devnet_rpc_url"
+start_devnet paid --free-requests 0
+SIGIL_PAID_RPC_URL="$devnet_rpc_url"
+export SIGIL_RPC_URL SIGIL_PAID_RPC_URL
+export SIGIL_STAKING_ADDRESS="0x5FbDB2315678afecb367f032d93F642f64180aa3"
+export SIGIL_NODE_COUNT=3
+
+cd "$here"
+node --test --test-concurrency=1 --test-timeout=120000 test/

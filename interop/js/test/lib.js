@@ -1,0 +1,150 @@
+// Shared helpers for the interop suite: the official Lit JS SDK v7, configured for a local
+// network exactly as a user would configure it for `sigil devnet` (see README).
+'use strict';
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+// The SDK logs to the console on every call; keep the test output readable.
+for (const level of ['log', 'info', 'debug', 'warn']) console[level] = () => {};
+
+const { ethers } = require('ethers');
+const { LIT_ABILITY, NETWORK_CONTEXT_BY_NETWORK } = require('@lit-protocol/constants');
+const {
+  createSiweMessage,
+  generateAuthSig,
+  LitAccessControlConditionResource,
+} = require('@lit-protocol/auth-helpers');
+const { LitNodeClient } = require('@lit-protocol/lit-node-client');
+
+const RPC_URL = mustEnv('SIGIL_RPC_URL');
+const STAKING_ADDRESS = mustEnv('SIGIL_STAKING_ADDRESS');
+const SIGIL_BIN = mustEnv('SIGIL_BIN');
+const NODE_COUNT = Number(mustEnv('SIGIL_NODE_COUNT'));
+
+// The ABI bundled in contracts-sdk lacks getActiveUnkickedValidatorStructsAndCounts, so a
+// custom network passes the datil-dev Staking ABI (as ../../shared/jsref/mock-e2e.js does).
+const STAKING_ABI = NETWORK_CONTEXT_BY_NETWORK['datil-dev'].data.find((c) => c.name === 'Staking')
+  .contracts[0].ABI;
+
+function mustEnv(name) {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the suite through interop/js/run.sh`);
+  return value;
+}
+
+/** A fresh, connected client: the SDK trusts the handshake block hash for only 30 s. */
+async function connectedClient({ rpcUrl = RPC_URL } = {}) {
+  const client = new LitNodeClient({
+    litNetwork: 'custom',
+    rpcUrl,
+    contractContext: { Staking: { address: STAKING_ADDRESS, abi: STAKING_ABI } },
+    checkNodeAttestation: false,
+    debug: false,
+    connectTimeout: 10000,
+  });
+  await client.connect();
+  return client;
+}
+
+/** The seed guide's getSessionSigs call, verbatim apart from the wallet and expiry inputs. */
+async function seedGuideSessionSigs(client, wallet, { expiration, capacityDelegationAuthSig, resource } = {}) {
+  return client.getSessionSigs({
+    chain: 'ethereum',
+    expiration: expiration ?? new Date(Date.now() + 1000 * 60 * 10).toISOString(),
+    capacityDelegationAuthSig,
+    resourceAbilityRequests: [
+      {
+        resource: new LitAccessControlConditionResource(resource ?? '*'),
+        ability: LIT_ABILITY.AccessControlConditionDecryption,
+      },
+    ],
+    authNeededCallback: async ({ uri, expiration, resourceAbilityRequests }) => {
+      const toSign = await createSiweMessage({
+        uri,
+        expiration,
+        resources: resourceAbilityRequests,
+        walletAddress: await wallet.getAddress(),
+        nonce: await client.getLatestBlockhash(),
+        litNodeClient: client,
+      });
+      return await generateAuthSig({ signer: wallet, toSign });
+    },
+  });
+}
+
+/** The signature-only condition: only `address` may decrypt. */
+function onlyAddress(address) {
+  return [
+    {
+      contractAddress: '',
+      standardContractType: '',
+      chain: 'ethereum',
+      method: '',
+      parameters: [':userAddress'],
+      returnValueTest: { comparator: '=', value: address },
+    },
+  ];
+}
+
+/** Runs the sigil CLI; returns {status, stdout, stderr}. */
+function sigil(args, { env = {}, input } = {}) {
+  const result = spawnSync(SIGIL_BIN, args, {
+    env: { ...process.env, ...env },
+    input,
+    encoding: 'utf8',
+    timeout: 60000,
+  });
+  if (result.error) throw result.error;
+  return result;
+}
+
+function tempFile(name, contents) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sigil-interop-'));
+  const file = path.join(dir, name);
+  if (contents !== undefined) fs.writeFileSync(file, contents);
+  return file;
+}
+
+/** Admin JSON-RPC call to the devchain (e.g. sigil_mintCapacityCredits). */
+async function rpc(method, params, { rpcUrl = RPC_URL } = {}) {
+  const response = await fetch(rpcUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+  });
+  const body = await response.json();
+  if (body.error) throw new Error(`${method}: ${JSON.stringify(body.error)}`);
+  return body.result;
+}
+
+/** The Lit error the SDK surfaced, as {errorCode, status, ...}, whatever wrapper it used. */
+function litErrorOf(error) {
+  const seen = new Set();
+  const queue = [error];
+  while (queue.length) {
+    const e = queue.shift();
+    if (!e || typeof e !== 'object' || seen.has(e)) continue;
+    seen.add(e);
+    if (typeof e.errorCode === 'string' && e.errorCode !== '') return e;
+    for (const key of ['info', 'cause', 'details', 'error', 'errorObject', 'response']) queue.push(e[key]);
+    if (Array.isArray(e)) queue.push(...e);
+    if (Array.isArray(e.details)) queue.push(...e.details);
+  }
+  return null;
+}
+
+module.exports = {
+  ethers,
+  LIT_ABILITY,
+  NODE_COUNT,
+  RPC_URL,
+  connectedClient,
+  seedGuideSessionSigs,
+  onlyAddress,
+  sigil,
+  tempFile,
+  rpc,
+  litErrorOf,
+};
