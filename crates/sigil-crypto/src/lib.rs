@@ -1,1 +1,30 @@
-//! placeholder
+//! Threshold BLS identity-based encryption and access control conditions, byte-compatible with
+//! the Lit JS SDK v7.4.0 ("Datil").
+//!
+//! Lit encrypts to an identity, not to a key. The identity of an item is
+//! `lit-accesscontrolcondition://<hashOfConditions>/<dataToEncryptHash>`; the ciphertext is
+//! identity-based encryption under the network public key; its decryption key is the BLS
+//! signature over the identity, which only a threshold of nodes can produce together, each node
+//! signing only after the access control conditions hold for the requester.
+//!
+//! # Access control conditions
+//!
+//! [`conditions::ConditionSet`] parses the four kinds the SDK sends, hashes them exactly as the
+//! SDK does ([`conditions::ConditionSet::hash_hex`]), builds the identity
+//! ([`conditions::identity`]) and evaluates them for a user ([`conditions::ConditionSet::evaluate`]).
+//!
+//! # Threshold BLS
+//!
+//! [`bls`] deals a network key into key shares ([`bls::deal`]), signs identities with a share
+//! ([`bls::KeyShare::sign`]), combines shares ([`bls::combine`]), verifies, encrypts
+//! ([`bls::encrypt`], [`bls::encrypt_for_conditions`]) and decrypts ([`bls::decrypt`]).
+//!
+//! The crate is pure: no I/O, no async, no clock. Errors are one type, [`CryptoError`], with the
+//! Lit `errorCode` a node answers with ([`CryptoError::code`]).
+#![deny(missing_docs)]
+
+pub mod bls;
+pub mod conditions;
+mod error;
+
+pub use error::{ConditionError, CryptoError};

@@ -1,1 +1,47 @@
-//! placeholder
+//! A Lit-compatible node and an in-process devnet.
+//!
+//! A node speaks the HTTP API of Lit's Datil network (the one the JS SDK v7 talks to):
+//! `POST /web/handshake/` and `POST /web/encryption/sign/`, with and without the trailing
+//! slash. It verifies session signatures exactly as Lit's nodes do (through `sigil-auth`),
+//! counts requests against capacity credits and a free allowance ([`RateLimitPolicy`], kept in
+//! `redb`), evaluates the access control conditions (through `sigil-crypto`) and answers with a
+//! BLS signature share of the identity, which the client combines into the decryption key.
+//! Every failure is answered with Lit's error body `{errorKind, errorCode, status, message,
+//! correlationId, details}` ([`NodeError`]).
+//!
+//! # Serving
+//!
+//! - [`Node::start`] serves one node from a [`NodeConfig`] and a chain view
+//!   (`sigil_chain::ChainView`: the devchain in-process, or `RemoteChain` over JSON-RPC).
+//! - [`app`] is the router alone, for tests driving it with `tower::ServiceExt::oneshot`.
+//! - [`Devnet::start`] runs a whole network in one process: dealer keys kept in a data dir, the
+//!   devchain served as JSON-RPC, N nodes; `sigil devnet` is a thin wrapper around it.
+//!
+//! # Limits
+//!
+//! Bodies are read up to [`BODY_LIMIT`] (512 KiB; larger ones get a 413 in Lit's shape). CPU
+//! work (signature checks, BLS signing) runs on the blocking pool, one job per core at a time.
+//! Rate limits are counted per user address per node in fixed windows; see [`RateLimitPolicy`]
+//! for the rules.
+#![deny(missing_docs)]
+
+mod clock;
+mod config;
+mod devnet;
+mod error;
+mod http;
+mod keys;
+mod routes;
+mod server;
+mod state;
+mod usage;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use config::NodeConfig;
+pub use devnet::{dev_wallet, Devnet, DevnetConfig, DEV_WALLET_ADDRESS, DEV_WALLET_PRIVATE_KEY};
+pub use error::{InternalError, NodeError};
+pub use http::{AppJson, CorrelationId, BODY_LIMIT};
+pub use routes::app;
+pub use server::{Node, RunningNode};
+pub use state::NodeState;
+pub use usage::{RateLimitPolicy, DEFAULT_FREE_ALLOWANCE};

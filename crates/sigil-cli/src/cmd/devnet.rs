@@ -1,8 +1,123 @@
+//! `sigil devnet`: a whole local Lit network (chain + N nodes) until Ctrl-C.
+
 use crate::Failure;
+use sigil_node::{Devnet, DevnetConfig, DEFAULT_FREE_ALLOWANCE, DEV_WALLET_ADDRESS, DEV_WALLET_PRIVATE_KEY};
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// The line that ends the ready banner; scripts wait for it.
+pub const READY_LINE: &str = "Press Ctrl-C to stop.";
 
 #[derive(clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Number of nodes.
+    #[arg(long, default_value_t = 3)]
+    nodes: usize,
+    /// Decryption shares a client needs (at least 2, at most --nodes).
+    #[arg(long, default_value_t = 2)]
+    threshold: usize,
+    /// Port of the first node; the others listen on the next ports. 0 = any free ports.
+    #[arg(long, default_value_t = 7470)]
+    port: u16,
+    /// Port of the chain JSON-RPC. 0 = any free port.
+    #[arg(long, default_value_t = 8545)]
+    rpc_port: u16,
+    /// Keep keys, credits and rate-limit counters here, so a restart is the same network.
+    /// Default: a temporary directory, removed at exit.
+    #[arg(long)]
+    data_dir: Option<PathBuf>,
+    /// Time between blocks, e.g. 2s, 500ms, 1m.
+    #[arg(long, default_value = "2s", value_parser = parse_duration)]
+    block_time: Duration,
+    /// Requests per 1000 s every address gets from each node without capacity credits.
+    #[arg(long, default_value_t = DEFAULT_FREE_ALLOWANCE)]
+    free_allowance: u64,
+}
 
-pub fn run(_args: Args) -> Result<(), Failure> {
-    Err(anyhow::anyhow!("not implemented yet").into())
+pub fn run(args: Args) -> Result<(), Failure> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(serve(args))
+}
+
+async fn serve(args: Args) -> Result<(), Failure> {
+    // Installed before anything starts, so a Ctrl-C at any point ends in a clean shutdown.
+    let mut stop = super::node::StopSignals::install()?;
+    let config = DevnetConfig {
+        nodes: args.nodes,
+        threshold: args.threshold,
+        base_port: args.port,
+        rpc_port: args.rpc_port,
+        data_dir: args.data_dir,
+        block_time: args.block_time,
+        free_allowance: args.free_allowance,
+        ..DevnetConfig::default()
+    };
+    let devnet = Devnet::start(config).await?;
+    print_banner(&devnet)?;
+    let signal = stop.wait().await;
+    eprintln!("{signal}: shutting down");
+    devnet.shutdown().await;
+    Ok(())
+}
+
+fn print_banner(devnet: &Devnet) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    let urls = devnet.node_urls();
+    writeln!(out, "Sigil devnet ready: {} nodes, threshold {}", urls.len(), devnet.threshold())?;
+    writeln!(out)?;
+    writeln!(out, "Nodes")?;
+    for url in &urls {
+        writeln!(out, "  {url}")?;
+    }
+    writeln!(out)?;
+    writeln!(out, "Chain RPC           {}", devnet.rpc_url())?;
+    writeln!(out, "Staking contract    {}", devnet.staking_address())?;
+    writeln!(out, "Network public key  {}", devnet.network_public_key())?;
+    writeln!(out, "Data dir            {}", devnet.data_dir().display())?;
+    writeln!(out)?;
+    // Printed only here, as anvil does: a well-known key for local testing only.
+    writeln!(out, "Dev wallet (anvil's account #0; a public key, never use it on a real network)")?;
+    writeln!(out, "  Address           {DEV_WALLET_ADDRESS}")?;
+    writeln!(out, "  Private key       {DEV_WALLET_PRIVATE_KEY}")?;
+    writeln!(out)?;
+    writeln!(out, "JS SDK v7: litNetwork 'custom', rpcUrl above, contractContext.Staking.address above,")?;
+    writeln!(out, "checkNodeAttestation false.")?;
+    writeln!(out)?;
+    writeln!(out, "{READY_LINE}")?;
+    out.flush()
+}
+
+/// `2s`, `500ms`, `1m`, or a bare number of seconds.
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: u64 = number.parse().map_err(|_| format!("{text:?} is not a duration like 2s or 500ms"))?;
+    let duration = match unit.trim() {
+        "ms" => Duration::from_millis(number),
+        "" | "s" => Duration::from_secs(number),
+        "m" => Duration::from_secs(number.saturating_mul(60)),
+        other => return Err(format!("unknown unit {other:?}; use ms, s or m")),
+    };
+    if duration < Duration::from_millis(10) {
+        return Err("the block time must be at least 10ms".into());
+    }
+    Ok(duration)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_take_ms_s_and_m() {
+        assert_eq!(parse_duration("2s"), Ok(Duration::from_secs(2)));
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_duration("1m"), Ok(Duration::from_secs(60)));
+        assert_eq!(parse_duration("3"), Ok(Duration::from_secs(3)));
+        assert!(parse_duration("2h").is_err());
+        assert!(parse_duration("0s").is_err());
+        assert!(parse_duration("s").is_err());
+    }
 }

@@ -1,0 +1,267 @@
+//! Access control conditions: the four kinds the JS SDK v7 sends, their canonical hash
+//! (`hashOfConditions`), the identity a ciphertext is encrypted to, and their evaluation.
+//!
+//! The hash is SHA-256 over the text `JSON.stringify(conditions.map(canonicalFormatter))` gives
+//! in `@lit-protocol/access-control-conditions` 7.4.0: whitelisted keys in a fixed order,
+//! unknown keys dropped, `conditionType` dropped from unified conditions, function ABIs reduced
+//! to `{name, inputs[{name,type}], outputs[{name,type}], constant, stateMutability}`.
+//!
+//! ```
+//! use sigil_crypto::conditions::{self, ConditionSet};
+//!
+//! let set = ConditionSet::from_document(r#"[{
+//!     "contractAddress": "", "standardContractType": "", "chain": "ethereum", "method": "",
+//!     "parameters": [":userAddress"],
+//!     "returnValueTest": {"comparator": "=", "value": "0x50e2dac5e78B5905CB09495547452cEE64426db2"}
+//! }]"#)?;
+//! assert_eq!(set.hash_hex(), "c981800fce8d0cdf35decbd294806dfbd0c79fa19093f043cf7f6ec4ebcb43a8");
+//! let data_hash = conditions::data_to_encrypt_hash(b"hello, session sigs");
+//! assert_eq!(
+//!     conditions::identity(&set.hash_hex(), &data_hash),
+//!     "lit-accesscontrolcondition://c981800fce8d0cdf35decbd294806dfbd0c79fa19093f043cf7f6ec4ebcb43a8/40859d472d2df9eeab2e60498f867332ab2c3afae970757fc7642f7f8a34a160",
+//! );
+//! # Ok::<_, sigil_crypto::CryptoError>(())
+//! ```
+
+mod evaluate;
+mod json;
+mod model;
+
+pub use evaluate::ConditionEnv;
+pub use json::{JsonValue, MAX_JSON_DEPTH, MAX_JSON_VALUES};
+pub use model::{
+    AbiParam, AccessControlCondition, BooleanOperator, ConditionItem, CosmosCondition,
+    EvmContractCondition, FunctionAbi, ReturnValueTest, ReturnValueTestV2, SolPda,
+    SolPdaInterface, SolRpcCondition, UnifiedCondition,
+};
+
+use crate::CryptoError;
+use model::{write_list, Form};
+use sha2::{Digest, Sha256};
+
+/// Most leaf conditions in one request, as on Lit's nodes (`MAX_CONDITION_COUNT`).
+pub const MAX_CONDITIONS: usize = 30;
+
+/// Deepest nesting of condition groups (the top-level list is depth 1).
+pub const MAX_GROUP_DEPTH: usize = 10;
+
+/// Largest conditions document accepted as text, in bytes.
+pub const MAX_DOCUMENT_BYTES: usize = 512 * 1024;
+
+/// The prefix of the identity (and ReCap resource) of an encrypted item.
+pub const IDENTITY_PREFIX: &str = "lit-accesscontrolcondition://";
+
+/// The JSON keys of the four kinds, in the order a node looks for them.
+pub const CONDITION_KEYS: [&str; 4] = [
+    "accessControlConditions",
+    "evmContractConditions",
+    "solRpcConditions",
+    "unifiedAccessControlConditions",
+];
+
+/// A parsed list of conditions of one kind.
+///
+/// Built by [`ConditionSet::from_request`], [`ConditionSet::from_request_str`] or
+/// [`ConditionSet::from_document`], which enforce [`MAX_CONDITIONS`] and [`MAX_GROUP_DEPTH`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum ConditionSet {
+    /// `accessControlConditions`.
+    AccessControl(Vec<ConditionItem<AccessControlCondition>>),
+    /// `evmContractConditions`.
+    EvmContract(Vec<ConditionItem<EvmContractCondition>>),
+    /// `solRpcConditions`.
+    SolRpc(Vec<ConditionItem<SolRpcCondition>>),
+    /// `unifiedAccessControlConditions`.
+    Unified(Vec<ConditionItem<UnifiedCondition>>),
+}
+
+impl ConditionSet {
+    /// Reads the conditions of a request body (e.g. `/web/encryption/sign/`) as a node does: the
+    /// first of [`CONDITION_KEYS`] that is present and not `null`.
+    ///
+    /// Object key order inside free-form parts (Solana `pdaInterface.fields`) is the order of
+    /// the given `serde_json::Value`, which is sorted in this workspace; prefer
+    /// [`ConditionSet::from_request_str`] when the raw body is at hand.
+    pub fn from_request(request: &serde_json::Value) -> Result<ConditionSet, CryptoError> {
+        let serde_json::Value::Object(map) = request else {
+            return Err(CryptoError::MissingConditions);
+        };
+        for key in CONDITION_KEYS {
+            match map.get(key) {
+                None | Some(serde_json::Value::Null) => continue,
+                Some(value) => return Self::from_kind(key, &JsonValue::from_serde(value)?),
+            }
+        }
+        Err(CryptoError::MissingConditions)
+    }
+
+    /// Like [`ConditionSet::from_request`], from the raw JSON text of the request body (keeps
+    /// object key order exactly as sent).
+    pub fn from_request_str(request: &str) -> Result<ConditionSet, CryptoError> {
+        if request.len() > MAX_DOCUMENT_BYTES {
+            return Err(CryptoError::InputTooLarge { len: request.len(), max: MAX_DOCUMENT_BYTES });
+        }
+        let value = JsonValue::parse(request)?;
+        Self::from_object(&value)
+    }
+
+    /// Reads a conditions document as the CLI accepts it: an object with one of
+    /// [`CONDITION_KEYS`], or a bare array, taken as `accessControlConditions`.
+    pub fn from_document(document: &str) -> Result<ConditionSet, CryptoError> {
+        if document.len() > MAX_DOCUMENT_BYTES {
+            return Err(CryptoError::InputTooLarge { len: document.len(), max: MAX_DOCUMENT_BYTES });
+        }
+        let value = JsonValue::parse(document)?;
+        match value {
+            JsonValue::Array(_) => Self::from_kind("accessControlConditions", &value),
+            _ => Self::from_object(&value),
+        }
+    }
+
+    /// Parses the array of one kind, named by its JSON key (one of [`CONDITION_KEYS`]).
+    pub fn from_kind(key: &str, conditions: &JsonValue) -> Result<ConditionSet, CryptoError> {
+        Ok(match key {
+            "accessControlConditions" => ConditionSet::AccessControl(model::parse_list(
+                conditions,
+                key,
+                &model::parse_access_control,
+            )?),
+            "evmContractConditions" => ConditionSet::EvmContract(model::parse_list(
+                conditions,
+                key,
+                &model::parse_evm_contract,
+            )?),
+            "solRpcConditions" => ConditionSet::SolRpc(model::parse_list(
+                conditions,
+                key,
+                &|value, path| model::parse_sol_rpc(value, path, false),
+            )?),
+            "unifiedAccessControlConditions" => {
+                ConditionSet::Unified(model::parse_list(conditions, key, &model::parse_unified)?)
+            }
+            _ => return Err(CryptoError::MissingConditions),
+        })
+    }
+
+    fn from_object(value: &JsonValue) -> Result<ConditionSet, CryptoError> {
+        if !matches!(value, JsonValue::Object(_)) {
+            return Err(CryptoError::MissingConditions);
+        }
+        for key in CONDITION_KEYS {
+            match value.get(key) {
+                None | Some(JsonValue::Null) => continue,
+                Some(conditions) => return Self::from_kind(key, conditions),
+            }
+        }
+        Err(CryptoError::MissingConditions)
+    }
+
+    /// The JSON key of this kind, e.g. `accessControlConditions`.
+    pub fn json_key(&self) -> &'static str {
+        match self {
+            ConditionSet::AccessControl(_) => CONDITION_KEYS[0],
+            ConditionSet::EvmContract(_) => CONDITION_KEYS[1],
+            ConditionSet::SolRpc(_) => CONDITION_KEYS[2],
+            ConditionSet::Unified(_) => CONDITION_KEYS[3],
+        }
+    }
+
+    /// Number of leaf conditions, counted through groups (operators not counted).
+    pub fn condition_count(&self) -> usize {
+        match self {
+            ConditionSet::AccessControl(items) => model::count_conditions(items),
+            ConditionSet::EvmContract(items) => model::count_conditions(items),
+            ConditionSet::SolRpc(items) => model::count_conditions(items),
+            ConditionSet::Unified(items) => model::count_conditions(items),
+        }
+    }
+
+    /// The exact text that is hashed: what the JS SDK's `JSON.stringify` of the canonical
+    /// conditions gives.
+    pub fn canonical_json(&self) -> String {
+        self.write(Form::Canonical)
+    }
+
+    /// The conditions array as sent to nodes (unified conditions keep their `conditionType`),
+    /// as JSON text with keys in canonical order.
+    pub fn to_json_string(&self) -> String {
+        self.write(Form::Wire)
+    }
+
+    /// The conditions array as sent to nodes, under [`ConditionSet::json_key`] in the request.
+    pub fn to_json(&self) -> serde_json::Value {
+        // Our own writer produces valid JSON; parsing it back cannot fail.
+        serde_json::from_str(&self.to_json_string()).unwrap_or(serde_json::Value::Null)
+    }
+
+    fn write(&self, form: Form) -> String {
+        let mut out = String::new();
+        match self {
+            ConditionSet::AccessControl(items) => write_list(items, &mut out, form),
+            ConditionSet::EvmContract(items) => write_list(items, &mut out, form),
+            ConditionSet::SolRpc(items) => write_list(items, &mut out, form),
+            ConditionSet::Unified(items) => write_list(items, &mut out, form),
+        }
+        out
+    }
+
+    /// `hashOfConditions`: SHA-256 of [`ConditionSet::canonical_json`].
+    pub fn hash(&self) -> [u8; 32] {
+        Sha256::digest(self.canonical_json().as_bytes()).into()
+    }
+
+    /// `hashOfConditions` as lowercase hex.
+    pub fn hash_hex(&self) -> String {
+        hex::encode(self.hash())
+    }
+
+    /// The identity for `data_to_encrypt_hash_hex` under these conditions.
+    pub fn identity(&self, data_to_encrypt_hash_hex: &str) -> String {
+        identity(&self.hash_hex(), data_to_encrypt_hash_hex)
+    }
+
+    /// Evaluates the conditions for the user in `env`, as Lit's node does.
+    ///
+    /// The boolean structure is checked first (`cond (op cond)*` in every group; a top-level
+    /// list without any operator is AND-ed), then every condition is evaluated in order and the
+    /// operators applied left to right. Supported without any chain call beyond `env`:
+    /// signature-only conditions (`standardContractType` and `method` empty; `:userAddress` is
+    /// compared as an address with `= > < >= <=`, anything else as a string with
+    /// `= != > < >= <= contains !contains`) and `timestamp` conditions (the latest block's
+    /// timestamp compared as an integer with `= != > < >= <=`). Unknown comparators are false,
+    /// as on Lit's node. Any other condition is [`CryptoError::UnsupportedCondition`], never
+    /// `false`.
+    ///
+    /// Differences from Lit's node: the chain name is not checked against a list of configured
+    /// chains, and the timestamp is the one chain's `env` knows.
+    pub fn evaluate(&self, env: &impl ConditionEnv) -> Result<bool, CryptoError> {
+        let env: &dyn ConditionEnv = env;
+        match self {
+            ConditionSet::AccessControl(items) => {
+                evaluate::evaluate_list(items, &|c| evaluate::evaluate_access_control(c, env))
+            }
+            ConditionSet::EvmContract(items) => evaluate::evaluate_list(items, &|c| {
+                Err(CryptoError::UnsupportedCondition {
+                    kind: format!("evmContract call {:?}", c.function_name),
+                })
+            }),
+            ConditionSet::SolRpc(items) => evaluate::evaluate_list(items, &|c| {
+                Err(CryptoError::UnsupportedCondition { kind: format!("solRpc method {:?}", c.method) })
+            }),
+            ConditionSet::Unified(items) => {
+                evaluate::evaluate_list(items, &|c| evaluate::evaluate_unified(c, env))
+            }
+        }
+    }
+}
+
+/// The identity (and ReCap resource) of an encrypted item:
+/// `lit-accesscontrolcondition://<hashOfConditions>/<dataToEncryptHash>`.
+pub fn identity(hash_of_conditions_hex: &str, data_to_encrypt_hash_hex: &str) -> String {
+    format!("{IDENTITY_PREFIX}{hash_of_conditions_hex}/{data_to_encrypt_hash_hex}")
+}
+
+/// `dataToEncryptHash`: lowercase hex SHA-256 of the plaintext.
+pub fn data_to_encrypt_hash(data: &[u8]) -> String {
+    hex::encode(Sha256::digest(data))
+}

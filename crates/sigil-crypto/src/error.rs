@@ -1,0 +1,202 @@
+//! The crate's one error type.
+
+/// Everything that can go wrong in `sigil-crypto`: parsing, limits and evaluation of access
+/// control conditions, and the threshold BLS operations.
+///
+/// Variants carry typed detail; none ever contains key material. [`CryptoError::code`] gives the
+/// Lit node `errorCode` name a node should answer with.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CryptoError {
+    // ---- access control conditions: input ----
+    /// The request or document names none of the four condition kinds, or the list is empty.
+    #[error("no access control conditions: expected one of accessControlConditions, evmContractConditions, solRpcConditions, unifiedAccessControlConditions with a non-empty array")]
+    MissingConditions,
+    /// More leaf conditions than Lit allows (groups are counted through, operators are not).
+    #[error("too many conditions: {count}, the maximum is {max}")]
+    TooManyConditions {
+        /// Leaf conditions found (counting stops a little past the maximum).
+        count: usize,
+        /// The maximum, 30 as on Lit's nodes.
+        max: usize,
+    },
+    /// Groups or JSON values nested deeper than allowed.
+    #[error("conditions nested deeper than {max} levels")]
+    NestingTooDeep {
+        /// The maximum depth.
+        max: usize,
+    },
+    /// The document is larger than allowed.
+    #[error("conditions document too large: {len} bytes, the maximum is {max}")]
+    InputTooLarge {
+        /// Size of the input, in bytes (or JSON values for an already parsed document).
+        len: usize,
+        /// The maximum.
+        max: usize,
+    },
+    /// The document is not valid JSON.
+    #[error("conditions are not valid JSON: {0}")]
+    Json(#[source] serde_json::Error),
+    /// A condition, operator or group does not have the shape its kind requires.
+    #[error("invalid condition at {path}: {reason}")]
+    InvalidCondition {
+        /// Where, as a JSON path such as `accessControlConditions[2].returnValueTest.value`.
+        path: String,
+        /// What is wrong.
+        reason: &'static str,
+    },
+
+    /// A unified condition whose `conditionType` is missing or not one of `evmBasic`,
+    /// `evmContract`, `solRpc`, `cosmos`.
+    #[error("invalid conditionType at {path}: expected evmBasic, evmContract, solRpc or cosmos")]
+    InvalidUnifiedConditionType {
+        /// Where, as a JSON path.
+        path: String,
+    },
+
+    // ---- access control conditions: evaluation ----
+    /// Operators and conditions do not alternate (`cond (op cond)*`) in some group.
+    #[error("invalid boolean expression: conditions and operators must alternate")]
+    InvalidBooleanExpression,
+    /// The condition needs a read this evaluator cannot serve (a contract call, an RPC method,
+    /// POAP, SIWE resources, a Lit Action, Solana, Cosmos...). Never evaluated as `false`.
+    #[error("unsupported condition: {kind}")]
+    UnsupportedCondition {
+        /// Which kind, e.g. `standardContractType ERC20` or `solRpc getBalance`.
+        kind: String,
+    },
+    /// `returnValueTest.value` is not a decimal number where one is compared as a number.
+    #[error("invalid returnValueTest value {value:?}: expected a decimal integer")]
+    InvalidReturnValue {
+        /// The value as written.
+        value: String,
+    },
+    /// An address in a condition is not 20 bytes of hex.
+    #[error("invalid address {value:?} in condition")]
+    InvalidAddress {
+        /// The text that should have been an address.
+        value: String,
+    },
+
+    // ---- BLS ----
+    /// A network public key that is not 96 hex characters of a valid compressed G1 point.
+    #[error("invalid network public key")]
+    InvalidPublicKey,
+    /// A public key share that is not 1 id byte and a valid compressed G1 point.
+    #[error("invalid public key share")]
+    InvalidPublicKeyShare,
+    /// A secret key or key share that does not decode (length, id 0, scalar out of range, zero).
+    #[error("invalid secret key share")]
+    InvalidKeyShare,
+    /// A signature share that does not decode (length, hex, id 0, not a G2 point, wrong scheme).
+    #[error("invalid signature share")]
+    InvalidSignatureShare,
+    /// A combined signature that does not decode (length, hex, not a G2 point).
+    #[error("invalid signature encoding")]
+    InvalidSignature,
+    /// The signature does not verify for this identity under this public key.
+    #[error("signature does not verify for this identity")]
+    VerificationFailed,
+    /// Fewer signature shares than needed.
+    #[error("not enough signature shares: got {got}, need {need}")]
+    NotEnoughShares {
+        /// Shares given.
+        got: usize,
+        /// Shares needed.
+        need: usize,
+    },
+    /// Two shares carry the same share id.
+    #[error("duplicate signature share id {id}")]
+    DuplicateShareId {
+        /// The repeated id.
+        id: u8,
+    },
+    /// A threshold/total pair that cannot be dealt (needs 2 <= t <= n <= 255).
+    #[error("invalid threshold {threshold} of {total}: need 2 <= threshold <= total <= 255")]
+    InvalidThreshold {
+        /// Shares needed.
+        threshold: usize,
+        /// Shares made.
+        total: usize,
+    },
+    /// Ciphertext bytes that are not a `TimeCryptCiphertext` as the JS SDK makes them.
+    #[error("malformed ciphertext")]
+    MalformedCiphertext,
+    /// Ciphertext that is not valid standard base64.
+    #[error("ciphertext is not valid base64")]
+    InvalidBase64,
+    /// The plaintext is larger than this crate encrypts.
+    #[error("plaintext too large: {len} bytes, the maximum is {max}")]
+    PlaintextTooLarge {
+        /// Plaintext size.
+        len: usize,
+        /// The maximum.
+        max: usize,
+    },
+    /// Decryption failed: the signature is not the key for this ciphertext (another identity or
+    /// another network key) or the ciphertext was altered.
+    #[error("decryption failed: wrong key or identity, or altered ciphertext")]
+    DecryptionFailed,
+    /// A key share file that does not parse or whose parts disagree.
+    #[error("invalid key share file: {reason}")]
+    InvalidKeyShareFile {
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// blsful refused an operation on inputs this crate had already checked.
+    #[error("BLS operation failed: {operation}")]
+    Bls {
+        /// Which operation.
+        operation: &'static str,
+    },
+}
+
+impl CryptoError {
+    /// The Lit node `errorCode` name for this error (`lit-node.md` section 3).
+    ///
+    /// BLS failures (which a node only meets on its own key share) map to `NodeEncryptionError`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            CryptoError::MissingConditions => "NodeMissingAccessControlConditions",
+            CryptoError::TooManyConditions { .. } => "NodeTooManyConditions",
+            CryptoError::NestingTooDeep { .. }
+            | CryptoError::InputTooLarge { .. }
+            | CryptoError::Json(_)
+            | CryptoError::InvalidCondition { .. } => "NodeParserError",
+            CryptoError::InvalidUnifiedConditionType { .. } => "NodeInvalidUnifiedConditionType",
+            CryptoError::InvalidBooleanExpression => "NodeInvalidBooleanConditionType",
+            CryptoError::UnsupportedCondition { .. } => "NodeAccessControlConditionsCheckFailed",
+            CryptoError::InvalidReturnValue { .. } => "NodeInvalidACCReturnValueTest",
+            CryptoError::InvalidAddress { .. } => "NodeConditionAddressConversionError",
+            CryptoError::InvalidPublicKey
+            | CryptoError::InvalidPublicKeyShare
+            | CryptoError::InvalidKeyShare
+            | CryptoError::InvalidSignatureShare
+            | CryptoError::InvalidSignature
+            | CryptoError::VerificationFailed
+            | CryptoError::NotEnoughShares { .. }
+            | CryptoError::DuplicateShareId { .. }
+            | CryptoError::InvalidThreshold { .. }
+            | CryptoError::MalformedCiphertext
+            | CryptoError::InvalidBase64
+            | CryptoError::PlaintextTooLarge { .. }
+            | CryptoError::DecryptionFailed
+            | CryptoError::InvalidKeyShareFile { .. }
+            | CryptoError::Bls { .. } => "NodeEncryptionError",
+        }
+    }
+
+    /// The HTTP status Lit's node gives [`CryptoError::code`] (its `EC` table): 502 for a
+    /// condition it could not check, 500 for BLS failures, 400 for everything else.
+    pub fn status(&self) -> u16 {
+        match self.code() {
+            "NodeAccessControlConditionsCheckFailed" => 502,
+            "NodeEncryptionError" => 500,
+            _ => 400,
+        }
+    }
+}
+
+/// The error of condition parsing and evaluation: the crate's one error type under the name the
+/// node code uses.
+pub type ConditionError = CryptoError;

@@ -1,0 +1,8 @@
+//! Integration tests, one target (so the crate and blsful link once).
+
+mod acc_vectors;
+mod bls_threshold;
+mod bls_vectors;
+mod conditions_eval;
+mod conditions_parse;
+mod properties;

@@ -1,0 +1,156 @@
+//! A node's configuration, as the JSON file `sigil node --config FILE` reads.
+
+use crate::error::NodeError;
+use crate::usage::{RateLimitPolicy, DEFAULT_FREE_ALLOWANCE};
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// Everything one node needs to run.
+///
+/// JSON form (camelCase; relative paths are relative to the file's directory):
+///
+/// ```json
+/// {
+///   "listen": "127.0.0.1:7470",
+///   "externalAddress": "127.0.0.1:7470",
+///   "keyShareFile": "key-share.json",
+///   "networkPublicKey": "8f…(96 hex)",
+///   "threshold": 2,
+///   "chainRpcUrl": "http://127.0.0.1:8545",
+///   "dataDir": ".",
+///   "freeAllowance": 10000,
+///   "rateLimitWindowSecs": 1000
+/// }
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NodeConfig {
+    /// Address to listen on; port 0 picks a free port.
+    pub listen: SocketAddr,
+    /// `host:port` clients reach this node at, which session sigs must name as `nodeAddress`
+    /// (compared after Lit's normalisation: scheme stripped, `localhost` = `127.0.0.1`).
+    /// Absent: the address actually bound.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_address: Option<String>,
+    /// This node's BLS key share file (written by the devnet's dealer, mode 0600).
+    pub key_share_file: PathBuf,
+    /// The network's BLS public key, 96 hex characters (a compressed G1 point).
+    pub network_public_key: String,
+    /// Shares a client needs to combine.
+    pub threshold: u16,
+    /// Chain JSON-RPC URL for a node in its own process. Absent when the chain is handed to
+    /// [`crate::Node::start`] in-process (the devnet).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chain_rpc_url: Option<String>,
+    /// Directory of the node's state (`node.redb`: rate-limit counters).
+    pub data_dir: PathBuf,
+    /// Requests per window every user gets without capacity credits.
+    #[serde(default = "default_free_allowance")]
+    pub free_allowance: u64,
+    /// Rate-limit window, in seconds (see [`crate::usage`]).
+    #[serde(default = "default_window_secs")]
+    pub rate_limit_window_secs: u64,
+}
+
+fn default_free_allowance() -> u64 {
+    DEFAULT_FREE_ALLOWANCE
+}
+
+fn default_window_secs() -> u64 {
+    1000
+}
+
+impl NodeConfig {
+    /// Reads a config file; relative paths in it are resolved against the file's directory.
+    pub fn load(path: &Path) -> Result<NodeConfig, NodeError> {
+        let text = std::fs::read_to_string(path).map_err(|e| NodeError::io("reading the config file", path, e))?;
+        let mut config: NodeConfig = serde_json::from_str(&text)
+            .map_err(|e| NodeError::Config(format!("{}: {e}", path.display())))?;
+        let base = path.parent().unwrap_or(Path::new("."));
+        config.key_share_file = base.join(&config.key_share_file);
+        config.data_dir = base.join(&config.data_dir);
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Writes the config as pretty JSON.
+    pub fn save(&self, path: &Path) -> Result<(), NodeError> {
+        let text = serde_json::to_string_pretty(self).map_err(|e| NodeError::Config(e.to_string()))?;
+        std::fs::write(path, text).map_err(|e| NodeError::io("writing the config file", path, e))
+    }
+
+    /// Checks the values a node cannot run with.
+    pub fn validate(&self) -> Result<(), NodeError> {
+        let invalid = |reason: &str| Err(NodeError::Config(reason.to_owned()));
+        if self.threshold < 2 {
+            return invalid("threshold must be at least 2");
+        }
+        if self.rate_limit_window_secs == 0 {
+            return invalid("rateLimitWindowSecs must be at least 1");
+        }
+        if self.network_public_key.trim_start_matches("0x").len() != 96 {
+            return invalid("networkPublicKey must be 96 hex characters");
+        }
+        Ok(())
+    }
+
+    /// The rate-limit policy this config describes.
+    pub fn rate_limit_policy(&self) -> RateLimitPolicy {
+        RateLimitPolicy { free_allowance: self.free_allowance, window_secs: self.rate_limit_window_secs }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> NodeConfig {
+        NodeConfig {
+            listen: "127.0.0.1:7470".parse().unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 7470))),
+            external_address: None,
+            key_share_file: "key-share.json".into(),
+            network_public_key: "ab".repeat(48),
+            threshold: 2,
+            chain_rpc_url: Some("http://127.0.0.1:8545".into()),
+            data_dir: ".".into(),
+            free_allowance: 5,
+            rate_limit_window_secs: 1000,
+        }
+    }
+
+    #[test]
+    fn config_file_round_trips_and_resolves_relative_paths() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("node.json");
+        sample().save(&path).expect("save");
+        let loaded = NodeConfig::load(&path).expect("load");
+        assert_eq!(loaded.key_share_file, dir.path().join("key-share.json"));
+        assert_eq!(loaded.free_allowance, 5);
+        assert_eq!(loaded.chain_rpc_url.as_deref(), Some("http://127.0.0.1:8545"));
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_thresholds_are_refused() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("node.json");
+        let mut json = serde_json::to_value(sample()).expect("json");
+        json["threshhold"] = 3.into();
+        std::fs::write(&path, json.to_string()).expect("write");
+        assert!(matches!(NodeConfig::load(&path), Err(NodeError::Config(_))));
+
+        let mut config = sample();
+        config.threshold = 1;
+        assert!(matches!(config.validate(), Err(NodeError::Config(_))));
+    }
+
+    #[test]
+    fn omitted_limits_take_the_defaults() {
+        let mut json = serde_json::to_value(sample()).expect("json");
+        let object = json.as_object_mut().expect("object");
+        object.remove("freeAllowance");
+        object.remove("rateLimitWindowSecs");
+        let config: NodeConfig = serde_json::from_value(json).expect("parse");
+        assert_eq!(config.rate_limit_policy(), RateLimitPolicy::default());
+    }
+}

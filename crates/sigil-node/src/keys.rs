@@ -1,0 +1,113 @@
+//! A node's BLS key material: loading its key share, signing with it, and the devnet dealer.
+
+use crate::error::NodeError;
+use serde_json::Value;
+use sigil_crypto::bls::{KeyShare, KeyShareFile, NetworkPublicKey};
+use zeroize::Zeroizing;
+use std::io::Write;
+use std::path::Path;
+
+/// The key share a node signs with, and the network key it belongs to.
+pub(crate) struct NodeKey {
+    share: KeyShare,
+    network_public_key: NetworkPublicKey,
+    network_public_key_hex: String,
+    public_share_hex: String,
+}
+
+impl NodeKey {
+    /// Reads a key share file and checks that it belongs to the network key and threshold the
+    /// node is configured with.
+    pub(crate) fn load(path: &Path, network_public_key_hex: &str, threshold: u16) -> Result<NodeKey, NodeError> {
+        let text = Zeroizing::new(
+            std::fs::read_to_string(path).map_err(|e| NodeError::io("reading the key share file", path, e))?,
+        );
+        let file = KeyShareFile::from_json(&text).map_err(|e| NodeError::KeyMaterial(e.to_string()))?;
+        let network_public_key =
+            NetworkPublicKey::from_hex(network_public_key_hex).map_err(|e| NodeError::KeyMaterial(e.to_string()))?;
+        if file.network_public_key != network_public_key {
+            return Err(NodeError::KeyMaterial(format!(
+                "the key share in {} belongs to network key {}, not the configured one",
+                path.display(),
+                file.network_public_key
+            )));
+        }
+        if u16::from(file.threshold) != threshold {
+            return Err(NodeError::KeyMaterial(format!(
+                "the key share in {} is for threshold {}, the config says {threshold}",
+                path.display(),
+                file.threshold
+            )));
+        }
+        let share = file.key_share.clone();
+        Ok(NodeKey {
+            public_share_hex: share.public_share().to_hex(),
+            network_public_key_hex: network_public_key.to_hex(),
+            network_public_key,
+            share,
+        })
+    }
+
+    pub(crate) fn share_id(&self) -> u8 {
+        self.share.index()
+    }
+
+    pub(crate) fn network_public_key_hex(&self) -> &str {
+        &self.network_public_key_hex
+    }
+
+    /// This node's public key share (id byte + G1 point), hex: what the handshake reports as
+    /// `serverPublicKey`.
+    pub(crate) fn public_share_hex(&self) -> &str {
+        &self.public_share_hex
+    }
+
+    #[allow(dead_code)]
+    pub(crate) fn network_public_key(&self) -> &NetworkPublicKey {
+        &self.network_public_key
+    }
+
+    /// Signs `identity` with the key share: the JSON the JS SDK v7 combines,
+    /// `{"ProofOfPossession":"<97 bytes hex>"}`.
+    pub(crate) fn sign_share(&self, identity: &[u8]) -> Value {
+        self.share.sign(identity).to_json_value()
+    }
+}
+
+/// Deals a fresh network key into `total` shares with `threshold`, as the devnet's dealer.
+/// Returns the network key and each share's file text (the secret key itself is dropped).
+pub(crate) fn deal(threshold: usize, total: usize) -> Result<(String, Vec<Zeroizing<String>>), NodeError> {
+    let invalid = |e: sigil_crypto::CryptoError| NodeError::KeyMaterial(e.to_string());
+    let (network_public_key, shares) = sigil_crypto::bls::deal(threshold, total, &mut rand::rngs::OsRng).map_err(invalid)?;
+    let (threshold, total) = match (u8::try_from(threshold), u8::try_from(total)) {
+        (Ok(threshold), Ok(total)) => (threshold, total),
+        _ => return Err(NodeError::Config("at most 255 nodes".into())),
+    };
+    let files = shares
+        .into_iter()
+        .map(|key_share| KeyShareFile { network_public_key: network_public_key.clone(), threshold, total, key_share }.to_json())
+        .collect();
+    Ok((network_public_key.to_hex(), files))
+}
+
+/// Writes a secret (a key share) to `path`, readable by the owner only (0600), fsynced.
+pub(crate) fn write_secret_file(path: &Path, contents: &str) -> Result<(), NodeError> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path).map_err(|e| NodeError::io("creating the key share file", path, e))?;
+    // An existing file keeps its old mode on open; force 0600.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))
+            .map_err(|e| NodeError::io("restricting the key share file", path, e))?;
+    }
+    file.write_all(contents.as_bytes())
+        .and_then(|()| file.sync_all())
+        .map_err(|e| NodeError::io("writing the key share file", path, e))
+}

@@ -1,0 +1,262 @@
+//! The HTTP API: thin handlers over [`NodeState`], and the router.
+
+use crate::error::NodeError;
+use crate::http::{self, AppJson, AppJsonWithText, RequiredCorrelationId};
+use crate::state::NodeState;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::routing::post;
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::sync::Arc;
+
+/// The node's router, without a socket (tests drive it with `tower::ServiceExt::oneshot`).
+///
+/// Routes answer with and without the trailing slash the JS SDK v7 uses (`/web/handshake/`).
+/// Every failure, including unknown paths, wrong methods and bodies that are not JSON, is
+/// answered with Lit's error body.
+pub fn app(state: Arc<NodeState>) -> Router {
+    Router::new()
+        .route("/web/handshake", post(handshake))
+        .route("/web/handshake/", post(handshake))
+        .route("/web/encryption/sign", post(encryption_sign))
+        .route("/web/encryption/sign/", post(encryption_sign))
+        .fallback(http::route_not_found)
+        .method_not_allowed_fallback(http::method_not_allowed)
+        .with_state(state)
+        .layer(axum::middleware::from_fn(http::correlate))
+}
+
+/// `POST /web/handshake/` body.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct HandshakeRequest {
+    #[allow(dead_code)] // required as on Lit's node; this node has no per-client session key
+    client_public_key: String,
+    #[allow(dead_code)] // required as on Lit's node; signed only by SEV-SNP attestation
+    challenge: String,
+    #[serde(default)]
+    #[allow(dead_code)] // accepted and ignored: one epoch, one key
+    epoch: u64,
+}
+
+/// `POST /web/handshake/` answer (Datil's `JsonSDKHandshakeResponse`, bare).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct HandshakeResponse {
+    pub(crate) server_public_key: String,
+    pub(crate) subnet_public_key: String,
+    pub(crate) network_public_key: String,
+    pub(crate) network_public_key_set: String,
+    pub(crate) hd_root_pubkeys: Vec<String>,
+    pub(crate) latest_blockhash: String,
+    pub(crate) attestation: Option<Value>,
+    pub(crate) client_sdk_version: String,
+    pub(crate) node_version: String,
+    pub(crate) epoch: u64,
+}
+
+async fn handshake(
+    State(state): State<Arc<NodeState>>,
+    _tracing: RequiredCorrelationId,
+    headers: HeaderMap,
+    AppJson(_request): AppJson<HandshakeRequest>,
+) -> Json<HandshakeResponse> {
+    let sdk_version = headers.get("x-lit-sdk-version").and_then(|v| v.to_str().ok());
+    Json(state.handshake(sdk_version))
+}
+
+/// `POST /web/encryption/sign/` body, as the JS SDK v7 sends it. The conditions
+/// (`accessControlConditions` | `evmContractConditions` | `solRpcConditions` |
+/// `unifiedAccessControlConditions`) are read from the body text by `sigil-crypto`, in the
+/// client's key order, so they are not fields here.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct EncryptionSignRequest {
+    #[serde(default)]
+    #[allow(dead_code)] // Lit records it on the auth sig; conditions name their own chain
+    pub(crate) chain: Option<String>,
+    pub(crate) data_to_encrypt_hash: String,
+    /// Parsed by sigil-auth's strict `AuthSig` (duplicate keys refused, as Lit's JsonAuthSig).
+    pub(crate) auth_sig: sigil_auth::AuthSig,
+    #[serde(default)]
+    #[allow(dead_code)] // accepted and ignored: one epoch, one key
+    pub(crate) epoch: u64,
+}
+
+/// `POST /web/encryption/sign/` answer (Datil's `EncryptionSignResponse`).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct EncryptionSignResponse {
+    pub(crate) result: &'static str,
+    pub(crate) signature_share: Value,
+    pub(crate) share_index: u32,
+}
+
+async fn encryption_sign(
+    State(state): State<Arc<NodeState>>,
+    AppJsonWithText(request, body): AppJsonWithText<EncryptionSignRequest>,
+) -> Result<Json<EncryptionSignResponse>, NodeError> {
+    state.encryption_sign(request, &body).await.map(Json)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::SystemClock;
+    use crate::config::NodeConfig;
+    use axum::body::Body;
+    use axum::http::{Request, StatusCode};
+    use sigil_chain::{DevChain, DevChainConfig};
+    use tower::ServiceExt;
+
+    struct TestNode {
+        _dir: tempfile::TempDir,
+        app: Router,
+    }
+
+    fn test_node() -> TestNode {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (network_public_key, shares) = crate::keys::deal(2, 3).expect("deal");
+        let key_share_file = dir.path().join("key-share.json");
+        let first = shares.first().expect("a share");
+        crate::keys::write_secret_file(&key_share_file, first.as_str()).expect("write share");
+        let config = NodeConfig {
+            listen: "127.0.0.1:0".parse().expect("addr"),
+            external_address: None,
+            key_share_file,
+            network_public_key,
+            threshold: 2,
+            chain_rpc_url: None,
+            data_dir: dir.path().to_owned(),
+            free_allowance: 10,
+            rate_limit_window_secs: 1000,
+        };
+        let chain = DevChain::open(DevChainConfig::default()).expect("chain");
+        let state = NodeState::open(&config, "127.0.0.1:7470".into(), Arc::new(chain), Arc::new(SystemClock))
+            .expect("state");
+        TestNode { _dir: dir, app: app(state) }
+    }
+
+    async fn send(app: &Router, request: Request<Body>) -> (StatusCode, Value) {
+        let response = app.clone().oneshot(request).await.expect("infallible");
+        let status = response.status();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.expect("body");
+        (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    }
+
+    fn post(path: &str, body: impl Into<Body>) -> Request<Body> {
+        Request::post(path)
+            .header("content-type", "application/json")
+            .header("x-request-id", "lit_test_1")
+            .body(body.into())
+            .expect("request")
+    }
+
+    fn handshake_body() -> &'static str {
+        r#"{"clientPublicKey":"test","challenge":"00ff","epoch":3}"#
+    }
+
+    #[tokio::test]
+    async fn handshake_answers_on_both_path_forms_with_the_network_key() {
+        let node = test_node();
+        for path in ["/web/handshake", "/web/handshake/"] {
+            let (status, body) = send(&node.app, post(path, handshake_body())).await;
+            assert_eq!(status, StatusCode::OK, "{path}");
+            let key = body["subnetPublicKey"].as_str().unwrap_or_default();
+            assert_eq!(key.len(), 96);
+            assert_eq!(body["networkPublicKey"], body["subnetPublicKey"]);
+            assert_eq!(body["networkPublicKeySet"], body["subnetPublicKey"]);
+            assert_eq!(body["hdRootPubkeys"], serde_json::json!([]));
+            assert!(body["attestation"].is_null());
+            assert_eq!(body["latestBlockhash"].as_str().map(str::len), Some(66));
+            assert_eq!(body["serverPublicKey"].as_str().map(str::len), Some(98));
+        }
+    }
+
+    #[tokio::test]
+    async fn handshake_without_request_id_is_a_teapot_like_lit() {
+        let node = test_node();
+        let request = Request::post("/web/handshake/")
+            .header("content-type", "application/json")
+            .body(Body::from(handshake_body()))
+            .expect("request");
+        let (status, body) = send(&node.app, request).await;
+        assert_eq!(status, StatusCode::IM_A_TEAPOT);
+        assert_eq!(body["errorCode"], "CoreApiMissingRequiredXRequestIdHeader");
+        assert!(body["correlationId"].as_str().is_some_and(|id| id.starts_with("LD-")));
+    }
+
+    #[tokio::test]
+    async fn malformed_json_is_a_400_parser_error_with_the_correlation_id() {
+        let node = test_node();
+        let (status, body) = send(&node.app, post("/web/encryption/sign/", r#"{"dataToEncryptHash":"#)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(body["errorCode"], "NodeParserError");
+        assert_eq!(body["errorKind"], "Parser");
+        assert_eq!(body["status"], 400);
+        assert_eq!(body["correlationId"], "lit_test_1");
+        assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()));
+        assert!(body["details"].as_array().is_some_and(|d| !d.is_empty()));
+    }
+
+    #[tokio::test]
+    async fn wrong_field_types_are_a_422_bad_input() {
+        let node = test_node();
+        let (status, body) = send(&node.app, post("/web/encryption/sign/", r#"{"dataToEncryptHash":5}"#)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(body["errorCode"], "NodeBadInput");
+    }
+
+    #[tokio::test]
+    async fn duplicate_keys_in_auth_sig_are_refused() {
+        let node = test_node();
+        let body = r#"{"accessControlConditions":[],"dataToEncryptHash":"00","chain":"ethereum",
+            "authSig":{"sig":"a","sig":"b","derivedVia":"x","signedMessage":"m","address":"a"}}"#;
+        let (status, body) = send(&node.app, post("/web/encryption/sign/", body)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body["details"][0].as_str().is_some_and(|d| d.contains("duplicate field")));
+    }
+
+    #[tokio::test]
+    async fn wrong_content_type_is_refused_in_lit_shape() {
+        let node = test_node();
+        let request = Request::post("/web/handshake/")
+            .header("content-type", "text/plain")
+            .header("x-request-id", "r")
+            .body(Body::from(handshake_body()))
+            .expect("request");
+        let (status, body) = send(&node.app, request).await;
+        assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        assert_eq!(body["errorCode"], "NodeUnsupportedContentType");
+    }
+
+    #[tokio::test]
+    async fn unknown_route_and_wrong_method_answer_in_lit_shape() {
+        let node = test_node();
+        let (status, body) = send(&node.app, post("/web/nope", "{}")).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert_eq!(body["errorCode"], "NodeRouteNotFound");
+        assert_eq!(body["correlationId"], "lit_test_1");
+
+        let request = Request::get("/web/handshake/").body(Body::empty()).expect("request");
+        let (status, body) = send(&node.app, request).await;
+        assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+        assert_eq!(body["errorCode"], "NodeMethodNotAllowed");
+    }
+
+    #[tokio::test]
+    async fn missing_conditions_are_refused_before_the_auth_sig_is_checked() {
+        let node = test_node();
+        let body = serde_json::json!({
+            "dataToEncryptHash": "ab".repeat(32),
+            "chain": "ethereum",
+            "authSig": {"sig": "00", "derivedVia": "litSessionSignViaNacl", "signedMessage": "{}", "address": "00", "algo": "ed25519"},
+            "epoch": 0
+        });
+        let (status, body) = send(&node.app, post("/web/encryption/sign/", body.to_string())).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(body["errorCode"], "NodeMissingAccessControlConditions");
+    }
+}

@@ -1,0 +1,122 @@
+//! Serving a node on a socket.
+
+use crate::clock::{Clock, SystemClock};
+use crate::config::NodeConfig;
+use crate::error::NodeError;
+use crate::routes::app;
+use crate::state::NodeState;
+use sigil_chain::ChainView;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// How long [`RunningNode::shutdown`] lets in-flight requests finish before dropping them.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+/// Starts nodes.
+#[derive(Debug, Clone, Copy)]
+pub struct Node;
+
+impl Node {
+    /// Starts a node: loads its key share, opens its state, binds `config.listen` and serves
+    /// until [`RunningNode::shutdown`]. The socket is bound before this returns.
+    ///
+    /// Must be called within a tokio runtime.
+    pub async fn start(config: NodeConfig, chain: Arc<dyn ChainView>) -> Result<RunningNode, NodeError> {
+        Node::start_with_clock(config, chain, Arc::new(SystemClock)).await
+    }
+
+    /// [`Node::start`] with the clock session expiry and rate windows are judged by.
+    pub async fn start_with_clock(
+        config: NodeConfig,
+        chain: Arc<dyn ChainView>,
+        clock: Arc<dyn Clock>,
+    ) -> Result<RunningNode, NodeError> {
+        config.validate()?;
+        let listener = tokio::net::TcpListener::bind(config.listen)
+            .await
+            .map_err(|e| NodeError::io("binding", config.listen, e))?;
+        let local_addr = listener.local_addr().map_err(|e| NodeError::io("binding", config.listen, e))?;
+        let node_address = config.external_address.clone().unwrap_or_else(|| local_addr.to_string());
+
+        let opening = {
+            let config = config.clone();
+            let node_address = node_address.clone();
+            tokio::task::spawn_blocking(move || NodeState::open(&config, node_address, chain, clock))
+        };
+        let state = opening.await.map_err(|e| NodeError::internal("opening the node state", e))??;
+
+        let (stop, stopped) = oneshot::channel::<()>();
+        let router = app(Arc::clone(&state));
+        let task = tokio::spawn(async move {
+            let served = axum::serve(listener, router)
+                .with_graceful_shutdown(async {
+                    // A dropped sender also means stop.
+                    let _ = stopped.await;
+                })
+                .await;
+            if let Err(error) = served {
+                tracing::error!(%error, "node server failed");
+            }
+        });
+        tracing::info!(%local_addr, %node_address, share_id = state.share_id(), "node listening");
+        Ok(RunningNode { url: format!("http://{local_addr}"), local_addr, state, stop: Some(stop), task: Some(task) })
+    }
+}
+
+/// A node serving on a socket. Dropping it stops the server without waiting; prefer
+/// [`RunningNode::shutdown`].
+#[derive(Debug)]
+pub struct RunningNode {
+    url: String,
+    local_addr: SocketAddr,
+    state: Arc<NodeState>,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl RunningNode {
+    /// `http://<ip>:<port>` of the bound socket.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The bound address (the real port when port 0 was asked for).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// The node's state (share id, network key, delegation counters).
+    pub fn state(&self) -> &Arc<NodeState> {
+        &self.state
+    }
+
+    /// Stops accepting connections, lets in-flight requests finish (up to 10 s), then closes
+    /// the node's database, so a node restarted on the same data dir opens it at once.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(mut task) = self.task.take() {
+            if tokio::time::timeout(SHUTDOWN_GRACE, &mut task).await.is_err() {
+                tracing::warn!(url = %self.url, "in-flight requests did not finish; dropping them");
+                task.abort();
+                let _ = task.await;
+            }
+        }
+        let state = Arc::clone(&self.state);
+        if tokio::task::spawn_blocking(move || state.close()).await.is_err() {
+            tracing::error!(url = %self.url, "closing the node state failed");
+        }
+    }
+}
+
+impl Drop for RunningNode {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
