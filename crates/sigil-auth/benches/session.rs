@@ -1,1 +1,101 @@
-fn main(){}
+//! Session-sig costs: node-side verification (cold and with a capability-cache hit), signing for
+//! 1, 10 and 100 nodes, and the floor every verification pays: one ed25519 `verify_strict` and
+//! one secp256k1 public-key recovery.
+
+use alloy_primitives::Signature;
+use alloy_signer_local::PrivateKeySigner;
+use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion};
+use sigil_auth::siwe::{create_siwe_message, SiweMessageParams};
+use sigil_auth::*;
+use time::macros::datetime;
+use time::{Duration, OffsetDateTime};
+
+const NOW: OffsetDateTime = datetime!(2025-01-01 00:00 UTC);
+const NODE_URL: &str = "http://127.0.0.1:7470";
+
+struct Fixture {
+    key: SessionKeyPair,
+    params: SessionSigningParams,
+    session_sig: AuthSig,
+    resource: LitResource,
+}
+
+fn fixture() -> Fixture {
+    let wallet: PrivateKeySigner =
+        "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d".parse().expect("key");
+    let key = SessionKeyPair::from_seed([1u8; 32]);
+    let request = ResourceAbilityRequest::new(
+        LitResource::wildcard(ResourcePrefix::AccessControlCondition),
+        LitAbility::AccessControlConditionDecryption,
+    )
+    .expect("valid request");
+    let siwe = SiweMessageParams::new(wallet.address(), "0x8e2e8d2a1d3f4c5b6a798817263544536271809")
+        .with_uri(key.uri())
+        .with_expiration(NOW + Duration::days(1))
+        .with_resources(vec![request.clone()]);
+    let auth_sig = generate_auth_sig(&wallet, &create_siwe_message(&siwe, NOW).expect("siwe")).expect("sign");
+    let params = SessionSigningParams {
+        resource_ability_requests: vec![request],
+        capabilities: vec![auth_sig],
+        issued_at: NOW,
+        expiration: NOW + Duration::hours(1),
+    };
+    let sigs = sign_session_sigs(&key, &params, &[NODE_URL]).expect("session sigs");
+    let session_sig = sigs.get(NODE_URL).expect("one sig").clone();
+    let resource = LitResource::parse(
+        "lit-accesscontrolcondition://5b2c1a1e3b6a4b9f1c1f7f3e2d6c8a9b0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f/\
+         0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0",
+    )
+    .expect("resource");
+    Fixture { key, params, session_sig, resource }
+}
+
+fn verification(c: &mut Criterion) {
+    let fixture = fixture();
+    let request = VerificationRequest {
+        resource: &fixture.resource,
+        ability: LitAbility::AccessControlConditionDecryption,
+        node_address: "127.0.0.1:7470",
+        now: NOW,
+    };
+    c.bench_function("verify_session_sig/cold", |b| {
+        b.iter(|| verify_session_sig(black_box(&fixture.session_sig), &request, None).expect("valid"))
+    });
+    let cache = CapabilityCache::new(1024);
+    verify_session_sig(&fixture.session_sig, &request, Some(&cache)).expect("valid");
+    c.bench_function("verify_session_sig/cache_hit", |b| {
+        b.iter(|| verify_session_sig(black_box(&fixture.session_sig), &request, Some(&cache)).expect("valid"))
+    });
+}
+
+fn signing(c: &mut Criterion) {
+    let fixture = fixture();
+    let mut group = c.benchmark_group("sign_session_sigs");
+    for nodes in [1usize, 10, 100] {
+        let urls: Vec<String> = (0..nodes).map(|i| format!("http://127.0.0.1:{}", 7470 + i)).collect();
+        group.bench_with_input(BenchmarkId::from_parameter(nodes), &urls, |b, urls| {
+            b.iter(|| sign_session_sigs(&fixture.key, black_box(&fixture.params), urls).expect("signs"))
+        });
+    }
+    group.finish();
+}
+
+fn floor(c: &mut Criterion) {
+    let fixture = fixture();
+    let key = fixture.key.verifying_key();
+    let signature: ed25519_dalek::Signature = fixture.session_sig.sig.parse().expect("hex signature");
+    let message = fixture.session_sig.signed_message.as_bytes();
+    c.bench_function("floor/ed25519_verify_strict", |b| {
+        b.iter(|| key.verify_strict(black_box(message), &signature).expect("valid"))
+    });
+
+    let capability = &fixture.params.capabilities[0];
+    let wallet_sig = Signature::from_raw(&hex::decode(&capability.sig[2..]).expect("hex")).expect("65 bytes");
+    let siwe = capability.signed_message.as_bytes();
+    c.bench_function("floor/secp256k1_recover", |b| {
+        b.iter(|| wallet_sig.recover_address_from_msg(black_box(siwe)).expect("recovers"))
+    });
+}
+
+criterion_group!(benches, verification, signing, floor);
+criterion_main!(benches);

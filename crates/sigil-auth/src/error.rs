@@ -380,6 +380,30 @@ impl AuthError {
         }
     }
 
+    /// Lit's `message`: the description a Lit node gives for [`AuthError::code`].
+    pub fn description(&self) -> &'static str {
+        match self.code() {
+            "NodeInvalidSIWEResource" => "Invalid SIWE resource",
+            "NodeSIWEMessageError" => "Error parsing SIWE message",
+            "NodeSIWECapabilityInvalid" => "Invalid Capability object in SIWE resource ReCap",
+            "NodeSIWESigConversionError" => "Unable to convert SIWE sig to array",
+            "NodeAuthSigSessionKeyConversionError" => "auth_sig address couldn't be converted to ed25519_dalek PublicKey",
+            "NodeParserError" => "Unable to parse session key signed message",
+            "NodeInvalidAuthSig" => "auth_sig passed is invalid or couldn't be verified",
+            "NodeAuthSigAddressConversionError" => "auth_sig address couldn't be converted to Ethereum address",
+            "NodeAuthSigSignatureConversionError" => "auth_sig sig couldn't be converted to Signature object",
+            "NodeInvalidAuthSigSessionKeySignature" => "auth_sig Session key signature is not valid",
+            "NodeAuthSigSignedMessageConversionError" => {
+                "auth_sig signedMessage couldn't be converted to SessionKeySignedMessage"
+            }
+            "NodeResourceIdNotFound" => "Could not find the passed resource ID",
+            "NodeIatOutsideGracePeriod" => "While signing JWT, IAT outside grace period",
+            "NodeExpWrongOrTooLarge" => "While signing JWT, EXP too large or wrong",
+            "NodeNotAuthorized" => "User isn't authorized to access to decrypt or receive a JWT for this item",
+            _ => "A general system fault has occurred in the node",
+        }
+    }
+
     /// Lit's `details`: this error's message, then for a capability failure why each
     /// capability was turned down (innermost last, as Lit lists them).
     pub fn details(&self) -> Vec<String> {
@@ -468,6 +492,7 @@ mod tests {
         ];
         for (error, code, kind, status) in cases {
             assert_eq!((error.code(), error.kind(), error.status()), (code, kind, status), "{error:?}");
+            assert_ne!(error.description(), "A general system fault has occurred in the node", "{error:?}");
         }
     }
 

@@ -86,5 +86,9 @@ pub use verify::{
     Verifier, GRACE_PERIOD, MAX_SESSION_VALIDITY,
 };
 
+/// The RNG traits [`SessionKeyPair::generate`] and [`siwe::random_nonce`] take (`rand_core::OsRng`
+/// is the operating system's generator).
+pub use rand_core;
+
 /// The crate's error type (an alias of [`AuthError`]).
 pub type Error = AuthError;

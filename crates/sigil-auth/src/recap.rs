@@ -44,6 +44,9 @@ pub const RECAP_STATEMENT_PREFIX: &str =
 const MAX_RECAP_JSON_BYTES: usize = 256 * 1024;
 
 /// One nota-bene object: restrictions attached to an ability (e.g. `{"uses":"3"}`).
+///
+/// Numbers are written as RFC 8785 (IEEE doubles, as in JS): integers beyond 2^53 lose
+/// precision, so put large values in strings, as Lit does.
 pub type NotaBene = Map<String, Value>;
 
 /// A ReCap: attenuations (resource URI -> `namespace/name` -> nota-bene list) and proofs.

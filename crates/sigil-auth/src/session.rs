@@ -92,6 +92,15 @@ impl SessionKeyPair {
     }
 }
 
+/// Keys are equal when their secrets are (compared in constant time by `ed25519-dalek`).
+impl PartialEq for SessionKeyPair {
+    fn eq(&self, other: &Self) -> bool {
+        self.signing == other.signing
+    }
+}
+
+impl Eq for SessionKeyPair {}
+
 impl fmt::Debug for SessionKeyPair {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // The secret key stays out of logs.
@@ -228,13 +237,10 @@ impl SessionSigs {
 
 impl<'a> IntoIterator for &'a SessionSigs {
     type Item = (&'a str, &'a AuthSig);
-    type IntoIter = std::iter::Map<std::slice::Iter<'a, (String, AuthSig)>, fn(&'a (String, AuthSig)) -> (&'a str, &'a AuthSig)>;
+    type IntoIter = Box<dyn Iterator<Item = (&'a str, &'a AuthSig)> + 'a>;
 
     fn into_iter(self) -> Self::IntoIter {
-        fn pair(entry: &(String, AuthSig)) -> (&str, &AuthSig) {
-            (entry.0.as_str(), &entry.1)
-        }
-        self.entries.iter().map(pair as fn(&'a (String, AuthSig)) -> (&'a str, &'a AuthSig))
+        Box::new(self.iter())
     }
 }
 

@@ -292,6 +292,13 @@ impl fmt::Display for SiweMessage {
     }
 }
 
+/// A fresh nonce shaped like the JS SDK's (a blockhash): `0x` + 64 hex characters from `rng`.
+pub fn random_nonce<R: rand_core::CryptoRngCore + ?Sized>(rng: &mut R) -> String {
+    let mut bytes = [0u8; 32];
+    rng.fill_bytes(&mut bytes);
+    format!("0x{}", hex::encode(bytes))
+}
+
 /// Decodes an EIP-191 signature written as hex (`0x` optional): exactly 65 bytes r‖s‖v.
 pub fn parse_signature_hex(signature: &str) -> Result<[u8; 65], AuthError> {
     let bare = signature.strip_prefix("0x").unwrap_or(signature);

@@ -52,7 +52,7 @@ fn a_bare_array_on_stdin_is_access_control_conditions() {
 
 #[test]
 fn an_invalid_document_exits_2_with_the_reason() {
-    let too_many: Vec<serde_json::Value> = std::iter::repeat(cases()[0]["input"][0].clone()).take(31).collect();
+    let too_many = vec![cases()[0]["input"][0].clone(); 31];
     let out = sigil(&["conditions", "hash", "-"], &serde_json::Value::Array(too_many).to_string());
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("too many conditions"), "{}", String::from_utf8_lossy(&out.stderr));

@@ -76,6 +76,15 @@ impl NetworkPublicKey {
     }
 
     /// Decodes 96 hex characters (an optional `0x` prefix is accepted).
+    ///
+    /// ```
+    /// use sigil_crypto::bls::NetworkPublicKey;
+    ///
+    /// let hex = "97248533cef0908a5ebe52c3b487471301bf6369010e6167f63dd74feddac2dfb5336a59a331d38eb0e454d6f6fcb1a4";
+    /// assert_eq!(NetworkPublicKey::from_hex(hex)?.to_hex(), hex);
+    /// assert!(NetworkPublicKey::from_hex(&hex[2..]).is_err());
+    /// # Ok::<_, sigil_crypto::CryptoError>(())
+    /// ```
     pub fn from_hex(text: &str) -> Result<Self, CryptoError> {
         let mut bytes = [0u8; PUBLIC_KEY_BYTES];
         decode_hex(text, &mut bytes).map_err(|_| CryptoError::InvalidPublicKey)?;
@@ -452,6 +461,17 @@ impl SignatureShare {
 
     /// `{"ProofOfPossession":"<194 hex>"}`: blsful's own serde JSON of the share, which is what
     /// the JS SDK reads from `response.signatureShare`.
+    ///
+    /// ```
+    /// use sigil_crypto::bls::{self, SignatureShare};
+    ///
+    /// let (_, key_shares) = bls::deal(2, 3, &mut rand_core::OsRng)?;
+    /// let share = key_shares[0].sign(b"lit-accesscontrolcondition://abc/def");
+    /// let json = share.to_json_value();
+    /// assert_eq!(json["ProofOfPossession"].as_str().map(str::len), Some(194));
+    /// assert_eq!(SignatureShare::from_json_value(&json)?, share);
+    /// # Ok::<_, sigil_crypto::CryptoError>(())
+    /// ```
     pub fn to_json_value(&self) -> serde_json::Value {
         serde_json::json!({ "ProofOfPossession": self.to_hex() })
     }

@@ -95,3 +95,85 @@ proptest! {
         prop_assert!(bls::decrypt(&bytes, &signature).is_err());
     }
 }
+
+/// A valid accessControlConditions tree: leaves and groups, operators chosen per gap.
+#[derive(Clone, Debug)]
+enum Tree {
+    Leaf(Vec<String>, Vec<String>),
+    Group(Vec<(bool, Tree)>),
+}
+
+const FIELDS: [&str; 6] = ["contractAddress", "chain", "standardContractType", "method", "parameters", "returnValueTest"];
+
+fn text() -> impl Strategy<Value = String> {
+    prop_oneof![Just(String::new()), Just(":userAddress".to_owned()), "[ -~]{0,8}", ".{0,4}"]
+}
+
+fn tree() -> impl Strategy<Value = Tree> {
+    let leaf = (prop::collection::vec(text(), 6), prop::collection::vec(text(), 0..3))
+        .prop_map(|(fields, params)| Tree::Leaf(fields, params));
+    leaf.prop_recursive(3, 12, 4, |inner| {
+        prop::collection::vec((any::<bool>(), inner), 1..4).prop_map(Tree::Group)
+    })
+}
+
+fn quoted(s: &str) -> String {
+    serde_json::to_string(s).expect("string")
+}
+
+/// Writes the tree; `order` permutes a leaf's keys and `extra` adds unknown keys (the
+/// canonical form uses neither).
+fn write_tree(tree: &Tree, order: &[usize], extra: bool, out: &mut String) {
+    match tree {
+        Tree::Leaf(fields, params) => {
+            let params = format!("[{}]", params.iter().map(|p| quoted(p)).collect::<Vec<_>>().join(","));
+            let rvt = if extra {
+                format!("{{\"value\":{},\"extra\":[1,{{}}],\"comparator\":{}}}", quoted(&fields[5]), quoted(&fields[4]))
+            } else {
+                format!("{{\"comparator\":{},\"value\":{}}}", quoted(&fields[4]), quoted(&fields[5]))
+            };
+            let values = [quoted(&fields[0]), quoted(&fields[1]), quoted(&fields[2]), quoted(&fields[3]), params, rvt];
+            let mut parts: Vec<String> = order.iter().map(|&i| format!("{}:{}", quoted(FIELDS[i]), values[i])).collect();
+            if extra {
+                parts.insert(parts.len() / 2, "\"conditionType\":\"evmBasic\",\"unknown\":{\"a\":null}".to_owned());
+            }
+            out.push_str(&format!("{{{}}}", parts.join(",")));
+        }
+        Tree::Group(items) => {
+            out.push('[');
+            for (i, (is_and, item)) in items.iter().enumerate() {
+                if i > 0 {
+                    let op = if *is_and { "and" } else { "or" };
+                    out.push_str(&if extra { format!(",{{\"x\":1,\"operator\":\"{op}\"}},") } else { format!(",{{\"operator\":\"{op}\"}},") });
+                }
+                write_tree(item, order, extra, out);
+            }
+            out.push(']');
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn key_order_and_unknown_keys_never_change_the_hash(
+        items in prop::collection::vec((any::<bool>(), tree()), 1..4),
+        order in Just((0..6).collect::<Vec<usize>>()).prop_shuffle(),
+    ) {
+        let top = Tree::Group(items);
+        let mut canonical = String::new();
+        write_tree(&top, &[0, 1, 2, 3, 4, 5], false, &mut canonical);
+        let mut shuffled = String::new();
+        write_tree(&top, &order, true, &mut shuffled);
+        match ConditionSet::from_document(&shuffled) {
+            Ok(set) => {
+                prop_assert_eq!(set.canonical_json(), canonical.clone());
+                let again = ConditionSet::from_document(&canonical).expect("canonical form parses");
+                prop_assert_eq!(again.hash(), set.hash());
+            }
+            // Only the limits may refuse a generated tree.
+            Err(e) => prop_assert!(matches!(e, sigil_crypto::CryptoError::TooManyConditions { .. }), "{e}"),
+        }
+    }
+}

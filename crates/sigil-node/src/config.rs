@@ -64,7 +64,8 @@ fn default_window_secs() -> u64 {
 impl NodeConfig {
     /// Reads a config file; relative paths in it are resolved against the file's directory.
     pub fn load(path: &Path) -> Result<NodeConfig, NodeError> {
-        let text = std::fs::read_to_string(path).map_err(|e| NodeError::io("reading the config file", path, e))?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| NodeError::io("reading the config file", path, e))?;
         let mut config: NodeConfig = serde_json::from_str(&text)
             .map_err(|e| NodeError::Config(format!("{}: {e}", path.display())))?;
         let base = path.parent().unwrap_or(Path::new("."));
@@ -76,7 +77,8 @@ impl NodeConfig {
 
     /// Writes the config as pretty JSON.
     pub fn save(&self, path: &Path) -> Result<(), NodeError> {
-        let text = serde_json::to_string_pretty(self).map_err(|e| NodeError::Config(e.to_string()))?;
+        let text =
+            serde_json::to_string_pretty(self).map_err(|e| NodeError::Config(e.to_string()))?;
         std::fs::write(path, text).map_err(|e| NodeError::io("writing the config file", path, e))
     }
 
@@ -97,7 +99,10 @@ impl NodeConfig {
 
     /// The rate-limit policy this config describes.
     pub fn rate_limit_policy(&self) -> RateLimitPolicy {
-        RateLimitPolicy { free_allowance: self.free_allowance, window_secs: self.rate_limit_window_secs }
+        RateLimitPolicy {
+            free_allowance: self.free_allowance,
+            window_secs: self.rate_limit_window_secs,
+        }
     }
 }
 
@@ -107,7 +112,9 @@ mod tests {
 
     fn sample() -> NodeConfig {
         NodeConfig {
-            listen: "127.0.0.1:7470".parse().unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 7470))),
+            listen: "127.0.0.1:7470"
+                .parse()
+                .unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 7470))),
             external_address: None,
             key_share_file: "key-share.json".into(),
             network_public_key: "ab".repeat(48),
@@ -127,7 +134,10 @@ mod tests {
         let loaded = NodeConfig::load(&path).expect("load");
         assert_eq!(loaded.key_share_file, dir.path().join("key-share.json"));
         assert_eq!(loaded.free_allowance, 5);
-        assert_eq!(loaded.chain_rpc_url.as_deref(), Some("http://127.0.0.1:8545"));
+        assert_eq!(
+            loaded.chain_rpc_url.as_deref(),
+            Some("http://127.0.0.1:8545")
+        );
     }
 
     #[test]

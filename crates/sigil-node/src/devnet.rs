@@ -32,10 +32,12 @@ use std::time::Duration;
 
 /// The devnet's funded-by-convention wallet: anvil's (and Hardhat's) account #0. Its key is
 /// public knowledge; never send anything of value to it on a real network.
-pub const DEV_WALLET_PRIVATE_KEY: &str = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+pub const DEV_WALLET_PRIVATE_KEY: &str =
+    "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 
 /// Address of [`DEV_WALLET_PRIVATE_KEY`].
-pub const DEV_WALLET_ADDRESS: Address = alloy_primitives::address!("f39Fd6e51aad88F6F4ce6aB8827279cffFb92266");
+pub const DEV_WALLET_ADDRESS: Address =
+    alloy_primitives::address!("f39Fd6e51aad88F6F4ce6aB8827279cffFb92266");
 
 /// Settings of a [`Devnet`].
 #[derive(Clone)]
@@ -138,14 +140,22 @@ impl Devnet {
     ///
     /// Must be called within a tokio runtime.
     pub async fn start(config: DevnetConfig) -> Result<Devnet, NodeError> {
-        if config.nodes == 0 || config.nodes > 255 || config.threshold < 2 || config.threshold > config.nodes {
+        if config.nodes == 0
+            || config.nodes > 255
+            || config.threshold < 2
+            || config.threshold > config.nodes
+        {
             return Err(NodeError::Config(format!(
                 "a devnet needs 2 <= threshold <= nodes <= 255, got threshold {} of {}",
                 config.threshold, config.nodes
             )));
         }
-        if config.base_port != 0 && usize::from(config.base_port).saturating_add(config.nodes) > 65_536 {
-            return Err(NodeError::Config("the nodes' ports would run past 65535".into()));
+        if config.base_port != 0
+            && usize::from(config.base_port).saturating_add(config.nodes) > 65_536
+        {
+            return Err(NodeError::Config(
+                "the nodes' ports would run past 65535".into(),
+            ));
         }
         let (data_dir, temp_dir) = match &config.data_dir {
             Some(dir) => (dir.clone(), None),
@@ -153,7 +163,9 @@ impl Devnet {
                 let temp = tempfile::Builder::new()
                     .prefix("sigil-devnet-")
                     .tempdir()
-                    .map_err(|e| NodeError::io("creating a temporary data dir", std::env::temp_dir(), e))?;
+                    .map_err(|e| {
+                        NodeError::io("creating a temporary data dir", std::env::temp_dir(), e)
+                    })?;
                 (temp.path().to_owned(), Some(temp))
             }
         };
@@ -174,8 +186,13 @@ impl Devnet {
             ..DevChainConfig::default()
         })?;
         let block_production = chain.spawn_block_production();
-        let rpc = chain.serve_rpc(SocketAddr::from((LOCALHOST, config.rpc_port))).await?;
-        let clock: Arc<dyn Clock> = config.clock.clone().unwrap_or_else(|| Arc::new(SystemClock));
+        let rpc = chain
+            .serve_rpc(SocketAddr::from((LOCALHOST, config.rpc_port)))
+            .await?;
+        let clock: Arc<dyn Clock> = config
+            .clock
+            .clone()
+            .unwrap_or_else(|| Arc::new(SystemClock));
 
         let mut devnet = Devnet {
             data_dir,
@@ -203,7 +220,12 @@ impl Devnet {
         Ok(devnet)
     }
 
-    async fn start_new_node(&mut self, index: usize, port: u16, config: &DevnetConfig) -> Result<(), NodeError> {
+    async fn start_new_node(
+        &mut self,
+        index: usize,
+        port: u16,
+        config: &DevnetConfig,
+    ) -> Result<(), NodeError> {
         let node_dir = node_dir(&self.data_dir, index);
         let mut node_config = NodeConfig {
             listen: SocketAddr::from((LOCALHOST, port)),
@@ -216,7 +238,12 @@ impl Devnet {
             free_allowance: config.free_allowance,
             rate_limit_window_secs: config.rate_limit_window_secs,
         };
-        let running = Node::start_with_clock(node_config.clone(), self.chain_view(), Arc::clone(&self.clock)).await?;
+        let running = Node::start_with_clock(
+            node_config.clone(),
+            self.chain_view(),
+            Arc::clone(&self.clock),
+        )
+        .await?;
         // Pin the port actually bound, so a restart comes back where clients expect it.
         node_config.listen = running.local_addr();
         node_config.external_address = Some(running.local_addr().to_string());
@@ -225,7 +252,11 @@ impl Devnet {
         file_config.key_share_file = KEY_SHARE_FILE.into();
         file_config.data_dir = ".".into();
         file_config.save(&node_dir.join("config.json"))?;
-        self.nodes.push(NodeSlot { config: node_config, url: running.url().to_owned(), running: Some(running) });
+        self.nodes.push(NodeSlot {
+            config: node_config,
+            url: running.url().to_owned(),
+            running: Some(running),
+        });
         Ok(())
     }
 
@@ -244,7 +275,11 @@ impl Devnet {
                     SocketAddr::V4(v4) => (*v4.ip(), v4.port()),
                     SocketAddr::V6(v6) => (LOCALHOST, v6.port()),
                 };
-                ValidatorInfo { ip, port, node_address: staking_node_address(&slot.url) }
+                ValidatorInfo {
+                    ip,
+                    port,
+                    node_address: staking_node_address(&slot.url),
+                }
             })
             .collect();
         self.chain.set_validators(validators);
@@ -298,7 +333,10 @@ impl Devnet {
     /// Stops node `index` (in-flight requests finish; its database is closed). Its URL stays
     /// in the validator set. Stopping a stopped node does nothing.
     pub async fn stop_node(&mut self, index: usize) -> Result<(), NodeError> {
-        let slot = self.nodes.get_mut(index).ok_or_else(|| no_such_node(index))?;
+        let slot = self
+            .nodes
+            .get_mut(index)
+            .ok_or_else(|| no_such_node(index))?;
         if let Some(running) = slot.running.take() {
             running.shutdown().await;
         }
@@ -311,7 +349,10 @@ impl Devnet {
         self.stop_node(index).await?;
         let chain = self.chain_view();
         let clock = Arc::clone(&self.clock);
-        let slot = self.nodes.get_mut(index).ok_or_else(|| no_such_node(index))?;
+        let slot = self
+            .nodes
+            .get_mut(index)
+            .ok_or_else(|| no_such_node(index))?;
         let running = Node::start_with_clock(slot.config.clone(), chain, clock).await?;
         slot.running = Some(running);
         Ok(())
@@ -339,7 +380,9 @@ fn no_such_node(index: usize) -> NodeError {
 /// The dev wallet as a signer ([`DEV_WALLET_PRIVATE_KEY`]).
 pub fn dev_wallet() -> PrivateKeySigner {
     // A constant, valid secp256k1 key: parsing it cannot fail (checked by a test).
-    DEV_WALLET_PRIVATE_KEY.parse().unwrap_or_else(|_| PrivateKeySigner::random())
+    DEV_WALLET_PRIVATE_KEY
+        .parse()
+        .unwrap_or_else(|_| PrivateKeySigner::random())
 }
 
 const KEY_SHARE_FILE: &str = "key-share.json";
@@ -394,9 +437,15 @@ fn load_or_deal(data_dir: &Path, nodes: usize, threshold: usize) -> Result<Netwo
         create_private_dir(&dir)?;
         keys::write_secret_file(&dir.join(KEY_SHARE_FILE), share.as_str())?;
     }
-    let network = NetworkFile { network_public_key, threshold, nodes };
-    let text = serde_json::to_string_pretty(&network).map_err(|e| NodeError::internal("network file", e))?;
-    std::fs::write(&network_path, text).map_err(|e| NodeError::io("writing the network file", &network_path, e))?;
+    let network = NetworkFile {
+        network_public_key,
+        threshold,
+        nodes,
+    };
+    let text = serde_json::to_string_pretty(&network)
+        .map_err(|e| NodeError::internal("network file", e))?;
+    std::fs::write(&network_path, text)
+        .map_err(|e| NodeError::io("writing the network file", &network_path, e))?;
     Ok(network)
 }
 
@@ -411,6 +460,9 @@ mod tests {
 
     #[test]
     fn staking_node_addresses_differ_per_node() {
-        assert_ne!(staking_node_address("http://127.0.0.1:1"), staking_node_address("http://127.0.0.1:2"));
+        assert_ne!(
+            staking_node_address("http://127.0.0.1:1"),
+            staking_node_address("http://127.0.0.1:2")
+        );
     }
 }

@@ -104,7 +104,10 @@ pub struct InternalError {
 impl InternalError {
     /// An internal failure in `context`; `detail` must hold no secret.
     pub fn new(context: &'static str, detail: impl std::fmt::Display) -> InternalError {
-        InternalError { context, detail: detail.to_string() }
+        InternalError {
+            context,
+            detail: detail.to_string(),
+        }
     }
 }
 
@@ -115,8 +118,16 @@ impl NodeError {
     }
 
     /// A failed file or socket operation on `path`.
-    pub fn io(context: &'static str, path: impl std::fmt::Debug, source: std::io::Error) -> NodeError {
-        NodeError::Io { context, path: format!("{path:?}"), source }
+    pub fn io(
+        context: &'static str,
+        path: impl std::fmt::Debug,
+        source: std::io::Error,
+    ) -> NodeError {
+        NodeError::Io {
+            context,
+            path: format!("{path:?}"),
+            source,
+        }
     }
 
     /// Whether this is the node's own failure (answered generically, detail logged) rather
@@ -189,7 +200,9 @@ impl NodeError {
     /// The HTTP status.
     pub fn status(&self) -> StatusCode {
         match self {
-            NodeError::MalformedJson(_) | NodeError::InvalidDataToEncryptHash => StatusCode::BAD_REQUEST,
+            NodeError::MalformedJson(_) | NodeError::InvalidDataToEncryptHash => {
+                StatusCode::BAD_REQUEST
+            }
             NodeError::InvalidBody(_) => StatusCode::UNPROCESSABLE_ENTITY,
             NodeError::Conditions(error) => {
                 StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
@@ -218,7 +231,9 @@ impl NodeError {
         match self {
             NodeError::RateLimitExceeded { .. } => self.to_string(),
             _ if self.is_internal() => "A general system fault has occurred in the node".into(),
-            _ => lit_description(self.code()).map(str::to_owned).unwrap_or_else(|| self.to_string()),
+            _ => lit_description(self.code())
+                .map(str::to_owned)
+                .unwrap_or_else(|| self.to_string()),
         }
     }
 
@@ -308,7 +323,9 @@ impl IntoResponse for NodeError {
         };
         let mut response = (status, axum::Json(body.clone())).into_response();
         if self.is_internal() {
-            response.extensions_mut().insert(InternalErrorLog(self.to_string()));
+            response
+                .extensions_mut()
+                .insert(InternalErrorLog(self.to_string()));
         }
         response.extensions_mut().insert(body);
         response

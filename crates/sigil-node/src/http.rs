@@ -47,7 +47,8 @@ fn client_correlation_id(headers: &HeaderMap) -> Option<String> {
     CORRELATION_HEADERS.iter().find_map(|name| {
         let value = headers.get(*name)?.to_str().ok()?.trim();
         let printable = value.bytes().all(|b| b.is_ascii_graphic());
-        (printable && !value.is_empty() && value.len() <= MAX_CORRELATION_ID_LEN).then(|| value.to_owned())
+        (printable && !value.is_empty() && value.len() <= MAX_CORRELATION_ID_LEN)
+            .then(|| value.to_owned())
     })
 }
 
@@ -157,7 +158,10 @@ pub(crate) fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, NodeErr
 }
 
 fn is_json_content_type(headers: &HeaderMap) -> bool {
-    let Some(value) = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
+    let Some(value) = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    else {
         return false;
     };
     let essence = value.split(';').next().unwrap_or_default().trim();
@@ -170,7 +174,8 @@ async fn read_body(body: Body, limit: usize) -> Result<Vec<u8>, NodeError> {
     let mut stream = body.into_data_stream();
     let mut buffer = Vec::new();
     while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|e| NodeError::MalformedJson(format!("could not read the body: {e}")))?;
+        let chunk =
+            chunk.map_err(|e| NodeError::MalformedJson(format!("could not read the body: {e}")))?;
         if buffer.len().saturating_add(chunk.len()) > limit {
             let mut drained = buffer.len().saturating_add(chunk.len());
             let drain = async {
@@ -191,13 +196,18 @@ async fn read_body(body: Body, limit: usize) -> Result<Vec<u8>, NodeError> {
 
 /// Answer for paths no route has.
 pub(crate) async fn route_not_found(request: Request) -> Response {
-    NodeError::RouteNotFound { path: truncated(request.uri().path()) }.into_response()
+    NodeError::RouteNotFound {
+        path: truncated(request.uri().path()),
+    }
+    .into_response()
 }
 
 /// Answer for a known path asked with the wrong method.
 pub(crate) async fn method_not_allowed() -> Response {
     let mut response = NodeError::MethodNotAllowed.into_response();
-    response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
+    response
+        .headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static("POST"));
     response
 }
 
@@ -219,7 +229,10 @@ mod tests {
         headers.insert("x-request-id", HeaderValue::from_static("has space"));
         assert_eq!(client_correlation_id(&headers), None);
         let long = "a".repeat(MAX_CORRELATION_ID_LEN + 1);
-        headers.insert("x-request-id", HeaderValue::from_str(&long).unwrap_or(HeaderValue::from_static("")));
+        headers.insert(
+            "x-request-id",
+            HeaderValue::from_str(&long).unwrap_or(HeaderValue::from_static("")),
+        );
         assert_eq!(client_correlation_id(&headers), None);
     }
 
@@ -233,7 +246,10 @@ mod tests {
     #[test]
     fn json_content_type_accepts_parameters_and_case() {
         let mut headers = HeaderMap::new();
-        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("Application/JSON; charset=utf-8"));
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("Application/JSON; charset=utf-8"),
+        );
         assert!(is_json_content_type(&headers));
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain"));
         assert!(!is_json_content_type(&headers));
@@ -247,16 +263,40 @@ mod tests {
             #[allow(dead_code)]
             n: u64,
         }
-        assert_eq!(parse_json::<Shape>(b"{\"n\":").map(|_| ()).unwrap_err().code(), "NodeParserError");
-        assert_eq!(parse_json::<Shape>(b"{\"n\":\"x\"}").map(|_| ()).unwrap_err().code(), "NodeBadInput");
-        assert_eq!(parse_json::<Shape>(b"{\"n\":1,\"n\":2}").map(|_| ()).unwrap_err().code(), "NodeBadInput");
+        assert_eq!(
+            parse_json::<Shape>(b"{\"n\":")
+                .map(|_| ())
+                .unwrap_err()
+                .code(),
+            "NodeParserError"
+        );
+        assert_eq!(
+            parse_json::<Shape>(b"{\"n\":\"x\"}")
+                .map(|_| ())
+                .unwrap_err()
+                .code(),
+            "NodeBadInput"
+        );
+        assert_eq!(
+            parse_json::<Shape>(b"{\"n\":1,\"n\":2}")
+                .map(|_| ())
+                .unwrap_err()
+                .code(),
+            "NodeBadInput"
+        );
     }
 
     #[tokio::test]
     async fn oversized_body_is_refused_after_being_drained() {
         let body = Body::from(vec![b' '; BODY_LIMIT + 1]);
-        assert!(matches!(read_body(body, BODY_LIMIT).await, Err(NodeError::BodyTooLarge { .. })));
+        assert!(matches!(
+            read_body(body, BODY_LIMIT).await,
+            Err(NodeError::BodyTooLarge { .. })
+        ));
         let body = Body::from(vec![b' '; 10]);
-        assert_eq!(read_body(body, BODY_LIMIT).await.map(|b| b.len()).ok(), Some(10));
+        assert_eq!(
+            read_body(body, BODY_LIMIT).await.map(|b| b.len()).ok(),
+            Some(10)
+        );
     }
 }

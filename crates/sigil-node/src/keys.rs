@@ -3,14 +3,13 @@
 use crate::error::NodeError;
 use serde_json::Value;
 use sigil_crypto::bls::{KeyShare, KeyShareFile, NetworkPublicKey};
-use zeroize::Zeroizing;
 use std::io::Write;
 use std::path::Path;
+use zeroize::Zeroizing;
 
 /// The key share a node signs with, and the network key it belongs to.
 pub(crate) struct NodeKey {
     share: KeyShare,
-    network_public_key: NetworkPublicKey,
     network_public_key_hex: String,
     public_share_hex: String,
 }
@@ -18,13 +17,19 @@ pub(crate) struct NodeKey {
 impl NodeKey {
     /// Reads a key share file and checks that it belongs to the network key and threshold the
     /// node is configured with.
-    pub(crate) fn load(path: &Path, network_public_key_hex: &str, threshold: u16) -> Result<NodeKey, NodeError> {
+    pub(crate) fn load(
+        path: &Path,
+        network_public_key_hex: &str,
+        threshold: u16,
+    ) -> Result<NodeKey, NodeError> {
         let text = Zeroizing::new(
-            std::fs::read_to_string(path).map_err(|e| NodeError::io("reading the key share file", path, e))?,
+            std::fs::read_to_string(path)
+                .map_err(|e| NodeError::io("reading the key share file", path, e))?,
         );
-        let file = KeyShareFile::from_json(&text).map_err(|e| NodeError::KeyMaterial(e.to_string()))?;
-        let network_public_key =
-            NetworkPublicKey::from_hex(network_public_key_hex).map_err(|e| NodeError::KeyMaterial(e.to_string()))?;
+        let file =
+            KeyShareFile::from_json(&text).map_err(|e| NodeError::KeyMaterial(e.to_string()))?;
+        let network_public_key = NetworkPublicKey::from_hex(network_public_key_hex)
+            .map_err(|e| NodeError::KeyMaterial(e.to_string()))?;
         if file.network_public_key != network_public_key {
             return Err(NodeError::KeyMaterial(format!(
                 "the key share in {} belongs to network key {}, not the configured one",
@@ -43,7 +48,6 @@ impl NodeKey {
         Ok(NodeKey {
             public_share_hex: share.public_share().to_hex(),
             network_public_key_hex: network_public_key.to_hex(),
-            network_public_key,
             share,
         })
     }
@@ -62,11 +66,6 @@ impl NodeKey {
         &self.public_share_hex
     }
 
-    #[allow(dead_code)]
-    pub(crate) fn network_public_key(&self) -> &NetworkPublicKey {
-        &self.network_public_key
-    }
-
     /// Signs `identity` with the key share: the JSON the JS SDK v7 combines,
     /// `{"ProofOfPossession":"<97 bytes hex>"}`.
     pub(crate) fn sign_share(&self, identity: &[u8]) -> Value {
@@ -76,16 +75,28 @@ impl NodeKey {
 
 /// Deals a fresh network key into `total` shares with `threshold`, as the devnet's dealer.
 /// Returns the network key and each share's file text (the secret key itself is dropped).
-pub(crate) fn deal(threshold: usize, total: usize) -> Result<(String, Vec<Zeroizing<String>>), NodeError> {
+pub(crate) fn deal(
+    threshold: usize,
+    total: usize,
+) -> Result<(String, Vec<Zeroizing<String>>), NodeError> {
     let invalid = |e: sigil_crypto::CryptoError| NodeError::KeyMaterial(e.to_string());
-    let (network_public_key, shares) = sigil_crypto::bls::deal(threshold, total, &mut rand::rngs::OsRng).map_err(invalid)?;
+    let (network_public_key, shares) =
+        sigil_crypto::bls::deal(threshold, total, &mut rand::rngs::OsRng).map_err(invalid)?;
     let (threshold, total) = match (u8::try_from(threshold), u8::try_from(total)) {
         (Ok(threshold), Ok(total)) => (threshold, total),
         _ => return Err(NodeError::Config("at most 255 nodes".into())),
     };
     let files = shares
         .into_iter()
-        .map(|key_share| KeyShareFile { network_public_key: network_public_key.clone(), threshold, total, key_share }.to_json())
+        .map(|key_share| {
+            KeyShareFile {
+                network_public_key,
+                threshold,
+                total,
+                key_share,
+            }
+            .to_json()
+        })
         .collect();
     Ok((network_public_key.to_hex(), files))
 }
@@ -99,7 +110,9 @@ pub(crate) fn write_secret_file(path: &Path, contents: &str) -> Result<(), NodeE
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    let mut file = options.open(path).map_err(|e| NodeError::io("creating the key share file", path, e))?;
+    let mut file = options
+        .open(path)
+        .map_err(|e| NodeError::io("creating the key share file", path, e))?;
     // An existing file keeps its old mode on open; force 0600.
     #[cfg(unix)]
     {

@@ -63,7 +63,9 @@ async fn handshake(
     headers: HeaderMap,
     AppJson(_request): AppJson<HandshakeRequest>,
 ) -> Json<HandshakeResponse> {
-    let sdk_version = headers.get("x-lit-sdk-version").and_then(|v| v.to_str().ok());
+    let sdk_version = headers
+        .get("x-lit-sdk-version")
+        .and_then(|v| v.to_str().ok());
     Json(state.handshake(sdk_version))
 }
 
@@ -134,16 +136,29 @@ mod tests {
             rate_limit_window_secs: 1000,
         };
         let chain = DevChain::open(DevChainConfig::default()).expect("chain");
-        let state = NodeState::open(&config, "127.0.0.1:7470".into(), Arc::new(chain), Arc::new(SystemClock))
-            .expect("state");
-        TestNode { _dir: dir, app: app(state) }
+        let state = NodeState::open(
+            &config,
+            "127.0.0.1:7470".into(),
+            Arc::new(chain),
+            Arc::new(SystemClock),
+        )
+        .expect("state");
+        TestNode {
+            _dir: dir,
+            app: app(state),
+        }
     }
 
     async fn send(app: &Router, request: Request<Body>) -> (StatusCode, Value) {
         let response = app.clone().oneshot(request).await.expect("infallible");
         let status = response.status();
-        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.expect("body");
-        (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .expect("body");
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        )
     }
 
     fn post(path: &str, body: impl Into<Body>) -> Request<Body> {
@@ -185,13 +200,19 @@ mod tests {
         let (status, body) = send(&node.app, request).await;
         assert_eq!(status, StatusCode::IM_A_TEAPOT);
         assert_eq!(body["errorCode"], "CoreApiMissingRequiredXRequestIdHeader");
-        assert!(body["correlationId"].as_str().is_some_and(|id| id.starts_with("LD-")));
+        assert!(body["correlationId"]
+            .as_str()
+            .is_some_and(|id| id.starts_with("LD-")));
     }
 
     #[tokio::test]
     async fn malformed_json_is_a_400_parser_error_with_the_correlation_id() {
         let node = test_node();
-        let (status, body) = send(&node.app, post("/web/encryption/sign/", r#"{"dataToEncryptHash":"#)).await;
+        let (status, body) = send(
+            &node.app,
+            post("/web/encryption/sign/", r#"{"dataToEncryptHash":"#),
+        )
+        .await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
         assert_eq!(body["errorCode"], "NodeParserError");
         assert_eq!(body["errorKind"], "Parser");
@@ -204,7 +225,11 @@ mod tests {
     #[tokio::test]
     async fn wrong_field_types_are_a_422_bad_input() {
         let node = test_node();
-        let (status, body) = send(&node.app, post("/web/encryption/sign/", r#"{"dataToEncryptHash":5}"#)).await;
+        let (status, body) = send(
+            &node.app,
+            post("/web/encryption/sign/", r#"{"dataToEncryptHash":5}"#),
+        )
+        .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(body["errorCode"], "NodeBadInput");
     }
@@ -216,7 +241,9 @@ mod tests {
             "authSig":{"sig":"a","sig":"b","derivedVia":"x","signedMessage":"m","address":"a"}}"#;
         let (status, body) = send(&node.app, post("/web/encryption/sign/", body)).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(body["details"][0].as_str().is_some_and(|d| d.contains("duplicate field")));
+        assert!(body["details"][0]
+            .as_str()
+            .is_some_and(|d| d.contains("duplicate field")));
     }
 
     #[tokio::test]
@@ -240,7 +267,9 @@ mod tests {
         assert_eq!(body["errorCode"], "NodeRouteNotFound");
         assert_eq!(body["correlationId"], "lit_test_1");
 
-        let request = Request::get("/web/handshake/").body(Body::empty()).expect("request");
+        let request = Request::get("/web/handshake/")
+            .body(Body::empty())
+            .expect("request");
         let (status, body) = send(&node.app, request).await;
         assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
         assert_eq!(body["errorCode"], "NodeMethodNotAllowed");

@@ -24,7 +24,10 @@ impl Node {
     /// until [`RunningNode::shutdown`]. The socket is bound before this returns.
     ///
     /// Must be called within a tokio runtime.
-    pub async fn start(config: NodeConfig, chain: Arc<dyn ChainView>) -> Result<RunningNode, NodeError> {
+    pub async fn start(
+        config: NodeConfig,
+        chain: Arc<dyn ChainView>,
+    ) -> Result<RunningNode, NodeError> {
         Node::start_with_clock(config, chain, Arc::new(SystemClock)).await
     }
 
@@ -38,15 +41,24 @@ impl Node {
         let listener = tokio::net::TcpListener::bind(config.listen)
             .await
             .map_err(|e| NodeError::io("binding", config.listen, e))?;
-        let local_addr = listener.local_addr().map_err(|e| NodeError::io("binding", config.listen, e))?;
-        let node_address = config.external_address.clone().unwrap_or_else(|| local_addr.to_string());
+        let local_addr = listener
+            .local_addr()
+            .map_err(|e| NodeError::io("binding", config.listen, e))?;
+        let node_address = config
+            .external_address
+            .clone()
+            .unwrap_or_else(|| local_addr.to_string());
 
         let opening = {
             let config = config.clone();
             let node_address = node_address.clone();
-            tokio::task::spawn_blocking(move || NodeState::open(&config, node_address, chain, clock))
+            tokio::task::spawn_blocking(move || {
+                NodeState::open(&config, node_address, chain, clock)
+            })
         };
-        let state = opening.await.map_err(|e| NodeError::internal("opening the node state", e))??;
+        let state = opening
+            .await
+            .map_err(|e| NodeError::internal("opening the node state", e))??;
 
         let (stop, stopped) = oneshot::channel::<()>();
         let router = app(Arc::clone(&state));
@@ -62,7 +74,13 @@ impl Node {
             }
         });
         tracing::info!(%local_addr, %node_address, share_id = state.share_id(), "node listening");
-        Ok(RunningNode { url: format!("http://{local_addr}"), local_addr, state, stop: Some(stop), task: Some(task) })
+        Ok(RunningNode {
+            url: format!("http://{local_addr}"),
+            local_addr,
+            state,
+            stop: Some(stop),
+            task: Some(task),
+        })
     }
 }
 
@@ -100,14 +118,20 @@ impl RunningNode {
             let _ = stop.send(());
         }
         if let Some(mut task) = self.task.take() {
-            if tokio::time::timeout(SHUTDOWN_GRACE, &mut task).await.is_err() {
+            if tokio::time::timeout(SHUTDOWN_GRACE, &mut task)
+                .await
+                .is_err()
+            {
                 tracing::warn!(url = %self.url, "in-flight requests did not finish; dropping them");
                 task.abort();
                 let _ = task.await;
             }
         }
         let state = Arc::clone(&self.state);
-        if tokio::task::spawn_blocking(move || state.close()).await.is_err() {
+        if tokio::task::spawn_blocking(move || state.close())
+            .await
+            .is_err()
+        {
             tracing::error!(url = %self.url, "closing the node state failed");
         }
     }

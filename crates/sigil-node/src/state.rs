@@ -8,7 +8,8 @@ use crate::routes::{EncryptionSignRequest, EncryptionSignResponse, HandshakeResp
 use crate::usage::{DelegatedCredits, UsageError, UsageRequest, UsageStore};
 use alloy_primitives::{Address, U256};
 use sigil_auth::{
-    AuthContext, CapabilityCache, CapacityDelegation, LitAbility, LitResource, ResourcePrefix, VerificationRequest,
+    AuthContext, CapabilityCache, CapacityDelegation, LitAbility, LitResource, ResourcePrefix,
+    VerificationRequest,
 };
 use sigil_chain::{CapacityCredit, ChainView};
 use sigil_crypto::conditions::{ConditionEnv, ConditionSet};
@@ -71,12 +72,21 @@ impl NodeState {
         clock: Arc<dyn Clock>,
     ) -> Result<Arc<NodeState>, NodeError> {
         config.validate()?;
-        let key = NodeKey::load(&config.key_share_file, &config.network_public_key, config.threshold)?;
+        let key = NodeKey::load(
+            &config.key_share_file,
+            &config.network_public_key,
+            config.threshold,
+        )?;
         std::fs::create_dir_all(&config.data_dir)
             .map_err(|e| NodeError::io("creating the data dir", &config.data_dir, e))?;
-        let usage = UsageStore::open(&config.data_dir.join("node.redb"), config.rate_limit_policy())
-            .map_err(|e| NodeError::Storage(e.to_string()))?;
-        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        let usage = UsageStore::open(
+            &config.data_dir.join("node.redb"),
+            config.rate_limit_policy(),
+        )
+        .map_err(|e| NodeError::Storage(e.to_string()))?;
+        let cores = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2);
         Ok(Arc::new(NodeState {
             node_address,
             key,
@@ -105,7 +115,10 @@ impl NodeState {
 
     /// Uses of a capacity delegation this node has counted (key: sha256 of the delegation's `sig`).
     pub async fn delegation_uses(&self, delegation_key: [u8; 32]) -> Result<u64, NodeError> {
-        self.usage.delegation_uses(delegation_key).await.map_err(usage_error)
+        self.usage
+            .delegation_uses(delegation_key)
+            .await
+            .map_err(usage_error)
     }
 
     /// Closes the rate-limit store so the database file can be opened again. Blocking.
@@ -114,9 +127,18 @@ impl NodeState {
     }
 
     /// Runs CPU-heavy `job` on the blocking pool, at most one per core at a time.
-    async fn cpu<R: Send + 'static>(&self, job: impl FnOnce() -> R + Send + 'static) -> Result<R, NodeError> {
-        let _permit = self.cpu.acquire().await.map_err(|e| NodeError::internal("cpu pool", e))?;
-        tokio::task::spawn_blocking(job).await.map_err(|e| NodeError::internal("cpu job", e))
+    async fn cpu<R: Send + 'static>(
+        &self,
+        job: impl FnOnce() -> R + Send + 'static,
+    ) -> Result<R, NodeError> {
+        let _permit = self
+            .cpu
+            .acquire()
+            .await
+            .map_err(|e| NodeError::internal("cpu pool", e))?;
+        tokio::task::spawn_blocking(job)
+            .await
+            .map_err(|e| NodeError::internal("cpu job", e))
     }
 
     pub(crate) fn handshake(&self, sdk_version: Option<&str>) -> HandshakeResponse {
@@ -151,7 +173,8 @@ impl NodeState {
         let (conditions, identity, context) = {
             let state = Arc::clone(self);
             let body = body.to_owned();
-            self.cpu(move || state.authorize(&request, &body, now)).await??
+            self.cpu(move || state.authorize(&request, &body, now))
+                .await??
         };
 
         self.count_request(&context, unix_secs(now)).await?;
@@ -160,9 +183,14 @@ impl NodeState {
         let block_timestamp = self.chain.latest_block().timestamp;
         let signature_share = self
             .cpu(move || {
-                let env = Env { user: context.user_address, block_timestamp };
+                let env = Env {
+                    user: context.user_address,
+                    block_timestamp,
+                };
                 if !conditions.evaluate(&env)? {
-                    return Err(NodeError::NotAuthorized { user: context.user_address.to_string() });
+                    return Err(NodeError::NotAuthorized {
+                        user: context.user_address.to_string(),
+                    });
                 }
                 Ok(state.key.sign_share(identity.as_bytes()))
             })
@@ -195,7 +223,11 @@ impl NodeState {
             node_address: &self.node_address,
             now,
         };
-        let context = sigil_auth::verify_session_sig(&request.auth_sig, &verification, Some(&self.capability_cache))?;
+        let context = sigil_auth::verify_session_sig(
+            &request.auth_sig,
+            &verification,
+            Some(&self.capability_cache),
+        )?;
         Ok((conditions, identity, context))
     }
 
@@ -219,8 +251,17 @@ impl NodeState {
                 credits: self.delegated_credits(delegation, now),
             })
             .collect();
-        let request = UsageRequest { user, owned, delegated, now };
-        self.usage.allocate(request).await.map(drop).map_err(usage_error)
+        let request = UsageRequest {
+            user,
+            owned,
+            delegated,
+            now,
+        };
+        self.usage
+            .allocate(request)
+            .await
+            .map(drop)
+            .map_err(usage_error)
     }
 
     /// The delegator's active credits a delegation covers: those named in `nft_id` (decimal
@@ -245,7 +286,9 @@ impl NodeState {
 
 fn usage_error(error: UsageError) -> NodeError {
     match error {
-        UsageError::Exceeded { retry_at } => NodeError::RateLimitExceeded { retry_at: rfc3339(retry_at) },
+        UsageError::Exceeded { retry_at } => NodeError::RateLimitExceeded {
+            retry_at: rfc3339(retry_at),
+        },
         other => NodeError::Storage(other.to_string()),
     }
 }
@@ -254,7 +297,10 @@ fn rfc3339(unix: u64) -> String {
     i64::try_from(unix)
         .ok()
         .and_then(|secs| time::OffsetDateTime::from_unix_timestamp(secs).ok())
-        .and_then(|at| at.format(&time::format_description::well_known::Rfc3339).ok())
+        .and_then(|at| {
+            at.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
         .unwrap_or_else(|| unix.to_string())
 }
 

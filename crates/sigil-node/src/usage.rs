@@ -48,6 +48,28 @@ const MAX_BATCH: usize = 512;
 const CACHE_BYTES: usize = 4 * 1024 * 1024;
 
 /// How many requests a node serves per user.
+///
+/// # The rules
+///
+/// Lit prices requests "per kilosecond". Sigil counts them in **fixed windows** of
+/// [`RateLimitPolicy::window_secs`] seconds (default 1000): window `w` covers unix seconds
+/// `[w * window_secs, (w + 1) * window_secs)`, and every counter below restarts at 0 when a new
+/// window begins. Fixed windows (rather than Lit's sliding window of timestamps) make the
+/// decision a pure function of the stored counters and the `now` passed in, so tests are
+/// deterministic and the state is a few integers per address.
+///
+/// In a window, a user is served while one of these has room, tried in this order:
+/// 1. the free allowance: [`RateLimitPolicy::free_allowance`] requests per user address;
+/// 2. each active credit the user owns: `requests_per_kilosecond * window_secs / 1000`
+///    requests per credit, shared by everyone who uses that credit;
+/// 3. each capacity delegation in the session (in capability order): the delegator's credits,
+///    on the same per-credit counters, while the delegation's `uses` (counted per delegation
+///    signature hash, over its whole life, not per window) are not exhausted.
+///
+/// Otherwise the request is refused (HTTP 402 `rate_limit_exceeded`) with the start of the
+/// next window as "try again at". Counters are per node, kept in the node's `redb` file, and
+/// committed (fsynced) before the share is returned: a restart, even after SIGKILL, never
+/// gives back an accepted use. A delegation's named credits must be owned by its delegator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RateLimitPolicy {
@@ -59,7 +81,10 @@ pub struct RateLimitPolicy {
 
 impl Default for RateLimitPolicy {
     fn default() -> Self {
-        RateLimitPolicy { free_allowance: DEFAULT_FREE_ALLOWANCE, window_secs: 1000 }
+        RateLimitPolicy {
+            free_allowance: DEFAULT_FREE_ALLOWANCE,
+            window_secs: 1000,
+        }
     }
 }
 
@@ -79,7 +104,8 @@ impl RateLimitPolicy {
 
     /// Requests one credit pays for in one window.
     pub fn credit_quota(&self, credit: &CapacityCredit) -> u64 {
-        let quota = u128::from(credit.requests_per_kilosecond) * u128::from(self.window_secs) / 1000;
+        let quota =
+            u128::from(credit.requests_per_kilosecond) * u128::from(self.window_secs) / 1000;
         u64::try_from(quota).unwrap_or(u64::MAX)
     }
 }
@@ -146,8 +172,14 @@ pub enum UsageError {
 }
 
 enum Job {
-    Allocate { request: UsageRequest, reply: oneshot::Sender<Result<Allocation, UsageError>> },
-    DelegationUses { delegation_key: [u8; 32], reply: oneshot::Sender<Result<u64, UsageError>> },
+    Allocate {
+        request: UsageRequest,
+        reply: oneshot::Sender<Result<Allocation, UsageError>>,
+    },
+    DelegationUses {
+        delegation_key: [u8; 32],
+        reply: oneshot::Sender<Result<u64, UsageError>>,
+    },
 }
 
 impl Job {
@@ -173,7 +205,9 @@ pub struct UsageStore {
 
 impl std::fmt::Debug for UsageStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("UsageStore").field("open", &self.sender.read().is_some()).finish()
+        f.debug_struct("UsageStore")
+            .field("open", &self.sender.read().is_some())
+            .finish()
     }
 }
 
@@ -216,7 +250,10 @@ impl UsageStore {
     pub async fn delegation_uses(&self, delegation_key: [u8; 32]) -> Result<u64, UsageError> {
         // Asked through the writer so the answer includes every use already acknowledged.
         let (reply, answer) = oneshot::channel();
-        self.send(Job::DelegationUses { delegation_key, reply })?;
+        self.send(Job::DelegationUses {
+            delegation_key,
+            reply,
+        })?;
         answer.await.map_err(|_| UsageError::Closed)?
     }
 
@@ -259,8 +296,12 @@ fn run_writer(db: Database, policy: RateLimitPolicy, receiver: mpsc::Receiver<Jo
                 for (job, answer) in batch.into_iter().zip(answers) {
                     // A requester that hung up gets nothing; its use stays counted.
                     match (job, answer) {
-                        (Job::Allocate { reply, .. }, Answer::Allocated(result)) => drop(reply.send(result)),
-                        (Job::DelegationUses { reply, .. }, Answer::Uses(uses)) => drop(reply.send(Ok(uses))),
+                        (Job::Allocate { reply, .. }, Answer::Allocated(result)) => {
+                            drop(reply.send(result))
+                        }
+                        (Job::DelegationUses { reply, .. }, Answer::Uses(uses)) => {
+                            drop(reply.send(Ok(uses)))
+                        }
                         (job, _) => job.fail(UsageError::Closed),
                     }
                 }
@@ -292,11 +333,19 @@ fn commit_batch(
         let mut free = txn.open_table(FREE_USAGE)?;
         let mut credits = txn.open_table(CREDIT_USAGE)?;
         let mut delegations = txn.open_table(DELEGATION_USES)?;
-        let mut tables = Tables { free: &mut free, credits: &mut credits, delegations: &mut delegations };
+        let mut tables = Tables {
+            free: &mut free,
+            credits: &mut credits,
+            delegations: &mut delegations,
+        };
         for job in batch {
             results.push(match job {
-                Job::Allocate { request, .. } => Answer::Allocated(allocate_one(&mut tables, policy, request)?),
-                Job::DelegationUses { delegation_key, .. } => Answer::Uses(tables.delegation_uses(delegation_key)?),
+                Job::Allocate { request, .. } => {
+                    Answer::Allocated(allocate_one(&mut tables, policy, request)?)
+                }
+                Job::DelegationUses { delegation_key, .. } => {
+                    Answer::Uses(tables.delegation_uses(delegation_key)?)
+                }
             });
         }
     }
@@ -330,7 +379,11 @@ impl Tables<'_, '_> {
     }
 
     fn delegation_uses(&self, key: &[u8; 32]) -> Result<u64, redb::Error> {
-        Ok(self.delegations.get(key.as_slice())?.map(|v| v.value()).unwrap_or(0))
+        Ok(self
+            .delegations
+            .get(key.as_slice())?
+            .map(|v| v.value())
+            .unwrap_or(0))
     }
 
     /// Takes one request from the credit's window quota if it has room.
@@ -349,7 +402,8 @@ impl Tables<'_, '_> {
         if used >= policy.credit_quota(credit) {
             return Ok(false);
         }
-        self.credits.insert(key.as_slice(), (window, used.saturating_add(1)))?;
+        self.credits
+            .insert(key.as_slice(), (window, used.saturating_add(1)))?;
         Ok(true)
     }
 }
@@ -365,13 +419,17 @@ fn allocate_one(
     let user_key = request.user.as_slice();
     let free_used = Tables::used_in_window(tables.free, user_key, window)?;
     if free_used < policy.free_allowance {
-        tables.free.insert(user_key, (window, free_used.saturating_add(1)))?;
+        tables
+            .free
+            .insert(user_key, (window, free_used.saturating_add(1)))?;
         return Ok(Ok(Allocation::FreeAllowance));
     }
 
     for credit in &request.owned {
         if credit.owner == request.user && tables.take_from_credit(policy, credit, now)? {
-            return Ok(Ok(Allocation::OwnedCredit { token_id: credit.token_id }));
+            return Ok(Ok(Allocation::OwnedCredit {
+                token_id: credit.token_id,
+            }));
         }
     }
 
@@ -382,7 +440,9 @@ fn allocate_one(
         }
         for credit in &delegation.credits {
             if tables.take_from_credit(policy, credit, now)? {
-                tables.delegations.insert(delegation.delegation_key.as_slice(), uses.saturating_add(1))?;
+                tables
+                    .delegations
+                    .insert(delegation.delegation_key.as_slice(), uses.saturating_add(1))?;
                 return Ok(Ok(Allocation::DelegatedCredit {
                     token_id: credit.token_id,
                     delegation_key: delegation.delegation_key,
@@ -391,7 +451,9 @@ fn allocate_one(
         }
     }
 
-    Ok(Err(UsageError::Exceeded { retry_at: policy.next_window_start(now) }))
+    Ok(Err(UsageError::Exceeded {
+        retry_at: policy.next_window_start(now),
+    }))
 }
 
 #[cfg(test)]
@@ -403,24 +465,46 @@ mod tests {
     const T0: u64 = 1_750_000_000; // inside window 1_750_000 of 1000 s
 
     fn credit(token: u64, owner: Address, rpk: u64) -> CapacityCredit {
-        CapacityCredit { token_id: U256::from(token), owner, requests_per_kilosecond: rpk, expires_at: T0 + 10_000 }
+        CapacityCredit {
+            token_id: U256::from(token),
+            owner,
+            requests_per_kilosecond: rpk,
+            expires_at: T0 + 10_000,
+        }
     }
 
     fn store(dir: &Path, free_allowance: u64) -> UsageStore {
-        UsageStore::open(&dir.join("node.redb"), RateLimitPolicy { free_allowance, window_secs: 1000 })
-            .expect("open store")
+        UsageStore::open(
+            &dir.join("node.redb"),
+            RateLimitPolicy {
+                free_allowance,
+                window_secs: 1000,
+            },
+        )
+        .expect("open store")
     }
 
     fn plain(user: Address, now: u64) -> UsageRequest {
-        UsageRequest { user, owned: vec![], delegated: vec![], now }
+        UsageRequest {
+            user,
+            owned: vec![],
+            delegated: vec![],
+            now,
+        }
     }
 
     #[tokio::test]
     async fn free_allowance_is_per_window() {
         let dir = tempfile::tempdir().expect("temp dir");
         let store = store(dir.path(), 2);
-        assert_eq!(store.allocate(plain(USER, T0)).await.ok(), Some(Allocation::FreeAllowance));
-        assert_eq!(store.allocate(plain(USER, T0 + 1)).await.ok(), Some(Allocation::FreeAllowance));
+        assert_eq!(
+            store.allocate(plain(USER, T0)).await.ok(),
+            Some(Allocation::FreeAllowance)
+        );
+        assert_eq!(
+            store.allocate(plain(USER, T0 + 1)).await.ok(),
+            Some(Allocation::FreeAllowance)
+        );
         match store.allocate(plain(USER, T0 + 2)).await {
             Err(UsageError::Exceeded { retry_at }) => assert_eq!(retry_at, 1_750_001_000),
             other => panic!("expected the limit, got {other:?}"),
@@ -435,15 +519,28 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let store = store(dir.path(), 0);
         let owned = vec![credit(7, USER, 2)];
-        let request = UsageRequest { user: USER, owned, delegated: vec![], now: T0 };
+        let request = UsageRequest {
+            user: USER,
+            owned,
+            delegated: vec![],
+            now: T0,
+        };
         for _ in 0..2 {
             assert_eq!(
                 store.allocate(request.clone()).await.ok(),
-                Some(Allocation::OwnedCredit { token_id: U256::from(7) })
+                Some(Allocation::OwnedCredit {
+                    token_id: U256::from(7)
+                })
             );
         }
-        assert!(matches!(store.allocate(request).await, Err(UsageError::Exceeded { .. })));
-        assert!(matches!(store.allocate(plain(USER, T0)).await, Err(UsageError::Exceeded { .. })));
+        assert!(matches!(
+            store.allocate(request).await,
+            Err(UsageError::Exceeded { .. })
+        ));
+        assert!(matches!(
+            store.allocate(plain(USER, T0)).await,
+            Err(UsageError::Exceeded { .. })
+        ));
     }
 
     #[tokio::test]
@@ -453,8 +550,16 @@ mod tests {
         let mut expired = credit(1, USER, 100);
         expired.expires_at = T0 - 1;
         let foreign = credit(2, DELEGATOR, 100);
-        let request = UsageRequest { user: USER, owned: vec![expired, foreign], delegated: vec![], now: T0 };
-        assert!(matches!(store.allocate(request).await, Err(UsageError::Exceeded { .. })));
+        let request = UsageRequest {
+            user: USER,
+            owned: vec![expired, foreign],
+            delegated: vec![],
+            now: T0,
+        };
+        assert!(matches!(
+            store.allocate(request).await,
+            Err(UsageError::Exceeded { .. })
+        ));
     }
 
     #[tokio::test]
@@ -462,42 +567,87 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let store = store(dir.path(), 0);
         let key = [9u8; 32];
-        let delegated = vec![DelegatedCredits { delegation_key: key, max_uses: Some(2), credits: vec![credit(5, DELEGATOR, 1000)] }];
-        let request = UsageRequest { user: USER, owned: vec![], delegated, now: T0 };
+        let delegated = vec![DelegatedCredits {
+            delegation_key: key,
+            max_uses: Some(2),
+            credits: vec![credit(5, DELEGATOR, 1000)],
+        }];
+        let request = UsageRequest {
+            user: USER,
+            owned: vec![],
+            delegated,
+            now: T0,
+        };
         for _ in 0..2 {
             assert_eq!(
                 store.allocate(request.clone()).await.ok(),
-                Some(Allocation::DelegatedCredit { token_id: U256::from(5), delegation_key: key })
+                Some(Allocation::DelegatedCredit {
+                    token_id: U256::from(5),
+                    delegation_key: key
+                })
             );
         }
-        assert!(matches!(store.allocate(request.clone()).await, Err(UsageError::Exceeded { .. })));
+        assert!(matches!(
+            store.allocate(request.clone()).await,
+            Err(UsageError::Exceeded { .. })
+        ));
         assert_eq!(store.delegation_uses(key).await.ok(), Some(2));
         // Uses are for the delegation's life, not per window.
-        let later = UsageRequest { now: T0 + 5000, ..request };
-        assert!(matches!(store.allocate(later).await, Err(UsageError::Exceeded { .. })));
+        let later = UsageRequest {
+            now: T0 + 5000,
+            ..request
+        };
+        assert!(matches!(
+            store.allocate(later).await,
+            Err(UsageError::Exceeded { .. })
+        ));
     }
 
     #[tokio::test]
     async fn unlimited_delegation_is_bounded_by_the_credit_quota() {
         let dir = tempfile::tempdir().expect("temp dir");
         let store = store(dir.path(), 0);
-        let delegated = vec![DelegatedCredits { delegation_key: [1; 32], max_uses: None, credits: vec![credit(5, DELEGATOR, 3)] }];
-        let request = UsageRequest { user: USER, owned: vec![], delegated, now: T0 };
+        let delegated = vec![DelegatedCredits {
+            delegation_key: [1; 32],
+            max_uses: None,
+            credits: vec![credit(5, DELEGATOR, 3)],
+        }];
+        let request = UsageRequest {
+            user: USER,
+            owned: vec![],
+            delegated,
+            now: T0,
+        };
         for _ in 0..3 {
             assert!(store.allocate(request.clone()).await.is_ok());
         }
-        assert!(matches!(store.allocate(request).await, Err(UsageError::Exceeded { .. })));
+        assert!(matches!(
+            store.allocate(request).await,
+            Err(UsageError::Exceeded { .. })
+        ));
     }
 
     #[tokio::test]
     async fn counters_survive_closing_and_reopening() {
         let dir = tempfile::tempdir().expect("temp dir");
         let key = [3u8; 32];
-        let delegated = vec![DelegatedCredits { delegation_key: key, max_uses: Some(3), credits: vec![credit(5, DELEGATOR, 1000)] }];
-        let request = UsageRequest { user: USER, owned: vec![], delegated, now: T0 };
+        let delegated = vec![DelegatedCredits {
+            delegation_key: key,
+            max_uses: Some(3),
+            credits: vec![credit(5, DELEGATOR, 1000)],
+        }];
+        let request = UsageRequest {
+            user: USER,
+            owned: vec![],
+            delegated,
+            now: T0,
+        };
         {
             let store = store(dir.path(), 1);
-            assert_eq!(store.allocate(request.clone()).await.ok(), Some(Allocation::FreeAllowance));
+            assert_eq!(
+                store.allocate(request.clone()).await.ok(),
+                Some(Allocation::FreeAllowance)
+            );
             assert!(store.allocate(request.clone()).await.is_ok());
             store.close();
         }
@@ -505,7 +655,10 @@ mod tests {
         assert_eq!(store.delegation_uses(key).await.ok(), Some(1));
         assert!(store.allocate(request.clone()).await.is_ok());
         assert!(store.allocate(request.clone()).await.is_ok());
-        assert!(matches!(store.allocate(request).await, Err(UsageError::Exceeded { .. })));
+        assert!(matches!(
+            store.allocate(request).await,
+            Err(UsageError::Exceeded { .. })
+        ));
     }
 
     #[tokio::test]
@@ -513,7 +666,10 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let store = store(dir.path(), 1);
         store.close();
-        assert!(matches!(store.allocate(plain(USER, T0)).await, Err(UsageError::Closed)));
+        assert!(matches!(
+            store.allocate(plain(USER, T0)).await,
+            Err(UsageError::Closed)
+        ));
     }
 
     #[tokio::test]
@@ -537,9 +693,15 @@ mod tests {
 
     #[test]
     fn credit_quota_scales_with_the_window() {
-        let policy = RateLimitPolicy { free_allowance: 0, window_secs: 500 };
+        let policy = RateLimitPolicy {
+            free_allowance: 0,
+            window_secs: 500,
+        };
         assert_eq!(policy.credit_quota(&credit(1, USER, 10)), 5);
-        let policy = RateLimitPolicy { free_allowance: 0, window_secs: u64::MAX };
+        let policy = RateLimitPolicy {
+            free_allowance: 0,
+            window_secs: u64::MAX,
+        };
         assert_eq!(policy.credit_quota(&credit(1, USER, u64::MAX)), u64::MAX);
     }
 }

@@ -1,7 +1,9 @@
 //! `sigil devnet`: a whole local Lit network (chain + N nodes) until Ctrl-C.
 
 use crate::Failure;
-use sigil_node::{Devnet, DevnetConfig, DEFAULT_FREE_ALLOWANCE, DEV_WALLET_ADDRESS, DEV_WALLET_PRIVATE_KEY};
+use sigil_node::{
+    Devnet, DevnetConfig, DEFAULT_FREE_ALLOWANCE, DEV_WALLET_ADDRESS, DEV_WALLET_PRIVATE_KEY,
+};
 use std::io::Write;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -30,13 +32,16 @@ pub struct Args {
     /// Time between blocks, e.g. 2s, 500ms, 1m.
     #[arg(long, default_value = "2s", value_parser = parse_duration)]
     block_time: Duration,
-    /// Requests per 1000 s every address gets from each node without capacity credits.
-    #[arg(long, default_value_t = DEFAULT_FREE_ALLOWANCE)]
+    /// Requests per 1000 s every address gets from each node without capacity credits
+    /// (0: only credit owners and their delegatees are served).
+    #[arg(long = "free-requests", visible_alias = "free-allowance", default_value_t = DEFAULT_FREE_ALLOWANCE)]
     free_allowance: u64,
 }
 
 pub fn run(args: Args) -> Result<(), Failure> {
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     runtime.block_on(serve(args))
 }
 
@@ -64,7 +69,12 @@ async fn serve(args: Args) -> Result<(), Failure> {
 fn print_banner(devnet: &Devnet) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
     let urls = devnet.node_urls();
-    writeln!(out, "Sigil devnet ready: {} nodes, threshold {}", urls.len(), devnet.threshold())?;
+    writeln!(
+        out,
+        "Sigil devnet ready: {} nodes, threshold {}",
+        urls.len(),
+        devnet.threshold()
+    )?;
     writeln!(out)?;
     writeln!(out, "Nodes")?;
     for url in &urls {
@@ -77,11 +87,17 @@ fn print_banner(devnet: &Devnet) -> std::io::Result<()> {
     writeln!(out, "Data dir            {}", devnet.data_dir().display())?;
     writeln!(out)?;
     // Printed only here, as anvil does: a well-known key for local testing only.
-    writeln!(out, "Dev wallet (anvil's account #0; a public key, never use it on a real network)")?;
+    writeln!(
+        out,
+        "Dev wallet (anvil's account #0; a public key, never use it on a real network)"
+    )?;
     writeln!(out, "  Address           {DEV_WALLET_ADDRESS}")?;
     writeln!(out, "  Private key       {DEV_WALLET_PRIVATE_KEY}")?;
     writeln!(out)?;
-    writeln!(out, "JS SDK v7: litNetwork 'custom', rpcUrl above, contractContext.Staking.address above,")?;
+    writeln!(
+        out,
+        "JS SDK v7: litNetwork 'custom', rpcUrl above, contractContext.Staking.address above,"
+    )?;
     writeln!(out, "checkNodeAttestation false.")?;
     writeln!(out)?;
     writeln!(out, "{READY_LINE}")?;
@@ -91,9 +107,13 @@ fn print_banner(devnet: &Devnet) -> std::io::Result<()> {
 /// `2s`, `500ms`, `1m`, or a bare number of seconds.
 fn parse_duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
-    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
     let (number, unit) = text.split_at(split);
-    let number: u64 = number.parse().map_err(|_| format!("{text:?} is not a duration like 2s or 500ms"))?;
+    let number: u64 = number
+        .parse()
+        .map_err(|_| format!("{text:?} is not a duration like 2s or 500ms"))?;
     let duration = match unit.trim() {
         "ms" => Duration::from_millis(number),
         "" | "s" => Duration::from_secs(number),

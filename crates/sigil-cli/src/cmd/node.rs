@@ -16,22 +16,27 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<(), Failure> {
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     runtime.block_on(serve(args))
 }
 
 async fn serve(args: Args) -> Result<(), Failure> {
     let mut stop = StopSignals::install()?;
     let config = NodeConfig::load(&args.config)?;
-    let rpc_url = config
-        .chain_rpc_url
-        .clone()
-        .context("the config has no chainRpcUrl; a node in its own process reads the chain over JSON-RPC")?;
+    let rpc_url = config.chain_rpc_url.clone().context(
+        "the config has no chainRpcUrl; a node in its own process reads the chain over JSON-RPC",
+    )?;
     let chain = RemoteChain::connect(RemoteChainConfig::new(rpc_url.clone()))
         .await
         .with_context(|| format!("cannot read the chain at {rpc_url}"))?;
     let node = Node::start(config, Arc::new(chain)).await?;
-    println!("Sigil node ready at {} (share {}); chain {rpc_url}", node.url(), node.state().share_id());
+    println!(
+        "Sigil node ready at {} (share {}); chain {rpc_url}",
+        node.url(),
+        node.state().share_id()
+    );
     let signal = stop.wait().await;
     eprintln!("{signal}: shutting down");
     node.shutdown().await;
@@ -52,7 +57,10 @@ impl StopSignals {
         #[cfg(unix)]
         {
             use tokio::signal::unix::{signal, SignalKind};
-            Ok(StopSignals { interrupt: signal(SignalKind::interrupt())?, terminate: signal(SignalKind::terminate())? })
+            Ok(StopSignals {
+                interrupt: signal(SignalKind::interrupt())?,
+                terminate: signal(SignalKind::terminate())?,
+            })
         }
         #[cfg(not(unix))]
         {

@@ -1,8 +1,145 @@
+//! `sigil session-sigs`: a wallet key signs a SIWE + ReCap for a session key, which then signs
+//! one session sig per node URL; prints the JS SDK's session-sigs map.
+//!
+//! Offline mode: node URLs and the nonce come from the flags.
+
+use std::path::PathBuf;
+
+use alloy_signer_local::PrivateKeySigner;
+use anyhow::{anyhow, bail, Context};
+use sigil_auth::rand_core::OsRng;
+use sigil_auth::siwe::{create_siwe_message, SiweMessageParams};
+use sigil_auth::{
+    generate_auth_sig, parse_rfc3339, sign_session_sigs, AuthSig, LitAbility, LitResource, ResourceAbilityRequest,
+    SessionKeyPair, SessionSigningParams,
+};
+use time::{Duration, OffsetDateTime};
+
 use crate::Failure;
 
-#[derive(clap::Args)]
-pub struct Args {}
+/// Session validity when `--expiration` is not given (the JS SDK's default: 24 hours).
+const DEFAULT_SESSION_VALIDITY: Duration = Duration::hours(24);
 
-pub fn run(_args: Args) -> Result<(), Failure> {
-    Err(anyhow::anyhow!("not implemented yet").into())
+#[derive(clap::Args)]
+pub struct Args {
+    /// Name of the environment variable holding the wallet's private key (hex).
+    #[arg(long, value_name = "VAR")]
+    pub private_key_env: String,
+    /// A resource the session may use, `PREFIX://ID` (e.g. `lit-accesscontrolcondition://*`);
+    /// paired in order with --ability.
+    #[arg(long = "resource", value_name = "PREFIX://ID", required = true)]
+    pub resources: Vec<String>,
+    /// The ability on the resource of the same position (e.g. `access-control-condition-decryption`).
+    #[arg(long = "ability", value_name = "ABILITY", required = true)]
+    pub abilities: Vec<String>,
+    /// A node to sign for, exactly as the client connects to it (e.g. `http://127.0.0.1:7470`).
+    #[arg(long = "node-url", value_name = "URL")]
+    pub node_urls: Vec<String>,
+    /// SIWE nonce (the JS SDK uses the latest blockhash, `0x` + 64 hex).
+    #[arg(long, value_name = "HEX")]
+    pub nonce: Option<String>,
+    /// Session and SIWE expiration, RFC 3339 [default: now + 24 h].
+    #[arg(long, value_name = "RFC3339")]
+    pub expiration: Option<String>,
+    /// Fixes the session key: its 32-byte ed25519 seed as 64 hex [default: a fresh random key].
+    #[arg(long, value_name = "HEX64")]
+    pub session_seed_hex: Option<String>,
+    /// Fixes the clock (SIWE `Issued At`, template `issuedAt`), RFC 3339 [default: the system clock].
+    #[arg(long, value_name = "RFC3339")]
+    pub now: Option<String>,
+    /// SIWE domain [default: localhost].
+    #[arg(long, value_name = "D")]
+    pub domain: Option<String>,
+    /// SIWE statement (the ReCap statement is appended) [default: the JS SDK's].
+    #[arg(long, value_name = "S")]
+    pub statement: Option<String>,
+    /// A capacity-delegation AuthSig (JSON file, as `sigil capacity-delegation` prints) to put
+    /// before the wallet's capability.
+    #[arg(long, value_name = "FILE")]
+    pub capacity_delegation_auth_sig: Option<PathBuf>,
+}
+
+pub fn run(args: Args) -> Result<(), Failure> {
+    let wallet = wallet_from_env(&args.private_key_env)?;
+    let now = clock(args.now.as_deref())?;
+    let expiration = match &args.expiration {
+        Some(text) => parse_rfc3339(text).context("--expiration")?,
+        None => now + DEFAULT_SESSION_VALIDITY,
+    };
+    let requests = resource_ability_requests(&args.resources, &args.abilities)?;
+    if args.node_urls.is_empty() {
+        return Err(anyhow!("at least one --node-url is needed").into());
+    }
+    let nonce = args.nonce.clone().ok_or_else(|| anyhow!("--nonce is needed (the network's latest blockhash)"))?;
+    let key = match &args.session_seed_hex {
+        Some(seed_hex) => SessionKeyPair::from_seed(seed(seed_hex)?),
+        None => SessionKeyPair::generate(&mut OsRng),
+    };
+
+    let mut siwe = SiweMessageParams::new(wallet.address(), nonce)
+        .with_uri(key.uri())
+        .with_expiration(expiration)
+        .with_resources(requests.clone());
+    siwe.domain = args.domain.clone();
+    siwe.statement = args.statement.clone();
+    let wallet_capability = generate_auth_sig(&wallet, &create_siwe_message(&siwe, now)?)?;
+
+    let mut capabilities = Vec::new();
+    if let Some(path) = &args.capacity_delegation_auth_sig {
+        capabilities.push(read_auth_sig(path)?);
+    }
+    capabilities.push(wallet_capability);
+
+    let params = SessionSigningParams { resource_ability_requests: requests, capabilities, issued_at: now, expiration };
+    let sigs = sign_session_sigs(&key, &params, &args.node_urls)?;
+    println!("{}", sigs.to_json());
+    Ok(())
+}
+
+/// The wallet whose private key is in the environment variable `name`. Errors never show the key.
+pub(crate) fn wallet_from_env(name: &str) -> anyhow::Result<PrivateKeySigner> {
+    let value = std::env::var(name).map_err(|_| anyhow!("environment variable {name} is not set (or not UTF-8)"))?;
+    value
+        .trim()
+        .parse::<PrivateKeySigner>()
+        .map_err(|_| anyhow!("environment variable {name} does not hold a 32-byte hex private key"))
+}
+
+/// `--now`, or the system clock.
+pub(crate) fn clock(now: Option<&str>) -> anyhow::Result<OffsetDateTime> {
+    match now {
+        Some(text) => Ok(parse_rfc3339(text).context("--now")?),
+        None => Ok(OffsetDateTime::now_utc()),
+    }
+}
+
+/// Pairs `--resource` and `--ability` in the order given.
+pub(crate) fn resource_ability_requests(
+    resources: &[String],
+    abilities: &[String],
+) -> anyhow::Result<Vec<ResourceAbilityRequest>> {
+    if resources.len() != abilities.len() {
+        bail!("{} --resource but {} --ability: give them in pairs", resources.len(), abilities.len());
+    }
+    resources
+        .iter()
+        .zip(abilities)
+        .map(|(resource, ability)| {
+            let resource = LitResource::parse(resource).with_context(|| format!("--resource {resource}"))?;
+            let ability: LitAbility = ability.parse().with_context(|| format!("--ability {ability}"))?;
+            Ok(ResourceAbilityRequest::new(resource, ability)?)
+        })
+        .collect()
+}
+
+fn seed(seed_hex: &str) -> anyhow::Result<[u8; 32]> {
+    let mut seed = [0u8; 32];
+    hex::decode_to_slice(seed_hex.strip_prefix("0x").unwrap_or(seed_hex), &mut seed)
+        .map_err(|_| anyhow!("--session-seed-hex must be 64 hex characters"))?;
+    Ok(seed)
+}
+
+fn read_auth_sig(path: &PathBuf) -> anyhow::Result<AuthSig> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    serde_json::from_str(&text).with_context(|| format!("{} is not an AuthSig JSON object", path.display()))
 }

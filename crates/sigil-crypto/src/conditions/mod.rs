@@ -77,7 +77,8 @@ pub enum ConditionSet {
 
 impl ConditionSet {
     /// Reads the conditions of a request body (e.g. `/web/encryption/sign/`) as a node does: the
-    /// first of [`CONDITION_KEYS`] that is present and not `null`.
+    /// first of [`CONDITION_KEYS`] that is present and not `null`. None present, or an empty
+    /// array, is [`CryptoError::MissingConditions`].
     ///
     /// Object key order inside free-form parts (Solana `pdaInterface.fields`) is the order of
     /// the given `serde_json::Value`, which is sorted in this workspace; prefer
@@ -234,6 +235,32 @@ impl ConditionSet {
     ///
     /// Differences from Lit's node: the chain name is not checked against a list of configured
     /// chains, and the timestamp is the one chain's `env` knows.
+    ///
+    /// ```
+    /// use alloy_primitives::{address, Address};
+    /// use sigil_crypto::conditions::{ConditionEnv, ConditionSet};
+    ///
+    /// struct Env(Address, u64);
+    /// impl ConditionEnv for Env {
+    ///     fn user_address(&self) -> Address { self.0 }
+    ///     fn latest_block_timestamp(&self) -> u64 { self.1 }
+    /// }
+    ///
+    /// let set = ConditionSet::from_document(r#"[
+    ///   {"contractAddress": "", "standardContractType": "", "chain": "ethereum", "method": "",
+    ///    "parameters": [":userAddress"],
+    ///    "returnValueTest": {"comparator": "=", "value": "0x50e2dac5e78b5905cb09495547452cee64426db2"}},
+    ///   {"operator": "and"},
+    ///   {"contractAddress": "", "standardContractType": "timestamp", "chain": "ethereum",
+    ///    "method": "eth_getBlockByNumber", "parameters": ["latest"],
+    ///    "returnValueTest": {"comparator": ">=", "value": "1735689600"}}
+    /// ]"#)?;
+    /// let user = address!("50e2dac5e78B5905CB09495547452cEE64426db2");
+    /// assert!(set.evaluate(&Env(user, 1_735_689_600))?);
+    /// assert!(!set.evaluate(&Env(user, 1_735_689_599))?);
+    /// assert!(!set.evaluate(&Env(Address::ZERO, 1_735_689_600))?);
+    /// # Ok::<_, sigil_crypto::CryptoError>(())
+    /// ```
     pub fn evaluate(&self, env: &impl ConditionEnv) -> Result<bool, CryptoError> {
         let env: &dyn ConditionEnv = env;
         match self {

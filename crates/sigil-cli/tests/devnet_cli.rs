@@ -1,0 +1,229 @@
+//! `sigil devnet` and `sigil node` as processes: the ready banner, handshakes from every node,
+//! and a clean exit on SIGINT.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+const READY_LINE: &str = "Press Ctrl-C to stop.";
+
+/// A child process killed on drop if a test fails before stopping it.
+struct Running {
+    child: Child,
+    lines: mpsc::Receiver<String>,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Running {
+    fn spawn(args: &[&str]) -> Running {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_sigil"))
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("sigil starts");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let (sender, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if sender.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Running { child, lines }
+    }
+
+    /// Stdout lines up to and including the first one `until` accepts, within `timeout`.
+    fn read_until(&self, timeout: Duration, until: impl Fn(&str) -> bool) -> Vec<String> {
+        let deadline = Instant::now() + timeout;
+        let mut seen = Vec::new();
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) => {
+                    let done = until(&line);
+                    seen.push(line);
+                    if done {
+                        return seen;
+                    }
+                }
+                Err(_) => panic!("no matching line within {timeout:?}; got {seen:#?}"),
+            }
+        }
+    }
+
+    fn interrupt(&self) {
+        let status = Command::new("kill")
+            .args(["-INT", &self.child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(status.success());
+    }
+
+    fn wait_exit(&mut self, timeout: Duration) -> ExitStatus {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "sigil did not exit within {timeout:?}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+/// A bare HTTP/1.1 handshake (no HTTP client in this crate's dependencies): status and body.
+fn handshake(url: &str) -> (u16, serde_json::Value) {
+    let authority = url.strip_prefix("http://").expect("http url");
+    let body = r#"{"clientPublicKey":"test","challenge":"0123456789abcdef","epoch":3}"#;
+    let mut stream = TcpStream::connect(authority).expect("node accepts connections");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .expect("timeout");
+    write!(
+        stream,
+        "POST /web/handshake/ HTTP/1.1\r\nHost: {authority}\r\nContent-Type: application/json\r\n\
+         X-Request-Id: lit_cli_test\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .expect("send");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("read");
+    let status = response
+        .split(' ')
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .unwrap_or(0);
+    let json = response
+        .split("\r\n\r\n")
+        .nth(1)
+        .and_then(|b| serde_json::from_str(b).ok())
+        .unwrap_or_default();
+    (status, json)
+}
+
+fn banner_value<'a>(banner: &'a [String], label: &str) -> &'a str {
+    banner
+        .iter()
+        .find_map(|line| line.trim_start().strip_prefix(label))
+        .map(str::trim)
+        .unwrap_or_else(|| panic!("banner has no {label:?}: {banner:#?}"))
+}
+
+#[test]
+fn devnet_prints_its_banner_serves_handshakes_and_exits_0_on_sigint() {
+    let started = Instant::now();
+    let mut devnet = Running::spawn(&[
+        "devnet",
+        "--nodes",
+        "3",
+        "--threshold",
+        "2",
+        "--port",
+        "0",
+        "--rpc-port",
+        "0",
+    ]);
+    let banner = devnet.read_until(Duration::from_secs(5), |line| line == READY_LINE);
+    assert!(started.elapsed() < Duration::from_secs(5));
+
+    let urls: Vec<&str> = banner
+        .iter()
+        .map(|line| line.trim())
+        .filter(|line| line.starts_with("http://127.0.0.1:"))
+        .collect();
+    assert_eq!(urls.len(), 3, "{banner:#?}");
+    let network_key = banner_value(&banner, "Network public key");
+    assert_eq!(network_key.len(), 96);
+    assert!(banner_value(&banner, "Chain RPC").starts_with("http://127.0.0.1:"));
+    assert!(banner_value(&banner, "Staking contract").starts_with("0x"));
+    assert_eq!(
+        banner_value(&banner, "Address"),
+        "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
+    );
+    assert_eq!(banner_value(&banner, "Private key").len(), 66);
+
+    for url in &urls {
+        let (status, body) = handshake(url);
+        assert_eq!(status, 200, "{url}: {body}");
+        assert_eq!(body["subnetPublicKey"], network_key);
+        assert!(body["latestBlockhash"]
+            .as_str()
+            .is_some_and(|hash| hash.starts_with("0x")));
+    }
+
+    devnet.interrupt();
+    let status = devnet.wait_exit(Duration::from_secs(10));
+    assert_eq!(status.code(), Some(0), "{status}");
+}
+
+#[test]
+fn node_runs_as_its_own_process_from_a_devnet_node_config() {
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let data_arg = data_dir.path().to_str().expect("utf-8 path");
+    let devnet = Running::spawn(&[
+        "devnet",
+        "--port",
+        "0",
+        "--rpc-port",
+        "0",
+        "--data-dir",
+        data_arg,
+    ]);
+    let banner = devnet.read_until(Duration::from_secs(5), |line| line == READY_LINE);
+    let network_key = banner_value(&banner, "Network public key").to_owned();
+
+    // A second process serving node 0's share on another port and its own state dir, reading
+    // the devnet's chain over JSON-RPC.
+    let node_dir = tempfile::tempdir().expect("temp dir");
+    let devnet_config: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(data_dir.path().join("node-0/config.json"))
+            .expect("devnet wrote a node config"),
+    )
+    .expect("json");
+    assert!(devnet_config["chainRpcUrl"]
+        .as_str()
+        .is_some_and(|url| url.starts_with("http://127.0.0.1:")));
+    let mut config = devnet_config.clone();
+    let fields = config.as_object_mut().expect("an object");
+    fields.insert("listen".into(), "127.0.0.1:0".into());
+    fields.remove("externalAddress");
+    let key_share = data_dir.path().join("node-0/key-share.json");
+    fields.insert(
+        "keyShareFile".into(),
+        key_share.to_str().expect("utf-8").into(),
+    );
+    let config_path = node_dir.path().join("node.json");
+    std::fs::write(&config_path, config.to_string()).expect("write config");
+
+    let mut node = Running::spawn(&["node", "--config", config_path.to_str().expect("utf-8")]);
+    let ready = node.read_until(Duration::from_secs(5), |line| {
+        line.starts_with("Sigil node ready at ")
+    });
+    let url = ready
+        .last()
+        .and_then(|line| line.strip_prefix("Sigil node ready at "))
+        .and_then(|rest| rest.split_whitespace().next())
+        .expect("node url")
+        .to_owned();
+    let (status, body) = handshake(&url);
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["subnetPublicKey"], network_key.as_str());
+
+    node.interrupt();
+    assert_eq!(node.wait_exit(Duration::from_secs(10)).code(), Some(0));
+    devnet.interrupt();
+}

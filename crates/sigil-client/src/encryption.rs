@@ -1,0 +1,298 @@
+//! `encrypt` (local) and `decrypt` (one request per node, threshold combine).
+
+use crate::client::Connection;
+use crate::node_http::{self, new_request_id};
+use crate::{ClientError, LitNodeClient, NodeFailure};
+use futures::stream::{FuturesUnordered, StreamExt};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sigil_auth::SessionSigs;
+use sigil_crypto::bls::{self, EncryptResponse, NetworkPublicKey, SignatureShare};
+use sigil_crypto::conditions::ConditionSet;
+
+/// The decryption-share endpoint (V0, trailing slash as the JS SDK).
+pub(crate) const ENCRYPTION_SIGN_PATH: &str = "/web/encryption/sign/";
+
+/// What to decrypt (the JS `decrypt` params, without the session sigs).
+///
+/// Serialises as the CLI's encrypted-item JSON: `{ciphertext, dataToEncryptHash,
+/// <conditions key>: [...], chain}`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DecryptRequest {
+    /// The conditions the data was encrypted under.
+    pub conditions: ConditionSet,
+    /// Standard base64 ciphertext, as `encrypt` returned it.
+    pub ciphertext: String,
+    /// Lowercase hex SHA-256 of the plaintext, as `encrypt` returned it.
+    pub data_to_encrypt_hash: String,
+    /// Chain name sent to the nodes; default `ethereum`.
+    pub chain: String,
+}
+
+impl DecryptRequest {
+    /// A request for an [`EncryptResponse`] made under `conditions`, on chain `ethereum`.
+    pub fn new(conditions: ConditionSet, encrypted: EncryptResponse) -> Self {
+        DecryptRequest {
+            conditions,
+            ciphertext: encrypted.ciphertext,
+            data_to_encrypt_hash: encrypted.data_to_encrypt_hash,
+            chain: "ethereum".to_owned(),
+        }
+    }
+
+    /// The identity the ciphertext is encrypted to.
+    pub fn identity(&self) -> String {
+        self.conditions.identity(&self.data_to_encrypt_hash)
+    }
+
+    /// The `/web/encryption/sign/` body for one node, key order as the JS SDK writes it:
+    /// `{<conditions key>, dataToEncryptHash, chain, authSig, epoch?}`.
+    fn node_body(&self, auth_sig: &sigil_auth::AuthSig, epoch: Option<u64>) -> Result<String, ClientError> {
+        // Built as text so the conditions keep the order ConditionSet writes them in (a
+        // serde_json Map would sort them).
+        let mut body = format!(
+            "{{{}:{},\"dataToEncryptHash\":{},\"chain\":{},\"authSig\":{}",
+            json_text(self.conditions.json_key())?,
+            self.conditions.to_json_string(),
+            json_text(&self.data_to_encrypt_hash)?,
+            json_text(&self.chain)?,
+            json_text(auth_sig)?,
+        );
+        if let Some(epoch) = epoch {
+            body.push_str(&format!(",\"epoch\":{epoch}"));
+        }
+        body.push('}');
+        Ok(body)
+    }
+}
+
+fn json_text<T: Serialize + ?Sized>(value: &T) -> Result<String, ClientError> {
+    serde_json::to_string(value)
+        .map_err(|e| ClientError::InvalidConfig(format!("cannot serialise request: {e}")))
+}
+
+/// The encrypted-item JSON the CLI prints and reads.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct EncryptedItemWire {
+    ciphertext: String,
+    data_to_encrypt_hash: String,
+    #[serde(default = "default_chain")]
+    chain: String,
+}
+
+fn default_chain() -> String {
+    "ethereum".to_owned()
+}
+
+impl DecryptRequest {
+    /// `{ciphertext, dataToEncryptHash, <conditions key>: [...], chain}` as JSON text.
+    pub fn to_json_string(&self) -> Result<String, ClientError> {
+        let wire = EncryptedItemWire {
+            ciphertext: self.ciphertext.clone(),
+            data_to_encrypt_hash: self.data_to_encrypt_hash.clone(),
+            chain: self.chain.clone(),
+        };
+        let head = json_text(&wire)?;
+        let head = head.strip_suffix('}').unwrap_or(&head);
+        Ok(format!(
+            "{head},{}:{}}}",
+            json_text(self.conditions.json_key())?,
+            self.conditions.to_json_string()
+        ))
+    }
+
+    /// Parses the JSON of [`DecryptRequest::to_json_string`] (the conditions under any of the
+    /// four keys; `chain` optional).
+    pub fn from_json_str(text: &str) -> Result<Self, ClientError> {
+        let wire: EncryptedItemWire = serde_json::from_str(text)
+            .map_err(|e| ClientError::InvalidConfig(format!("encrypted item JSON: {e}")))?;
+        let conditions = ConditionSet::from_request_str(text)?;
+        Ok(DecryptRequest {
+            conditions,
+            ciphertext: wire.ciphertext,
+            data_to_encrypt_hash: wire.data_to_encrypt_hash,
+            chain: wire.chain,
+        })
+    }
+}
+
+fn subnet_public_key(connection: &Connection) -> Result<NetworkPublicKey, ClientError> {
+    let hex = connection
+        .subnet_public_key
+        .as_deref()
+        .ok_or(ClientError::MissingHandshakeField("subnetPublicKey"))?;
+    NetworkPublicKey::from_hex(hex).map_err(|_| ClientError::MissingHandshakeField("subnetPublicKey"))
+}
+
+impl LitNodeClient {
+    /// Encrypts `data` so that only those meeting `conditions` can decrypt it, as the JS SDK's
+    /// `encrypt`: local, no node call; needs the `subnetPublicKey` from `connect()`.
+    pub fn encrypt(&self, conditions: &ConditionSet, data: &[u8]) -> Result<EncryptResponse, ClientError> {
+        let connection = self.require_connection()?;
+        let key = subnet_public_key(&connection)?;
+        Ok(bls::encrypt_for_conditions(&key, conditions, data)?)
+    }
+
+    /// [`LitNodeClient::encrypt`] of a string's UTF-8 bytes (`encryptString`).
+    pub fn encrypt_string(&self, conditions: &ConditionSet, text: &str) -> Result<EncryptResponse, ClientError> {
+        self.encrypt(conditions, text.as_bytes())
+    }
+
+    /// Decrypts as the JS SDK's `decrypt`: each connected node gets `POST /web/encryption/sign/`
+    /// with its own session sig and one shared `X-Request-Id`; once `min_node_count` shares
+    /// are in they are combined, the signature is verified for the identity under the
+    /// network key, and the ciphertext decrypted.
+    ///
+    /// Node refusals come back in [`ClientError::NodeErrors`], each with the node URL, HTTP
+    /// status, Lit `errorCode` and message.
+    pub async fn decrypt(
+        &self,
+        request: &DecryptRequest,
+        session_sigs: &SessionSigs,
+    ) -> Result<Vec<u8>, ClientError> {
+        let connection = self.require_connection()?;
+        let key = subnet_public_key(&connection)?;
+        let ciphertext = bls::ciphertext_from_base64(&request.ciphertext)?;
+        let identity = request.identity();
+        let epoch = connection.current_epoch_number();
+
+        let mut bodies = Vec::with_capacity(connection.connected_nodes.len());
+        for url in &connection.connected_nodes {
+            let auth_sig = session_sigs
+                .get(url)
+                .ok_or_else(|| ClientError::MissingSessionSig { url: url.clone() })?;
+            bodies.push((url.clone(), request.node_body(auth_sig, epoch)?));
+        }
+
+        let request_id = new_request_id();
+        let needed = connection.min_node_count;
+        let mut pending: FuturesUnordered<_> = bodies
+            .into_iter()
+            .map(|(url, body)| {
+                let request_id = request_id.as_str();
+                async move {
+                    let answer = node_http::post_json(
+                        &self.http,
+                        &url,
+                        ENCRYPTION_SIGN_PATH,
+                        body,
+                        request_id,
+                        self.config.request_timeout,
+                    )
+                    .await
+                    .and_then(|json| share_from_answer(&url, &json));
+                    answer
+                }
+            })
+            .collect();
+        let mut shares = Vec::with_capacity(needed);
+        let mut failures: Vec<NodeFailure> = Vec::new();
+        // Stop at the threshold, as the JS SDK does; slower nodes are not waited for.
+        while shares.len() < needed {
+            match pending.next().await {
+                Some(Ok(share)) => shares.push(share),
+                Some(Err(failure)) => failures.push(failure),
+                None => break,
+            }
+        }
+        drop(pending);
+        if shares.len() < needed {
+            return Err(ClientError::NodeErrors {
+                request_id: format!("lit_{request_id}"),
+                needed,
+                succeeded: shares.len(),
+                failures,
+            });
+        }
+        let signature = bls::combine_and_verify(&key, identity.as_bytes(), &shares, needed)?;
+        Ok(bls::decrypt(&ciphertext, &signature)?)
+    }
+
+    /// [`LitNodeClient::decrypt`] to a UTF-8 string (`decryptToString`).
+    pub async fn decrypt_to_string(
+        &self,
+        request: &DecryptRequest,
+        session_sigs: &SessionSigs,
+    ) -> Result<String, ClientError> {
+        let bytes = self.decrypt(request, session_sigs).await?;
+        String::from_utf8(bytes).map_err(|_| ClientError::NotUtf8)
+    }
+}
+
+/// The share in a node's answer: `signatureShare` as blsful's serde JSON, the only path the JS
+/// SDK reads.
+fn share_from_answer(url: &str, json: &Value) -> Result<SignatureShare, NodeFailure> {
+    json.get("signatureShare")
+        .ok_or("no signatureShare")
+        .and_then(|value| SignatureShare::from_json_value(value).map_err(|_| "invalid signatureShare"))
+        .map_err(|reason| NodeFailure {
+            url: url.to_owned(),
+            status: Some(200),
+            error_kind: None,
+            error_code: None,
+            message: reason.to_owned(),
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sigil_auth::AuthSig;
+
+    fn conditions() -> ConditionSet {
+        ConditionSet::from_document(
+            r#"[{"contractAddress":"","standardContractType":"","chain":"ethereum","method":"",
+                "parameters":[":userAddress"],
+                "returnValueTest":{"comparator":"=","value":"0x50e2dac5e78B5905CB09495547452cEE64426db2"}}]"#,
+        )
+        .unwrap_or_else(|e| panic!("conditions: {e}"))
+    }
+
+    fn request() -> DecryptRequest {
+        DecryptRequest {
+            conditions: conditions(),
+            ciphertext: "AAAA".into(),
+            data_to_encrypt_hash: "ab".repeat(32),
+            chain: "ethereum".into(),
+        }
+    }
+
+    #[test]
+    fn node_body_keeps_the_js_key_order() -> Result<(), ClientError> {
+        let auth_sig = AuthSig {
+            sig: "s".into(),
+            derived_via: "litSessionSignViaNacl".into(),
+            signed_message: "m".into(),
+            address: "a".into(),
+            algo: Some("ed25519".into()),
+        };
+        let body = request().node_body(&auth_sig, Some(3))?;
+        let conditions_at = body.find("\"accessControlConditions\"");
+        let hash_at = body.find("\"dataToEncryptHash\"");
+        let chain_at = body.find("\"chain\":\"ethereum\",\"authSig\"");
+        let epoch_at = body.find("\"epoch\":3}");
+        assert_eq!(conditions_at, Some(1));
+        assert!(hash_at > conditions_at && chain_at > hash_at && epoch_at > chain_at, "{body}");
+        let parsed: Value = serde_json::from_str(&body).unwrap_or_default();
+        assert_eq!(parsed["authSig"]["algo"], "ed25519");
+        assert_eq!(ConditionSet::from_request_str(&body)?, conditions());
+        Ok(())
+    }
+
+    #[test]
+    fn encrypted_item_json_round_trips() -> Result<(), ClientError> {
+        let text = request().to_json_string()?;
+        assert_eq!(DecryptRequest::from_json_str(&text)?, request());
+        assert!(DecryptRequest::from_json_str("{\"ciphertext\":\"x\"}").is_err());
+        Ok(())
+    }
+
+    #[test]
+    fn answers_without_a_share_are_node_failures() {
+        let failure = share_from_answer("http://n", &serde_json::json!({"result": "success"}));
+        assert_eq!(failure.err().map(|f| f.message), Some("no signatureShare".to_string()));
+        let bad = share_from_answer("http://n", &serde_json::json!({"signatureShare": {"ProofOfPossession": "00"}}));
+        assert!(bad.is_err());
+    }
+}

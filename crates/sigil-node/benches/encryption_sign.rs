@@ -1,0 +1,164 @@
+//! Requests per second one node serves on `POST /web/encryption/sign/` (full flow over HTTP:
+//! JSON, conditions hash, session-sig verification with the capability cache, rate-limit
+//! commit, evaluation, BLS share), next to the floor set by the BLS share signature alone,
+//! measured in the same run on the same machine.
+//!
+//! `encryption_sign/http_concurrent_16` fires requests from 16 concurrent clients in this same
+//! process (they share the CPU with the node), so its time per element is 1 / throughput.
+//! `bls_share_sign` is one share signature on one core: with C cores the node cannot exceed
+//! C / that time requests per second.
+
+use alloy_signer_local::PrivateKeySigner;
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use serde_json::{json, Value};
+use sigil_auth::{
+    generate_auth_sig, sign_session_sigs, siwe, LitAbility, LitResource, ResourceAbilityRequest,
+    ResourcePrefix, SessionKeyPair, SessionSigningParams,
+};
+use sigil_chain::ChainView;
+use sigil_crypto::bls;
+use sigil_crypto::conditions::{self, ConditionSet};
+use sigil_node::{Devnet, DevnetConfig};
+use std::hint::black_box;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use time::OffsetDateTime;
+
+const CONCURRENCY: u64 = 16;
+
+struct Target {
+    url: String,
+    body: Arc<String>,
+    client: reqwest::Client,
+}
+
+fn prepare(runtime: &tokio::runtime::Runtime) -> (Devnet, Target) {
+    let devnet = runtime
+        .block_on(Devnet::start(DevnetConfig {
+            nodes: 2,
+            free_allowance: u64::MAX,
+            ..DevnetConfig::default()
+        }))
+        .expect("devnet");
+    let wallet = PrivateKeySigner::random();
+    let conditions = json!([{
+        "contractAddress": "", "standardContractType": "", "chain": "ethereum", "method": "",
+        "parameters": [":userAddress"],
+        "returnValueTest": {"comparator": "=", "value": wallet.address().to_string()}
+    }]);
+    let data_to_encrypt_hash = conditions::data_to_encrypt_hash(b"bench");
+    let now = OffsetDateTime::now_utc();
+    let session_key = SessionKeyPair::generate(&mut rand::rngs::OsRng);
+    let request = ResourceAbilityRequest::new(
+        LitResource::wildcard(ResourcePrefix::AccessControlCondition),
+        LitAbility::AccessControlConditionDecryption,
+    )
+    .expect("request");
+    let siwe_params = siwe::SiweMessageParams::new(
+        wallet.address(),
+        devnet.chain().latest_block().hash.to_string(),
+    )
+    .with_uri(session_key.uri())
+    .with_expiration(now + time::Duration::hours(2))
+    .with_resources(vec![request.clone()]);
+    let auth_sig = generate_auth_sig(
+        &wallet,
+        &siwe::create_siwe_message(&siwe_params, now).expect("siwe"),
+    )
+    .expect("auth sig");
+    let params = SessionSigningParams {
+        resource_ability_requests: vec![request],
+        capabilities: vec![auth_sig],
+        issued_at: now,
+        expiration: now + time::Duration::hours(2),
+    };
+    let url = devnet.node_urls()[0].clone();
+    let sigs = sign_session_sigs(&session_key, &params, &[url.as_str()]).expect("session sigs");
+    let body = json!({
+        "accessControlConditions": conditions,
+        "dataToEncryptHash": data_to_encrypt_hash,
+        "chain": "ethereum",
+        "authSig": sigs.get(&url).expect("sig"),
+        "epoch": 3,
+    });
+    let target = Target {
+        url: format!("{url}/web/encryption/sign/"),
+        body: Arc::new(body.to_string()),
+        client: reqwest::Client::new(),
+    };
+    (devnet, target)
+}
+
+async fn one_request(target: &Target) {
+    let response = target
+        .client
+        .post(&target.url)
+        .header("Content-Type", "application/json")
+        .header("X-Request-Id", "lit_bench")
+        .body(target.body.as_str().to_owned())
+        .send()
+        .await
+        .expect("node answers");
+    assert_eq!(
+        response.status().as_u16(),
+        200,
+        "{:?}",
+        response.text().await
+    );
+    let _: Value = response.json().await.expect("json");
+}
+
+/// `iters` requests from `CONCURRENCY` clients; returns the wall time.
+async fn concurrent(target: Arc<Target>, iters: u64) -> Duration {
+    let started = Instant::now();
+    let workers: Vec<_> = (0..CONCURRENCY)
+        .map(|worker| {
+            let target = Arc::clone(&target);
+            let share = iters / CONCURRENCY + u64::from(worker < iters % CONCURRENCY);
+            tokio::spawn(async move {
+                for _ in 0..share {
+                    one_request(&target).await;
+                }
+            })
+        })
+        .collect();
+    for worker in workers {
+        worker.await.expect("worker");
+    }
+    started.elapsed()
+}
+
+fn encryption_sign(c: &mut Criterion) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let (devnet, target) = prepare(&runtime);
+    let target = Arc::new(target);
+
+    let (_, shares) = bls::deal(2, 3, &mut rand::rngs::OsRng).expect("deal");
+    let identity = ConditionSet::from_document(r#"[{"contractAddress":"","standardContractType":"","chain":"ethereum","method":"","parameters":[":userAddress"],"returnValueTest":{"comparator":"=","value":"0x50e2dac5e78B5905CB09495547452cEE64426db2"}}]"#)
+        .expect("conditions")
+        .identity(&conditions::data_to_encrypt_hash(b"bench"));
+
+    let mut group = c.benchmark_group("encryption_sign");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("bls_share_sign", |b| {
+        b.iter(|| shares[0].sign(black_box(identity.as_bytes())))
+    });
+    group.bench_function("http_sequential", |b| {
+        b.iter(|| runtime.block_on(one_request(&target)))
+    });
+    group.bench_function("http_concurrent_16", |b| {
+        b.iter_custom(|iters| runtime.block_on(concurrent(Arc::clone(&target), iters)))
+    });
+    group.finish();
+    runtime.block_on(devnet.shutdown());
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(20).measurement_time(Duration::from_secs(10));
+    targets = encryption_sign
+}
+criterion_main!(benches);

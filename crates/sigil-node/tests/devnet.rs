@@ -1,0 +1,432 @@
+//! An in-process devnet on free ports, driven over HTTP the way the JS SDK v7 drives Lit's
+//! nodes: session sigs made from a wallet auth sig (the seed guide's flow), decryption shares
+//! from every node, capacity credits, and the error shapes.
+
+use alloy_signer_local::PrivateKeySigner;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use sigil_auth::{
+    create_capacity_delegation_auth_sig, generate_auth_sig, sign_session_sigs, siwe, AuthSig,
+    CapacityDelegationParams, LitAbility, LitResource, ResourceAbilityRequest, ResourcePrefix,
+    SessionKeyPair, SessionSigningParams, SessionSigs,
+};
+use sigil_chain::ChainView;
+use sigil_crypto::bls::{self, NetworkPublicKey, SignatureShare};
+use sigil_crypto::conditions::{self, ConditionSet};
+use sigil_node::{Devnet, DevnetConfig};
+use time::{Duration, OffsetDateTime};
+
+const PLAINTEXT: &[u8] = b"this is a secret message";
+
+async fn devnet(config: DevnetConfig) -> Devnet {
+    Devnet::start(config).await.expect("devnet starts")
+}
+
+/// Conditions only `user` meets, as the seed guide writes them.
+fn conditions_for(user: &PrivateKeySigner) -> Value {
+    json!([{
+        "contractAddress": "",
+        "standardContractType": "",
+        "chain": "ethereum",
+        "method": "",
+        "parameters": [":userAddress"],
+        "returnValueTest": {"comparator": "=", "value": user.address().to_string()}
+    }])
+}
+
+struct Encrypted {
+    conditions: Value,
+    ciphertext: Vec<u8>,
+    data_to_encrypt_hash: String,
+}
+
+fn encrypt_for(devnet: &Devnet, user: &PrivateKeySigner) -> Encrypted {
+    let conditions = conditions_for(user);
+    let set = ConditionSet::from_document(&conditions.to_string()).expect("conditions parse");
+    let data_to_encrypt_hash = conditions::data_to_encrypt_hash(PLAINTEXT);
+    let identity = set.identity(&data_to_encrypt_hash);
+    let key = NetworkPublicKey::from_hex(devnet.network_public_key()).expect("network key");
+    let ciphertext = bls::encrypt(&key, PLAINTEXT, identity.as_bytes()).expect("encrypt");
+    Encrypted {
+        conditions,
+        ciphertext,
+        data_to_encrypt_hash,
+    }
+}
+
+/// The seed guide's session: a wallet SIWE with the decryption ReCap for a fresh session key,
+/// then one session sig per node. `extra_capabilities` (capacity delegations) go first.
+fn session_sigs(
+    devnet: &Devnet,
+    wallet: &PrivateKeySigner,
+    extra_capabilities: Vec<AuthSig>,
+    issued_at: OffsetDateTime,
+    expiration: OffsetDateTime,
+) -> SessionSigs {
+    let session_key = SessionKeyPair::generate(&mut rand::rngs::OsRng);
+    let request = ResourceAbilityRequest::new(
+        LitResource::wildcard(ResourcePrefix::AccessControlCondition),
+        LitAbility::AccessControlConditionDecryption,
+    )
+    .expect("request");
+    let nonce = devnet.chain().latest_block().hash.to_string();
+    let siwe_params = siwe::SiweMessageParams::new(wallet.address(), nonce)
+        .with_uri(session_key.uri())
+        .with_expiration(expiration)
+        .with_resources(vec![request.clone()]);
+    let message = siwe::create_siwe_message(&siwe_params, issued_at).expect("siwe");
+    let auth_sig = generate_auth_sig(wallet, &message).expect("auth sig");
+    let mut capabilities = extra_capabilities;
+    capabilities.push(auth_sig);
+    let params = SessionSigningParams {
+        resource_ability_requests: vec![request],
+        capabilities,
+        issued_at,
+        expiration,
+    };
+    sign_session_sigs(&session_key, &params, &devnet.node_urls()).expect("session sigs")
+}
+
+fn fresh_session(devnet: &Devnet, wallet: &PrivateKeySigner, extra: Vec<AuthSig>) -> SessionSigs {
+    let now = OffsetDateTime::now_utc();
+    session_sigs(devnet, wallet, extra, now, now + Duration::hours(1))
+}
+
+fn sign_request(encrypted: &Encrypted, auth_sig: &AuthSig) -> Value {
+    json!({
+        "accessControlConditions": encrypted.conditions,
+        "dataToEncryptHash": encrypted.data_to_encrypt_hash,
+        "chain": "ethereum",
+        "authSig": auth_sig,
+        "epoch": 3,
+    })
+}
+
+async fn post(url: &str, path: &str, body: &Value) -> (u16, Value) {
+    let response = reqwest::Client::new()
+        .post(format!("{url}{path}"))
+        .header("X-Request-Id", "lit_0123456789abcdef")
+        .header("X-Lit-SDK-Version", "7.4.0")
+        .json(body)
+        .send()
+        .await
+        .expect("node answers");
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+/// Asks node `node_index` for its share, with the session sig made for `signed_for_index`.
+async fn ask_share(
+    devnet: &Devnet,
+    node_index: usize,
+    signed_for_index: usize,
+    sigs: &SessionSigs,
+    encrypted: &Encrypted,
+) -> (u16, Value) {
+    let urls = devnet.node_urls();
+    let auth_sig = sigs.get(&urls[signed_for_index]).expect("a sig per node");
+    post(
+        &urls[node_index],
+        "/web/encryption/sign/",
+        &sign_request(encrypted, auth_sig),
+    )
+    .await
+}
+
+fn assert_lit_error(answer: &(u16, Value), status: u16, code: &str) {
+    assert_eq!(answer.0, status, "status of {}", answer.1);
+    assert_eq!(answer.1["errorCode"], code, "errorCode of {}", answer.1);
+    assert_eq!(answer.1["status"], status, "status field of {}", answer.1);
+    assert_eq!(answer.1["correlationId"], "lit_0123456789abcdef");
+    assert!(
+        answer.1["errorKind"].is_string() && answer.1["message"].is_string(),
+        "{}",
+        answer.1
+    );
+}
+
+#[tokio::test]
+async fn seed_flow_decrypts_with_a_share_from_every_node() {
+    let devnet = devnet(DevnetConfig::default()).await;
+    let urls = devnet.node_urls();
+    assert_eq!(urls.len(), 3);
+
+    for url in &urls {
+        let (status, handshake) = post(
+            url,
+            "/web/handshake/",
+            &json!({"clientPublicKey": "test", "challenge": "ab".repeat(32), "epoch": 3}),
+        )
+        .await;
+        assert_eq!(status, 200);
+        assert_eq!(handshake["subnetPublicKey"], devnet.network_public_key());
+        assert_eq!(handshake["clientSdkVersion"], "7.4.0");
+    }
+
+    let wallet = PrivateKeySigner::random();
+    let encrypted = encrypt_for(&devnet, &wallet);
+    let sigs = fresh_session(&devnet, &wallet, vec![]);
+    let mut shares = Vec::new();
+    for index in 0..urls.len() {
+        let (status, body) = ask_share(&devnet, index, index, &sigs, &encrypted).await;
+        assert_eq!(status, 200, "node {index}: {body}");
+        assert_eq!(body["result"], "success");
+        assert_eq!(body["shareIndex"], index);
+        // The exact path the JS SDK v7 reads.
+        assert_eq!(
+            body["signatureShare"]["ProofOfPossession"]
+                .as_str()
+                .map(str::len),
+            Some(194)
+        );
+        shares
+            .push(SignatureShare::from_json_value(&body["signatureShare"]).expect("share parses"));
+    }
+    let signature = bls::combine(&shares).expect("combine");
+    assert_eq!(
+        bls::decrypt(&encrypted.ciphertext, &signature).expect("decrypt"),
+        PLAINTEXT
+    );
+    // Any threshold subset is enough.
+    let two = bls::combine(&shares[1..]).expect("combine two");
+    assert_eq!(
+        bls::decrypt(&encrypted.ciphertext, &two).expect("decrypt with two"),
+        PLAINTEXT
+    );
+    devnet.shutdown().await;
+}
+
+#[tokio::test]
+async fn authorization_failures_get_lit_codes() {
+    let devnet = devnet(DevnetConfig::default()).await;
+    let owner = PrivateKeySigner::random();
+    let encrypted = encrypt_for(&devnet, &owner);
+
+    // A second wallet, not named in the conditions.
+    let stranger = PrivateKeySigner::random();
+    let stranger_sigs = fresh_session(&devnet, &stranger, vec![]);
+    let answer = ask_share(&devnet, 0, 0, &stranger_sigs, &encrypted).await;
+    assert_lit_error(
+        &answer,
+        401,
+        "NodeAccessControlConditionsReturnedNotAuthorized",
+    );
+
+    // A session sig addressed to node A, sent to node B.
+    let owner_sigs = fresh_session(&devnet, &owner, vec![]);
+    let answer = ask_share(&devnet, 1, 0, &owner_sigs, &encrypted).await;
+    assert_lit_error(&answer, 403, "NodeNotAuthorized");
+
+    // An expired session.
+    let now = OffsetDateTime::now_utc();
+    let expired = session_sigs(
+        &devnet,
+        &owner,
+        vec![],
+        now - Duration::hours(3),
+        now - Duration::hours(2),
+    );
+    let answer = ask_share(&devnet, 2, 2, &expired, &encrypted).await;
+    assert_lit_error(&answer, 403, "NodeExpWrongOrTooLarge");
+
+    // The owner's own session still works on the same node.
+    let (status, body) = ask_share(&devnet, 2, 2, &owner_sigs, &encrypted).await;
+    assert_eq!(status, 200, "{body}");
+    devnet.shutdown().await;
+}
+
+fn no_free_allowance() -> DevnetConfig {
+    DevnetConfig {
+        free_allowance: 0,
+        ..DevnetConfig::default()
+    }
+}
+
+fn far_future() -> u64 {
+    u64::try_from((OffsetDateTime::now_utc() + Duration::days(30)).unix_timestamp())
+        .unwrap_or(u64::MAX)
+}
+
+#[tokio::test]
+async fn credit_owner_is_served_without_delegation_and_others_are_limited() {
+    let devnet = devnet(no_free_allowance()).await;
+    let owner = PrivateKeySigner::random();
+    devnet
+        .chain()
+        .mint_capacity_credits(owner.address(), 1000, far_future())
+        .expect("mint");
+
+    let encrypted = encrypt_for(&devnet, &owner);
+    let sigs = fresh_session(&devnet, &owner, vec![]);
+    let (status, body) = ask_share(&devnet, 0, 0, &sigs, &encrypted).await;
+    assert_eq!(status, 200, "{body}");
+
+    let without_credits = PrivateKeySigner::random();
+    let encrypted = encrypt_for(&devnet, &without_credits);
+    let sigs = fresh_session(&devnet, &without_credits, vec![]);
+    let answer = ask_share(&devnet, 0, 0, &sigs, &encrypted).await;
+    assert_lit_error(&answer, 402, "rate_limit_exceeded");
+    assert!(answer.1["message"]
+        .as_str()
+        .is_some_and(|m| m.starts_with("Rate limit exceeded. Try again at ")));
+    devnet.shutdown().await;
+}
+
+#[tokio::test]
+async fn delegatee_is_served_up_to_uses_then_refused_even_after_a_restart() {
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let mut devnet = devnet(DevnetConfig {
+        data_dir: Some(data_dir.path().to_owned()),
+        ..no_free_allowance()
+    })
+    .await;
+    let owner = PrivateKeySigner::random();
+    let credit = devnet
+        .chain()
+        .mint_capacity_credits(owner.address(), 1000, far_future())
+        .expect("mint");
+
+    let delegatee = PrivateKeySigner::random();
+    let mut params = CapacityDelegationParams::new(
+        vec![delegatee.address().to_string()],
+        devnet.chain().latest_block().hash.to_string(),
+    );
+    params.uses = Some(2);
+    params.capacity_token_ids = vec![credit.token_id.to_string()];
+    let delegation =
+        create_capacity_delegation_auth_sig(&owner, &params, OffsetDateTime::now_utc())
+            .expect("delegation");
+    let delegation_key: [u8; 32] = Sha256::digest(delegation.sig.as_bytes()).into();
+
+    let encrypted = encrypt_for(&devnet, &delegatee);
+    let sigs = fresh_session(&devnet, &delegatee, vec![delegation]);
+    for attempt in 0..2 {
+        let (status, body) = ask_share(&devnet, 0, 0, &sigs, &encrypted).await;
+        assert_eq!(status, 200, "use {attempt}: {body}");
+    }
+    assert_lit_error(
+        &ask_share(&devnet, 0, 0, &sigs, &encrypted).await,
+        402,
+        "rate_limit_exceeded",
+    );
+    // Uses are counted per node: node 1 has not served this delegation yet.
+    let (status, body) = ask_share(&devnet, 1, 1, &sigs, &encrypted).await;
+    assert_eq!(status, 200, "{body}");
+
+    devnet.restart_node(0).await.expect("restart");
+    let node = devnet.node(0).expect("node 0 runs again");
+    assert_eq!(
+        node.state()
+            .delegation_uses(delegation_key)
+            .await
+            .expect("uses"),
+        2
+    );
+    assert_lit_error(
+        &ask_share(&devnet, 0, 0, &sigs, &encrypted).await,
+        402,
+        "rate_limit_exceeded",
+    );
+    devnet.shutdown().await;
+
+    // The whole devnet restarted on the same data dir: same network key, same counters.
+    let network_key = {
+        let devnet = Devnet::start(DevnetConfig {
+            data_dir: Some(data_dir.path().to_owned()),
+            ..no_free_allowance()
+        })
+        .await
+        .expect("devnet restarts");
+        let key = devnet.network_public_key().to_owned();
+        assert_eq!(
+            devnet
+                .node(1)
+                .expect("node 1")
+                .state()
+                .delegation_uses(delegation_key)
+                .await
+                .expect("uses"),
+            1
+        );
+        devnet.shutdown().await;
+        key
+    };
+    let key_share =
+        std::fs::read_to_string(data_dir.path().join("node-0/key-share.json")).expect("key share");
+    assert!(key_share.contains(&network_key));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(data_dir.path().join("node-0/key-share.json"))
+            .expect("meta")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+}
+
+#[tokio::test]
+async fn error_shapes_over_http() {
+    let devnet = devnet(DevnetConfig {
+        nodes: 2,
+        ..DevnetConfig::default()
+    })
+    .await;
+    let url = devnet.node_urls()[0].clone();
+    let client = reqwest::Client::new();
+
+    let malformed = client
+        .post(format!("{url}/web/encryption/sign/"))
+        .header("X-Request-Id", "lit_0123456789abcdef")
+        .header("Content-Type", "application/json")
+        .body(r#"{"accessControlConditions": [{"#)
+        .send()
+        .await
+        .expect("answer");
+    let answer = (
+        malformed.status().as_u16(),
+        malformed.json::<Value>().await.unwrap_or(Value::Null),
+    );
+    assert_lit_error(&answer, 400, "NodeParserError");
+
+    let huge = client
+        .post(format!("{url}/web/encryption/sign/"))
+        .header("X-Request-Id", "lit_0123456789abcdef")
+        .header("Content-Type", "application/json")
+        .body(vec![b' '; 10 * 1024 * 1024])
+        .send()
+        .await
+        .expect("a 413, not a reset connection");
+    let answer = (
+        huge.status().as_u16(),
+        huge.json::<Value>().await.unwrap_or(Value::Null),
+    );
+    assert_lit_error(&answer, 413, "NodePayloadTooLarge");
+
+    let unknown = post(&url, "/web/no/such/route", &json!({})).await;
+    assert_lit_error(&unknown, 404, "NodeRouteNotFound");
+
+    // Without a request id, errors carry a generated correlation id.
+    let anonymous = client
+        .post(format!("{url}/web/nope"))
+        .send()
+        .await
+        .expect("answer");
+    let body = anonymous.json::<Value>().await.unwrap_or(Value::Null);
+    assert!(
+        body["correlationId"]
+            .as_str()
+            .is_some_and(|id| id.starts_with("LD-")),
+        "{body}"
+    );
+
+    // The node still serves after all that.
+    let (status, _) = post(
+        &url,
+        "/web/handshake",
+        &json!({"clientPublicKey": "test", "challenge": "00"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    devnet.shutdown().await;
+}
