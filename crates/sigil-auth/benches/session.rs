@@ -22,18 +22,24 @@ struct Fixture {
 
 fn fixture() -> Fixture {
     let wallet: PrivateKeySigner =
-        "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d".parse().expect("key");
+        "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"
+            .parse()
+            .expect("key");
     let key = SessionKeyPair::from_seed([1u8; 32]);
     let request = ResourceAbilityRequest::new(
         LitResource::wildcard(ResourcePrefix::AccessControlCondition),
         LitAbility::AccessControlConditionDecryption,
     )
     .expect("valid request");
-    let siwe = SiweMessageParams::new(wallet.address(), "0x8e2e8d2a1d3f4c5b6a798817263544536271809")
-        .with_uri(key.uri())
-        .with_expiration(NOW + Duration::days(1))
-        .with_resources(vec![request.clone()]);
-    let auth_sig = generate_auth_sig(&wallet, &create_siwe_message(&siwe, NOW).expect("siwe")).expect("sign");
+    let siwe = SiweMessageParams::new(
+        wallet.address(),
+        "0x8e2e8d2a1d3f4c5b6a798817263544536271809",
+    )
+    .with_uri(key.uri())
+    .with_expiration(NOW + Duration::days(1))
+    .with_resources(vec![request.clone()]);
+    let auth_sig =
+        generate_auth_sig(&wallet, &create_siwe_message(&siwe, NOW).expect("siwe")).expect("sign");
     let params = SessionSigningParams {
         resource_ability_requests: vec![request],
         capabilities: vec![auth_sig],
@@ -47,7 +53,12 @@ fn fixture() -> Fixture {
          0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0",
     )
     .expect("resource");
-    Fixture { key, params, session_sig, resource }
+    Fixture {
+        key,
+        params,
+        session_sig,
+        resource,
+    }
 }
 
 fn verification(c: &mut Criterion) {
@@ -59,12 +70,17 @@ fn verification(c: &mut Criterion) {
         now: NOW,
     };
     c.bench_function("verify_session_sig/cold", |b| {
-        b.iter(|| verify_session_sig(black_box(&fixture.session_sig), &request, None).expect("valid"))
+        b.iter(|| {
+            verify_session_sig(black_box(&fixture.session_sig), &request, None).expect("valid")
+        })
     });
     let cache = CapabilityCache::new(1024);
     verify_session_sig(&fixture.session_sig, &request, Some(&cache)).expect("valid");
     c.bench_function("verify_session_sig/cache_hit", |b| {
-        b.iter(|| verify_session_sig(black_box(&fixture.session_sig), &request, Some(&cache)).expect("valid"))
+        b.iter(|| {
+            verify_session_sig(black_box(&fixture.session_sig), &request, Some(&cache))
+                .expect("valid")
+        })
     });
 }
 
@@ -72,9 +88,13 @@ fn signing(c: &mut Criterion) {
     let fixture = fixture();
     let mut group = c.benchmark_group("sign_session_sigs");
     for nodes in [1usize, 10, 100] {
-        let urls: Vec<String> = (0..nodes).map(|i| format!("http://127.0.0.1:{}", 7470 + i)).collect();
+        let urls: Vec<String> = (0..nodes)
+            .map(|i| format!("http://127.0.0.1:{}", 7470 + i))
+            .collect();
         group.bench_with_input(BenchmarkId::from_parameter(nodes), &urls, |b, urls| {
-            b.iter(|| sign_session_sigs(&fixture.key, black_box(&fixture.params), urls).expect("signs"))
+            b.iter(|| {
+                sign_session_sigs(&fixture.key, black_box(&fixture.params), urls).expect("signs")
+            })
         });
     }
     group.finish();
@@ -83,17 +103,26 @@ fn signing(c: &mut Criterion) {
 fn floor(c: &mut Criterion) {
     let fixture = fixture();
     let key = fixture.key.verifying_key();
-    let signature: ed25519_dalek::Signature = fixture.session_sig.sig.parse().expect("hex signature");
+    let signature: ed25519_dalek::Signature =
+        fixture.session_sig.sig.parse().expect("hex signature");
     let message = fixture.session_sig.signed_message.as_bytes();
     c.bench_function("floor/ed25519_verify_strict", |b| {
-        b.iter(|| key.verify_strict(black_box(message), &signature).expect("valid"))
+        b.iter(|| {
+            key.verify_strict(black_box(message), &signature)
+                .expect("valid")
+        })
     });
 
     let capability = &fixture.params.capabilities[0];
-    let wallet_sig = Signature::from_raw(&hex::decode(&capability.sig[2..]).expect("hex")).expect("65 bytes");
+    let wallet_sig =
+        Signature::from_raw(&hex::decode(&capability.sig[2..]).expect("hex")).expect("65 bytes");
     let siwe = capability.signed_message.as_bytes();
     c.bench_function("floor/secp256k1_recover", |b| {
-        b.iter(|| wallet_sig.recover_address_from_msg(black_box(siwe)).expect("recovers"))
+        b.iter(|| {
+            wallet_sig
+                .recover_address_from_msg(black_box(siwe))
+                .expect("recovers")
+        })
     });
 }
 

@@ -53,12 +53,20 @@ pub struct AuthSig {
 /// sigil_auth::verify_eip191("hello", &auth_sig.sig, signer.address())?;
 /// # Ok::<_, sigil_auth::Error>(())
 /// ```
-pub fn generate_auth_sig<S: SignerSync + ?Sized>(signer: &S, to_sign: &str) -> Result<AuthSig, AuthError> {
-    let signature =
-        signer.sign_message_sync(to_sign.as_bytes()).map_err(|error| AuthError::Signing { reason: error.to_string() })?;
+pub fn generate_auth_sig<S: SignerSync + ?Sized>(
+    signer: &S,
+    to_sign: &str,
+) -> Result<AuthSig, AuthError> {
+    let signature = signer
+        .sign_message_sync(to_sign.as_bytes())
+        .map_err(|error| AuthError::Signing {
+            reason: error.to_string(),
+        })?;
     let address = signature
         .recover_address_from_msg(to_sign.as_bytes())
-        .map_err(|error| AuthError::Signing { reason: format!("signature does not recover: {error}") })?;
+        .map_err(|error| AuthError::Signing {
+            reason: format!("signature does not recover: {error}"),
+        })?;
     Ok(AuthSig {
         sig: format!("0x{}", hex::encode(signature.as_bytes())),
         derived_via: DERIVED_VIA_WALLET.to_owned(),
@@ -117,7 +125,10 @@ impl CapacityDelegationParams {
             for id in &self.capacity_token_ids {
                 LitResource::new(ResourcePrefix::RateLimitIncrease, id.clone())?;
             }
-            data.insert("nft_id".into(), Value::from(self.capacity_token_ids.clone()));
+            data.insert(
+                "nft_id".into(),
+                Value::from(self.capacity_token_ids.clone()),
+            );
         }
         if !self.delegatee_addresses.is_empty() {
             let mut delegate_to = Vec::with_capacity(self.delegatee_addresses.len());
@@ -126,7 +137,10 @@ impl CapacityDelegationParams {
                 if bare.len() != 40 || !bare.bytes().all(|b| b.is_ascii_hexdigit()) {
                     return Err(AuthError::InvalidInput {
                         what: "delegatee address",
-                        reason: format!("{:?} is not 40 hex characters", crate::resource::truncate_for_error(address)),
+                        reason: format!(
+                            "{:?} is not 40 hex characters",
+                            crate::resource::truncate_for_error(address)
+                        ),
                     });
                 }
                 delegate_to.push(Value::String(bare.to_owned()));
@@ -136,7 +150,8 @@ impl CapacityDelegationParams {
         if let Some(uses) = self.uses {
             data.insert("uses".into(), Value::String(uses.to_string()));
         }
-        ResourceAbilityRequest::new(resource, LitAbility::RateLimitIncreaseAuth)?.with_data(Value::Object(data))
+        ResourceAbilityRequest::new(resource, LitAbility::RateLimitIncreaseAuth)?
+            .with_data(Value::Object(data))
     }
 }
 

@@ -174,6 +174,14 @@ pub enum AuthError {
     /// The template's `capabilities` is empty.
     #[error("Resource id not found in auth_sig capabilities: empty capabilities array")]
     NoCapabilities,
+    /// More capabilities than [`MAX_CAPABILITIES`](crate::MAX_CAPABILITIES) (a Sigil limit).
+    #[error("{count} capabilities in the session, at most {max} are accepted")]
+    TooManyCapabilities {
+        /// Capabilities in the template.
+        count: usize,
+        /// The limit.
+        max: usize,
+    },
     /// No capability authorises the session key for the requested resource and ability.
     #[error("Resource id not found in auth_sig capabilities: could not find valid capability")]
     NoValidCapability {
@@ -203,7 +211,9 @@ pub enum CapabilityRejection {
     #[error("capability signature is not hex")]
     SignatureEncoding,
     /// The SIWE is not valid at this time (`notBefore` not passed, or `expirationTime` passed).
-    #[error("Wallet signature of session key via SIWE is not valid: message is not currently valid")]
+    #[error(
+        "Wallet signature of session key via SIWE is not valid: message is not currently valid"
+    )]
     OutsideValidity {
         /// The SIWE `Not Before`, if any.
         not_before: Option<OffsetDateTime>,
@@ -250,7 +260,9 @@ pub enum CapabilityRejection {
         resource: String,
     },
     /// The ReCap names the resource but not the ability (nor `*/*`).
-    #[error("No attenuations found in capability object for resource {resource} and ability {ability}")]
+    #[error(
+        "No attenuations found in capability object for resource {resource} and ability {ability}"
+    )]
     RecapMissingAbility {
         /// The requested resource key.
         resource: String,
@@ -293,8 +305,12 @@ impl AuthError {
             AuthError::InvalidResource { .. }
             | AuthError::UnknownAbility { .. }
             | AuthError::AbilityNotAccepted { .. } => "NodeInvalidSIWEResource",
-            AuthError::InvalidSiweParams { .. } | AuthError::SiweParse { .. } => "NodeSIWEMessageError",
-            AuthError::Recap(_) => "NodeSIWECapabilityInvalid",
+            AuthError::InvalidSiweParams { .. } | AuthError::SiweParse { .. } => {
+                "NodeSIWEMessageError"
+            }
+            AuthError::Recap(_) | AuthError::TooManyCapabilities { .. } => {
+                "NodeSIWECapabilityInvalid"
+            }
             AuthError::SignatureEncoding { .. } => "NodeSIWESigConversionError",
             AuthError::SignerMismatch { .. } => "NodeSIWEMessageError",
             AuthError::Signing { .. } => "NodeSystemFault",
@@ -309,11 +325,15 @@ impl AuthError {
             AuthError::ResourceNotRequested { .. } => "NodeResourceIdNotFound",
             AuthError::TimestampUnparsable { .. } => "NodeParserError",
             AuthError::IssuedInFuture { .. } => "NodeIatOutsideGracePeriod",
-            AuthError::ExpirationBeforeIssuedAt { .. } | AuthError::Expired { .. } => "NodeExpWrongOrTooLarge",
+            AuthError::ExpirationBeforeIssuedAt { .. } | AuthError::Expired { .. } => {
+                "NodeExpWrongOrTooLarge"
+            }
             AuthError::ValidityTooLong { .. } => "NodeSIWEMessageError",
             AuthError::WrongNode { .. } => "NodeNotAuthorized",
             // A Lit node wraps every capability failure (the empty array included) in this code.
-            AuthError::NoCapabilities | AuthError::NoValidCapability { .. } => "NodeResourceIdNotFound",
+            AuthError::NoCapabilities | AuthError::NoValidCapability { .. } => {
+                "NodeResourceIdNotFound"
+            }
         }
     }
 
@@ -337,13 +357,16 @@ impl AuthError {
             | AuthError::ValidityTooLong { .. }
             | AuthError::WrongNode { .. }
             | AuthError::NoCapabilities
+            | AuthError::TooManyCapabilities { .. }
             | AuthError::NoValidCapability { .. } => "Validation",
             AuthError::InvalidSiweParams { .. }
             | AuthError::SiweParse { .. }
             | AuthError::Recap(_)
             | AuthError::InvalidInput { .. }
             | AuthError::TimestampUnparsable { .. } => "Parser",
-            AuthError::SessionKeyEncoding { .. } | AuthError::SignedMessageMalformed { .. } => "Conversion",
+            AuthError::SessionKeyEncoding { .. } | AuthError::SignedMessageMalformed { .. } => {
+                "Conversion"
+            }
             AuthError::Signing { .. } => "Unexpected",
         }
     }
@@ -351,9 +374,9 @@ impl AuthError {
     /// The HTTP status a Lit node answers with.
     pub fn status(&self) -> u16 {
         match self {
-            AuthError::ResourceNotRequested { .. } | AuthError::NoCapabilities | AuthError::NoValidCapability { .. } => {
-                404
-            }
+            AuthError::ResourceNotRequested { .. }
+            | AuthError::NoCapabilities
+            | AuthError::NoValidCapability { .. } => 404,
             AuthError::IssuedInFuture { .. }
             | AuthError::ExpirationBeforeIssuedAt { .. }
             | AuthError::Expired { .. }
@@ -376,6 +399,7 @@ impl AuthError {
             | AuthError::SessionSigInvalid
             | AuthError::SignedMessageMalformed { .. }
             | AuthError::TimestampUnparsable { .. }
+            | AuthError::TooManyCapabilities { .. }
             | AuthError::ValidityTooLong { .. } => 400,
         }
     }
@@ -387,19 +411,29 @@ impl AuthError {
             "NodeSIWEMessageError" => "Error parsing SIWE message",
             "NodeSIWECapabilityInvalid" => "Invalid Capability object in SIWE resource ReCap",
             "NodeSIWESigConversionError" => "Unable to convert SIWE sig to array",
-            "NodeAuthSigSessionKeyConversionError" => "auth_sig address couldn't be converted to ed25519_dalek PublicKey",
+            "NodeAuthSigSessionKeyConversionError" => {
+                "auth_sig address couldn't be converted to ed25519_dalek PublicKey"
+            }
             "NodeParserError" => "Unable to parse session key signed message",
             "NodeInvalidAuthSig" => "auth_sig passed is invalid or couldn't be verified",
-            "NodeAuthSigAddressConversionError" => "auth_sig address couldn't be converted to Ethereum address",
-            "NodeAuthSigSignatureConversionError" => "auth_sig sig couldn't be converted to Signature object",
-            "NodeInvalidAuthSigSessionKeySignature" => "auth_sig Session key signature is not valid",
+            "NodeAuthSigAddressConversionError" => {
+                "auth_sig address couldn't be converted to Ethereum address"
+            }
+            "NodeAuthSigSignatureConversionError" => {
+                "auth_sig sig couldn't be converted to Signature object"
+            }
+            "NodeInvalidAuthSigSessionKeySignature" => {
+                "auth_sig Session key signature is not valid"
+            }
             "NodeAuthSigSignedMessageConversionError" => {
                 "auth_sig signedMessage couldn't be converted to SessionKeySignedMessage"
             }
             "NodeResourceIdNotFound" => "Could not find the passed resource ID",
             "NodeIatOutsideGracePeriod" => "While signing JWT, IAT outside grace period",
             "NodeExpWrongOrTooLarge" => "While signing JWT, EXP too large or wrong",
-            "NodeNotAuthorized" => "User isn't authorized to access to decrypt or receive a JWT for this item",
+            "NodeNotAuthorized" => {
+                "User isn't authorized to access to decrypt or receive a JWT for this item"
+            }
             _ => "A general system fault has occurred in the node",
         }
     }
@@ -409,12 +443,9 @@ impl AuthError {
     pub fn details(&self) -> Vec<String> {
         let mut details = vec![self.to_string()];
         if let AuthError::NoValidCapability { rejections } = self {
-            details.extend(
-                rejections
-                    .iter()
-                    .enumerate()
-                    .map(|(index, rejection)| format!("capability {index}: {} ({})", rejection, rejection.code())),
-            );
+            details.extend(rejections.iter().enumerate().map(|(index, rejection)| {
+                format!("capability {index}: {} ({})", rejection, rejection.code())
+            }));
         }
         details
     }
@@ -448,26 +479,68 @@ mod tests {
     #[test]
     fn verification_codes_match_the_lit_node() {
         let cases: Vec<(AuthError, &str, &str, u16)> = vec![
-            (AuthError::SessionSigInvalid, "NodeInvalidAuthSigSessionKeySignature", "Validation", 400),
-            (AuthError::SessionSigEncoding, "NodeAuthSigSignatureConversionError", "Validation", 400),
-            (AuthError::SessionKeyEncoding { reason: String::new() }, "NodeAuthSigAddressConversionError", "Conversion", 400),
-            (AuthError::SessionKeyNotOnCurve, "NodeAuthSigSessionKeyConversionError", "Validation", 400),
             (
-                AuthError::SignedMessageMalformed { reason: String::new() },
+                AuthError::SessionSigInvalid,
+                "NodeInvalidAuthSigSessionKeySignature",
+                "Validation",
+                400,
+            ),
+            (
+                AuthError::SessionSigEncoding,
+                "NodeAuthSigSignatureConversionError",
+                "Validation",
+                400,
+            ),
+            (
+                AuthError::SessionKeyEncoding {
+                    reason: String::new(),
+                },
+                "NodeAuthSigAddressConversionError",
+                "Conversion",
+                400,
+            ),
+            (
+                AuthError::SessionKeyNotOnCurve,
+                "NodeAuthSigSessionKeyConversionError",
+                "Validation",
+                400,
+            ),
+            (
+                AuthError::SignedMessageMalformed {
+                    reason: String::new(),
+                },
                 "NodeAuthSigSignedMessageConversionError",
                 "Conversion",
                 400,
             ),
-            (AuthError::ResourceNotRequested { resource: String::new() }, "NodeResourceIdNotFound", "Validation", 404),
-            (AuthError::TimestampUnparsable { field: "issued_at" }, "NodeParserError", "Parser", 400),
             (
-                AuthError::IssuedInFuture { issued_at: OffsetDateTime::UNIX_EPOCH, now: OffsetDateTime::UNIX_EPOCH },
+                AuthError::ResourceNotRequested {
+                    resource: String::new(),
+                },
+                "NodeResourceIdNotFound",
+                "Validation",
+                404,
+            ),
+            (
+                AuthError::TimestampUnparsable { field: "issued_at" },
+                "NodeParserError",
+                "Parser",
+                400,
+            ),
+            (
+                AuthError::IssuedInFuture {
+                    issued_at: OffsetDateTime::UNIX_EPOCH,
+                    now: OffsetDateTime::UNIX_EPOCH,
+                },
                 "NodeIatOutsideGracePeriod",
                 "Validation",
                 403,
             ),
             (
-                AuthError::Expired { expiration: OffsetDateTime::UNIX_EPOCH, now: OffsetDateTime::UNIX_EPOCH },
+                AuthError::Expired {
+                    expiration: OffsetDateTime::UNIX_EPOCH,
+                    now: OffsetDateTime::UNIX_EPOCH,
+                },
                 "NodeExpWrongOrTooLarge",
                 "Validation",
                 403,
@@ -482,27 +555,53 @@ mod tests {
                 400,
             ),
             (
-                AuthError::WrongNode { signed_for: String::new(), this_node: String::new() },
+                AuthError::WrongNode {
+                    signed_for: String::new(),
+                    this_node: String::new(),
+                },
                 "NodeNotAuthorized",
                 "Validation",
                 403,
             ),
-            (AuthError::NoCapabilities, "NodeResourceIdNotFound", "Validation", 404),
-            (AuthError::NoValidCapability { rejections: vec![] }, "NodeResourceIdNotFound", "Validation", 404),
+            (
+                AuthError::NoCapabilities,
+                "NodeResourceIdNotFound",
+                "Validation",
+                404,
+            ),
+            (
+                AuthError::NoValidCapability { rejections: vec![] },
+                "NodeResourceIdNotFound",
+                "Validation",
+                404,
+            ),
         ];
         for (error, code, kind, status) in cases {
-            assert_eq!((error.code(), error.kind(), error.status()), (code, kind, status), "{error:?}");
-            assert_ne!(error.description(), "A general system fault has occurred in the node", "{error:?}");
+            assert_eq!(
+                (error.code(), error.kind(), error.status()),
+                (code, kind, status),
+                "{error:?}"
+            );
+            assert_ne!(
+                error.description(),
+                "A general system fault has occurred in the node",
+                "{error:?}"
+            );
         }
     }
 
     #[test]
     fn capability_failure_details_name_each_rejection() {
         let error = AuthError::NoValidCapability {
-            rejections: vec![CapabilityRejection::WrongUri { found: "lit:capability:delegation".into() }],
+            rejections: vec![CapabilityRejection::WrongUri {
+                found: "lit:capability:delegation".into(),
+            }],
         };
         let details = error.details();
         assert_eq!(details.len(), 2);
-        assert!(details[1].contains("lit:capability:delegation") && details[1].contains("NodeSIWEMessageError"));
+        assert!(
+            details[1].contains("lit:capability:delegation")
+                && details[1].contains("NodeSIWEMessageError")
+        );
     }
 }

@@ -69,21 +69,21 @@ mod timefmt;
 mod verify;
 
 pub use auth_sig::{
-    create_capacity_delegation_auth_sig, generate_auth_sig, AuthSig, CapacityDelegationParams, ALGO_ED25519,
-    DERIVED_VIA_SESSION, DERIVED_VIA_WALLET, SIWE_DELEGATION_URI,
+    create_capacity_delegation_auth_sig, generate_auth_sig, AuthSig, CapacityDelegationParams,
+    ALGO_ED25519, DERIVED_VIA_SESSION, DERIVED_VIA_WALLET, SIWE_DELEGATION_URI,
 };
 pub use error::{AuthError, CapabilityRejection, RecapError};
 pub use recap::Recap;
 pub use resource::{LitAbility, LitResource, ResourceAbilityRequest, ResourcePrefix};
 pub use session::{
-    sign_session_sigs, RequestedResource, RequestedResourceId, SessionKeyPair, SessionKeySignedMessage,
-    SessionSigningParams, SessionSigs, SESSION_KEY_URI_PREFIX,
+    sign_session_sigs, RequestedResource, RequestedResourceId, SessionKeyPair,
+    SessionKeySignedMessage, SessionSigningParams, SessionSigs, SESSION_KEY_URI_PREFIX,
 };
 pub use siwe::{create_siwe_message, verify_eip191, SiweMessage, SiweMessageParams};
 pub use timefmt::{parse_rfc3339, to_js_iso_string};
 pub use verify::{
-    is_recap_resource, verify_session_sig, AuthContext, CapabilityCache, CapacityDelegation, VerificationRequest,
-    Verifier, GRACE_PERIOD, MAX_SESSION_VALIDITY,
+    is_recap_resource, verify_session_sig, AuthContext, CapabilityCache, CapacityDelegation,
+    VerificationRequest, Verifier, GRACE_PERIOD, MAX_CAPABILITIES, MAX_SESSION_VALIDITY,
 };
 
 /// The RNG traits [`SessionKeyPair::generate`] and [`siwe::random_nonce`] take (`rand_core::OsRng`

@@ -80,7 +80,10 @@ impl Recap {
     /// Adds one attenuation for `request` (`siwe-recap`'s `addAttenuation`).
     pub fn add_request(&mut self, request: &ResourceAbilityRequest) -> Result<(), AuthError> {
         if !request.resource.accepts(request.ability) {
-            return Err(AuthError::AbilityNotAccepted { prefix: request.resource.prefix(), ability: request.ability });
+            return Err(AuthError::AbilityNotAccepted {
+                prefix: request.resource.prefix(),
+                ability: request.ability,
+            });
         }
         let nota_bene = match &request.data {
             None => NotaBene::new(),
@@ -130,7 +133,9 @@ impl Recap {
             let existing = self.att.entry(resource).or_default();
             for (ability, restrictions) in abilities {
                 match existing.get_mut(&ability) {
-                    Some(current) if !current.iter().all(Map::is_empty) => current.extend(restrictions),
+                    Some(current) if !current.iter().all(Map::is_empty) => {
+                        current.extend(restrictions)
+                    }
                     _ => {
                         existing.insert(ability, restrictions);
                     }
@@ -162,8 +167,11 @@ impl Recap {
             prf: &'a [String],
         }
         // Only strings, objects, arrays and numbers that came out of serde_json: JCS cannot fail.
-        let json = serde_json_canonicalizer::to_vec(&Wire { att: &self.att, prf: &self.prf })
-            .expect("serialising JSON values to canonical JSON cannot fail");
+        let json = serde_json_canonicalizer::to_vec(&Wire {
+            att: &self.att,
+            prf: &self.prf,
+        })
+        .expect("serialising JSON values to canonical JSON cannot fail");
         format!("{RECAP_URN_PREFIX}{}", URL_SAFE_NO_PAD.encode(json))
     }
 
@@ -183,7 +191,9 @@ impl Recap {
         let mut resources: Vec<&String> = self.att.keys().collect();
         resources.sort_by(|a, b| js_cmp(a, b));
         for resource in resources {
-            let Some(abilities) = self.att.get(resource) else { continue };
+            let Some(abilities) = self.att.get(resource) else {
+                continue;
+            };
             let mut keys: Vec<&String> = abilities.keys().collect();
             keys.sort_by(|a, b| js_cmp(a, b));
             let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
@@ -205,7 +215,10 @@ impl Recap {
             });
             for (namespace, names) in groups {
                 let names: Vec<String> = names.iter().map(|n| format!("'{n}'")).collect();
-                statement.push_str(&format!("({section}) '{namespace}': {} for '{resource}'. ", names.join(", ")));
+                statement.push_str(&format!(
+                    "({section}) '{namespace}': {} for '{resource}'. ",
+                    names.join(", ")
+                ));
                 section += 1;
             }
         }
@@ -220,12 +233,20 @@ impl Recap {
         self.check_covers(resource, ability).is_ok()
     }
 
-    pub(crate) fn check_covers(&self, resource: &LitResource, ability: LitAbility) -> Result<(), CapabilityRejection> {
+    pub(crate) fn check_covers(
+        &self,
+        resource: &LitResource,
+        ability: LitAbility,
+    ) -> Result<(), CapabilityRejection> {
         let wildcard = format!("{}://*", resource.prefix().as_str());
         let exact = resource.resource_key();
-        let abilities = self.att.get(&wildcard).or_else(|| self.att.get(&exact)).ok_or_else(|| {
-            CapabilityRejection::RecapMissingResource { resource: crate::resource::truncate_for_error(&exact) }
-        })?;
+        let abilities = self
+            .att
+            .get(&wildcard)
+            .or_else(|| self.att.get(&exact))
+            .ok_or_else(|| CapabilityRejection::RecapMissingResource {
+                resource: crate::resource::truncate_for_error(&exact),
+            })?;
         let needed = ability.recap_ability_key();
         if abilities.contains_key("*/*") || abilities.contains_key(&needed) {
             Ok(())
@@ -245,12 +266,16 @@ impl fmt::Display for Recap {
 }
 
 fn decode_inner(urn: &str) -> Result<Recap, RecapError> {
-    let payload = urn.strip_prefix(RECAP_URN_PREFIX).ok_or(RecapError::MissingPrefix)?;
+    let payload = urn
+        .strip_prefix(RECAP_URN_PREFIX)
+        .ok_or(RecapError::MissingPrefix)?;
     // base64 grows data by 4/3: check before decoding anything.
     if payload.len() / 4 * 3 > MAX_RECAP_JSON_BYTES {
         return Err(RecapError::TooLarge(MAX_RECAP_JSON_BYTES));
     }
-    let json = URL_SAFE_NO_PAD.decode(payload).map_err(|_| RecapError::Base64)?;
+    let json = URL_SAFE_NO_PAD
+        .decode(payload)
+        .map_err(|_| RecapError::Base64)?;
 
     #[derive(serde::Deserialize)]
     struct Wire {
@@ -270,7 +295,9 @@ fn decode_inner(urn: &str) -> Result<Recap, RecapError> {
     let mut att = BTreeMap::new();
     for (resource, abilities_json) in att_json {
         let Value::Object(abilities_json) = abilities_json else {
-            return Err(RecapError::Json(format!("attenuation for {resource:?} is not an object")));
+            return Err(RecapError::Json(format!(
+                "attenuation for {resource:?} is not an object"
+            )));
         };
         let mut abilities = BTreeMap::new();
         for (ability, nota_benes) in abilities_json {
@@ -278,7 +305,9 @@ fn decode_inner(urn: &str) -> Result<Recap, RecapError> {
                 is_valid_ability_part(namespace) && is_valid_ability_part(name)
             });
             if !valid {
-                return Err(RecapError::InvalidAbility(crate::resource::truncate_for_error(&ability)));
+                return Err(RecapError::InvalidAbility(
+                    crate::resource::truncate_for_error(&ability),
+                ));
             }
             let Value::Array(entries) = nota_benes else {
                 return Err(RecapError::InvalidNotaBene(ability));
@@ -299,7 +328,10 @@ fn decode_inner(urn: &str) -> Result<Recap, RecapError> {
 
 /// `[a-zA-Z0-9.*_+-]+`, one side of an ability string (`siwe-recap`'s `validString`).
 fn is_valid_ability_part(part: &str) -> bool {
-    !part.is_empty() && part.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'*' | b'_' | b'+' | b'-'))
+    !part.is_empty()
+        && part
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'*' | b'_' | b'+' | b'-'))
 }
 
 /// JavaScript's default string order (`Array.prototype.sort`): by UTF-16 code units.
@@ -309,7 +341,10 @@ pub(crate) fn js_cmp(a: &str, b: &str) -> Ordering {
 
 /// The value of `key` as a JS array index (canonical decimal below 2^32 - 1), if it is one.
 fn array_index(key: &str) -> Option<u32> {
-    if key.is_empty() || (key.len() > 1 && key.starts_with('0')) || !key.bytes().all(|b| b.is_ascii_digit()) {
+    if key.is_empty()
+        || (key.len() > 1 && key.starts_with('0'))
+        || !key.bytes().all(|b| b.is_ascii_digit())
+    {
         return None;
     }
     key.parse::<u32>().ok().filter(|index| *index != u32::MAX)
@@ -349,7 +384,9 @@ impl<'de> Visitor<'de> for SortedVisitor {
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
-        serde_json::Number::from_f64(v).map(Value::Number).ok_or_else(|| E::custom("non-finite number"))
+        serde_json::Number::from_f64(v)
+            .map(Value::Number)
+            .ok_or_else(|| E::custom("non-finite number"))
     }
 
     fn visit_str<E>(self, v: &str) -> Result<Value, E> {
@@ -380,7 +417,10 @@ impl<'de> Visitor<'de> for SortedVisitor {
         let mut object = Map::new();
         let mut previous: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
-            if previous.as_deref().is_some_and(|p| js_cmp(p, &key) != Ordering::Less) {
+            if previous
+                .as_deref()
+                .is_some_and(|p| js_cmp(p, &key) != Ordering::Less)
+            {
                 return Err(de::Error::custom(UNSORTED_MARKER));
             }
             let SortedValue(value) = map.next_value()?;
@@ -402,23 +442,44 @@ mod tests {
 
     #[test]
     fn empty_recap_encodes_and_states_like_the_js_sdk() {
-        assert_eq!(Recap::new().encode(), "urn:recap:eyJhdHQiOnt9LCJwcmYiOltdfQ");
+        assert_eq!(
+            Recap::new().encode(),
+            "urn:recap:eyJhdHQiOnt9LCJwcmYiOltdfQ"
+        );
         assert_eq!(Recap::new().statement(), RECAP_STATEMENT_PREFIX);
     }
 
     #[test]
     fn unsorted_attenuations_are_rejected() {
-        let urn = urn_of(r#"{"att":{"lit-pkp://*":{"Threshold/Signing":[{}]},"lit-accesscontrolcondition://*":{"Threshold/Decryption":[{}]}},"prf":[]}"#);
-        assert_eq!(Recap::decode(&urn), Err(AuthError::Recap(RecapError::Unsorted)));
-        let nested = urn_of(r#"{"att":{"lit-pkp://*":{"Threshold/Signing":[{"b":1,"a":2}]}},"prf":[]}"#);
-        assert_eq!(Recap::decode(&nested), Err(AuthError::Recap(RecapError::Unsorted)));
+        let urn = urn_of(
+            r#"{"att":{"lit-pkp://*":{"Threshold/Signing":[{}]},"lit-accesscontrolcondition://*":{"Threshold/Decryption":[{}]}},"prf":[]}"#,
+        );
+        assert_eq!(
+            Recap::decode(&urn),
+            Err(AuthError::Recap(RecapError::Unsorted))
+        );
+        let nested =
+            urn_of(r#"{"att":{"lit-pkp://*":{"Threshold/Signing":[{"b":1,"a":2}]}},"prf":[]}"#);
+        assert_eq!(
+            Recap::decode(&nested),
+            Err(AuthError::Recap(RecapError::Unsorted))
+        );
     }
 
     #[test]
     fn malformed_recaps_are_rejected_with_their_reason() {
-        assert_eq!(Recap::decode("urn:recop:e30"), Err(AuthError::Recap(RecapError::MissingPrefix)));
-        assert_eq!(Recap::decode("urn:recap:e30="), Err(AuthError::Recap(RecapError::Base64)));
-        assert!(matches!(Recap::decode(&urn_of("[]")), Err(AuthError::Recap(RecapError::Json(_)))));
+        assert_eq!(
+            Recap::decode("urn:recop:e30"),
+            Err(AuthError::Recap(RecapError::MissingPrefix))
+        );
+        assert_eq!(
+            Recap::decode("urn:recap:e30="),
+            Err(AuthError::Recap(RecapError::Base64))
+        );
+        assert!(matches!(
+            Recap::decode(&urn_of("[]")),
+            Err(AuthError::Recap(RecapError::Json(_)))
+        ));
         assert!(matches!(
             Recap::decode(&urn_of(r#"{"att":{"x://*":{"Threshold":[{}]}},"prf":[]}"#)),
             Err(AuthError::Recap(RecapError::InvalidAbility(_)))
@@ -432,10 +493,18 @@ mod tests {
     #[test]
     fn statement_groups_abilities_by_namespace_and_numbers_across_resources() {
         let mut recap = Recap::new();
-        recap.add_attenuation("b://1", "Threshold", "Signing", NotaBene::new()).unwrap();
-        recap.add_attenuation("b://1", "Threshold", "Decryption", NotaBene::new()).unwrap();
-        recap.add_attenuation("b://1", "Auth", "Auth", NotaBene::new()).unwrap();
-        recap.add_attenuation("a://1", "Threshold", "Execution", NotaBene::new()).unwrap();
+        recap
+            .add_attenuation("b://1", "Threshold", "Signing", NotaBene::new())
+            .unwrap();
+        recap
+            .add_attenuation("b://1", "Threshold", "Decryption", NotaBene::new())
+            .unwrap();
+        recap
+            .add_attenuation("b://1", "Auth", "Auth", NotaBene::new())
+            .unwrap();
+        recap
+            .add_attenuation("a://1", "Threshold", "Execution", NotaBene::new())
+            .unwrap();
         assert_eq!(
             recap.statement(),
             format!(
@@ -449,26 +518,45 @@ mod tests {
         let mut nb = NotaBene::new();
         nb.insert("uses".into(), Value::String("3".into()));
         let mut empty_first = Recap::new();
-        empty_first.add_attenuation("r://*", "Auth", "Auth", NotaBene::new()).unwrap();
+        empty_first
+            .add_attenuation("r://*", "Auth", "Auth", NotaBene::new())
+            .unwrap();
         let mut with_data = Recap::new();
-        with_data.add_attenuation("r://*", "Auth", "Auth", nb.clone()).unwrap();
+        with_data
+            .add_attenuation("r://*", "Auth", "Auth", nb.clone())
+            .unwrap();
         let mut merged = empty_first.clone();
         merged.merge(with_data.clone());
-        assert_eq!(merged.attenuations()["r://*"]["Auth/Auth"], vec![nb.clone()]);
+        assert_eq!(
+            merged.attenuations()["r://*"]["Auth/Auth"],
+            vec![nb.clone()]
+        );
         let mut merged = with_data;
         merged.merge(empty_first);
-        assert_eq!(merged.attenuations()["r://*"]["Auth/Auth"], vec![nb, NotaBene::new()]);
+        assert_eq!(
+            merged.attenuations()["r://*"]["Auth/Auth"],
+            vec![nb, NotaBene::new()]
+        );
     }
 
     #[test]
     fn coverage_prefers_the_wildcard_key_and_accepts_star_star() {
         let resource = LitResource::new(ResourcePrefix::Pkp, "ab").unwrap();
         let mut exact_only = Recap::new();
-        exact_only.add_attenuation(&resource.resource_key(), "Threshold", "Signing", NotaBene::new()).unwrap();
+        exact_only
+            .add_attenuation(
+                &resource.resource_key(),
+                "Threshold",
+                "Signing",
+                NotaBene::new(),
+            )
+            .unwrap();
         assert!(exact_only.covers(&resource, LitAbility::PkpSigning));
 
         let mut shadowed = exact_only.clone();
-        shadowed.add_attenuation("lit-pkp://*", "Threshold", "Execution", NotaBene::new()).unwrap();
+        shadowed
+            .add_attenuation("lit-pkp://*", "Threshold", "Execution", NotaBene::new())
+            .unwrap();
         assert_eq!(
             shadowed.check_covers(&resource, LitAbility::PkpSigning),
             Err(CapabilityRejection::RecapMissingAbility {
@@ -478,10 +566,14 @@ mod tests {
         );
 
         let mut star = Recap::new();
-        star.add_attenuation("lit-pkp://*", "*", "*", NotaBene::new()).unwrap();
+        star.add_attenuation("lit-pkp://*", "*", "*", NotaBene::new())
+            .unwrap();
         assert!(star.covers(&resource, LitAbility::PkpSigning));
         assert!(matches!(
-            star.check_covers(&LitResource::wildcard(ResourcePrefix::LitAction), LitAbility::LitActionExecution),
+            star.check_covers(
+                &LitResource::wildcard(ResourcePrefix::LitAction),
+                LitAbility::LitActionExecution
+            ),
             Err(CapabilityRejection::RecapMissingResource { .. })
         ));
     }

@@ -51,7 +51,9 @@ impl LitAbility {
     pub fn recap_ability(self) -> (&'static str, &'static str) {
         match self {
             LitAbility::AccessControlConditionDecryption => ("Threshold", "Decryption"),
-            LitAbility::AccessControlConditionSigning | LitAbility::PkpSigning => ("Threshold", "Signing"),
+            LitAbility::AccessControlConditionSigning | LitAbility::PkpSigning => {
+                ("Threshold", "Signing")
+            }
             LitAbility::RateLimitIncreaseAuth => ("Auth", "Auth"),
             LitAbility::LitActionExecution => ("Threshold", "Execution"),
         }
@@ -77,7 +79,9 @@ impl FromStr for LitAbility {
         LitAbility::ALL
             .into_iter()
             .find(|ability| ability.as_str() == s)
-            .ok_or_else(|| AuthError::UnknownAbility { ability: truncate_for_error(s) })
+            .ok_or_else(|| AuthError::UnknownAbility {
+                ability: truncate_for_error(s),
+            })
     }
 }
 
@@ -133,9 +137,13 @@ impl ResourcePrefix {
             (self, ability),
             (
                 ResourcePrefix::AccessControlCondition,
-                LitAbility::AccessControlConditionDecryption | LitAbility::AccessControlConditionSigning
+                LitAbility::AccessControlConditionDecryption
+                    | LitAbility::AccessControlConditionSigning
             ) | (ResourcePrefix::Pkp, LitAbility::PkpSigning)
-                | (ResourcePrefix::RateLimitIncrease, LitAbility::RateLimitIncreaseAuth)
+                | (
+                    ResourcePrefix::RateLimitIncrease,
+                    LitAbility::RateLimitIncreaseAuth
+                )
                 | (ResourcePrefix::LitAction, LitAbility::LitActionExecution)
         )
     }
@@ -203,7 +211,10 @@ impl LitResource {
     pub fn new(prefix: ResourcePrefix, id: impl Into<String>) -> Result<Self, AuthError> {
         let id = id.into();
         if id.is_empty() {
-            return Err(AuthError::InvalidResource { resource: prefix.to_string(), reason: "empty resource id" });
+            return Err(AuthError::InvalidResource {
+                resource: prefix.to_string(),
+                reason: "empty resource id",
+            });
         }
         if id.len() > MAX_RESOURCE_ID_LEN {
             return Err(AuthError::InvalidResource {
@@ -226,15 +237,20 @@ impl LitResource {
 
     /// All resources of one kind (`<prefix>://*`).
     pub fn wildcard(prefix: ResourcePrefix) -> Self {
-        LitResource { prefix, id: "*".to_owned() }
+        LitResource {
+            prefix,
+            id: "*".to_owned(),
+        }
     }
 
     /// Parses a resource key `<prefix>://<id>`, e.g. `lit-pkp://*`.
     pub fn parse(key: &str) -> Result<Self, AuthError> {
-        let (prefix, id) = key.split_once("://").ok_or_else(|| AuthError::InvalidResource {
-            resource: truncate_for_error(key),
-            reason: "expected <prefix>://<id>",
-        })?;
+        let (prefix, id) = key
+            .split_once("://")
+            .ok_or_else(|| AuthError::InvalidResource {
+                resource: truncate_for_error(key),
+                reason: "expected <prefix>://<id>",
+            })?;
         LitResource::new(prefix.parse()?, id)
     }
 
@@ -289,7 +305,11 @@ struct ResourceWire {
 
 impl Serialize for LitResource {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        ResourceWire { resource: self.id.clone(), resource_prefix: self.prefix }.serialize(serializer)
+        ResourceWire {
+            resource: self.id.clone(),
+            resource_prefix: self.prefix,
+        }
+        .serialize(serializer)
     }
 }
 
@@ -322,15 +342,25 @@ impl ResourceAbilityRequest {
     /// that ability (as the JS SDK's `addCapabilityForResource` refuses it).
     pub fn new(resource: LitResource, ability: LitAbility) -> Result<Self, AuthError> {
         if !resource.accepts(ability) {
-            return Err(AuthError::AbilityNotAccepted { prefix: resource.prefix(), ability });
+            return Err(AuthError::AbilityNotAccepted {
+                prefix: resource.prefix(),
+                ability,
+            });
         }
-        Ok(ResourceAbilityRequest { resource, ability, data: None })
+        Ok(ResourceAbilityRequest {
+            resource,
+            ability,
+            data: None,
+        })
     }
 
     /// The same request carrying nota-bene `data`; it must be a JSON object.
     pub fn with_data(mut self, data: serde_json::Value) -> Result<Self, AuthError> {
         if !data.is_object() {
-            return Err(AuthError::InvalidInput { what: "resource ability data", reason: "must be a JSON object".into() });
+            return Err(AuthError::InvalidInput {
+                what: "resource ability data",
+                reason: "must be a JSON object".into(),
+            });
         }
         self.data = Some(data);
         Ok(self)
@@ -380,10 +410,26 @@ mod tests {
 
     #[test]
     fn pkp_ids_are_normalised_like_the_js_sdk() {
-        assert_eq!(LitResource::new(ResourcePrefix::Pkp, "0x1f").unwrap().id(), format!("{:0>64}", "1f"));
-        assert_eq!(LitResource::new(ResourcePrefix::Pkp, "*").unwrap().id(), "*");
-        assert_eq!(LitResource::new(ResourcePrefix::Pkp, "not-hex").unwrap().id(), "not-hex");
-        assert_eq!(LitResource::new(ResourcePrefix::LitAction, "0x1f").unwrap().id(), "0x1f");
+        assert_eq!(
+            LitResource::new(ResourcePrefix::Pkp, "0x1f").unwrap().id(),
+            format!("{:0>64}", "1f")
+        );
+        assert_eq!(
+            LitResource::new(ResourcePrefix::Pkp, "*").unwrap().id(),
+            "*"
+        );
+        assert_eq!(
+            LitResource::new(ResourcePrefix::Pkp, "not-hex")
+                .unwrap()
+                .id(),
+            "not-hex"
+        );
+        assert_eq!(
+            LitResource::new(ResourcePrefix::LitAction, "0x1f")
+                .unwrap()
+                .id(),
+            "0x1f"
+        );
     }
 
     #[test]
@@ -396,10 +442,19 @@ mod tests {
         assert_eq!(
             accepted,
             vec![
-                (ResourcePrefix::AccessControlCondition, LitAbility::AccessControlConditionDecryption),
-                (ResourcePrefix::AccessControlCondition, LitAbility::AccessControlConditionSigning),
+                (
+                    ResourcePrefix::AccessControlCondition,
+                    LitAbility::AccessControlConditionDecryption
+                ),
+                (
+                    ResourcePrefix::AccessControlCondition,
+                    LitAbility::AccessControlConditionSigning
+                ),
                 (ResourcePrefix::Pkp, LitAbility::PkpSigning),
-                (ResourcePrefix::RateLimitIncrease, LitAbility::RateLimitIncreaseAuth),
+                (
+                    ResourcePrefix::RateLimitIncrease,
+                    LitAbility::RateLimitIncreaseAuth
+                ),
                 (ResourcePrefix::LitAction, LitAbility::LitActionExecution),
             ]
         );

@@ -42,26 +42,37 @@ pub struct SessionKeyPair {
 impl SessionKeyPair {
     /// A fresh random key.
     pub fn generate<R: CryptoRngCore + ?Sized>(rng: &mut R) -> Self {
-        SessionKeyPair { signing: SigningKey::generate(rng) }
+        SessionKeyPair {
+            signing: SigningKey::generate(rng),
+        }
     }
 
     /// The key with this 32-byte seed (tweetnacl `keyPair.fromSeed`).
     pub fn from_seed(seed: [u8; 32]) -> Self {
         let seed = Zeroizing::new(seed);
-        SessionKeyPair { signing: SigningKey::from_bytes(&seed) }
+        SessionKeyPair {
+            signing: SigningKey::from_bytes(&seed),
+        }
     }
 
     /// The key from its JS secret form: 128 hex characters, `seed‖public` (the public half must
     /// match the seed).
     pub fn from_secret_hex(secret_hex: &str) -> Result<Self, AuthError> {
         let mut bytes = Zeroizing::new([0u8; 64]);
-        hex::decode_to_slice(secret_hex, bytes.as_mut_slice())
-            .map_err(|_| AuthError::InvalidSessionKey { reason: "expected 128 hex characters (seed and public key)" })?;
+        hex::decode_to_slice(secret_hex, bytes.as_mut_slice()).map_err(|_| {
+            AuthError::InvalidSessionKey {
+                reason: "expected 128 hex characters (seed and public key)",
+            }
+        })?;
         let mut seed = Zeroizing::new([0u8; 32]);
         seed.copy_from_slice(&bytes[..32]);
-        let key = SessionKeyPair { signing: SigningKey::from_bytes(&seed) };
+        let key = SessionKeyPair {
+            signing: SigningKey::from_bytes(&seed),
+        };
         if key.signing.verifying_key().as_bytes()[..] != bytes[32..] {
-            return Err(AuthError::InvalidSessionKey { reason: "the public half does not belong to the seed" });
+            return Err(AuthError::InvalidSessionKey {
+                reason: "the public half does not belong to the seed",
+            });
         }
         Ok(key)
     }
@@ -144,7 +155,10 @@ pub fn sign_session_sigs<U: AsRef<str>>(
     node_urls: &[U],
 ) -> Result<SessionSigs, AuthError> {
     if node_urls.is_empty() {
-        return Err(AuthError::InvalidInput { what: "node urls", reason: "at least one node URL is needed".into() });
+        return Err(AuthError::InvalidInput {
+            what: "node urls",
+            reason: "at least one node URL is needed".into(),
+        });
     }
     let public_key = key.public_key_hex();
     let issued_at = to_js_iso_string(params.issued_at);
@@ -156,7 +170,12 @@ pub fn sign_session_sigs<U: AsRef<str>>(
         issued_at: &issued_at,
         expiration: &expiration,
     })
-    .map_err(|error| AuthError::InvalidInput { what: "session template", reason: error.to_string() })?;
+    .map_err(|error| AuthError::InvalidInput {
+        what: "session template",
+        reason: error.to_string(),
+    })?;
+    // serde_json escapes strings exactly as JSON.stringify does (quote, backslash, control
+    // characters; `/` and non-ASCII left alone), so these bytes are the JS SDK's.
     // Only nodeAddress differs per node: write the rest once. `head` ends with its closing brace.
     let head = head.strip_suffix('}').unwrap_or(&head);
 
@@ -166,8 +185,10 @@ pub fn sign_session_sigs<U: AsRef<str>>(
         if sigs.get(url).is_some() {
             continue;
         }
-        let url_json = serde_json::to_string(url)
-            .map_err(|error| AuthError::InvalidInput { what: "node url", reason: error.to_string() })?;
+        let url_json = serde_json::to_string(url).map_err(|error| AuthError::InvalidInput {
+            what: "node url",
+            reason: error.to_string(),
+        })?;
         let signed_message = format!("{head},\"nodeAddress\":{url_json}}}");
         let sig = AuthSig {
             sig: key.sign_hex(signed_message.as_bytes()),
@@ -191,7 +212,10 @@ pub struct SessionSigs {
 impl SessionSigs {
     /// The session sig for exactly this node URL.
     pub fn get(&self, node_url: &str) -> Option<&AuthSig> {
-        self.entries.iter().find(|(url, _)| url == node_url).map(|(_, sig)| sig)
+        self.entries
+            .iter()
+            .find(|(url, _)| url == node_url)
+            .map(|(_, sig)| sig)
     }
 
     /// Adds or replaces the sig for `node_url` (a new URL goes last).
@@ -225,7 +249,10 @@ impl SessionSigs {
 
     /// Parses the JSON map (a repeated URL is refused).
     pub fn from_json(json: &str) -> Result<Self, AuthError> {
-        serde_json::from_str(json).map_err(|error| AuthError::InvalidInput { what: "session sigs JSON", reason: error.to_string() })
+        serde_json::from_str(json).map_err(|error| AuthError::InvalidInput {
+            what: "session sigs JSON",
+            reason: error.to_string(),
+        })
     }
 
     /// The JSON map, in order.
@@ -268,7 +295,9 @@ impl<'de> Deserialize<'de> for SessionSigs {
                 let mut sigs = SessionSigs::default();
                 while let Some((url, sig)) = map.next_entry::<String, AuthSig>()? {
                     if sigs.get(&url).is_some() {
-                        return Err(serde::de::Error::custom(format!("node URL {url:?} appears twice")));
+                        return Err(serde::de::Error::custom(format!(
+                            "node URL {url:?} appears twice"
+                        )));
                     }
                     sigs.entries.push((url, sig));
                 }
@@ -320,7 +349,8 @@ pub struct RequestedResourceId {
 impl SessionKeySignedMessage {
     /// Parses a session sig's `signedMessage`.
     pub fn parse(signed_message: &str) -> Result<Self, AuthError> {
-        serde_json::from_str(signed_message)
-            .map_err(|error| AuthError::SignedMessageMalformed { reason: error.to_string() })
+        serde_json::from_str(signed_message).map_err(|error| AuthError::SignedMessageMalformed {
+            reason: error.to_string(),
+        })
     }
 }

@@ -32,7 +32,8 @@ use crate::timefmt::to_js_iso_string;
 /// Default SIWE domain of the JS SDK.
 pub const DEFAULT_DOMAIN: &str = "localhost";
 /// Default SIWE statement of the JS SDK (note the two spaces).
-pub const DEFAULT_STATEMENT: &str = "This is a test statement.  You can put anything you want here.";
+pub const DEFAULT_STATEMENT: &str =
+    "This is a test statement.  You can put anything you want here.";
 /// Default SIWE URI of the JS SDK.
 pub const DEFAULT_URI: &str = "https://localhost/login";
 /// Default chain id of the JS SDK.
@@ -118,17 +119,22 @@ impl SiweMessageParams {
 
 /// The SIWE text the JS SDK's `createSiweMessage` produces for `params` at time `now`
 /// (`Issued At` = `now` with millisecond precision), byte for byte. No trailing newline.
-pub fn create_siwe_message(params: &SiweMessageParams, now: OffsetDateTime) -> Result<String, AuthError> {
+pub fn create_siwe_message(
+    params: &SiweMessageParams,
+    now: OffsetDateTime,
+) -> Result<String, AuthError> {
     let domain = params.domain.as_deref().unwrap_or(DEFAULT_DOMAIN);
     let uri = params.uri.as_deref().unwrap_or(DEFAULT_URI);
     let base_statement = params.statement.as_deref().unwrap_or(DEFAULT_STATEMENT);
     let chain_id = params.chain_id.unwrap_or(DEFAULT_CHAIN_ID);
     let expiration = match params.expiration {
         Some(expiration) => expiration,
-        None => now.checked_add(DEFAULT_VALIDITY).ok_or_else(|| AuthError::InvalidSiweParams {
-            field: "expiration",
-            reason: "now + 7 days is out of range".into(),
-        })?,
+        None => now
+            .checked_add(DEFAULT_VALIDITY)
+            .ok_or_else(|| AuthError::InvalidSiweParams {
+                field: "expiration",
+                reason: "now + 7 days is out of range".into(),
+            })?,
     };
 
     if domain.is_empty() || domain.contains(['\n', '\r']) {
@@ -141,7 +147,10 @@ pub fn create_siwe_message(params: &SiweMessageParams, now: OffsetDateTime) -> R
         return Err(invalid("statement", "must not contain a newline"));
     }
     if params.nonce.len() < 8 || !params.nonce.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        return Err(invalid("nonce", "must be at least 8 ASCII letters or digits"));
+        return Err(invalid(
+            "nonce",
+            "must be at least 8 ASCII letters or digits",
+        ));
     }
 
     // The JS SDK appends the merged ReCap's statement after one space and writes one resource.
@@ -149,7 +158,10 @@ pub fn create_siwe_message(params: &SiweMessageParams, now: OffsetDateTime) -> R
         (base_statement.to_owned(), Vec::new())
     } else {
         let recap = Recap::from_requests(&params.resources)?;
-        (format!("{base_statement} {}", recap.statement()), vec![recap.encode()])
+        (
+            format!("{base_statement} {}", recap.statement()),
+            vec![recap.encode()],
+        )
     };
 
     let mut text = format!(
@@ -178,13 +190,19 @@ pub fn create_siwe_message(params: &SiweMessageParams, now: OffsetDateTime) -> R
     // verifier will; the text must survive it unchanged.
     let parsed: SiweMessage = text.parse()?;
     if parsed.to_string() != text {
-        return Err(invalid("message", "does not survive an EIP-4361 parse unchanged"));
+        return Err(invalid(
+            "message",
+            "does not survive an EIP-4361 parse unchanged",
+        ));
     }
     Ok(text)
 }
 
 fn invalid(field: &'static str, reason: &str) -> AuthError {
-    AuthError::InvalidSiweParams { field, reason: reason.to_owned() }
+    AuthError::InvalidSiweParams {
+        field,
+        reason: reason.to_owned(),
+    }
 }
 
 /// A parsed EIP-4361 message. `to_string()` gives back the parsed text byte for byte.
@@ -262,10 +280,13 @@ impl SiweMessage {
     /// Checks an EIP-191 (`personal_sign`) signature of this message against its address.
     /// High-`s` signatures are refused.
     pub fn verify_signature(&self, signature: &[u8; 65]) -> Result<(), AuthError> {
-        self.inner.verify_eip191(signature).map(|_| ()).map_err(|error| AuthError::SignerMismatch {
-            expected: self.address().to_checksum(None),
-            recovered: format!("none ({error})"),
-        })
+        self.inner
+            .verify_eip191(signature)
+            .map(|_| ())
+            .map_err(|error| AuthError::SignerMismatch {
+                expected: self.address().to_checksum(None),
+                recovered: format!("none ({error})"),
+            })
     }
 
     /// The underlying `siwe` crate message.
@@ -279,9 +300,15 @@ impl FromStr for SiweMessage {
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         if text.len() > MAX_SIWE_LEN {
-            return Err(AuthError::SiweParse { reason: format!("message longer than {MAX_SIWE_LEN} bytes") });
+            return Err(AuthError::SiweParse {
+                reason: format!("message longer than {MAX_SIWE_LEN} bytes"),
+            });
         }
-        let inner = text.parse::<siwe_rs::Message>().map_err(|error| AuthError::SiweParse { reason: error.to_string() })?;
+        let inner = text
+            .parse::<siwe_rs::Message>()
+            .map_err(|error| AuthError::SiweParse {
+                reason: error.to_string(),
+            })?;
         Ok(SiweMessage { inner })
     }
 }
@@ -323,14 +350,21 @@ pub fn parse_signature_hex(signature: &str) -> Result<[u8; 65], AuthError> {
 /// ```
 pub fn verify_eip191(message: &str, signature: &str, address: Address) -> Result<(), AuthError> {
     let bytes = parse_signature_hex(signature)?;
-    let signature = Signature::from_raw_array(&bytes)
-        .map_err(|error| AuthError::SignatureEncoding { reason: error.to_string() })?;
+    let signature =
+        Signature::from_raw_array(&bytes).map_err(|error| AuthError::SignatureEncoding {
+            reason: error.to_string(),
+        })?;
     if signature.normalize_s().is_some() {
-        return Err(AuthError::SignatureEncoding { reason: "high-s signature".into() });
+        return Err(AuthError::SignatureEncoding {
+            reason: "high-s signature".into(),
+        });
     }
-    let recovered = signature.recover_address_from_msg(message.as_bytes()).map_err(|error| {
-        AuthError::SignerMismatch { expected: address.to_checksum(None), recovered: format!("none ({error})") }
-    })?;
+    let recovered = signature
+        .recover_address_from_msg(message.as_bytes())
+        .map_err(|error| AuthError::SignerMismatch {
+            expected: address.to_checksum(None),
+            recovered: format!("none ({error})"),
+        })?;
     if recovered != address {
         return Err(AuthError::SignerMismatch {
             expected: address.to_checksum(None),
@@ -351,9 +385,15 @@ mod tests {
     #[test]
     fn bad_nonces_are_refused() {
         for nonce in ["short", "0x8e2e-8d2a1d3f", "has space in it"] {
-            let error = create_siwe_message(&SiweMessageParams::new(WALLET, nonce), datetime!(2025-01-01 00:00 UTC))
-                .unwrap_err();
-            assert!(matches!(error, AuthError::InvalidSiweParams { field: "nonce", .. }), "{nonce}");
+            let error = create_siwe_message(
+                &SiweMessageParams::new(WALLET, nonce),
+                datetime!(2025-01-01 00:00 UTC),
+            )
+            .unwrap_err();
+            assert!(
+                matches!(error, AuthError::InvalidSiweParams { field: "nonce", .. }),
+                "{nonce}"
+            );
         }
     }
 
@@ -361,22 +401,39 @@ mod tests {
     fn newlines_in_statement_or_domain_are_refused() {
         let now = datetime!(2025-01-01 00:00 UTC);
         let statement = SiweMessageParams::new(WALLET, "abcdefgh1").with_statement("a\nb");
-        assert!(matches!(create_siwe_message(&statement, now), Err(AuthError::InvalidSiweParams { field: "statement", .. })));
+        assert!(matches!(
+            create_siwe_message(&statement, now),
+            Err(AuthError::InvalidSiweParams {
+                field: "statement",
+                ..
+            })
+        ));
         let domain = SiweMessageParams::new(WALLET, "abcdefgh1").with_domain("a\nb");
-        assert!(matches!(create_siwe_message(&domain, now), Err(AuthError::InvalidSiweParams { field: "domain", .. })));
+        assert!(matches!(
+            create_siwe_message(&domain, now),
+            Err(AuthError::InvalidSiweParams {
+                field: "domain",
+                ..
+            })
+        ));
     }
 
     #[test]
     fn empty_statement_without_recap_is_left_out_like_the_js_sdk() {
         let params = SiweMessageParams::new(WALLET, "abcdefgh1").with_statement("");
         let text = create_siwe_message(&params, datetime!(2025-01-01 00:00 UTC)).unwrap();
-        assert!(text.contains("0x70997970C51812dc3A010C7d01b50e0d17dc79C8\n\n\nURI: https://localhost/login\n"));
+        assert!(text.contains(
+            "0x70997970C51812dc3A010C7d01b50e0d17dc79C8\n\n\nURI: https://localhost/login\n"
+        ));
     }
 
     #[test]
     fn oversized_messages_are_not_parsed() {
         let huge = "a".repeat(MAX_SIWE_LEN + 1);
-        assert!(matches!(huge.parse::<SiweMessage>(), Err(AuthError::SiweParse { .. })));
+        assert!(matches!(
+            huge.parse::<SiweMessage>(),
+            Err(AuthError::SiweParse { .. })
+        ));
     }
 
     #[test]

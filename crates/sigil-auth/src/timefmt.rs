@@ -19,7 +19,11 @@ pub fn to_js_iso_string(time: OffsetDateTime) -> String {
     let year = if (0..=9999).contains(&year) {
         format!("{year:04}")
     } else {
-        format!("{}{:06}", if year < 0 { '-' } else { '+' }, year.unsigned_abs())
+        format!(
+            "{}{:06}",
+            if year < 0 { '-' } else { '+' },
+            year.unsigned_abs()
+        )
     };
     format!(
         "{year}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
@@ -47,8 +51,14 @@ mod tests {
 
     #[test]
     fn iso_strings_match_javascript_to_iso_string() {
-        assert_eq!(to_js_iso_string(datetime!(2025-06-07 08:09:10.111 UTC)), "2025-06-07T08:09:10.111Z");
-        assert_eq!(to_js_iso_string(datetime!(-0001-01-01 00:00 UTC)), "-000001-01-01T00:00:00.000Z");
+        assert_eq!(
+            to_js_iso_string(datetime!(2025-06-07 08:09:10.111 UTC)),
+            "2025-06-07T08:09:10.111Z"
+        );
+        assert_eq!(
+            to_js_iso_string(datetime!(-0001-01-01 00:00 UTC)),
+            "-000001-01-01T00:00:00.000Z"
+        );
     }
 
     #[test]

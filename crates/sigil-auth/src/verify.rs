@@ -23,7 +23,9 @@ use parking_lot::Mutex;
 use sha2::{Digest, Sha256};
 use time::{Duration, OffsetDateTime};
 
-use crate::auth_sig::{parse_address_loose, AuthSig, ALGO_ED25519, DERIVED_VIA_SESSION, SIWE_DELEGATION_URI};
+use crate::auth_sig::{
+    parse_address_loose, AuthSig, ALGO_ED25519, DERIVED_VIA_SESSION, SIWE_DELEGATION_URI,
+};
 use crate::error::{AuthError, CapabilityRejection};
 use crate::recap::{Recap, RECAP_URN_PREFIX};
 use crate::resource::{truncate_for_error, LitAbility, LitResource, ResourcePrefix};
@@ -35,6 +37,10 @@ use crate::timefmt::parse_rfc3339;
 pub const GRACE_PERIOD: Duration = Duration::seconds(60);
 /// Longest session validity (Lit `MAX_TIMESTAMP_VALIDITY_DAYS`: 30 days).
 pub const MAX_SESSION_VALIDITY: Duration = Duration::days(30);
+/// Most capabilities one session may carry. Each costs a public-key recovery, and anyone can
+/// sign a template with a key of their own, so the count is capped (a Lit node has no cap; the
+/// JS SDK sends the wallet's AuthSig plus at most a few delegations).
+pub const MAX_CAPABILITIES: usize = 16;
 
 /// What is being asked of this node.
 #[derive(Clone, Copy, Debug)]
@@ -111,7 +117,9 @@ impl CapabilityCache {
     /// A cache holding at most `capacity` capabilities (at least 1).
     pub fn new(capacity: usize) -> Self {
         let capacity = NonZeroUsize::new(capacity).unwrap_or(NonZeroUsize::MIN);
-        CapabilityCache { entries: Mutex::new(LruCache::new(capacity)) }
+        CapabilityCache {
+            entries: Mutex::new(LruCache::new(capacity)),
+        }
     }
 
     /// How many capabilities are cached.
@@ -132,7 +140,11 @@ impl CapabilityCache {
     fn get(&self, key: &[u8; 32], now: OffsetDateTime) -> Option<Arc<CheckedCapability>> {
         let mut entries = self.entries.lock();
         let entry = entries.get(key)?.clone();
-        if entry.siwe.expiration_time().is_some_and(|expiration| expiration < now) {
+        if entry
+            .siwe
+            .expiration_time()
+            .is_some_and(|expiration| expiration < now)
+        {
             entries.pop(key);
             return None;
         }
@@ -146,7 +158,9 @@ impl CapabilityCache {
 
 impl std::fmt::Debug for CapabilityCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CapabilityCache").field("len", &self.len()).finish()
+        f.debug_struct("CapabilityCache")
+            .field("len", &self.len())
+            .finish()
     }
 }
 
@@ -161,7 +175,10 @@ impl Verifier {
     /// A verifier for the node at `node_address` (`host:port` or URL) caching up to
     /// `cache_capacity` capabilities.
     pub fn new(node_address: impl Into<String>, cache_capacity: usize) -> Self {
-        Verifier { node_address: node_address.into(), cache: CapabilityCache::new(cache_capacity) }
+        Verifier {
+            node_address: node_address.into(),
+            cache: CapabilityCache::new(cache_capacity),
+        }
     }
 
     /// Verifies `session_sig` for `ability` on `resource` at time `now`.
@@ -172,7 +189,12 @@ impl Verifier {
         ability: LitAbility,
         now: OffsetDateTime,
     ) -> Result<AuthContext, AuthError> {
-        let request = VerificationRequest { resource, ability, node_address: &self.node_address, now };
+        let request = VerificationRequest {
+            resource,
+            ability,
+            node_address: &self.node_address,
+            now,
+        };
         verify_session_sig(session_sig, &request, Some(&self.cache))
     }
 
@@ -224,7 +246,9 @@ pub fn verify_session_sig(
     request: &VerificationRequest<'_>,
     cache: Option<&CapabilityCache>,
 ) -> Result<AuthContext, AuthError> {
-    if session_sig.derived_via != DERIVED_VIA_SESSION || session_sig.algo.as_deref() != Some(ALGO_ED25519) {
+    if session_sig.derived_via != DERIVED_VIA_SESSION
+        || session_sig.algo.as_deref() != Some(ALGO_ED25519)
+    {
         return Err(AuthError::NotASessionSig {
             derived_via: truncate_for_error(&session_sig.derived_via),
             algo: session_sig.algo.as_deref().map(truncate_for_error),
@@ -240,12 +264,14 @@ pub fn verify_session_sig(
     // 3. Requested resource (the ability is not checked here, as on a Lit node: the ReCap is).
     let prefix = request.resource.prefix().as_str();
     let id = request.resource.id();
-    let requested = template
-        .resource_ability_requests
-        .iter()
-        .any(|r| r.resource.resource_prefix == prefix && (r.resource.resource == "*" || r.resource.resource == id));
+    let requested = template.resource_ability_requests.iter().any(|r| {
+        r.resource.resource_prefix == prefix
+            && (r.resource.resource == "*" || r.resource.resource == id)
+    });
     if !requested {
-        return Err(AuthError::ResourceNotRequested { resource: truncate_for_error(&request.resource.resource_key()) });
+        return Err(AuthError::ResourceNotRequested {
+            resource: truncate_for_error(&request.resource.resource_key()),
+        });
     }
 
     // 4. Time.
@@ -254,12 +280,21 @@ pub fn verify_session_sig(
     // 5. Node address.
     let this_node = normalize_node_address(request.node_address);
     if normalize_node_address(&template.node_address) != this_node {
-        return Err(AuthError::WrongNode { signed_for: truncate_for_error(&template.node_address), this_node });
+        return Err(AuthError::WrongNode {
+            signed_for: truncate_for_error(&template.node_address),
+            this_node,
+        });
     }
 
     // 6. Capabilities.
     if template.capabilities.is_empty() {
         return Err(AuthError::NoCapabilities);
+    }
+    if template.capabilities.len() > MAX_CAPABILITIES {
+        return Err(AuthError::TooManyCapabilities {
+            count: template.capabilities.len(),
+            max: MAX_CAPABILITIES,
+        });
     }
     let session_uri = format!("{SESSION_KEY_URI_PREFIX}{}", session_sig.address);
     let mut rejections = Vec::with_capacity(template.capabilities.len());
@@ -284,41 +319,70 @@ pub fn verify_session_sig(
         .flatten()
         .collect();
 
-    Ok(AuthContext { user_address, session_key_hex: hex::encode(session_key.as_bytes()), capacity_delegations })
+    Ok(AuthContext {
+        user_address,
+        session_key_hex: hex::encode(session_key.as_bytes()),
+        capacity_delegations,
+    })
 }
 
 /// Step 1: `address` is the ed25519 key (hex, `0x` optional), `sig` 128 hex of one case,
 /// `verify_strict` over the raw bytes of `signedMessage`. Strict verification refuses
 /// small-order keys and non-canonical encodings, so one message has one valid signature per key.
 fn check_ed25519(session_sig: &AuthSig) -> Result<VerifyingKey, AuthError> {
-    let address = session_sig.address.strip_prefix("0x").unwrap_or(&session_sig.address);
+    let address = session_sig
+        .address
+        .strip_prefix("0x")
+        .unwrap_or(&session_sig.address);
     let mut key_bytes = [0u8; 32];
-    hex::decode_to_slice(address, &mut key_bytes)
-        .map_err(|error| AuthError::SessionKeyEncoding { reason: error.to_string() })?;
+    hex::decode_to_slice(address, &mut key_bytes).map_err(|error| {
+        AuthError::SessionKeyEncoding {
+            reason: error.to_string(),
+        }
+    })?;
     let key = VerifyingKey::from_bytes(&key_bytes).map_err(|_| AuthError::SessionKeyNotOnCurve)?;
-    let signature: Signature = session_sig.sig.parse().map_err(|_| AuthError::SessionSigEncoding)?;
+    let signature: Signature = session_sig
+        .sig
+        .parse()
+        .map_err(|_| AuthError::SessionSigEncoding)?;
     key.verify_strict(session_sig.signed_message.as_bytes(), &signature)
         .map_err(|_| AuthError::SessionSigInvalid)?;
     Ok(key)
 }
 
 /// Step 4, with Lit's arithmetic: the grace checks compare whole seconds.
-fn check_time_window(issued_at: &str, expiration: &str, now: OffsetDateTime) -> Result<(), AuthError> {
+fn check_time_window(
+    issued_at: &str,
+    expiration: &str,
+    now: OffsetDateTime,
+) -> Result<(), AuthError> {
     let grace = GRACE_PERIOD.whole_seconds();
-    let issued_at = parse_rfc3339(issued_at).map_err(|_| AuthError::TimestampUnparsable { field: "issued_at" })?;
+    let issued_at = parse_rfc3339(issued_at)
+        .map_err(|_| AuthError::TimestampUnparsable { field: "issued_at" })?;
     if issued_at.unix_timestamp() > now.unix_timestamp().saturating_add(grace) {
         return Err(AuthError::IssuedInFuture { issued_at, now });
     }
-    let expiration = parse_rfc3339(expiration).map_err(|_| AuthError::TimestampUnparsable { field: "expiration" })?;
+    let expiration = parse_rfc3339(expiration).map_err(|_| AuthError::TimestampUnparsable {
+        field: "expiration",
+    })?;
     if expiration < issued_at {
-        return Err(AuthError::ExpirationBeforeIssuedAt { issued_at, expiration });
+        return Err(AuthError::ExpirationBeforeIssuedAt {
+            issued_at,
+            expiration,
+        });
     }
     if expiration.unix_timestamp() < now.unix_timestamp().saturating_sub(grace) {
         return Err(AuthError::Expired { expiration, now });
     }
     // An issuedAt so late that +30 days overflows cannot be exceeded.
-    if issued_at.checked_add(MAX_SESSION_VALIDITY).is_some_and(|max| expiration > max) {
-        return Err(AuthError::ValidityTooLong { issued_at, expiration });
+    if issued_at
+        .checked_add(MAX_SESSION_VALIDITY)
+        .is_some_and(|max| expiration > max)
+    {
+        return Err(AuthError::ValidityTooLong {
+            issued_at,
+            expiration,
+        });
     }
     Ok(())
 }
@@ -346,7 +410,8 @@ struct CheckedCapability {
 fn is_wallet_sig(capability: &AuthSig) -> bool {
     let algo = capability.algo.as_deref();
     let session = capability.derived_via == DERIVED_VIA_SESSION && algo == Some(ALGO_ED25519);
-    let contract = capability.derived_via == "EIP1271" || capability.derived_via == "EIP1271_SHA256";
+    let contract =
+        capability.derived_via == "EIP1271" || capability.derived_via == "EIP1271_SHA256";
     let network = capability.derived_via == "lit.bls" && algo == Some("LIT_BLS");
     !(session || contract || network)
 }
@@ -372,10 +437,13 @@ fn check_wallet_capability(
             checked
         }
         None => {
-            let siwe: SiweMessage = capability
-                .signed_message
-                .parse()
-                .map_err(|error: AuthError| CapabilityRejection::SiweUnparsable { reason: error.to_string() })?;
+            let siwe: SiweMessage =
+                capability
+                    .signed_message
+                    .parse()
+                    .map_err(|error: AuthError| CapabilityRejection::SiweUnparsable {
+                        reason: error.to_string(),
+                    })?;
             if !is_wallet_sig(capability) {
                 // TODO(integration): `lit.bls` capabilities (PKP sessions) need the network BLS key.
                 return Err(CapabilityRejection::UnsupportedAuthMaterial {
@@ -383,13 +451,16 @@ fn check_wallet_capability(
                 });
             }
             let sig_hex = capability.sig.strip_prefix("0x").unwrap_or(&capability.sig);
-            let signature = hex::decode(sig_hex).map_err(|_| CapabilityRejection::SignatureEncoding)?;
+            let signature =
+                hex::decode(sig_hex).map_err(|_| CapabilityRejection::SignatureEncoding)?;
             check_siwe_window(&siwe, now)?;
-            let signature: [u8; 65] = signature
-                .as_slice()
-                .try_into()
-                .map_err(|_| CapabilityRejection::SignatureLength { length: signature.len() })?;
-            siwe.verify_signature(&signature).map_err(|_| CapabilityRejection::WrongSigner)?;
+            let signature: [u8; 65] = signature.as_slice().try_into().map_err(|_| {
+                CapabilityRejection::SignatureLength {
+                    length: signature.len(),
+                }
+            })?;
+            siwe.verify_signature(&signature)
+                .map_err(|_| CapabilityRejection::WrongSigner)?;
             let recaps = siwe.recaps();
             let checked = Arc::new(CheckedCapability { siwe, recaps });
             if let Some(cache) = cache {
@@ -412,7 +483,10 @@ fn check_siwe_window(siwe: &SiweMessage, now: OffsetDateTime) -> Result<(), Capa
     if siwe.valid_at(now) {
         Ok(())
     } else {
-        Err(CapabilityRejection::OutsideValidity { not_before: siwe.not_before(), expiration: siwe.expiration_time() })
+        Err(CapabilityRejection::OutsideValidity {
+            not_before: siwe.not_before(),
+            expiration: siwe.expiration_time(),
+        })
     }
 }
 
@@ -425,11 +499,19 @@ fn check_session_capability(
 ) -> Result<Address, CapabilityRejection> {
     let checked = check_wallet_capability(capability, request.now, cache)?;
     if checked.siwe.uri() != session_uri {
-        return Err(CapabilityRejection::WrongUri { found: truncate_for_error(checked.siwe.uri()) });
+        return Err(CapabilityRejection::WrongUri {
+            found: truncate_for_error(checked.siwe.uri()),
+        });
     }
     if let Some(statement) = checked.siwe.statement() {
-        if let Some(recap) = checked.recaps.iter().find(|recap| !statement.ends_with(&recap.statement())) {
-            return Err(CapabilityRejection::StatementMismatch { expected: recap.statement() });
+        if let Some(recap) = checked
+            .recaps
+            .iter()
+            .find(|recap| !statement.ends_with(&recap.statement()))
+        {
+            return Err(CapabilityRejection::StatementMismatch {
+                expected: recap.statement(),
+            });
         }
     }
     let mut first_failure = None;
@@ -464,10 +546,16 @@ fn checked_delegation(
     let mut delegations = Vec::new();
     for recap in &checked.recaps {
         for (resource, abilities) in recap.attenuations() {
-            let Some(token_id) = resource.strip_prefix(&rli_prefix) else { continue };
-            let Some(nota_benes) = abilities.get("Auth/Auth") else { continue };
+            let Some(token_id) = resource.strip_prefix(&rli_prefix) else {
+                continue;
+            };
+            let Some(nota_benes) = abilities.get("Auth/Auth") else {
+                continue;
+            };
             for nota_bene in nota_benes {
-                if let Some(delegation) = read_delegation(nota_bene, token_id, &checked.siwe, sig_hash) {
+                if let Some(delegation) =
+                    read_delegation(nota_bene, token_id, &checked.siwe, sig_hash)
+                {
                     delegations.push(delegation);
                 }
             }
@@ -485,7 +573,11 @@ fn read_delegation(
     sig_hash: [u8; 32],
 ) -> Option<CapacityDelegation> {
     let strings = |value: &serde_json::Value| -> Option<Vec<String>> {
-        value.as_array()?.iter().map(|v| v.as_str().map(str::to_owned)).collect()
+        value
+            .as_array()?
+            .iter()
+            .map(|v| v.as_str().map(str::to_owned))
+            .collect()
     };
     let nft_ids = match nota_bene.get("nft_id") {
         Some(value) => Some(strings(value)?),
@@ -532,14 +624,22 @@ mod tests {
 
     #[test]
     fn node_addresses_are_normalised_like_lit() {
-        assert_eq!(normalize_node_address(" http://localhost:7470 "), "127.0.0.1:7470");
-        assert_eq!(normalize_node_address("https://node.example:443"), "node.example:443");
+        assert_eq!(
+            normalize_node_address(" http://localhost:7470 "),
+            "127.0.0.1:7470"
+        );
+        assert_eq!(
+            normalize_node_address("https://node.example:443"),
+            "node.example:443"
+        );
         assert_eq!(normalize_node_address("127.0.0.1:7470"), "127.0.0.1:7470");
     }
 
     #[test]
     fn delegates_to_matches_lowercase_hex_without_prefix_only() {
-        let user: Address = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8".parse().unwrap();
+        let user: Address = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
+            .parse()
+            .unwrap();
         let delegation = |list: Option<Vec<&str>>| CapacityDelegation {
             delegator: Address::ZERO,
             nft_ids: None,
@@ -549,8 +649,13 @@ mod tests {
             expiration: None,
         };
         assert!(delegation(None).delegates_to(user));
-        assert!(delegation(Some(vec!["70997970C51812dc3A010C7d01b50e0d17dc79C8"])).delegates_to(user));
-        assert!(!delegation(Some(vec!["0x70997970c51812dc3a010c7d01b50e0d17dc79c8"])).delegates_to(user));
+        assert!(
+            delegation(Some(vec!["70997970C51812dc3A010C7d01b50e0d17dc79C8"])).delegates_to(user)
+        );
+        assert!(
+            !delegation(Some(vec!["0x70997970c51812dc3a010c7d01b50e0d17dc79c8"]))
+                .delegates_to(user)
+        );
         assert!(!delegation(Some(vec![])).delegates_to(user));
     }
 

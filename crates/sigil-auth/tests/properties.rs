@@ -17,23 +17,32 @@ fn timestamp() -> impl Strategy<Value = OffsetDateTime> {
 }
 
 fn request() -> impl Strategy<Value = ResourceAbilityRequest> {
-    (0usize..5, prop_oneof![Just("*".to_owned()), "[0-9a-f]{1,64}", "[a-z0-9]{1,20}/[a-f0-9]{64}"]).prop_map(
-        |(index, id)| {
+    (
+        0usize..5,
+        prop_oneof![
+            Just("*".to_owned()),
+            "[0-9a-f]{1,64}",
+            "[a-z0-9]{1,20}/[a-f0-9]{64}"
+        ],
+    )
+        .prop_map(|(index, id)| {
             let ability = LitAbility::ALL[index];
             let prefix = ResourcePrefix::ALL
                 .into_iter()
                 .find(|prefix| prefix.accepts(ability))
                 .expect("every ability has a resource kind");
             ResourceAbilityRequest::new(LitResource::new(prefix, id).unwrap(), ability).unwrap()
-        },
-    )
+        })
 }
 
 fn siwe_params() -> impl Strategy<Value = SiweMessageParams> {
     (
         any::<[u8; 20]>(),
         "[a-zA-Z0-9]{8,40}",
-        proptest::option::of(prop_oneof![Just("localhost".to_owned()), "[a-z]{1,12}(\\.[a-z]{2,6}){0,2}(:[0-9]{1,5})?"]),
+        proptest::option::of(prop_oneof![
+            Just("localhost".to_owned()),
+            "[a-z]{1,12}(\\.[a-z]{2,6}){0,2}(:[0-9]{1,5})?"
+        ]),
         proptest::option::of("[ -~]{0,80}"),
         proptest::option::of(prop_oneof![
             "lit:session:[0-9a-f]{64}".prop_map(|s| s),
@@ -44,15 +53,18 @@ fn siwe_params() -> impl Strategy<Value = SiweMessageParams> {
         proptest::option::of(timestamp()),
         proptest::collection::vec(request(), 0..4),
     )
-        .prop_map(|(address, nonce, domain, statement, uri, chain_id, expiration, resources)| {
-            let mut params = SiweMessageParams::new(Address::from(address), nonce).with_resources(resources);
-            params.domain = domain;
-            params.statement = statement;
-            params.uri = uri;
-            params.chain_id = chain_id;
-            params.expiration = expiration;
-            params
-        })
+        .prop_map(
+            |(address, nonce, domain, statement, uri, chain_id, expiration, resources)| {
+                let mut params =
+                    SiweMessageParams::new(Address::from(address), nonce).with_resources(resources);
+                params.domain = domain;
+                params.statement = statement;
+                params.uri = uri;
+                params.chain_id = chain_id;
+                params.expiration = expiration;
+                params
+            },
+        )
 }
 
 fn json_leaf() -> impl Strategy<Value = Value> {
@@ -81,14 +93,19 @@ fn recap() -> impl Strategy<Value = Recap> {
         any::<String>(),
         ability_part,
         ability_part,
-        proptest::collection::vec(proptest::collection::btree_map(any::<String>(), json_value(), 0..3), 1..3),
+        proptest::collection::vec(
+            proptest::collection::btree_map(any::<String>(), json_value(), 0..3),
+            1..3,
+        ),
     );
     proptest::collection::vec(attenuation, 0..5).prop_map(|attenuations| {
         let mut recap = Recap::new();
         for (resource, namespace, name, nota_benes) in attenuations {
             for nota_bene in nota_benes {
                 let nota_bene: NotaBene = nota_bene.into_iter().collect();
-                recap.add_attenuation(&resource, &namespace, &name, nota_bene).expect("valid ability parts");
+                recap
+                    .add_attenuation(&resource, &namespace, &name, nota_bene)
+                    .expect("valid ability parts");
             }
         }
         recap

@@ -13,11 +13,15 @@ const NODE_URL: &str = "http://127.0.0.1:7470";
 const NONCE: &str = "0x8e2e8d2a1d3f4c5b6a79881726354453627180900a0b0c0d0e0f101112131415";
 
 fn wallet() -> PrivateKeySigner {
-    "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d".parse().unwrap()
+    "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"
+        .parse()
+        .unwrap()
 }
 
 fn other_wallet() -> PrivateKeySigner {
-    "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80".parse().unwrap()
+    "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"
+        .parse()
+        .unwrap()
 }
 
 fn session_key() -> SessionKeyPair {
@@ -66,7 +70,11 @@ fn resigned(session_sig: &AuthSig, change: impl FnOnce(&mut Value)) -> AuthSig {
     let mut template: Value = serde_json::from_str(&session_sig.signed_message).unwrap();
     change(&mut template);
     let signed_message = template.to_string();
-    AuthSig { sig: session_key().sign_hex(signed_message.as_bytes()), signed_message, ..session_sig.clone() }
+    AuthSig {
+        sig: session_key().sign_hex(signed_message.as_bytes()),
+        signed_message,
+        ..session_sig.clone()
+    }
 }
 
 fn decryption_of_item() -> LitResource {
@@ -97,7 +105,9 @@ fn assert_code(result: Result<AuthContext, AuthError>, code: &str, status: u16) 
 /// The one capability rejection of a session whose capabilities all failed.
 fn sole_rejection(result: Result<AuthContext, AuthError>) -> CapabilityRejection {
     match assert_code(result, "NodeResourceIdNotFound", 404) {
-        AuthError::NoValidCapability { mut rejections } if rejections.len() == 1 => rejections.remove(0),
+        AuthError::NoValidCapability { mut rejections } if rejections.len() == 1 => {
+            rejections.remove(0)
+        }
         other => panic!("expected one capability rejection, got {other:?}"),
     }
 }
@@ -128,21 +138,33 @@ fn tampered_session_signature_is_rejected() {
 #[test]
 fn tampered_signed_message_is_rejected() {
     let mut sig = valid_session_sig();
-    sig.signed_message = sig.signed_message.replace("127.0.0.1:7470", "127.0.0.1:7471");
+    sig.signed_message = sig
+        .signed_message
+        .replace("127.0.0.1:7470", "127.0.0.1:7471");
     assert_code(verify(&sig), "NodeInvalidAuthSigSessionKeySignature", 400);
 }
 
 #[test]
 fn malformed_signature_hex_is_rejected() {
-    for bad in ["zz".repeat(64), "ab".repeat(63), format!("{}{}", "AB".repeat(32), "ab".repeat(32))] {
-        let sig = AuthSig { sig: bad.clone(), ..valid_session_sig() };
+    for bad in [
+        "zz".repeat(64),
+        "ab".repeat(63),
+        format!("{}{}", "AB".repeat(32), "ab".repeat(32)),
+    ] {
+        let sig = AuthSig {
+            sig: bad.clone(),
+            ..valid_session_sig()
+        };
         assert_code(verify(&sig), "NodeAuthSigSignatureConversionError", 400);
     }
 }
 
 #[test]
 fn malformed_session_key_hex_is_rejected() {
-    let sig = AuthSig { address: "not hex".into(), ..valid_session_sig() };
+    let sig = AuthSig {
+        address: "not hex".into(),
+        ..valid_session_sig()
+    };
     let error = assert_code(verify(&sig), "NodeAuthSigAddressConversionError", 400);
     assert_eq!(error.kind(), "Conversion");
 }
@@ -153,30 +175,48 @@ fn session_key_off_the_curve_is_rejected() {
         .map(|b| [b; 32])
         .find(|bytes| ed25519_dalek::VerifyingKey::from_bytes(bytes).is_err())
         .expect("some repeated byte is not a curve point");
-    let sig = AuthSig { address: hex::encode(off_curve), ..valid_session_sig() };
+    let sig = AuthSig {
+        address: hex::encode(off_curve),
+        ..valid_session_sig()
+    };
     assert_code(verify(&sig), "NodeAuthSigSessionKeyConversionError", 400);
 }
 
 #[test]
 fn non_session_auth_sig_is_rejected() {
-    let sig = AuthSig { derived_via: DERIVED_VIA_WALLET.into(), ..valid_session_sig() };
+    let sig = AuthSig {
+        derived_via: DERIVED_VIA_WALLET.into(),
+        ..valid_session_sig()
+    };
     assert_code(verify(&sig), "NodeInvalidAuthSig", 401);
 }
 
 #[test]
 fn signed_message_that_is_not_a_template_is_rejected() {
-    let sig = resigned(&valid_session_sig(), |template| *template = Value::String("hello".into()));
+    let sig = resigned(&valid_session_sig(), |template| {
+        *template = Value::String("hello".into())
+    });
     assert_code(verify(&sig), "NodeAuthSigSignedMessageConversionError", 400);
 }
 
 #[test]
 fn resource_not_in_the_requests_is_rejected() {
     let pkp = LitResource::wildcard(ResourcePrefix::Pkp);
-    let request =
-        VerificationRequest { resource: &pkp, ability: LitAbility::PkpSigning, node_address: "127.0.0.1:7470", now: NOW };
-    assert_code(verify_session_sig(&valid_session_sig(), &request, None), "NodeResourceIdNotFound", 404);
+    let request = VerificationRequest {
+        resource: &pkp,
+        ability: LitAbility::PkpSigning,
+        node_address: "127.0.0.1:7470",
+        now: NOW,
+    };
+    assert_code(
+        verify_session_sig(&valid_session_sig(), &request, None),
+        "NodeResourceIdNotFound",
+        404,
+    );
 
-    let other_item = resigned(&valid_session_sig(), |t| t["resourceAbilityRequests"][0]["resource"]["resource"] = "abc/xyz".into());
+    let other_item = resigned(&valid_session_sig(), |t| {
+        t["resourceAbilityRequests"][0]["resource"]["resource"] = "abc/xyz".into()
+    });
     let error = assert_code(verify(&other_item), "NodeResourceIdNotFound", 404);
     assert!(matches!(error, AuthError::ResourceNotRequested { .. }));
 }
@@ -184,31 +224,49 @@ fn resource_not_in_the_requests_is_rejected() {
 #[test]
 fn expired_session_sig_is_rejected() {
     let after = NOW + Duration::minutes(10) + Duration::seconds(61);
-    assert_code(verify_at(&valid_session_sig(), after), "NodeExpWrongOrTooLarge", 403);
+    assert_code(
+        verify_at(&valid_session_sig(), after),
+        "NodeExpWrongOrTooLarge",
+        403,
+    );
     // Inside the 60 s grace period it still passes the session time check.
-    assert!(verify_at(&valid_session_sig(), NOW + Duration::minutes(10) + Duration::seconds(59)).is_ok());
+    assert!(verify_at(
+        &valid_session_sig(),
+        NOW + Duration::minutes(10) + Duration::seconds(59)
+    )
+    .is_ok());
 }
 
 #[test]
 fn issued_at_in_the_future_is_rejected() {
-    let sig = resigned(&valid_session_sig(), |t| t["issuedAt"] = "2025-01-01T00:01:01.000Z".into());
+    let sig = resigned(&valid_session_sig(), |t| {
+        t["issuedAt"] = "2025-01-01T00:01:01.000Z".into()
+    });
     assert_code(verify(&sig), "NodeIatOutsideGracePeriod", 403);
-    let within_grace = resigned(&valid_session_sig(), |t| t["issuedAt"] = "2025-01-01T00:00:59.000Z".into());
+    let within_grace = resigned(&valid_session_sig(), |t| {
+        t["issuedAt"] = "2025-01-01T00:00:59.000Z".into()
+    });
     assert!(verify(&within_grace).is_ok());
 }
 
 #[test]
 fn expiration_before_issued_at_is_rejected() {
-    let sig = resigned(&valid_session_sig(), |t| t["expiration"] = "2024-12-31T23:59:59.000Z".into());
+    let sig = resigned(&valid_session_sig(), |t| {
+        t["expiration"] = "2024-12-31T23:59:59.000Z".into()
+    });
     let error = assert_code(verify(&sig), "NodeExpWrongOrTooLarge", 403);
     assert!(matches!(error, AuthError::ExpirationBeforeIssuedAt { .. }));
 }
 
 #[test]
 fn validity_over_thirty_days_is_rejected() {
-    let sig = resigned(&valid_session_sig(), |t| t["expiration"] = "2025-01-31T00:00:00.001Z".into());
+    let sig = resigned(&valid_session_sig(), |t| {
+        t["expiration"] = "2025-01-31T00:00:00.001Z".into()
+    });
     assert_code(verify(&sig), "NodeSIWEMessageError", 400);
-    let thirty_days = resigned(&valid_session_sig(), |t| t["expiration"] = "2025-01-31T00:00:00.000Z".into());
+    let thirty_days = resigned(&valid_session_sig(), |t| {
+        t["expiration"] = "2025-01-31T00:00:00.000Z".into()
+    });
     assert!(verify(&thirty_days).is_ok());
 }
 
@@ -228,31 +286,74 @@ fn session_sig_for_another_node_is_rejected() {
         node_address: "127.0.0.1:7471",
         now: NOW,
     };
-    assert_code(verify_session_sig(&valid_session_sig(), &request, None), "NodeNotAuthorized", 403);
+    assert_code(
+        verify_session_sig(&valid_session_sig(), &request, None),
+        "NodeNotAuthorized",
+        403,
+    );
     // Lit's normalisation: scheme and localhost do not matter.
-    let localhost = VerificationRequest { node_address: "http://localhost:7470", ..request };
+    let localhost = VerificationRequest {
+        node_address: "http://localhost:7470",
+        ..request
+    };
     assert!(verify_session_sig(&valid_session_sig(), &localhost, None).is_ok());
 }
 
 #[test]
 fn no_capabilities_is_rejected() {
-    let error = assert_code(verify(&session_sig_with(vec![])), "NodeResourceIdNotFound", 404);
+    let error = assert_code(
+        verify(&session_sig_with(vec![])),
+        "NodeResourceIdNotFound",
+        404,
+    );
     assert_eq!(error, AuthError::NoCapabilities);
 }
 
 #[test]
+fn too_many_capabilities_are_rejected_before_any_recovery() {
+    let capabilities = vec![wallet_capability(); MAX_CAPABILITIES + 1];
+    let error = assert_code(
+        verify(&session_sig_with(capabilities)),
+        "NodeSIWECapabilityInvalid",
+        400,
+    );
+    assert!(matches!(
+        error,
+        AuthError::TooManyCapabilities { count: 17, max: 16 }
+    ));
+    assert!(verify(&session_sig_with(vec![
+        wallet_capability();
+        MAX_CAPABILITIES
+    ]))
+    .is_ok());
+}
+
+#[test]
 fn wrong_uri_is_rejected() {
-    let text = siwe_text(vec![acc_decryption()]).replace(&session_key().uri(), &SessionKeyPair::from_seed([2; 32]).uri());
+    let text = siwe_text(vec![acc_decryption()]).replace(
+        &session_key().uri(),
+        &SessionKeyPair::from_seed([2; 32]).uri(),
+    );
     let rejection = sole_rejection(verify(&session_with_siwe(&text, &wallet())));
-    assert!(matches!(rejection, CapabilityRejection::WrongUri { .. }), "{rejection:?}");
+    assert!(
+        matches!(rejection, CapabilityRejection::WrongUri { .. }),
+        "{rejection:?}"
+    );
     assert_eq!(rejection.code(), "NodeSIWEMessageError");
 }
 
 #[test]
 fn recap_missing_the_resource_is_rejected() {
-    let pkp = ResourceAbilityRequest::new(LitResource::wildcard(ResourcePrefix::Pkp), LitAbility::PkpSigning).unwrap();
+    let pkp = ResourceAbilityRequest::new(
+        LitResource::wildcard(ResourcePrefix::Pkp),
+        LitAbility::PkpSigning,
+    )
+    .unwrap();
     let rejection = sole_rejection(verify(&session_with_siwe(&siwe_text(vec![pkp]), &wallet())));
-    assert!(matches!(rejection, CapabilityRejection::RecapMissingResource { .. }), "{rejection:?}");
+    assert!(
+        matches!(rejection, CapabilityRejection::RecapMissingResource { .. }),
+        "{rejection:?}"
+    );
     assert_eq!(rejection.code(), "NodeSIWECapabilityInvalid");
 }
 
@@ -263,7 +364,10 @@ fn recap_missing_the_ability_is_rejected() {
         LitAbility::AccessControlConditionSigning,
     )
     .unwrap();
-    let rejection = sole_rejection(verify(&session_with_siwe(&siwe_text(vec![signing]), &wallet())));
+    let rejection = sole_rejection(verify(&session_with_siwe(
+        &siwe_text(vec![signing]),
+        &wallet(),
+    )));
     assert_eq!(
         rejection,
         CapabilityRejection::RecapMissingAbility {
@@ -275,15 +379,22 @@ fn recap_missing_the_ability_is_rejected() {
 
 #[test]
 fn statement_not_matching_the_recap_is_rejected() {
-    let text = siwe_text(vec![acc_decryption()]).replace("for 'lit-accesscontrolcondition://*'.", "for everything.");
+    let text = siwe_text(vec![acc_decryption()])
+        .replace("for 'lit-accesscontrolcondition://*'.", "for everything.");
     let rejection = sole_rejection(verify(&session_with_siwe(&text, &wallet())));
-    assert!(matches!(rejection, CapabilityRejection::StatementMismatch { .. }), "{rejection:?}");
+    assert!(
+        matches!(rejection, CapabilityRejection::StatementMismatch { .. }),
+        "{rejection:?}"
+    );
     assert_eq!(rejection.code(), "NodeSIWECapabilityInvalid");
 }
 
 #[test]
 fn wallet_signature_by_another_key_is_rejected() {
-    let rejection = sole_rejection(verify(&session_with_siwe(&siwe_text(vec![acc_decryption()]), &other_wallet())));
+    let rejection = sole_rejection(verify(&session_with_siwe(
+        &siwe_text(vec![acc_decryption()]),
+        &other_wallet(),
+    )));
     assert_eq!(rejection, CapabilityRejection::WrongSigner);
     assert_eq!(rejection.code(), "NodeSIWEMessageError");
 }
@@ -293,7 +404,10 @@ fn capability_address_field_must_be_the_siwe_signer() {
     let mut capability = wallet_capability();
     capability.address = other_wallet().address().to_checksum(None);
     let rejection = sole_rejection(verify(&session_sig_with(vec![capability])));
-    assert!(matches!(rejection, CapabilityRejection::AddressMismatch { .. }), "{rejection:?}");
+    assert!(
+        matches!(rejection, CapabilityRejection::AddressMismatch { .. }),
+        "{rejection:?}"
+    );
 }
 
 #[test]
@@ -304,7 +418,10 @@ fn expired_wallet_siwe_is_rejected() {
         .with_resources(vec![acc_decryption()]);
     let text = create_siwe_message(&params, NOW - Duration::hours(1)).unwrap();
     let rejection = sole_rejection(verify(&session_with_siwe(&text, &wallet())));
-    assert!(matches!(rejection, CapabilityRejection::OutsideValidity { .. }), "{rejection:?}");
+    assert!(
+        matches!(rejection, CapabilityRejection::OutsideValidity { .. }),
+        "{rejection:?}"
+    );
 }
 
 #[test]
@@ -316,14 +433,20 @@ fn malformed_capability_signature_is_rejected() {
     assert_eq!(rejection.code(), "NodeSIWESigConversionError");
     capability.sig = "0xabcd".into();
     let rejection = sole_rejection(verify(&session_sig_with(vec![capability])));
-    assert_eq!(rejection, CapabilityRejection::SignatureLength { length: 2 });
+    assert_eq!(
+        rejection,
+        CapabilityRejection::SignatureLength { length: 2 }
+    );
 }
 
 #[test]
 fn capability_that_is_not_siwe_is_rejected() {
     let capability = generate_auth_sig(&wallet(), "just some text").unwrap();
     let rejection = sole_rejection(verify(&session_sig_with(vec![capability])));
-    assert!(matches!(rejection, CapabilityRejection::SiweUnparsable { .. }), "{rejection:?}");
+    assert!(
+        matches!(rejection, CapabilityRejection::SiweUnparsable { .. }),
+        "{rejection:?}"
+    );
     assert_eq!(rejection.code(), "NodeSIWECapabilityInvalid");
 }
 
@@ -332,11 +455,26 @@ fn unsorted_recap_is_rejected() {
     // Same attenuations as a valid two-resource recap, keys written out of order.
     let unsorted = r#"{"att":{"lit-pkp://*":{"Threshold/Signing":[{}]},"lit-accesscontrolcondition://*":{"Threshold/Decryption":[{}]}},"prf":[]}"#;
     use base64::Engine as _;
-    let urn = format!("urn:recap:{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(unsorted));
-    assert!(matches!(Recap::decode(&urn), Err(AuthError::Recap(RecapError::Unsorted))));
-    let pkp = ResourceAbilityRequest::new(LitResource::wildcard(ResourcePrefix::Pkp), LitAbility::PkpSigning).unwrap();
+    let urn = format!(
+        "urn:recap:{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(unsorted)
+    );
+    assert!(matches!(
+        Recap::decode(&urn),
+        Err(AuthError::Recap(RecapError::Unsorted))
+    ));
+    let pkp = ResourceAbilityRequest::new(
+        LitResource::wildcard(ResourcePrefix::Pkp),
+        LitAbility::PkpSigning,
+    )
+    .unwrap();
     let sorted_text = siwe_text(vec![pkp, acc_decryption()]);
-    let sorted_urn = sorted_text.lines().last().unwrap().trim_start_matches("- ").to_owned();
+    let sorted_urn = sorted_text
+        .lines()
+        .last()
+        .unwrap()
+        .trim_start_matches("- ")
+        .to_owned();
     let text = sorted_text.replace(&sorted_urn, &urn);
     let rejection = sole_rejection(verify(&session_with_siwe(&text, &wallet())));
     assert_eq!(rejection, CapabilityRejection::NoRecap);
@@ -348,7 +486,12 @@ fn capacity_delegation_capability_alone_is_rejected() {
     params.expiration = Some(NOW + Duration::hours(1));
     let delegation = create_capacity_delegation_auth_sig(&other_wallet(), &params, NOW).unwrap();
     let rejection = sole_rejection(verify(&session_sig_with(vec![delegation])));
-    assert_eq!(rejection, CapabilityRejection::WrongUri { found: SIWE_DELEGATION_URI.into() });
+    assert_eq!(
+        rejection,
+        CapabilityRejection::WrongUri {
+            found: SIWE_DELEGATION_URI.into()
+        }
+    );
 }
 
 #[test]
@@ -372,7 +515,9 @@ fn capacity_delegation_next_to_the_wallet_capability_is_reported() {
     // A delegation whose SIWE expired is not reported.
     let mut expired = params.clone();
     expired.expiration = Some(NOW - Duration::seconds(1));
-    let stale = create_capacity_delegation_auth_sig(&other_wallet(), &expired, NOW - Duration::hours(1)).unwrap();
+    let stale =
+        create_capacity_delegation_auth_sig(&other_wallet(), &expired, NOW - Duration::hours(1))
+            .unwrap();
     let context = verify(&session_sig_with(vec![stale, wallet_capability()])).unwrap();
     assert!(context.capacity_delegations.is_empty());
 }
@@ -382,9 +527,23 @@ fn second_verification_of_a_session_uses_the_cache() {
     let verifier = Verifier::new("127.0.0.1:7470", 16);
     let sig = valid_session_sig();
     let item = decryption_of_item();
-    let first = verifier.verify(&sig, &item, LitAbility::AccessControlConditionDecryption, NOW).unwrap();
+    let first = verifier
+        .verify(
+            &sig,
+            &item,
+            LitAbility::AccessControlConditionDecryption,
+            NOW,
+        )
+        .unwrap();
     assert_eq!(verifier.cache().len(), 1);
-    let second = verifier.verify(&sig, &item, LitAbility::AccessControlConditionDecryption, NOW).unwrap();
+    let second = verifier
+        .verify(
+            &sig,
+            &item,
+            LitAbility::AccessControlConditionDecryption,
+            NOW,
+        )
+        .unwrap();
     assert_eq!(first, second);
     assert_eq!(verifier.cache().len(), 1);
 }
@@ -394,19 +553,47 @@ fn cached_capabilities_still_get_every_per_request_check() {
     let verifier = Verifier::new("127.0.0.1:7470", 16);
     let sig = valid_session_sig();
     let item = decryption_of_item();
-    verifier.verify(&sig, &item, LitAbility::AccessControlConditionDecryption, NOW).unwrap();
+    verifier
+        .verify(
+            &sig,
+            &item,
+            LitAbility::AccessControlConditionDecryption,
+            NOW,
+        )
+        .unwrap();
 
     // The outer signature is checked again.
     let mut tampered = sig.clone();
-    tampered.sig.replace_range(0..2, if tampered.sig.starts_with("00") { "11" } else { "00" });
-    let error = verifier.verify(&tampered, &item, LitAbility::AccessControlConditionDecryption, NOW).unwrap_err();
+    tampered.sig.replace_range(
+        0..2,
+        if tampered.sig.starts_with("00") {
+            "11"
+        } else {
+            "00"
+        },
+    );
+    let error = verifier
+        .verify(
+            &tampered,
+            &item,
+            LitAbility::AccessControlConditionDecryption,
+            NOW,
+        )
+        .unwrap_err();
     assert_eq!(error.code(), "NodeInvalidAuthSigSessionKeySignature");
 
     // The coverage is checked again.
     let pkp = LitResource::wildcard(ResourcePrefix::Pkp);
-    let uncovered = resigned(&sig, |t| t["resourceAbilityRequests"][0]["resource"]["resourcePrefix"] = "lit-pkp".into());
-    let error = verifier.verify(&uncovered, &pkp, LitAbility::PkpSigning, NOW).unwrap_err();
-    assert!(matches!(&error, AuthError::NoValidCapability { rejections } if matches!(rejections[..], [CapabilityRejection::RecapMissingResource { .. }])), "{error:?}");
+    let uncovered = resigned(&sig, |t| {
+        t["resourceAbilityRequests"][0]["resource"]["resourcePrefix"] = "lit-pkp".into()
+    });
+    let error = verifier
+        .verify(&uncovered, &pkp, LitAbility::PkpSigning, NOW)
+        .unwrap_err();
+    assert!(
+        matches!(&error, AuthError::NoValidCapability { rejections } if matches!(rejections[..], [CapabilityRejection::RecapMissingResource { .. }])),
+        "{error:?}"
+    );
 
     // The SIWE window is checked again, and an expired entry leaves the cache.
     let later = resigned(&sig, |t| {
@@ -414,8 +601,18 @@ fn cached_capabilities_still_get_every_per_request_check() {
         t["expiration"] = "2025-01-01T01:10:00.000Z".into();
     });
     let at = NOW + Duration::hours(1) + Duration::seconds(1);
-    let error = verifier.verify(&later, &item, LitAbility::AccessControlConditionDecryption, at).unwrap_err();
-    assert!(matches!(&error, AuthError::NoValidCapability { rejections } if matches!(rejections[..], [CapabilityRejection::OutsideValidity { .. }])), "{error:?}");
+    let error = verifier
+        .verify(
+            &later,
+            &item,
+            LitAbility::AccessControlConditionDecryption,
+            at,
+        )
+        .unwrap_err();
+    assert!(
+        matches!(&error, AuthError::NoValidCapability { rejections } if matches!(rejections[..], [CapabilityRejection::OutsideValidity { .. }])),
+        "{error:?}"
+    );
     assert_eq!(verifier.cache().len(), 0);
 }
 
@@ -424,21 +621,46 @@ fn a_cached_signature_does_not_vouch_for_another_message() {
     let verifier = Verifier::new("127.0.0.1:7470", 16);
     let item = decryption_of_item();
     let genuine = wallet_capability();
-    verifier.verify(&session_sig_with(vec![genuine.clone()]), &item, LitAbility::AccessControlConditionDecryption, NOW).unwrap();
+    verifier
+        .verify(
+            &session_sig_with(vec![genuine.clone()]),
+            &item,
+            LitAbility::AccessControlConditionDecryption,
+            NOW,
+        )
+        .unwrap();
 
     // Same signature, different text (a longer-lived SIWE): must be recovered again, and fail.
-    let forged_text = genuine.signed_message.replace("Expiration Time: 2025-01-01T01:00:00.000Z", "Expiration Time: 2025-01-20T01:00:00.000Z");
+    let forged_text = genuine.signed_message.replace(
+        "Expiration Time: 2025-01-01T01:00:00.000Z",
+        "Expiration Time: 2025-01-20T01:00:00.000Z",
+    );
     assert_ne!(forged_text, genuine.signed_message);
-    let forged = AuthSig { signed_message: forged_text, ..genuine };
+    let forged = AuthSig {
+        signed_message: forged_text,
+        ..genuine
+    };
     let error = verifier
-        .verify(&session_sig_with(vec![forged]), &item, LitAbility::AccessControlConditionDecryption, NOW)
+        .verify(
+            &session_sig_with(vec![forged]),
+            &item,
+            LitAbility::AccessControlConditionDecryption,
+            NOW,
+        )
         .unwrap_err();
-    assert!(matches!(&error, AuthError::NoValidCapability { rejections } if rejections[..] == [CapabilityRejection::WrongSigner]), "{error:?}");
+    assert!(
+        matches!(&error, AuthError::NoValidCapability { rejections } if rejections[..] == [CapabilityRejection::WrongSigner]),
+        "{error:?}"
+    );
 }
 
 #[test]
 fn first_granting_capability_wins() {
-    let pkp = ResourceAbilityRequest::new(LitResource::wildcard(ResourcePrefix::Pkp), LitAbility::PkpSigning).unwrap();
+    let pkp = ResourceAbilityRequest::new(
+        LitResource::wildcard(ResourcePrefix::Pkp),
+        LitAbility::PkpSigning,
+    )
+    .unwrap();
     let not_granting = generate_auth_sig(&wallet(), &siwe_text(vec![pkp])).unwrap();
     let context = verify(&session_sig_with(vec![not_granting, wallet_capability()])).unwrap();
     assert_eq!(context.user_address, wallet().address());

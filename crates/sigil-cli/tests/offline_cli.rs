@@ -5,42 +5,67 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
-const SESSION_SIGS: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/vectors/session-sigs.json"));
-const CAPACITY_DELEGATION: &str =
-    include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/vectors/capacity-delegation.json"));
+const SESSION_SIGS: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../tests/vectors/session-sigs.json"
+));
+const CAPACITY_DELEGATION: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../tests/vectors/capacity-delegation.json"
+));
 const KEY_VAR: &str = "SIGIL_TEST_WALLET_KEY";
 
 fn sigil(args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_sigil"));
-    command.args(args).env_remove(KEY_VAR).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    command
+        .args(args)
+        .env_remove(KEY_VAR)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     for (name, value) in env {
         command.env(name, value);
     }
     let mut child = command.spawn().expect("sigil runs");
     let mut pipe = child.stdin.take().expect("stdin is piped");
-    pipe.write_all(stdin.unwrap_or("").as_bytes()).expect("stdin is written");
+    pipe.write_all(stdin.unwrap_or("").as_bytes())
+        .expect("stdin is written");
     drop(pipe);
     child.wait_with_output().expect("sigil finishes")
 }
 
 fn stdout_json(output: &Output) -> Value {
     serde_json::from_slice(&output.stdout).unwrap_or_else(|error| {
-        panic!("stdout is not JSON ({error}): {}\nstderr: {}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
+        panic!(
+            "stdout is not JSON ({error}): {}\nstderr: {}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
     })
 }
 
 fn text<'a>(value: &'a Value, key: &str) -> &'a str {
-    value[key].as_str().unwrap_or_else(|| panic!("{key} is a string"))
+    value[key]
+        .as_str()
+        .unwrap_or_else(|| panic!("{key} is a string"))
 }
 
 /// `sigil session-sigs` arguments reproducing one vector case.
 fn session_sigs_args(case: &Value) -> Vec<String> {
     let inputs = &case["inputs"];
-    let mut args: Vec<String> = vec!["session-sigs".into(), "--private-key-env".into(), KEY_VAR.into()];
+    let mut args: Vec<String> = vec![
+        "session-sigs".into(),
+        "--private-key-env".into(),
+        KEY_VAR.into(),
+    ];
     for request in inputs["resourceAbilityRequests"].as_array().unwrap() {
         let resource = &request["resource"];
         args.push("--resource".into());
-        args.push(format!("{}://{}", text(resource, "resourcePrefix"), text(resource, "resource")));
+        args.push(format!(
+            "{}://{}",
+            text(resource, "resourcePrefix"),
+            text(resource, "resource")
+        ));
         args.push("--ability".into());
         args.push(text(request, "ability").into());
     }
@@ -48,7 +73,12 @@ fn session_sigs_args(case: &Value) -> Vec<String> {
         args.push("--node-url".into());
         args.push(url.as_str().unwrap().into());
     }
-    for (flag, key) in [("--nonce", "nonce"), ("--expiration", "expiration"), ("--session-seed-hex", "sessionKeySeedHex"), ("--now", "clockNow")] {
+    for (flag, key) in [
+        ("--nonce", "nonce"),
+        ("--expiration", "expiration"),
+        ("--session-seed-hex", "sessionKeySeedHex"),
+        ("--now", "clockNow"),
+    ] {
         args.push(flag.into());
         args.push(text(inputs, key).into());
     }
@@ -62,15 +92,34 @@ fn session_sigs_reproduces_every_session_sigs_vector() {
         let name = text(case, "name");
         let args = session_sigs_args(case);
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let output = sigil(&args, &[(KEY_VAR, text(&case["inputs"], "walletPrivateKey"))], None);
-        assert!(output.status.success(), "{name}: {}", String::from_utf8_lossy(&output.stderr));
-        assert_eq!(stdout_json(&output), case["sessionSigs"], "{name}: session sigs");
+        let output = sigil(
+            &args,
+            &[(KEY_VAR, text(&case["inputs"], "walletPrivateKey"))],
+            None,
+        );
+        assert!(
+            output.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert_eq!(
+            stdout_json(&output),
+            case["sessionSigs"],
+            "{name}: session sigs"
+        );
         // Key order of the map and of each sig, as the JS SDK writes them.
-        let expected: serde_json::Map<String, Value> = serde_json::from_value(case["sessionSigs"].clone()).unwrap();
+        let expected: serde_json::Map<String, Value> =
+            serde_json::from_value(case["sessionSigs"].clone()).unwrap();
         let printed = String::from_utf8(output.stdout).unwrap();
         let url = expected.keys().next().unwrap();
-        assert!(printed.starts_with(&format!("{{\"{url}\":{{\"sig\":")), "{name}: JSON shape: {printed}");
-        assert!(printed.trim_end().ends_with(",\"algo\":\"ed25519\"}}"), "{name}: JSON shape: {printed}");
+        assert!(
+            printed.starts_with(&format!("{{\"{url}\":{{\"sig\":")),
+            "{name}: JSON shape: {printed}"
+        );
+        assert!(
+            printed.trim_end().ends_with(",\"algo\":\"ed25519\"}}"),
+            "{name}: JSON shape: {printed}"
+        );
     }
 }
 
@@ -82,7 +131,11 @@ fn capacity_delegation_and_session_sigs_reproduce_the_delegation_vectors() {
         let name = text(case, "name");
         let inputs = &case["inputs"];
         let js = &inputs["createCapacityDelegationAuthSigParams"];
-        let mut args: Vec<String> = vec!["capacity-delegation".into(), "--private-key-env".into(), KEY_VAR.into()];
+        let mut args: Vec<String> = vec![
+            "capacity-delegation".into(),
+            "--private-key-env".into(),
+            KEY_VAR.into(),
+        ];
         for delegatee in js["delegateeAddresses"].as_array().unwrap() {
             args.push("--delegatee".into());
             args.push(delegatee.as_str().unwrap().into());
@@ -102,18 +155,45 @@ fn capacity_delegation_and_session_sigs_reproduce_the_delegation_vectors() {
             text(inputs, "clockNow").into(),
         ]);
         let args_ref: Vec<&str> = args.iter().map(String::as_str).collect();
-        let output = sigil(&args_ref, &[(KEY_VAR, text(inputs, "dAppOwnerPrivateKey"))], None);
-        assert!(output.status.success(), "{name}: {}", String::from_utf8_lossy(&output.stderr));
-        assert_eq!(stdout_json(&output), case["capacityDelegationAuthSig"], "{name}: capacity delegation AuthSig");
+        let output = sigil(
+            &args_ref,
+            &[(KEY_VAR, text(inputs, "dAppOwnerPrivateKey"))],
+            None,
+        );
+        assert!(
+            output.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert_eq!(
+            stdout_json(&output),
+            case["capacityDelegationAuthSig"],
+            "{name}: capacity delegation AuthSig"
+        );
 
         let file = dir.path().join(format!("{name}.json"));
         std::fs::write(&file, &output.stdout).unwrap();
         let mut args = session_sigs_args(case);
-        args.extend(["--capacity-delegation-auth-sig".into(), file.display().to_string()]);
+        args.extend([
+            "--capacity-delegation-auth-sig".into(),
+            file.display().to_string(),
+        ]);
         let args_ref: Vec<&str> = args.iter().map(String::as_str).collect();
-        let output = sigil(&args_ref, &[(KEY_VAR, text(inputs, "walletPrivateKey"))], None);
-        assert!(output.status.success(), "{name}: {}", String::from_utf8_lossy(&output.stderr));
-        assert_eq!(stdout_json(&output), case["sessionSigs"], "{name}: session sigs with the delegation");
+        let output = sigil(
+            &args_ref,
+            &[(KEY_VAR, text(inputs, "walletPrivateKey"))],
+            None,
+        );
+        assert!(
+            output.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert_eq!(
+            stdout_json(&output),
+            case["sessionSigs"],
+            "{name}: session sigs with the delegation"
+        );
     }
 }
 
@@ -140,8 +220,15 @@ const VERIFY_ARGS: [&str; 9] = [
 fn verify_session_sig_accepts_a_vector_sig_and_names_the_user() {
     let (_, sig) = first_vector_sig();
     let output = sigil(&VERIFY_ARGS, &[], Some(&sig));
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    assert_eq!(stdout_json(&output), serde_json::json!({"userAddress": "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"}));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        stdout_json(&output),
+        serde_json::json!({"userAddress": "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"})
+    );
 }
 
 #[test]
@@ -152,9 +239,16 @@ fn verify_session_sig_refusals_print_the_lit_error_and_exit_1() {
     let output = sigil(&wrong_node, &[], Some(&sig));
     assert_eq!(output.status.code(), Some(1));
     let body = stdout_json(&output);
-    assert_eq!((text(&body, "errorCode"), body["status"].as_u64()), ("NodeNotAuthorized", Some(403)));
+    assert_eq!(
+        (text(&body, "errorCode"), body["status"].as_u64()),
+        ("NodeNotAuthorized", Some(403))
+    );
     assert_eq!(text(&body, "errorKind"), "Validation");
-    assert!(output.stderr.is_empty(), "nothing on stderr: {}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.stderr.is_empty(),
+        "nothing on stderr: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 
     let mut expired = VERIFY_ARGS;
     expired[8] = "2025-01-01T00:11:01.000Z";
@@ -162,10 +256,14 @@ fn verify_session_sig_refusals_print_the_lit_error_and_exit_1() {
     assert_eq!(text(&body, "errorCode"), "NodeExpWrongOrTooLarge");
 
     let mut tampered: Value = serde_json::from_str(&sig).unwrap();
-    tampered["signedMessage"] = Value::String(text(&tampered, "signedMessage").replace("7470", "7471"));
+    tampered["signedMessage"] =
+        Value::String(text(&tampered, "signedMessage").replace("7470", "7471"));
     let output = sigil(&VERIFY_ARGS, &[], Some(&tampered.to_string()));
     assert_eq!(output.status.code(), Some(1));
-    assert_eq!(text(&stdout_json(&output), "errorCode"), "NodeInvalidAuthSigSessionKeySignature");
+    assert_eq!(
+        text(&stdout_json(&output), "errorCode"),
+        "NodeInvalidAuthSigSessionKeySignature"
+    );
 }
 
 #[test]
@@ -173,7 +271,11 @@ fn verify_session_sig_takes_a_whole_map_and_picks_the_node() {
     let vectors: Value = serde_json::from_str(SESSION_SIGS).unwrap();
     let map = vectors["cases"][0]["sessionSigs"].to_string();
     let output = sigil(&VERIFY_ARGS, &[], Some(&map));
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
 
 #[test]
@@ -188,28 +290,54 @@ fn bad_input_exits_2_with_a_message_and_no_panic() {
         }
         args
     };
-    let cases: Vec<(&str, Vec<String>, Vec<(&str, String)>, Option<&str>)> = vec![
-        ("missing key variable", good.clone(), vec![], None),
-        ("malformed key", good.clone(), vec![(KEY_VAR, "0xnot-a-key-deadbeef".into())], None),
-        ("bad resource", with(&[(4, "lit-nothing://*")]), vec![(KEY_VAR, key.clone())], None),
-        ("ability the resource refuses", with(&[(6, "pkp-signing")]), vec![(KEY_VAR, key.clone())], None),
-        ("bad seed", with(&[(14, "00")]), vec![(KEY_VAR, key.clone())], None),
-        ("bad nonce", with(&[(10, "short")]), vec![(KEY_VAR, key.clone())], None),
-        ("bad clock", with(&[(16, "yesterday")]), vec![(KEY_VAR, key.clone())], None),
+    let key_env = [(KEY_VAR, key.as_str())];
+    type Env<'a> = &'a [(&'a str, &'a str)];
+    let cases: [(&str, Vec<String>, Env); 7] = [
+        ("missing key variable", good.clone(), &[]),
+        (
+            "malformed key",
+            good.clone(),
+            &[(KEY_VAR, "0xnot-a-key-deadbeef")],
+        ),
+        ("bad resource", with(&[(4, "lit-nothing://*")]), &key_env),
+        (
+            "ability the resource refuses",
+            with(&[(6, "pkp-signing")]),
+            &key_env,
+        ),
+        ("bad seed", with(&[(14, "00")]), &key_env),
+        ("bad nonce", with(&[(10, "short")]), &key_env),
+        ("bad clock", with(&[(16, "yesterday")]), &key_env),
     ];
-    for (name, args, env, stdin) in cases {
-        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    for (name, args, env) in cases {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let output = sigil(&args, &env, stdin);
+        let output = sigil(&args, env, None);
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(2), "{name}: {stderr}");
         assert!(stderr.starts_with("error: "), "{name}: {stderr}");
         assert!(!stderr.contains("panicked"), "{name}: {stderr}");
-        assert!(!stderr.contains("not-a-key"), "{name}: the key is not echoed: {stderr}");
+        assert!(
+            !stderr.contains("not-a-key"),
+            "{name}: the key is not echoed: {stderr}"
+        );
     }
 
     let unpaired = sigil(
-        &["session-sigs", "--private-key-env", KEY_VAR, "--resource", "lit-pkp://*", "--resource", "lit-pkp://*", "--ability", "pkp-signing", "--node-url", "http://a:1", "--nonce", "abcdefgh12"],
+        &[
+            "session-sigs",
+            "--private-key-env",
+            KEY_VAR,
+            "--resource",
+            "lit-pkp://*",
+            "--resource",
+            "lit-pkp://*",
+            "--ability",
+            "pkp-signing",
+            "--node-url",
+            "http://a:1",
+            "--nonce",
+            "abcdefgh12",
+        ],
         &[(KEY_VAR, key.as_str())],
         None,
     );

@@ -117,12 +117,15 @@ impl HandshakeKeys {
             subnet_public_key: text("subnetPublicKey"),
             network_public_key: text("networkPublicKey"),
             network_public_key_set: text("networkPublicKeySet"),
-            hd_root_pubkeys: json.get("hdRootPubkeys").and_then(Value::as_array).map(|keys| {
-                keys.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_owned)
-                    .collect()
-            }),
+            hd_root_pubkeys: json
+                .get("hdRootPubkeys")
+                .and_then(Value::as_array)
+                .map(|keys| {
+                    keys.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_owned)
+                        .collect()
+                }),
             latest_blockhash: text("latestBlockhash").filter(|h| !h.is_empty()),
         }
     }
@@ -193,7 +196,9 @@ impl LitNodeClient {
     /// A client for `config`; nothing is contacted until [`LitNodeClient::connect`].
     pub fn new(config: LitNodeClientConfig) -> Result<Self, ClientError> {
         if config.min_node_count == Some(0) {
-            return Err(ClientError::InvalidConfig("min_node_count must be at least 1".into()));
+            return Err(ClientError::InvalidConfig(
+                "min_node_count must be at least 1".into(),
+            ));
         }
         if let LitNetwork::Nodes {
             node_urls,
@@ -297,8 +302,13 @@ impl LitNodeClient {
         let latest_blockhash = consensus(|k| k.latest_blockhash.as_ref())
             .ok_or(ClientError::MissingHandshakeField("latestBlockhash"))?;
         let hd_root_pubkeys = {
-            let values: Vec<&Vec<String>> = keys.iter().filter_map(|k| k.hd_root_pubkeys.as_ref()).collect();
-            most_common_by(&values, |v| v.as_slice()).map(|v| (*v).clone()).unwrap_or_default()
+            let values: Vec<&Vec<String>> = keys
+                .iter()
+                .filter_map(|k| k.hd_root_pubkeys.as_ref())
+                .collect();
+            most_common_by(&values, |v| v.as_slice())
+                .map(|v| (*v).clone())
+                .unwrap_or_default()
         };
         let subnet_public_key = consensus(|k| k.subnet_public_key.as_ref());
         let network_public_key = consensus(|k| k.network_public_key.as_ref());
@@ -333,8 +343,11 @@ impl LitNodeClient {
             let needed = self.config.min_node_count.unwrap_or(*min_node_count);
             return Ok((node_urls.clone(), needed, None));
         }
-        let (Some(rpc), Some(staking)) = (&self.rpc, self.config.lit_network.staking_address()) else {
-            return Err(ClientError::InvalidConfig("the network has no chain rpc or staking address".into()));
+        let (Some(rpc), Some(staking)) = (&self.rpc, self.config.lit_network.staking_address())
+        else {
+            return Err(ClientError::InvalidConfig(
+                "the network has no chain rpc or staking address".into(),
+            ));
         };
         let set = rpc.validator_set(staking).await?;
         let reported = usize::try_from(set.min_node_count).unwrap_or(usize::MAX);
@@ -350,7 +363,11 @@ impl LitNodeClient {
                 set.validators.len()
             )));
         }
-        Ok((set.node_urls(self.config.lit_network.node_protocol()), needed, Some(set.epoch)))
+        Ok((
+            set.node_urls(self.config.lit_network.node_protocol()),
+            needed,
+            Some(set.epoch),
+        ))
     }
 
     /// Forgets the connection (the JS SDK's `disconnect()`).
@@ -453,14 +470,20 @@ mod tests {
             epoch: Some(5),
         })
         .unwrap_or_default();
-        assert_eq!(body, r#"{"clientPublicKey":"test","challenge":"ab","epoch":5}"#);
+        assert_eq!(
+            body,
+            r#"{"clientPublicKey":"test","challenge":"ab","epoch":5}"#
+        );
         let without_epoch = serde_json::to_string(&HandshakeBody {
             client_public_key: "test",
             challenge: "ab",
             epoch: None,
         })
         .unwrap_or_default();
-        assert_eq!(without_epoch, r#"{"clientPublicKey":"test","challenge":"ab"}"#);
+        assert_eq!(
+            without_epoch,
+            r#"{"clientPublicKey":"test","challenge":"ab"}"#
+        );
     }
 
     #[test]
@@ -480,6 +503,9 @@ mod tests {
             min_node_count: 2,
             rpc_url: None,
         });
-        assert!(matches!(LitNodeClient::new(config), Err(ClientError::InvalidConfig(_))));
+        assert!(matches!(
+            LitNodeClient::new(config),
+            Err(ClientError::InvalidConfig(_))
+        ));
     }
 }

@@ -16,7 +16,7 @@ pub(crate) const ENCRYPTION_SIGN_PATH: &str = "/web/encryption/sign/";
 /// What to decrypt (the JS `decrypt` params, without the session sigs).
 ///
 /// Serialises as the CLI's encrypted-item JSON: `{ciphertext, dataToEncryptHash,
-/// <conditions key>: [...], chain}`.
+/// <conditions key>: [...]}` (plus `chain` when it is not `ethereum`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct DecryptRequest {
     /// The conditions the data was encrypted under.
@@ -47,7 +47,11 @@ impl DecryptRequest {
 
     /// The `/web/encryption/sign/` body for one node, key order as the JS SDK writes it:
     /// `{<conditions key>, dataToEncryptHash, chain, authSig, epoch?}`.
-    fn node_body(&self, auth_sig: &sigil_auth::AuthSig, epoch: Option<u64>) -> Result<String, ClientError> {
+    fn node_body(
+        &self,
+        auth_sig: &sigil_auth::AuthSig,
+        epoch: Option<u64>,
+    ) -> Result<String, ClientError> {
         // Built as text so the conditions keep the order ConditionSet writes them in (a
         // serde_json Map would sort them).
         let mut body = format!(
@@ -77,7 +81,7 @@ fn json_text<T: Serialize + ?Sized>(value: &T) -> Result<String, ClientError> {
 struct EncryptedItemWire {
     ciphertext: String,
     data_to_encrypt_hash: String,
-    #[serde(default = "default_chain")]
+    #[serde(default = "default_chain", skip_serializing_if = "is_default_chain")]
     chain: String,
 }
 
@@ -85,8 +89,13 @@ fn default_chain() -> String {
     "ethereum".to_owned()
 }
 
+fn is_default_chain(chain: &str) -> bool {
+    chain == "ethereum"
+}
+
 impl DecryptRequest {
-    /// `{ciphertext, dataToEncryptHash, <conditions key>: [...], chain}` as JSON text.
+    /// `{ciphertext, dataToEncryptHash, <conditions key>: [...]}` as JSON text (`chain`
+    /// added when it is not `ethereum`), what `sigil encrypt` prints.
     pub fn to_json_string(&self) -> Result<String, ClientError> {
         let wire = EncryptedItemWire {
             ciphertext: self.ciphertext.clone(),
@@ -122,20 +131,29 @@ fn subnet_public_key(connection: &Connection) -> Result<NetworkPublicKey, Client
         .subnet_public_key
         .as_deref()
         .ok_or(ClientError::MissingHandshakeField("subnetPublicKey"))?;
-    NetworkPublicKey::from_hex(hex).map_err(|_| ClientError::MissingHandshakeField("subnetPublicKey"))
+    NetworkPublicKey::from_hex(hex)
+        .map_err(|_| ClientError::MissingHandshakeField("subnetPublicKey"))
 }
 
 impl LitNodeClient {
     /// Encrypts `data` so that only those meeting `conditions` can decrypt it, as the JS SDK's
     /// `encrypt`: local, no node call; needs the `subnetPublicKey` from `connect()`.
-    pub fn encrypt(&self, conditions: &ConditionSet, data: &[u8]) -> Result<EncryptResponse, ClientError> {
+    pub fn encrypt(
+        &self,
+        conditions: &ConditionSet,
+        data: &[u8],
+    ) -> Result<EncryptResponse, ClientError> {
         let connection = self.require_connection()?;
         let key = subnet_public_key(&connection)?;
         Ok(bls::encrypt_for_conditions(&key, conditions, data)?)
     }
 
     /// [`LitNodeClient::encrypt`] of a string's UTF-8 bytes (`encryptString`).
-    pub fn encrypt_string(&self, conditions: &ConditionSet, text: &str) -> Result<EncryptResponse, ClientError> {
+    pub fn encrypt_string(
+        &self,
+        conditions: &ConditionSet,
+        text: &str,
+    ) -> Result<EncryptResponse, ClientError> {
         self.encrypt(conditions, text.as_bytes())
     }
 
@@ -225,7 +243,9 @@ impl LitNodeClient {
 fn share_from_answer(url: &str, json: &Value) -> Result<SignatureShare, NodeFailure> {
     json.get("signatureShare")
         .ok_or("no signatureShare")
-        .and_then(|value| SignatureShare::from_json_value(value).map_err(|_| "invalid signatureShare"))
+        .and_then(|value| {
+            SignatureShare::from_json_value(value).map_err(|_| "invalid signatureShare")
+        })
         .map_err(|reason| NodeFailure {
             url: url.to_owned(),
             status: Some(200),
@@ -273,7 +293,10 @@ mod tests {
         let chain_at = body.find("\"chain\":\"ethereum\",\"authSig\"");
         let epoch_at = body.find("\"epoch\":3}");
         assert_eq!(conditions_at, Some(1));
-        assert!(hash_at > conditions_at && chain_at > hash_at && epoch_at > chain_at, "{body}");
+        assert!(
+            hash_at > conditions_at && chain_at > hash_at && epoch_at > chain_at,
+            "{body}"
+        );
         let parsed: Value = serde_json::from_str(&body).unwrap_or_default();
         assert_eq!(parsed["authSig"]["algo"], "ed25519");
         assert_eq!(ConditionSet::from_request_str(&body)?, conditions());
@@ -283,7 +306,20 @@ mod tests {
     #[test]
     fn encrypted_item_json_round_trips() -> Result<(), ClientError> {
         let text = request().to_json_string()?;
+        assert!(
+            text.starts_with(r#"{"ciphertext":"AAAA","dataToEncryptHash":"#),
+            "{text}"
+        );
+        assert!(!text.contains("\"chain\""), "{text}");
         assert_eq!(DecryptRequest::from_json_str(&text)?, request());
+        let other_chain = DecryptRequest {
+            chain: "polygon".into(),
+            ..request()
+        };
+        assert_eq!(
+            DecryptRequest::from_json_str(&other_chain.to_json_string()?)?,
+            other_chain
+        );
         assert!(DecryptRequest::from_json_str("{\"ciphertext\":\"x\"}").is_err());
         Ok(())
     }
@@ -291,8 +327,14 @@ mod tests {
     #[test]
     fn answers_without_a_share_are_node_failures() {
         let failure = share_from_answer("http://n", &serde_json::json!({"result": "success"}));
-        assert_eq!(failure.err().map(|f| f.message), Some("no signatureShare".to_string()));
-        let bad = share_from_answer("http://n", &serde_json::json!({"signatureShare": {"ProofOfPossession": "00"}}));
+        assert_eq!(
+            failure.err().map(|f| f.message),
+            Some("no signatureShare".to_string())
+        );
+        let bad = share_from_answer(
+            "http://n",
+            &serde_json::json!({"signatureShare": {"ProofOfPossession": "00"}}),
+        );
         assert!(bad.is_err());
     }
 }

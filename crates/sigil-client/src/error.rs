@@ -80,7 +80,7 @@ pub enum ClientError {
     MissingHandshakeField(&'static str),
     /// Fewer nodes than needed served a request.
     #[error(
-        "request {request_id}: {succeeded} of {needed} needed nodes answered; failures: {}",
+        "request {request_id}: {succeeded} of the {needed} needed nodes served it; failures: {}",
         list(failures)
     )]
     NodeErrors {
@@ -135,9 +135,8 @@ impl ClientError {
     /// The most common node failure of a failed operation (what the JS SDK reports), if any.
     pub fn most_common_node_failure(&self) -> Option<&NodeFailure> {
         let failures = match self {
-            ClientError::NodeErrors { failures, .. } | ClientError::NotEnoughNodes { failures, .. } => {
-                failures
-            }
+            ClientError::NodeErrors { failures, .. }
+            | ClientError::NotEnoughNodes { failures, .. } => failures,
             _ => return None,
         };
         most_common_by(failures, |f| (f.status, f.error_code.clone()))
@@ -202,8 +201,14 @@ mod tests {
             succeeded: 0,
             failures: vec![
                 failure("http://a", Some("NodeNotAuthorized")),
-                failure("http://b", Some("NodeAccessControlConditionsReturnedNotAuthorized")),
-                failure("http://c", Some("NodeAccessControlConditionsReturnedNotAuthorized")),
+                failure(
+                    "http://b",
+                    Some("NodeAccessControlConditionsReturnedNotAuthorized"),
+                ),
+                failure(
+                    "http://c",
+                    Some("NodeAccessControlConditionsReturnedNotAuthorized"),
+                ),
             ],
         };
         assert_eq!(

@@ -15,7 +15,8 @@ pub const LOCAL_RPC_URL: &str = "http://127.0.0.1:8545";
 /// Staking contract of `datil-dev` (`@lit-protocol/constants` 7.4.0 `NETWORK_CONTEXT_BY_NETWORK`).
 pub const DATIL_DEV_STAKING_ADDRESS: Address = address!("D4507CD392Af2c80919219d7896508728f6A623F");
 /// Staking contract of `datil-test`.
-pub const DATIL_TEST_STAKING_ADDRESS: Address = address!("dec37933239846834b3BfD408913Ed3dbEf6588F");
+pub const DATIL_TEST_STAKING_ADDRESS: Address =
+    address!("dec37933239846834b3BfD408913Ed3dbEf6588F");
 /// Staking contract of `datil`.
 pub const DATIL_STAKING_ADDRESS: Address = address!("21d636d95eE71150c0c3Ffa79268c989a329d1CE");
 
@@ -145,18 +146,28 @@ mod tests {
     #[test]
     fn presets_use_the_constants_package_addresses() {
         assert_eq!(
-            LitNetwork::DatilDev.staking_address().map(|a| a.to_checksum(None)),
+            LitNetwork::DatilDev
+                .staking_address()
+                .map(|a| a.to_checksum(None)),
             Some("0xD4507CD392Af2c80919219d7896508728f6A623F".to_string())
         );
         assert_eq!(
-            LitNetwork::DatilTest.staking_address().map(|a| a.to_checksum(None)),
+            LitNetwork::DatilTest
+                .staking_address()
+                .map(|a| a.to_checksum(None)),
             Some("0xdec37933239846834b3BfD408913Ed3dbEf6588F".to_string())
         );
         assert_eq!(
-            LitNetwork::Datil.staking_address().map(|a| a.to_checksum(None)),
+            LitNetwork::Datil
+                .staking_address()
+                .map(|a| a.to_checksum(None)),
             Some("0x21d636d95eE71150c0c3Ffa79268c989a329d1CE".to_string())
         );
-        for preset in [LitNetwork::DatilDev, LitNetwork::DatilTest, LitNetwork::Datil] {
+        for preset in [
+            LitNetwork::DatilDev,
+            LitNetwork::DatilTest,
+            LitNetwork::Datil,
+        ] {
             assert_eq!(preset.rpc_url(), Some(CHRONICLE_YELLOWSTONE_RPC_URL));
             assert_eq!(preset.node_protocol(), NodeProtocol::Https);
         }

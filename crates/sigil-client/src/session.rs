@@ -223,7 +223,10 @@ impl LitNodeClient {
             OffsetDateTime::now_utc(),
         )?;
         if let Some(reason) = reason {
-            tracing::debug!(?reason, "wallet sig cannot be reused; calling auth_needed_callback");
+            tracing::debug!(
+                ?reason,
+                "wallet sig cannot be reused; calling auth_needed_callback"
+            );
             let nonce = self.get_latest_blockhash().await?;
             auth_sig = self
                 .call_auth_callback(&mut auth_needed_callback, callback_params(nonce))
@@ -291,11 +294,18 @@ mod tests {
     }
 
     fn wildcard_decryption() -> ResourceAbilityRequest {
-        decryption_of(LitResource::wildcard(ResourcePrefix::AccessControlCondition))
+        decryption_of(LitResource::wildcard(
+            ResourcePrefix::AccessControlCondition,
+        ))
     }
 
-    fn signed(uri: &str, requests: Vec<ResourceAbilityRequest>, expiration: OffsetDateTime) -> AuthSig {
-        let wallet = PrivateKeySigner::from_slice(&[0x42; 32]).unwrap_or_else(|e| panic!("key: {e}"));
+    fn signed(
+        uri: &str,
+        requests: Vec<ResourceAbilityRequest>,
+        expiration: OffsetDateTime,
+    ) -> AuthSig {
+        let wallet =
+            PrivateKeySigner::from_slice(&[0x42; 32]).unwrap_or_else(|e| panic!("key: {e}"));
         let params = SiweMessageParams::new(wallet.address(), "0x8e2e8d2a1d3f4c5b")
             .with_uri(uri)
             .with_expiration(expiration)
@@ -310,17 +320,36 @@ mod tests {
 
     #[test]
     fn a_valid_covering_wallet_sig_is_reused() -> Result<(), ClientError> {
-        let sig = signed(&uri(), vec![wildcard_decryption()], NOW + Duration::hours(1));
-        let exact = decryption_of(LitResource::new(ResourcePrefix::AccessControlCondition, "aa/bb")?);
-        assert_eq!(check_need_to_resign_session_key(&sig, &uri(), &[exact], NOW)?, None);
+        let sig = signed(
+            &uri(),
+            vec![wildcard_decryption()],
+            NOW + Duration::hours(1),
+        );
+        let exact = decryption_of(LitResource::new(
+            ResourcePrefix::AccessControlCondition,
+            "aa/bb",
+        )?);
+        assert_eq!(
+            check_need_to_resign_session_key(&sig, &uri(), &[exact], NOW)?,
+            None
+        );
         Ok(())
     }
 
     #[test]
     fn expired_wallet_sig_needs_a_new_signature() -> Result<(), ClientError> {
-        let sig = signed(&uri(), vec![wildcard_decryption()], NOW + Duration::minutes(1));
+        let sig = signed(
+            &uri(),
+            vec![wildcard_decryption()],
+            NOW + Duration::minutes(1),
+        );
         assert_eq!(
-            check_need_to_resign_session_key(&sig, &uri(), &[wildcard_decryption()], NOW + Duration::minutes(2))?,
+            check_need_to_resign_session_key(
+                &sig,
+                &uri(),
+                &[wildcard_decryption()],
+                NOW + Duration::minutes(2)
+            )?,
             Some(ResignReason::OutsideValidity)
         );
         Ok(())
@@ -329,7 +358,11 @@ mod tests {
     #[test]
     fn wallet_sig_for_another_session_key_needs_a_new_signature() -> Result<(), ClientError> {
         let other = SessionKeyPair::from_seed([2u8; 32]).uri();
-        let sig = signed(&other, vec![wildcard_decryption()], NOW + Duration::hours(1));
+        let sig = signed(
+            &other,
+            vec![wildcard_decryption()],
+            NOW + Duration::hours(1),
+        );
         assert_eq!(
             check_need_to_resign_session_key(&sig, &uri(), &[wildcard_decryption()], NOW)?,
             Some(ResignReason::UriMismatch)
@@ -339,9 +372,15 @@ mod tests {
 
     #[test]
     fn new_resource_not_in_the_recap_needs_a_new_signature() -> Result<(), ClientError> {
-        let narrow = decryption_of(LitResource::new(ResourcePrefix::AccessControlCondition, "aa/bb")?);
+        let narrow = decryption_of(LitResource::new(
+            ResourcePrefix::AccessControlCondition,
+            "aa/bb",
+        )?);
         let sig = signed(&uri(), vec![narrow.clone()], NOW + Duration::hours(1));
-        assert_eq!(check_need_to_resign_session_key(&sig, &uri(), &[narrow], NOW)?, None);
+        assert_eq!(
+            check_need_to_resign_session_key(&sig, &uri(), &[narrow], NOW)?,
+            None
+        );
         let signing = ResourceAbilityRequest::new(
             LitResource::wildcard(ResourcePrefix::Pkp),
             LitAbility::PkpSigning,
@@ -355,8 +394,14 @@ mod tests {
 
     #[test]
     fn tampered_or_resourceless_wallet_sigs_need_a_new_signature() -> Result<(), ClientError> {
-        let mut tampered = signed(&uri(), vec![wildcard_decryption()], NOW + Duration::hours(1));
-        tampered.signed_message = tampered.signed_message.replace("Chain ID: 1", "Chain ID: 2");
+        let mut tampered = signed(
+            &uri(),
+            vec![wildcard_decryption()],
+            NOW + Duration::hours(1),
+        );
+        tampered.signed_message = tampered
+            .signed_message
+            .replace("Chain ID: 1", "Chain ID: 2");
         assert_eq!(
             check_need_to_resign_session_key(&tampered, &uri(), &[wildcard_decryption()], NOW)?,
             Some(ResignReason::InvalidSignature)
@@ -377,7 +422,11 @@ mod tests {
 
     #[test]
     fn unknown_algos_are_refused_and_bls_is_resigned() -> Result<(), ClientError> {
-        let mut sig = signed(&uri(), vec![wildcard_decryption()], NOW + Duration::hours(1));
+        let mut sig = signed(
+            &uri(),
+            vec![wildcard_decryption()],
+            NOW + Duration::hours(1),
+        );
         sig.algo = Some("LIT_BLS".into());
         assert_eq!(
             check_need_to_resign_session_key(&sig, &uri(), &[], NOW)?,

@@ -55,13 +55,21 @@ impl SessionStorage {
             return Ok(None);
         };
         let Ok(stored) = serde_json::from_str::<StoredSessionKey>(&text) else {
-            tracing::warn!(file = SESSION_KEY_FILE, "stored session key does not parse; a new one will be made");
+            tracing::warn!(
+                file = SESSION_KEY_FILE,
+                "stored session key does not parse; a new one will be made"
+            );
             return Ok(None);
         };
         match SessionKeyPair::from_secret_hex(&stored.secret_key) {
-            Ok(key) if key.public_key_hex() == stored.public_key.to_ascii_lowercase() => Ok(Some(key)),
+            Ok(key) if key.public_key_hex() == stored.public_key.to_ascii_lowercase() => {
+                Ok(Some(key))
+            }
             _ => {
-                tracing::warn!(file = SESSION_KEY_FILE, "stored session key is inconsistent; a new one will be made");
+                tracing::warn!(
+                    file = SESSION_KEY_FILE,
+                    "stored session key is inconsistent; a new one will be made"
+                );
                 Ok(None)
             }
         }
@@ -74,7 +82,8 @@ impl SessionStorage {
             secret_key: key.secret_key_hex().to_string(),
         };
         let json = Zeroizing::new(
-            serde_json::to_string(&stored).map_err(|e| self.io_error(SESSION_KEY_FILE, e.into()))?,
+            serde_json::to_string(&stored)
+                .map_err(|e| self.io_error(SESSION_KEY_FILE, e.into()))?,
         );
         self.write(SESSION_KEY_FILE, json.as_bytes())
     }
@@ -87,7 +96,10 @@ impl SessionStorage {
         match serde_json::from_str::<AuthSig>(&text) {
             Ok(sig) => Ok(Some(sig)),
             Err(_) => {
-                tracing::warn!(file = WALLET_SIG_FILE, "stored wallet sig does not parse; ignoring it");
+                tracing::warn!(
+                    file = WALLET_SIG_FILE,
+                    "stored wallet sig does not parse; ignoring it"
+                );
                 Ok(None)
             }
         }
@@ -95,7 +107,8 @@ impl SessionStorage {
 
     /// Stores `sig` (0600).
     pub fn store_wallet_sig(&self, sig: &AuthSig) -> Result<(), ClientError> {
-        let json = serde_json::to_string(sig).map_err(|e| self.io_error(WALLET_SIG_FILE, e.into()))?;
+        let json =
+            serde_json::to_string(sig).map_err(|e| self.io_error(WALLET_SIG_FILE, e.into()))?;
         self.write(WALLET_SIG_FILE, json.as_bytes())
     }
 
@@ -216,7 +229,11 @@ mod tests {
         use std::os::unix::fs::PermissionsExt;
         let (_dir, storage) = storage();
         storage.store_session_key(&SessionKeyPair::from_seed([1u8; 32]))?;
-        let mode = |p: PathBuf| std::fs::metadata(p).map(|m| m.permissions().mode() & 0o777).ok();
+        let mode = |p: PathBuf| {
+            std::fs::metadata(p)
+                .map(|m| m.permissions().mode() & 0o777)
+                .ok()
+        };
         assert_eq!(mode(storage.dir().join(SESSION_KEY_FILE)), Some(0o600));
         assert_eq!(mode(storage.dir().to_path_buf()), Some(0o700));
         Ok(())
@@ -232,7 +249,12 @@ mod tests {
         // A key whose public half does not match its secret is not used.
         storage.write(
             SESSION_KEY_FILE,
-            format!(r#"{{"publicKey":"{}","secretKey":"{}"}}"#, "00".repeat(32), "11".repeat(64)).as_bytes(),
+            format!(
+                r#"{{"publicKey":"{}","secretKey":"{}"}}"#,
+                "00".repeat(32),
+                "11".repeat(64)
+            )
+            .as_bytes(),
         )?;
         assert!(storage.load_session_key()?.is_none());
         storage.clear()?;

@@ -71,9 +71,17 @@ async fn connect_reads_the_nodes_from_the_chain_rpc() -> TestResult {
     assert_eq!(connection.connected_nodes, devnet.node_urls());
     assert!(connection.unreachable_nodes.is_empty());
     assert_eq!(connection.min_node_count, 2);
-    assert_eq!(connection.subnet_public_key.as_deref(), Some(devnet.network_public_key()));
-    assert_eq!(connection.network_public_key.as_deref(), Some(devnet.network_public_key()));
-    assert!(connection.latest_blockhash.starts_with("0x") && connection.latest_blockhash.len() == 66);
+    assert_eq!(
+        connection.subnet_public_key.as_deref(),
+        Some(devnet.network_public_key())
+    );
+    assert_eq!(
+        connection.network_public_key.as_deref(),
+        Some(devnet.network_public_key())
+    );
+    assert!(
+        connection.latest_blockhash.starts_with("0x") && connection.latest_blockhash.len() == 66
+    );
     assert!(connection.epoch.is_some_and(|e| e.number >= 3));
     assert!(client.ready());
     devnet.shutdown().await;
@@ -99,7 +107,12 @@ async fn session_sigs_decrypt_what_was_encrypted_to_the_wallet_and_refuse_anothe
     let stranger = PrivateKeySigner::random();
     let stranger_sigs = session_sigs(&client, &stranger, params, &calls).await?;
     let refused = client.decrypt(&request, &stranger_sigs).await;
-    let Err(ClientError::NodeErrors { failures, succeeded, .. }) = refused else {
+    let Err(ClientError::NodeErrors {
+        failures,
+        succeeded,
+        ..
+    }) = refused
+    else {
         return Err(format!("expected node errors, got {refused:?}").into());
     };
     assert_eq!(succeeded, 0);
@@ -130,13 +143,18 @@ async fn stored_wallet_sig_is_reused_until_a_new_resource_or_expiry() -> TestRes
     let first = session_sigs(&client, &wallet, decryption.clone(), &calls).await?;
     assert_eq!(calls.load(Ordering::SeqCst), 1);
     let second = session_sigs(&client, &wallet, decryption.clone(), &calls).await?;
-    assert_eq!(calls.load(Ordering::SeqCst), 1, "a valid stored wallet sig is reused");
+    assert_eq!(
+        calls.load(Ordering::SeqCst),
+        1,
+        "a valid stored wallet sig is reused"
+    );
     // Same session key and wallet sig: the capabilities are identical.
-    let capabilities = |sigs: &SessionSigs| -> Result<serde_json::Value, Box<dyn std::error::Error>> {
-        let sig = sigs.iter().next().ok_or("no sigs")?.1;
-        let message: serde_json::Value = serde_json::from_str(&sig.signed_message)?;
-        Ok(message["capabilities"].clone())
-    };
+    let capabilities =
+        |sigs: &SessionSigs| -> Result<serde_json::Value, Box<dyn std::error::Error>> {
+            let sig = sigs.iter().next().ok_or("no sigs")?.1;
+            let message: serde_json::Value = serde_json::from_str(&sig.signed_message)?;
+            Ok(message["capabilities"].clone())
+        };
     assert_eq!(capabilities(&first)?, capabilities(&second)?);
 
     // A resource the stored ReCap does not cover: the callback runs again.
@@ -145,24 +163,39 @@ async fn stored_wallet_sig_is_reused_until_a_new_resource_or_expiry() -> TestRes
         LitAbility::PkpSigning,
     )?]);
     session_sigs(&client, &wallet, signing, &calls).await?;
-    assert_eq!(calls.load(Ordering::SeqCst), 2, "a new resource needs a new wallet sig");
+    assert_eq!(
+        calls.load(Ordering::SeqCst),
+        2,
+        "a new resource needs a new wallet sig"
+    );
 
     // An expired stored wallet sig: the callback runs again.
     let key = client.get_session_key()?;
     let past = time::OffsetDateTime::now_utc() - time::Duration::hours(2);
-    let expired_siwe = sigil_auth::siwe::SiweMessageParams::new(wallet.address(), "0x8e2e8d2a1d3f4c5b")
-        .with_uri(key.uri())
-        .with_expiration(past + time::Duration::hours(1))
-        .with_resources(vec![decryption_everywhere()?]);
-    let expired = generate_auth_sig(&wallet, &sigil_auth::create_siwe_message(&expired_siwe, past)?)?;
+    let expired_siwe =
+        sigil_auth::siwe::SiweMessageParams::new(wallet.address(), "0x8e2e8d2a1d3f4c5b")
+            .with_uri(key.uri())
+            .with_expiration(past + time::Duration::hours(1))
+            .with_resources(vec![decryption_everywhere()?]);
+    let expired = generate_auth_sig(
+        &wallet,
+        &sigil_auth::create_siwe_message(&expired_siwe, past)?,
+    )?;
     SessionStorage::new(storage_dir.path()).store_wallet_sig(&expired)?;
     let renewed = session_sigs(&client, &wallet, decryption, &calls).await?;
-    assert_eq!(calls.load(Ordering::SeqCst), 3, "an expired wallet sig needs a new one");
+    assert_eq!(
+        calls.load(Ordering::SeqCst),
+        3,
+        "an expired wallet sig needs a new one"
+    );
     assert_ne!(capabilities(&renewed)?, capabilities(&first)?);
 
     // A new client on the same storage keeps the session key.
     let again = LitNodeClient::new(config_for(&devnet).with_storage_dir(storage_dir.path()))?;
-    assert_eq!(again.get_session_key()?.public_key_hex(), key.public_key_hex());
+    assert_eq!(
+        again.get_session_key()?.public_key_hex(),
+        key.public_key_hex()
+    );
     devnet.shutdown().await;
     Ok(())
 }
@@ -181,9 +214,18 @@ async fn one_node_down_still_connects_and_decrypts_and_reports_it() -> TestResul
 
     let wallet = PrivateKeySigner::random();
     let conditions = only(wallet.address())?;
-    let request = DecryptRequest::new(conditions.clone(), client.encrypt_string(&conditions, PLAINTEXT)?);
+    let request = DecryptRequest::new(
+        conditions.clone(),
+        client.encrypt_string(&conditions, PLAINTEXT)?,
+    );
     let calls = AtomicUsize::new(0);
-    let sigs = session_sigs(&client, &wallet, SessionSigsParams::new(vec![decryption_everywhere()?]), &calls).await?;
+    let sigs = session_sigs(
+        &client,
+        &wallet,
+        SessionSigsParams::new(vec![decryption_everywhere()?]),
+        &calls,
+    )
+    .await?;
     assert_eq!(sigs.len(), 2);
     assert_eq!(client.decrypt_to_string(&request, &sigs).await?, PLAINTEXT);
     devnet.shutdown().await;
@@ -204,7 +246,10 @@ async fn two_nodes_down_is_an_error_naming_them() -> TestResult {
     for index in [0, 2] {
         assert!(text.contains(&devnet.node_urls()[index]), "{text}");
     }
-    assert!(!text.contains(&format!("{}:", devnet.node_urls()[1])), "{text}");
+    assert!(
+        !text.contains(&format!("{}:", devnet.node_urls()[1])),
+        "{text}"
+    );
     assert!(!client.ready());
     devnet.shutdown().await;
     Ok(())
@@ -249,9 +294,14 @@ async fn explicit_node_urls_connect_without_a_chain() -> TestResult {
 
 #[tokio::test]
 async fn calls_before_connect_are_refused() -> TestResult {
-    let client = LitNodeClient::new(LitNodeClientConfig::new(LitNetwork::custom("http://127.0.0.1:9")))?;
+    let client = LitNodeClient::new(LitNodeClientConfig::new(LitNetwork::custom(
+        "http://127.0.0.1:9",
+    )))?;
     let conditions = only(alloy_primitives::Address::ZERO)?;
-    assert!(matches!(client.encrypt_string(&conditions, "x"), Err(ClientError::NotConnected)));
+    assert!(matches!(
+        client.encrypt_string(&conditions, "x"),
+        Err(ClientError::NotConnected)
+    ));
     let calls = AtomicUsize::new(0);
     let result = session_sigs(
         &client,
@@ -261,7 +311,11 @@ async fn calls_before_connect_are_refused() -> TestResult {
     )
     .await;
     assert!(matches!(result, Err(ClientError::NotConnected)));
-    assert_eq!(calls.load(Ordering::SeqCst), 0, "no wallet prompt for a client that cannot use it");
+    assert_eq!(
+        calls.load(Ordering::SeqCst),
+        0,
+        "no wallet prompt for a client that cannot use it"
+    );
     // Nothing listens on port 9: the Staking read fails with a chain error.
     assert!(matches!(client.connect().await, Err(ClientError::Chain(_))));
     Ok(())

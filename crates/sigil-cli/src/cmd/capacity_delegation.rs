@@ -37,7 +37,10 @@ pub struct Args {
 pub fn run(args: Args) -> Result<(), Failure> {
     let owner = wallet_from_env(&args.private_key_env)?;
     let now = clock(args.now.as_deref())?;
-    let nonce = args.nonce.clone().unwrap_or_else(|| random_nonce(&mut OsRng));
+    let nonce = args
+        .nonce
+        .clone()
+        .unwrap_or_else(|| random_nonce(&mut OsRng));
     let mut params = CapacityDelegationParams::new(args.delegatees.clone(), nonce);
     params.uses = args.uses;
     params.capacity_token_ids = args.nft_ids.clone();

@@ -1,8 +1,122 @@
+//! `sigil decrypt`: decrypt what `sigil encrypt` printed, through the network's decryption
+//! shares, as the wallet whose key is in an environment variable.
+//!
+//! Exit codes: 0 decrypted, 1 the nodes refused (the wallet does not meet the conditions, the
+//! session is not accepted, the rate limit is reached), 2 any other error.
+
+use super::encrypt::{failure_from, read_limited, runtime, write_output, NetworkArgs};
+use super::session_sigs::wallet_from_env;
 use crate::Failure;
+use anyhow::Context as _;
+use sigil_client::{
+    generate_auth_sig, AuthCallbackParams, AuthSig, ClientError, CreateSiweMessageParams,
+    DecryptRequest, LitAbility, LitResource, ResourceAbilityRequest, ResourcePrefix,
+    SessionSigsParams,
+};
+use std::path::PathBuf;
+use time::{Duration, OffsetDateTime};
+
+/// Largest encrypted-item JSON read.
+const MAX_ITEM_BYTES: u64 = 100 * 1024 * 1024;
+
+/// How long the session made for one decryption is valid.
+const SESSION_VALIDITY: Duration = Duration::minutes(10);
 
 #[derive(clap::Args)]
-pub struct Args {}
+pub struct Args {
+    #[command(flatten)]
+    pub network: NetworkArgs,
+    /// Name of the environment variable holding the wallet's private key (hex).
+    #[arg(long, value_name = "VAR")]
+    pub private_key_env: String,
+    /// The encrypted item (`sigil encrypt` output): a file, or - for stdin (the default).
+    #[arg(long = "in", value_name = "FILE|-")]
+    pub input: Option<String>,
+    /// Write the plaintext here instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Print `{"decryptedData": ..., "encoding": "utf8"|"hex"}` instead of the raw plaintext.
+    #[arg(long)]
+    pub json: bool,
+    /// A capacity-delegation AuthSig (JSON file, as `sigil capacity-delegation` prints) to pay with.
+    #[arg(long, value_name = "FILE")]
+    pub capacity_delegation_auth_sig: Option<PathBuf>,
+    /// Keep the session key and wallet sig here between runs (the JS SDK's `localStorage`
+    /// items, mode 0600), so the wallet signs again only when needed.
+    #[arg(long, value_name = "DIR")]
+    pub session_dir: Option<PathBuf>,
+}
 
-pub fn run(_args: Args) -> Result<(), Failure> {
-    Err(anyhow::anyhow!("not implemented yet").into())
+pub fn run(args: Args) -> Result<(), Failure> {
+    let wallet = wallet_from_env(&args.private_key_env)?;
+    let text = read_limited(args.input.as_deref(), MAX_ITEM_BYTES)?;
+    let text = String::from_utf8(text).context("the encrypted item is not UTF-8 JSON")?;
+    let request = DecryptRequest::from_json_str(&text)
+        .context("not an encrypted item (sigil encrypt output)")?;
+    let delegation = match &args.capacity_delegation_auth_sig {
+        Some(path) => Some(read_auth_sig(path)?),
+        None => None,
+    };
+
+    let plaintext = runtime()?
+        .block_on(async {
+            let mut config = sigil_client::LitNodeClientConfig::new(args.network.lit_network()?)
+                .with_connect_timeout(std::time::Duration::from_secs(args.network.connect_timeout));
+            config.storage_dir = args.session_dir.clone();
+            let client = sigil_client::LitNodeClient::new(config)?;
+            let connection = client
+                .connect()
+                .await
+                .context("cannot connect to the network")?;
+            for failure in &connection.unreachable_nodes {
+                eprintln!("warning: node {failure}; continuing with the others");
+            }
+            // The session may decrypt exactly this item.
+            let item = LitResource::new(
+                ResourcePrefix::AccessControlCondition,
+                format!(
+                    "{}/{}",
+                    request.conditions.hash_hex(),
+                    request.data_to_encrypt_hash
+                ),
+            )?;
+            let mut params = SessionSigsParams::new(vec![ResourceAbilityRequest::new(
+                item,
+                LitAbility::AccessControlConditionDecryption,
+            )?]);
+            params.chain = request.chain.clone();
+            params.expiration = Some(OffsetDateTime::now_utc() + SESSION_VALIDITY);
+            params.capacity_delegation_auth_sig = delegation;
+            let session_sigs = client
+                .get_session_sigs(params, async |callback: AuthCallbackParams| {
+                    let mut siwe = CreateSiweMessageParams::new(wallet.address(), callback.uri);
+                    siwe.expiration = Some(callback.expiration);
+                    siwe.resources = callback.resource_ability_requests;
+                    let to_sign = client.create_siwe_message(siwe).await?;
+                    Ok::<AuthSig, ClientError>(generate_auth_sig(&wallet, &to_sign)?)
+                })
+                .await?;
+            anyhow::Ok(client.decrypt(&request, &session_sigs).await?)
+        })
+        .map_err(failure_from)?;
+
+    let output = if args.json {
+        let (data, encoding) = match String::from_utf8(plaintext) {
+            Ok(text) => (text, "utf8"),
+            Err(bytes) => (hex::encode(bytes.into_bytes()), "hex"),
+        };
+        let json = serde_json::json!({"decryptedData": data, "encoding": encoding});
+        format!("{json}\n").into_bytes()
+    } else {
+        plaintext
+    };
+    write_output(args.out.as_ref(), &output)?;
+    Ok(())
+}
+
+fn read_auth_sig(path: &PathBuf) -> anyhow::Result<AuthSig> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    serde_json::from_str(&text)
+        .with_context(|| format!("{} is not an AuthSig JSON object", path.display()))
 }

@@ -1,8 +1,160 @@
+//! `sigil demo`: the seed guide's flow, step by step, against a devnet started in-process
+//! (free ports, a temporary data dir): wallet, connect, session sigs via an auth sig, encrypt
+//! to the wallet's address, decrypt, and a second wallet refused.
+
+use super::encrypt::{only_address, runtime};
 use crate::Failure;
+use alloy_signer_local::PrivateKeySigner;
+use anyhow::{anyhow, bail};
+use sigil_client::{
+    generate_auth_sig, AuthCallbackParams, AuthSig, ClientError, CreateSiweMessageParams,
+    DecryptRequest, LitAbility, LitNetwork, LitNodeClient, LitNodeClientConfig, LitResource,
+    ResourceAbilityRequest, ResourcePrefix, SessionSigs, SessionSigsParams,
+};
+use sigil_node::{Devnet, DevnetConfig};
+use time::{Duration, OffsetDateTime};
 
 #[derive(clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// The text to encrypt and decrypt.
+    #[arg(long, default_value = "Hello from Sigil: decrypted with session sigs!")]
+    pub message: String,
+    /// Number of nodes of the embedded devnet.
+    #[arg(long, default_value_t = 3)]
+    pub nodes: usize,
+    /// Decryption shares needed.
+    #[arg(long, default_value_t = 2)]
+    pub threshold: usize,
+}
 
-pub fn run(_args: Args) -> Result<(), Failure> {
-    Err(anyhow::anyhow!("not implemented yet").into())
+pub fn run(args: Args) -> Result<(), Failure> {
+    runtime()?.block_on(demo(args))?;
+    Ok(())
+}
+
+/// The seed guide's `authNeededCallback` flow for `wallet`.
+async fn session_sigs_for(
+    client: &LitNodeClient,
+    wallet: &PrivateKeySigner,
+) -> Result<SessionSigs, ClientError> {
+    let mut params = SessionSigsParams::new(vec![ResourceAbilityRequest::new(
+        LitResource::wildcard(ResourcePrefix::AccessControlCondition),
+        LitAbility::AccessControlConditionDecryption,
+    )?]);
+    params.expiration = Some(OffsetDateTime::now_utc() + Duration::minutes(10));
+    client
+        .get_session_sigs(params, async |callback: AuthCallbackParams| {
+            let mut siwe = CreateSiweMessageParams::new(wallet.address(), callback.uri);
+            siwe.expiration = Some(callback.expiration);
+            siwe.resources = callback.resource_ability_requests;
+            let to_sign = client.create_siwe_message(siwe).await?;
+            Ok::<AuthSig, ClientError>(generate_auth_sig(wallet, &to_sign)?)
+        })
+        .await
+}
+
+async fn demo(args: Args) -> anyhow::Result<()> {
+    println!("Sigil demo: Lit session sigs, end to end, on an embedded devnet\n");
+
+    println!(
+        "1. Starting a devnet: {} nodes, threshold {}",
+        args.nodes, args.threshold
+    );
+    let devnet = Devnet::start(DevnetConfig {
+        nodes: args.nodes,
+        threshold: args.threshold,
+        ..DevnetConfig::default()
+    })
+    .await?;
+    println!("   chain RPC  {}", devnet.rpc_url());
+    for url in devnet.node_urls() {
+        println!("   node       {url}");
+    }
+    let result = walk(&devnet, &args.message).await;
+    devnet.shutdown().await;
+    result?;
+    println!("\nDone: the wallet decrypted, the stranger was refused.");
+    Ok(())
+}
+
+async fn walk(devnet: &Devnet, message: &str) -> anyhow::Result<()> {
+    let wallet = PrivateKeySigner::random();
+    println!("\n2. A wallet (a fresh random key): {}", wallet.address());
+
+    println!(
+        "\n3. Connecting a LitNodeClient (litNetwork custom, rpcUrl {})",
+        devnet.rpc_url()
+    );
+    let client = LitNodeClient::new(LitNodeClientConfig::new(LitNetwork::Custom {
+        rpc_url: devnet.rpc_url(),
+        staking_address: devnet.staking_address(),
+    }))?;
+    let connection = client.connect().await?;
+    println!(
+        "   connected to {} nodes (minNodeCount {}), latest blockhash {}",
+        connection.connected_nodes.len(),
+        connection.min_node_count,
+        connection.latest_blockhash
+    );
+
+    println!(
+        "\n4. Session sigs via an auth sig: the wallet signs a SIWE + ReCap for the session key"
+    );
+    let session_sigs = session_sigs_for(&client, &wallet).await?;
+    let (first_url, first) = session_sigs
+        .iter()
+        .next()
+        .ok_or_else(|| anyhow!("no session sigs"))?;
+    println!("   session key  lit:session:{}", first.address);
+    println!(
+        "   {} session sigs, one per node (e.g. {first_url})",
+        session_sigs.len()
+    );
+
+    println!(
+        "\n5. Encrypting {message:?} so that only {} may decrypt it",
+        wallet.address()
+    );
+    let conditions = only_address(wallet.address())?;
+    let encrypted = client.encrypt_string(&conditions, message)?;
+    println!("   dataToEncryptHash  {}", encrypted.data_to_encrypt_hash);
+    println!(
+        "   ciphertext         {} base64 characters",
+        encrypted.ciphertext.len()
+    );
+    let request = DecryptRequest::new(conditions, encrypted);
+
+    println!("\n6. Decrypting with the session sigs (one decryption share per node, combined)");
+    let decrypted = client.decrypt_to_string(&request, &session_sigs).await?;
+    println!("   decrypted: {decrypted}");
+    if decrypted != message {
+        bail!("decrypted text differs from the message");
+    }
+
+    let stranger = PrivateKeySigner::random();
+    println!(
+        "\n7. A second wallet, {}, not named in the conditions, tries the same",
+        stranger.address()
+    );
+    let stranger_sigs = session_sigs_for(&client, &stranger).await?;
+    match client.decrypt(&request, &stranger_sigs).await {
+        Ok(_) => bail!("the second wallet was able to decrypt"),
+        Err(error @ ClientError::NodeErrors { .. }) => {
+            let failure = error
+                .most_common_node_failure()
+                .ok_or_else(|| anyhow!("{error}"))?;
+            let refused = failure.error_code.as_deref()
+                == Some("NodeAccessControlConditionsReturnedNotAuthorized");
+            if !refused {
+                bail!("the second wallet failed for another reason: {error}");
+            }
+            println!(
+                "   refused, as it should be: HTTP {} {}",
+                failure.status.unwrap_or_default(),
+                failure.error_code.as_deref().unwrap_or_default()
+            );
+        }
+        Err(other) => bail!("the second wallet failed for another reason: {other}"),
+    }
+    Ok(())
 }

@@ -2,6 +2,8 @@
 //! one session sig per node URL; prints the JS SDK's session-sigs map.
 //!
 //! Offline mode: node URLs and the nonce come from the flags.
+//! Network mode (`--rpc-url`): connects to the network (Staking contract, handshakes) and takes
+//! the connected node URLs and the latest blockhash from it.
 
 use std::path::PathBuf;
 
@@ -10,8 +12,8 @@ use anyhow::{anyhow, bail, Context};
 use sigil_auth::rand_core::OsRng;
 use sigil_auth::siwe::{create_siwe_message, SiweMessageParams};
 use sigil_auth::{
-    generate_auth_sig, parse_rfc3339, sign_session_sigs, AuthSig, LitAbility, LitResource, ResourceAbilityRequest,
-    SessionKeyPair, SessionSigningParams,
+    generate_auth_sig, parse_rfc3339, sign_session_sigs, AuthSig, LitAbility, LitResource,
+    ResourceAbilityRequest, SessionKeyPair, SessionSigningParams,
 };
 use time::{Duration, OffsetDateTime};
 
@@ -57,6 +59,13 @@ pub struct Args {
     /// before the wallet's capability.
     #[arg(long, value_name = "FILE")]
     pub capacity_delegation_auth_sig: Option<PathBuf>,
+    /// Network mode: the chain JSON-RPC of a network (e.g. `sigil devnet`'s); the node URLs and
+    /// the nonce then come from connecting to it.
+    #[arg(long, value_name = "URL", conflicts_with = "node_urls")]
+    pub rpc_url: Option<String>,
+    /// The Staking contract on the --rpc-url chain [default: where `sigil devnet` has it].
+    #[arg(long, value_name = "ADDRESS", requires = "rpc_url")]
+    pub staking_address: Option<alloy_primitives::Address>,
 }
 
 pub fn run(args: Args) -> Result<(), Failure> {
@@ -67,10 +76,16 @@ pub fn run(args: Args) -> Result<(), Failure> {
         None => now + DEFAULT_SESSION_VALIDITY,
     };
     let requests = resource_ability_requests(&args.resources, &args.abilities)?;
-    if args.node_urls.is_empty() {
-        return Err(anyhow!("at least one --node-url is needed").into());
+    let (node_urls, network_nonce) = match &args.rpc_url {
+        Some(rpc_url) => from_network(rpc_url, args.staking_address)?,
+        None => (args.node_urls.clone(), None),
+    };
+    if node_urls.is_empty() {
+        return Err(anyhow!("at least one --node-url (or --rpc-url) is needed").into());
     }
-    let nonce = args.nonce.clone().ok_or_else(|| anyhow!("--nonce is needed (the network's latest blockhash)"))?;
+    let nonce = args.nonce.clone().or(network_nonce).ok_or_else(|| {
+        anyhow!("--nonce is needed (the network's latest blockhash), or --rpc-url")
+    })?;
     let key = match &args.session_seed_hex {
         Some(seed_hex) => SessionKeyPair::from_seed(seed(seed_hex)?),
         None => SessionKeyPair::generate(&mut OsRng),
@@ -90,15 +105,45 @@ pub fn run(args: Args) -> Result<(), Failure> {
     }
     capabilities.push(wallet_capability);
 
-    let params = SessionSigningParams { resource_ability_requests: requests, capabilities, issued_at: now, expiration };
-    let sigs = sign_session_sigs(&key, &params, &args.node_urls)?;
+    let params = SessionSigningParams {
+        resource_ability_requests: requests,
+        capabilities,
+        issued_at: now,
+        expiration,
+    };
+    let sigs = sign_session_sigs(&key, &params, &node_urls)?;
     println!("{}", sigs.to_json());
     Ok(())
 }
 
+/// Network mode: the connected node URLs and the latest blockhash of the network at `rpc_url`.
+fn from_network(
+    rpc_url: &str,
+    staking_address: Option<alloy_primitives::Address>,
+) -> anyhow::Result<(Vec<String>, Option<String>)> {
+    let network = sigil_client::LitNetwork::Custom {
+        rpc_url: rpc_url.to_owned(),
+        staking_address: staking_address.unwrap_or(sigil_chain::DEFAULT_STAKING_ADDRESS),
+    };
+    super::encrypt::runtime()?.block_on(async {
+        let client =
+            sigil_client::LitNodeClient::new(sigil_client::LitNodeClientConfig::new(network))?;
+        let connection = client
+            .connect()
+            .await
+            .with_context(|| format!("cannot connect to the network at {rpc_url}"))?;
+        for failure in &connection.unreachable_nodes {
+            eprintln!("warning: node {failure}; no session sig for it");
+        }
+        let nonce = client.get_latest_blockhash().await?;
+        Ok((connection.connected_nodes.clone(), Some(nonce)))
+    })
+}
+
 /// The wallet whose private key is in the environment variable `name`. Errors never show the key.
 pub(crate) fn wallet_from_env(name: &str) -> anyhow::Result<PrivateKeySigner> {
-    let value = std::env::var(name).map_err(|_| anyhow!("environment variable {name} is not set (or not UTF-8)"))?;
+    let value = std::env::var(name)
+        .map_err(|_| anyhow!("environment variable {name} is not set (or not UTF-8)"))?;
     value
         .trim()
         .parse::<PrivateKeySigner>()
@@ -119,14 +164,21 @@ pub(crate) fn resource_ability_requests(
     abilities: &[String],
 ) -> anyhow::Result<Vec<ResourceAbilityRequest>> {
     if resources.len() != abilities.len() {
-        bail!("{} --resource but {} --ability: give them in pairs", resources.len(), abilities.len());
+        bail!(
+            "{} --resource but {} --ability: give them in pairs",
+            resources.len(),
+            abilities.len()
+        );
     }
     resources
         .iter()
         .zip(abilities)
         .map(|(resource, ability)| {
-            let resource = LitResource::parse(resource).with_context(|| format!("--resource {resource}"))?;
-            let ability: LitAbility = ability.parse().with_context(|| format!("--ability {ability}"))?;
+            let resource =
+                LitResource::parse(resource).with_context(|| format!("--resource {resource}"))?;
+            let ability: LitAbility = ability
+                .parse()
+                .with_context(|| format!("--ability {ability}"))?;
             Ok(ResourceAbilityRequest::new(resource, ability)?)
         })
         .collect()
@@ -140,6 +192,8 @@ fn seed(seed_hex: &str) -> anyhow::Result<[u8; 32]> {
 }
 
 fn read_auth_sig(path: &PathBuf) -> anyhow::Result<AuthSig> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    serde_json::from_str(&text).with_context(|| format!("{} is not an AuthSig JSON object", path.display()))
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    serde_json::from_str(&text)
+        .with_context(|| format!("{} is not an AuthSig JSON object", path.display()))
 }

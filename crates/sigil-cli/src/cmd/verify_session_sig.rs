@@ -6,7 +6,10 @@ use std::io::Read;
 
 use anyhow::{anyhow, Context};
 use serde::Serialize;
-use sigil_auth::{verify_session_sig, AuthError, AuthSig, LitAbility, LitResource, SessionSigs, VerificationRequest};
+use sigil_auth::{
+    verify_session_sig, AuthError, AuthSig, LitAbility, LitResource, SessionSigs,
+    VerificationRequest,
+};
 
 use crate::cmd::session_sigs::clock;
 use crate::Failure;
@@ -48,21 +51,35 @@ struct Verified {
 }
 
 pub fn run(args: Args) -> Result<(), Failure> {
-    let resource = LitResource::parse(&args.resource).with_context(|| format!("--resource {}", args.resource))?;
-    let ability: LitAbility = args.ability.parse().with_context(|| format!("--ability {}", args.ability))?;
+    let resource = LitResource::parse(&args.resource)
+        .with_context(|| format!("--resource {}", args.resource))?;
+    let ability: LitAbility = args
+        .ability
+        .parse()
+        .with_context(|| format!("--ability {}", args.ability))?;
     let now = clock(args.now.as_deref())?;
     let session_sig = read_session_sig(&args.node_url)?;
 
-    let request = VerificationRequest { resource: &resource, ability, node_address: &args.node_url, now };
+    let request = VerificationRequest {
+        resource: &resource,
+        ability,
+        node_address: &args.node_url,
+        now,
+    };
     match verify_session_sig(&session_sig, &request, None) {
         Ok(context) => {
-            let out = Verified { user_address: context.user_address.to_checksum(None) };
+            let out = Verified {
+                user_address: context.user_address.to_checksum(None),
+            };
             println!("{}", serde_json::to_string(&out)?);
             Ok(())
         }
         Err(error) => {
             println!("{}", serde_json::to_string(&lit_error_body(&error))?);
-            Err(Failure { code: 1, error: anyhow!("") })
+            Err(Failure {
+                code: 1,
+                error: anyhow!(""),
+            })
         }
     }
 }
@@ -90,8 +107,12 @@ fn read_session_sig(node_url: &str) -> anyhow::Result<AuthSig> {
     }
     let value: serde_json::Value = serde_json::from_str(&text).context("stdin is not JSON")?;
     if value.get("sig").is_some() {
-        return serde_json::from_value(value).context("stdin is not a session sig (sig, derivedVia, signedMessage, address, algo)");
+        return serde_json::from_value(value)
+            .context("stdin is not a session sig (sig, derivedVia, signedMessage, address, algo)");
     }
-    let sigs = SessionSigs::from_json(&text).context("stdin is neither a session sig nor a session-sigs map")?;
-    sigs.get(node_url).cloned().ok_or_else(|| anyhow!("the session-sigs map on stdin has no entry for {node_url}"))
+    let sigs = SessionSigs::from_json(&text)
+        .context("stdin is neither a session sig nor a session-sigs map")?;
+    sigs.get(node_url)
+        .cloned()
+        .ok_or_else(|| anyhow!("the session-sigs map on stdin has no entry for {node_url}"))
 }

@@ -1,0 +1,253 @@
+//! The network commands (`encrypt`, `decrypt`, `session-sigs --rpc-url`, `demo`) run as the
+//! built `sigil` binary against a devnet started in the test process.
+
+use serde_json::Value;
+use sigil_node::{Devnet, DevnetConfig};
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+type TestResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
+
+/// anvil's account #0 (the devnet's dev wallet) and #1: public test keys.
+const OWNER_KEY: &str = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+const OWNER_ADDRESS: &str = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
+const STRANGER_KEY: &str = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+
+/// Runs `sigil` off the async runtime (the devnet keeps serving meanwhile).
+async fn sigil(
+    args: Vec<String>,
+    stdin: Vec<u8>,
+) -> Result<Output, Box<dyn std::error::Error + Send + Sync>> {
+    let output = tokio::task::spawn_blocking(move || -> std::io::Result<Output> {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_sigil"))
+            .args(&args)
+            .env("SIGIL_TEST_OWNER_KEY", OWNER_KEY)
+            .env("SIGIL_TEST_STRANGER_KEY", STRANGER_KEY)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()?;
+        if let Some(mut pipe) = child.stdin.take() {
+            pipe.write_all(&stdin)?;
+        }
+        child.wait_with_output()
+    })
+    .await??;
+    Ok(output)
+}
+
+fn args(list: &[&str]) -> Vec<String> {
+    list.iter().map(|s| s.to_string()).collect()
+}
+
+fn describe(output: &Output) -> String {
+    format!(
+        "exit {:?}\nstdout: {}\nstderr: {}",
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn encrypt_then_decrypt_by_the_allowed_wallet_and_refuse_another() -> TestResult {
+    let devnet = Devnet::start(DevnetConfig::default()).await?;
+    let rpc = devnet.rpc_url();
+
+    let encrypted = sigil(
+        args(&[
+            "encrypt",
+            "--rpc-url",
+            &rpc,
+            "--allow-address",
+            OWNER_ADDRESS,
+        ]),
+        b"attack at dawn".to_vec(),
+    )
+    .await?;
+    assert_eq!(encrypted.status.code(), Some(0), "{}", describe(&encrypted));
+    let item: Value = serde_json::from_slice(&encrypted.stdout)?;
+    assert!(item["ciphertext"].is_string());
+    assert_eq!(item["dataToEncryptHash"].as_str().map(str::len), Some(64));
+    assert_eq!(
+        item["accessControlConditions"][0]["returnValueTest"]["value"],
+        OWNER_ADDRESS
+    );
+
+    let decrypted = sigil(
+        args(&[
+            "decrypt",
+            "--rpc-url",
+            &rpc,
+            "--private-key-env",
+            "SIGIL_TEST_OWNER_KEY",
+        ]),
+        encrypted.stdout.clone(),
+    )
+    .await?;
+    assert_eq!(decrypted.status.code(), Some(0), "{}", describe(&decrypted));
+    assert_eq!(decrypted.stdout, b"attack at dawn");
+
+    let as_json = sigil(
+        args(&[
+            "decrypt",
+            "--rpc-url",
+            &rpc,
+            "--private-key-env",
+            "SIGIL_TEST_OWNER_KEY",
+            "--json",
+        ]),
+        encrypted.stdout.clone(),
+    )
+    .await?;
+    let json: Value = serde_json::from_slice(&as_json.stdout)?;
+    assert_eq!(
+        json["decryptedData"],
+        "attack at dawn",
+        "{}",
+        describe(&as_json)
+    );
+
+    let refused = sigil(
+        args(&[
+            "decrypt",
+            "--rpc-url",
+            &rpc,
+            "--private-key-env",
+            "SIGIL_TEST_STRANGER_KEY",
+        ]),
+        encrypted.stdout.clone(),
+    )
+    .await?;
+    assert_eq!(refused.status.code(), Some(1), "{}", describe(&refused));
+    assert!(refused.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("NodeAccessControlConditionsReturnedNotAuthorized"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains(STRANGER_KEY.trim_start_matches("0x")),
+        "the key never shows"
+    );
+
+    devnet.shutdown().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn session_sigs_with_rpc_url_signs_for_every_node_with_the_chain_nonce() -> TestResult {
+    let devnet = Devnet::start(DevnetConfig::default()).await?;
+    let output = sigil(
+        args(&[
+            "session-sigs",
+            "--rpc-url",
+            &devnet.rpc_url(),
+            "--private-key-env",
+            "SIGIL_TEST_OWNER_KEY",
+            "--resource",
+            "lit-accesscontrolcondition://*",
+            "--ability",
+            "access-control-condition-decryption",
+        ]),
+        Vec::new(),
+    )
+    .await?;
+    assert_eq!(output.status.code(), Some(0), "{}", describe(&output));
+    let map: Value = serde_json::from_slice(&output.stdout)?;
+    let urls: Vec<String> = map
+        .as_object()
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default();
+    let mut expected = devnet.node_urls();
+    expected.sort();
+    assert_eq!(urls, expected);
+    let first = &map[&expected[0]];
+    let signed: Value = serde_json::from_str(first["signedMessage"].as_str().unwrap_or_default())?;
+    let siwe = signed["capabilities"][0]["signedMessage"]
+        .as_str()
+        .unwrap_or_default();
+    let nonce = siwe
+        .lines()
+        .find_map(|l| l.strip_prefix("Nonce: "))
+        .unwrap_or_default();
+    assert!(
+        nonce.starts_with("0x") && nonce.len() == 66,
+        "nonce {nonce:?} is a blockhash"
+    );
+    devnet.shutdown().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn demo_walks_the_flow_and_exits_zero() -> TestResult {
+    let output = sigil(
+        args(&["demo", "--message", "the demo's secret"]),
+        Vec::new(),
+    )
+    .await?;
+    assert_eq!(output.status.code(), Some(0), "{}", describe(&output));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("decrypted: the demo's secret"), "{stdout}");
+    assert!(
+        stdout.contains(
+            "refused, as it should be: HTTP 401 NodeAccessControlConditionsReturnedNotAuthorized"
+        ),
+        "{stdout}"
+    );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn network_commands_fail_clearly_without_a_network() -> TestResult {
+    let no_network = sigil(
+        args(&["encrypt", "--allow-address", OWNER_ADDRESS]),
+        Vec::new(),
+    )
+    .await?;
+    assert_eq!(
+        no_network.status.code(),
+        Some(2),
+        "{}",
+        describe(&no_network)
+    );
+    // Nothing listens on port 9.
+    let unreachable = sigil(
+        args(&[
+            "encrypt",
+            "--rpc-url",
+            "http://127.0.0.1:9",
+            "--allow-address",
+            OWNER_ADDRESS,
+        ]),
+        b"x".to_vec(),
+    )
+    .await?;
+    assert_eq!(
+        unreachable.status.code(),
+        Some(2),
+        "{}",
+        describe(&unreachable)
+    );
+    assert!(String::from_utf8_lossy(&unreachable.stderr)
+        .contains("cannot connect to the network at http://127.0.0.1:9"));
+    let not_an_item = sigil(
+        args(&[
+            "decrypt",
+            "--rpc-url",
+            "http://127.0.0.1:9",
+            "--private-key-env",
+            "SIGIL_TEST_OWNER_KEY",
+        ]),
+        b"{}".to_vec(),
+    )
+    .await?;
+    assert_eq!(
+        not_an_item.status.code(),
+        Some(2),
+        "{}",
+        describe(&not_an_item)
+    );
+    assert!(String::from_utf8_lossy(&not_an_item.stderr).contains("not an encrypted item"));
+    Ok(())
+}

@@ -1,0 +1,156 @@
+//! Lit's "Using an Auth Sig" guide (session sigs from an EOA wallet), in Rust, against
+//! `sigil devnet`:
+//!
+//! ```sh
+//! sigil devnet &                                   # chain RPC on http://127.0.0.1:8545
+//! cargo run -p sigil-client --example using_an_auth_sig
+//! ```
+//!
+//! Environment: `ETHEREUM_PRIVATE_KEY` (default: a new random wallet), `LIT_RPC_URL` (default
+//! `http://127.0.0.1:8545`), or `LIT_NETWORK=datil-dev|datil-test|datil` for Lit's networks.
+//! Same structure and names as the guide: an "ethers signer", a `LitNodeClient`, a capacity
+//! credit and its delegation auth sig, then `get_session_sigs` with an `auth_needed_callback`
+//! that signs `create_siwe_message` with `generate_auth_sig`. At the end the session sigs are
+//! used once: encrypt to the wallet's address, decrypt.
+
+use alloy_signer_local::PrivateKeySigner;
+use sigil_auth::{create_capacity_delegation_auth_sig, CapacityDelegationParams};
+use sigil_chain::{EthRpcClient, MintRequest};
+use sigil_client::{
+    generate_auth_sig, AuthCallbackParams, ConditionSet, CreateSiweMessageParams, DecryptRequest,
+    LitAbility, LitNetwork, LitNodeClient, LitNodeClientConfig, LitResource,
+    ResourceAbilityRequest, ResourcePrefix, SessionSigsParams,
+};
+use time::{Duration, OffsetDateTime};
+
+type Error = Box<dyn std::error::Error + Send + Sync>;
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    let lit_network = match std::env::var("LIT_NETWORK") {
+        Ok(name) if name != "custom" => name.parse()?,
+        _ => LitNetwork::custom(
+            std::env::var("LIT_RPC_URL").unwrap_or_else(|_| sigil_client::LOCAL_RPC_URL.to_owned()),
+        ),
+    };
+    let ethers_signer: PrivateKeySigner = match std::env::var("ETHEREUM_PRIVATE_KEY") {
+        Ok(key) => key.parse()?,
+        Err(_) => PrivateKeySigner::random(),
+    };
+    let decrypted = using_an_auth_sig(lit_network, ethers_signer).await?;
+    println!("✅ Decrypted with the session sigs: {decrypted}");
+    Ok(())
+}
+
+/// The guide's code; returns what the session sigs decrypted.
+async fn using_an_auth_sig(
+    lit_network: LitNetwork,
+    ethers_signer: PrivateKeySigner,
+) -> Result<String, Error> {
+    // Initializing a LitNodeClient
+    println!(
+        "🔄 Connecting to the Lit network ({})...",
+        lit_network.name()
+    );
+    let lit_node_client = LitNodeClient::new(LitNodeClientConfig::new(lit_network.clone()))?;
+    let connection = lit_node_client.connect().await?;
+    println!("✅ Connected to {} nodes", connection.connected_nodes.len());
+
+    // Paying for usage: a capacity credit owned by the signer, delegated to itself. On a
+    // devnet the credit is minted with the devchain's admin method; on Lit's networks mint one
+    // with the Lit explorer and set CAPACITY_TOKEN_ID.
+    let capacity_token_id = match (std::env::var("CAPACITY_TOKEN_ID"), &lit_network) {
+        (Ok(id), _) => id,
+        (Err(_), LitNetwork::Custom { rpc_url, .. }) => {
+            println!("🔄 Minting Capacity Credits NFT...");
+            let credit = EthRpcClient::new(rpc_url.clone())?
+                .mint_capacity_credits(&MintRequest {
+                    to: ethers_signer.address(),
+                    requests_per_kilosecond: Some(80),
+                    days_until_utc_midnight_expiration: Some(1),
+                    ..MintRequest::default()
+                })
+                .await?;
+            println!("✅ Minted new Capacity Credit with ID: {}", credit.token_id);
+            credit.token_id.to_string()
+        }
+        (Err(_), _) => return Err("set CAPACITY_TOKEN_ID to a capacity credit you own".into()),
+    };
+
+    println!("🔄 Creating capacityDelegationAuthSig...");
+    let mut delegation = CapacityDelegationParams::new(
+        vec![ethers_signer.address().to_string()],
+        lit_node_client.get_latest_blockhash().await?,
+    );
+    delegation.capacity_token_ids = vec![capacity_token_id];
+    delegation.uses = Some(1);
+    let capacity_delegation_auth_sig = create_capacity_delegation_auth_sig(
+        &ethers_signer,
+        &delegation,
+        OffsetDateTime::now_utc(),
+    )?;
+    println!("✅ Capacity Delegation Auth Sig created");
+
+    // Generating the Session Signatures
+    println!("🔄 Getting Session Signatures...");
+    let mut params = SessionSigsParams::new(vec![ResourceAbilityRequest::new(
+        LitResource::wildcard(ResourcePrefix::AccessControlCondition),
+        LitAbility::AccessControlConditionDecryption,
+    )?]);
+    params.chain = "ethereum".to_owned();
+    params.expiration = Some(OffsetDateTime::now_utc() + Duration::minutes(10));
+    params.capacity_delegation_auth_sig = Some(capacity_delegation_auth_sig);
+    let session_signatures = lit_node_client
+        .get_session_sigs(
+            params,
+            async |AuthCallbackParams {
+                       uri,
+                       expiration,
+                       resource_ability_requests,
+                       ..
+                   }| {
+                let mut siwe = CreateSiweMessageParams::new(ethers_signer.address(), uri);
+                siwe.expiration = Some(expiration);
+                siwe.resources = resource_ability_requests;
+                siwe.nonce = Some(lit_node_client.get_latest_blockhash().await?);
+                let to_sign = lit_node_client.create_siwe_message(siwe).await?;
+                Ok::<_, Error>(generate_auth_sig(&ethers_signer, &to_sign)?)
+            },
+        )
+        .await?;
+    println!(
+        "✅ Got Session Sigs via an Auth Sig for {} nodes",
+        session_signatures.len()
+    );
+
+    // Using them: encrypt to the signer's address, decrypt with the session sigs.
+    let access_control_conditions = ConditionSet::from_document(&format!(
+        r#"[{{"contractAddress":"","standardContractType":"","chain":"ethereum","method":"",
+            "parameters":[":userAddress"],"returnValueTest":{{"comparator":"=","value":"{}"}}}}]"#,
+        ethers_signer.address()
+    ))?;
+    let encrypted =
+        lit_node_client.encrypt_string(&access_control_conditions, "Hello from Sigil!")?;
+    let request = DecryptRequest::new(access_control_conditions, encrypted);
+    Ok(lit_node_client
+        .decrypt_to_string(&request, &session_signatures)
+        .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_guide_runs_against_a_devnet() -> Result<(), Error> {
+        let devnet = sigil_node::Devnet::start(sigil_node::DevnetConfig::default()).await?;
+        let network = LitNetwork::Custom {
+            rpc_url: devnet.rpc_url(),
+            staking_address: devnet.staking_address(),
+        };
+        let decrypted = using_an_auth_sig(network, PrivateKeySigner::random()).await?;
+        assert_eq!(decrypted, "Hello from Sigil!");
+        devnet.shutdown().await;
+        Ok(())
+    }
+}
