@@ -58,3 +58,26 @@ pub use sigil_auth::{
 };
 pub use sigil_crypto::bls::EncryptResponse;
 pub use sigil_crypto::conditions::ConditionSet;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn send<T: Send>(_: &T) {}
+
+    #[test]
+    fn client_and_its_futures_can_cross_threads() {
+        fn send_sync<T: Send + Sync>() {}
+        send_sync::<LitNodeClient>();
+        // Compile-time proof that the futures can be spawned on a multi-threaded runtime.
+        let _check = |client: &LitNodeClient, request: &DecryptRequest, sigs: &SessionSigs| {
+            send(&client.connect());
+            send(&client.get_latest_blockhash());
+            send(&client.decrypt(request, sigs));
+            send(&client.get_session_sigs(
+                SessionSigsParams::new(Vec::new()),
+                async |_: AuthCallbackParams| Err::<AuthSig, ClientError>(ClientError::NotConnected),
+            ));
+        };
+    }
+}

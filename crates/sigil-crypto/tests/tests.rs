@@ -6,3 +6,5 @@ mod bls_vectors;
 mod conditions_eval;
 mod conditions_parse;
 mod properties;
+mod properties_mutated;
+mod secrets;
