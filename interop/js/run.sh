@@ -20,23 +20,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
-
 # start_devnet NAME EXTRA_FLAGS...: sets devnet_rpc_url once the devnet has printed its banner.
 # (Not run in $(...): the devnet must stay a child of this shell so cleanup can stop it.)
 start_devnet() {
   local name="$1"; shift
-  local rpc_port node_port
-  rpc_port="$(free_port)"
-  node_port="$(free_port)"
-  "$SIGIL_BIN" devnet --nodes 3 --threshold 2 --port "$node_port" --rpc-port "$rpc_port" \
+  "$SIGIL_BIN" devnet --nodes 3 --threshold 2 --port 0 --rpc-port 0 \
     --data-dir "$work/$name" --block-time 1s "$@" > "$work/$name.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 1 100); do
-    if grep -q "http://127.0.0.1:$rpc_port" "$work/$name.log" 2>/dev/null; then
-      devnet_rpc_url="http://127.0.0.1:$rpc_port"
-      return 0
-    fi
+    devnet_rpc_url="$(sed -n 's/^Chain RPC *\(http[^ ]*\)$/\1/p' "$work/$name.log" 2>/dev/null)"
+    [ -n "$devnet_rpc_url" ] && return 0
     sleep 0.1
   done
   echo "devnet $name did not start:" >&2
@@ -52,5 +45,8 @@ export SIGIL_RPC_URL SIGIL_PAID_RPC_URL
 export SIGIL_STAKING_ADDRESS="0x5FbDB2315678afecb367f032d93F642f64180aa3"
 export SIGIL_NODE_COUNT=3
 
+# The seed guide in Rust, against the same devnet.
+LIT_RPC_URL="$SIGIL_RPC_URL" cargo run --quiet --manifest-path "$root/Cargo.toml" -p sigil-client --example using_an_auth_sig
+
 cd "$here"
-node --test --test-concurrency=1 --test-timeout=120000 test/
+node --test --test-concurrency=1 --test-timeout=120000 test/*.test.js

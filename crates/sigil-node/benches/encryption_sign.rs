@@ -28,7 +28,9 @@ const CONCURRENCY: u64 = 16;
 
 struct Target {
     url: String,
+    node_address: String,
     body: Arc<String>,
+    auth_sig: sigil_auth::AuthSig,
     client: reqwest::Client,
 }
 
@@ -83,7 +85,9 @@ fn prepare(runtime: &tokio::runtime::Runtime) -> (Devnet, Target) {
     });
     let target = Target {
         url: format!("{url}/web/encryption/sign/"),
+        node_address: url.trim_start_matches("http://").to_owned(),
         body: Arc::new(body.to_string()),
+        auth_sig: sigs.get(&url).expect("sig").clone(),
         client: reqwest::Client::new(),
     };
     (devnet, target)
@@ -145,6 +149,31 @@ fn encryption_sign(c: &mut Criterion) {
     group.throughput(Throughput::Elements(1));
     group.bench_function("bls_share_sign", |b| {
         b.iter(|| shares[0].sign(black_box(identity.as_bytes())))
+    });
+    // The other CPU steps of one request, for the breakdown.
+    group.bench_function("conditions_from_body", |b| {
+        b.iter(|| {
+            ConditionSet::from_request_str(black_box(&target.body))
+                .expect("conditions")
+                .hash_hex()
+        })
+    });
+    let cache = sigil_auth::CapabilityCache::new(16);
+    let resource = ConditionSet::from_request_str(&target.body)
+        .expect("conditions")
+        .identity(&conditions::data_to_encrypt_hash(b"bench"));
+    let resource = LitResource::parse(&resource).expect("resource");
+    let request = sigil_auth::VerificationRequest {
+        resource: &resource,
+        ability: LitAbility::AccessControlConditionDecryption,
+        node_address: &target.node_address,
+        now: OffsetDateTime::now_utc(),
+    };
+    group.bench_function("verify_session_sig_cached", |b| {
+        b.iter(|| {
+            sigil_auth::verify_session_sig(black_box(&target.auth_sig), &request, Some(&cache))
+                .expect("valid")
+        })
     });
     group.bench_function("http_sequential", |b| {
         b.iter(|| runtime.block_on(one_request(&target)))

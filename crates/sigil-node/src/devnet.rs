@@ -139,6 +139,22 @@ impl Devnet {
     /// Starts the chain and the nodes; returns once every socket is bound.
     ///
     /// Must be called within a tokio runtime.
+    ///
+    /// ```
+    /// use sigil_node::{Devnet, DevnetConfig};
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let runtime = tokio::runtime::Runtime::new()?;
+    /// runtime.block_on(async {
+    ///     // Free ports, a temporary data dir.
+    ///     let devnet = Devnet::start(DevnetConfig::default()).await?;
+    ///     assert_eq!(devnet.node_urls().len(), 3);
+    ///     assert_eq!(devnet.network_public_key().len(), 96);
+    ///     assert!(devnet.rpc_url().starts_with("http://127.0.0.1:"));
+    ///     devnet.shutdown().await;
+    ///     Ok::<_, sigil_node::NodeError>(())
+    /// })?;
+    /// # Ok(()) }
+    /// ```
     pub async fn start(config: DevnetConfig) -> Result<Devnet, NodeError> {
         if config.nodes == 0
             || config.nodes > 255

@@ -100,7 +100,7 @@ async fn encryption_sign(
     State(state): State<Arc<NodeState>>,
     AppJsonWithText(request, body): AppJsonWithText<EncryptionSignRequest>,
 ) -> Result<Json<EncryptionSignResponse>, NodeError> {
-    state.encryption_sign(request, &body).await.map(Json)
+    state.encryption_sign(request, body).await.map(Json)
 }
 
 #[cfg(test)]

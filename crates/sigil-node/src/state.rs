@@ -167,12 +167,11 @@ impl NodeState {
     pub(crate) async fn encryption_sign(
         self: &Arc<Self>,
         request: EncryptionSignRequest,
-        body: &str,
+        body: String,
     ) -> Result<EncryptionSignResponse, NodeError> {
         let now = self.clock.now();
         let (conditions, identity, context) = {
             let state = Arc::clone(self);
-            let body = body.to_owned();
             self.cpu(move || state.authorize(&request, &body, now))
                 .await??
         };

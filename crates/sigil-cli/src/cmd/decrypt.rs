@@ -1,5 +1,6 @@
 //! `sigil decrypt`: decrypt what `sigil encrypt` printed, through the network's decryption
-//! shares, as the wallet whose key is in an environment variable.
+//! shares, as the wallet whose key is in an environment variable, or with session sigs made
+//! elsewhere (the JS SDK's `getSessionSigs` output, or `sigil session-sigs`).
 //!
 //! Exit codes: 0 decrypted, 1 the nodes refused (the wallet does not meet the conditions, the
 //! session is not accepted, the rate limit is reached), 2 any other error.
@@ -11,7 +12,7 @@ use anyhow::Context as _;
 use sigil_client::{
     generate_auth_sig, AuthCallbackParams, AuthSig, ClientError, CreateSiweMessageParams,
     DecryptRequest, LitAbility, LitResource, ResourceAbilityRequest, ResourcePrefix,
-    SessionSigsParams,
+    SessionSigs, SessionSigsParams,
 };
 use std::path::PathBuf;
 use time::{Duration, OffsetDateTime};
@@ -27,8 +28,12 @@ pub struct Args {
     #[command(flatten)]
     pub network: NetworkArgs,
     /// Name of the environment variable holding the wallet's private key (hex).
-    #[arg(long, value_name = "VAR")]
-    pub private_key_env: String,
+    #[arg(long, value_name = "VAR", required_unless_present = "session_sigs")]
+    pub private_key_env: Option<String>,
+    /// Decrypt with these session sigs (a JSON map node URL -> session sig, as the JS SDK's
+    /// `getSessionSigs` returns it) instead of signing a new session with a wallet key.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["private_key_env", "capacity_delegation_auth_sig", "session_dir"])]
+    pub session_sigs: Option<PathBuf>,
     /// The encrypted item (`sigil encrypt` output): a file, or - for stdin (the default).
     #[arg(long = "in", value_name = "FILE|-")]
     pub input: Option<String>,
@@ -48,7 +53,11 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<(), Failure> {
-    let wallet = wallet_from_env(&args.private_key_env)?;
+    let credentials = match (&args.session_sigs, &args.private_key_env) {
+        (Some(path), _) => Credentials::SessionSigs(read_session_sigs(path)?),
+        (None, Some(var)) => Credentials::Wallet(wallet_from_env(var)?),
+        (None, None) => return Err(anyhow::anyhow!("give --private-key-env or --session-sigs").into()),
+    };
     let text = read_limited(args.input.as_deref(), MAX_ITEM_BYTES)?;
     let text = String::from_utf8(text).context("the encrypted item is not UTF-8 JSON")?;
     let request = DecryptRequest::from_json_str(&text)
@@ -71,6 +80,12 @@ pub fn run(args: Args) -> Result<(), Failure> {
             for failure in &connection.unreachable_nodes {
                 eprintln!("warning: node {failure}; continuing with the others");
             }
+            let wallet = match credentials {
+                Credentials::SessionSigs(session_sigs) => {
+                    return anyhow::Ok(client.decrypt(&request, &session_sigs).await?)
+                }
+                Credentials::Wallet(wallet) => wallet,
+            };
             // The session may decrypt exactly this item.
             let item = LitResource::new(
                 ResourcePrefix::AccessControlCondition,
@@ -112,6 +127,19 @@ pub fn run(args: Args) -> Result<(), Failure> {
     };
     write_output(args.out.as_ref(), &output)?;
     Ok(())
+}
+
+/// Who asks the nodes for shares.
+enum Credentials {
+    Wallet(alloy_signer_local::PrivateKeySigner),
+    SessionSigs(SessionSigs),
+}
+
+fn read_session_sigs(path: &PathBuf) -> anyhow::Result<SessionSigs> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    SessionSigs::from_json(&text)
+        .with_context(|| format!("{} is not a session-sigs JSON map", path.display()))
 }
 
 fn read_auth_sig(path: &PathBuf) -> anyhow::Result<AuthSig> {

@@ -1,0 +1,62 @@
+//! `sigil bench`: the Rust side of `scripts/bench-compare` (issue 7).
+//!
+//! Every measuring subcommand prints one JSON object per line ([`record::Record`]), the shape
+//! `interop/js/bench/js-bench.js` prints too, so the script appends both sides to one file and
+//! `sigil bench report` turns it into BENCHMARKS.md and the `RATIO` lines.
+//!
+//! - `local`: in-process timings, no network in the timed part: `get_session_sigs` for 3, 10
+//!   and 100 nodes, node-side verification cold and warm, the cryptographic floors (ed25519
+//!   `verify_strict`, secp256k1 recovery, the template JSON and SIWE parses, one BLS share
+//!   signature), all in the same process and run.
+//! - `chain`: serves the devchain of a dealt devnet data dir, so its nodes can run as separate
+//!   `sigil node` processes whose memory and CPU are their own.
+//! - `encryption-sign`: requests per second one node serves on `/web/encryption/sign/`, with the
+//!   CPU time the node process spent on them.
+//! - `decrypt`: the load generator: end-to-end `decrypt` through `LitNodeClient` with 1, 8, 32
+//!   concurrent clients (latency p50/p99, throughput), and the node's peak RSS under each load.
+//! - `rss`: one process's VmHWM and VmRSS.
+//! - `report`: BENCHMARKS.md and the `RATIO` lines from the collected records.
+
+mod chain;
+mod load;
+mod local;
+mod measure;
+mod procfs;
+mod record;
+mod report;
+
+use crate::Failure;
+
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Subcommand)]
+enum Command {
+    /// In-process timings: session sigs, verification cold and warm, and their floors.
+    Local(local::Args),
+    /// Serve the chain of a devnet data dir whose nodes run as `sigil node` processes.
+    Chain(chain::Args),
+    /// Requests per second on one node's `/web/encryption/sign/`.
+    EncryptionSign(load::EncryptionSignArgs),
+    /// End-to-end decrypt latency and throughput with concurrent clients.
+    Decrypt(load::DecryptArgs),
+    /// Peak and current resident memory of a process.
+    Rss(procfs::RssArgs),
+    /// Write BENCHMARKS.md from the records and print the RATIO lines.
+    Report(report::Args),
+}
+
+pub fn run(args: Args) -> Result<(), Failure> {
+    match args.command {
+        Command::Local(args) => local::run(args)?,
+        Command::Chain(args) => chain::run(args)?,
+        Command::EncryptionSign(args) => load::run_encryption_sign(args)?,
+        Command::Decrypt(args) => load::run_decrypt(args)?,
+        Command::Rss(args) => procfs::run_rss(args)?,
+        Command::Report(args) => report::run(args)?,
+    }
+    Ok(())
+}

@@ -1,0 +1,153 @@
+//! Timing loops and statistics.
+//!
+//! Operations compared with each other (verify against its floor) are timed in interleaved
+//! rounds: each round runs every operation for a slice of its budget, and an operation's figure
+//! is the median of its round means. A burst of load from another process on the machine then
+//! spoils one round of each operation alike, instead of all of one operation's time.
+
+use std::time::{Duration, Instant};
+
+/// One operation to time; it must fail loudly (an `Err`) rather than measure a refusal.
+pub struct Op<'a> {
+    pub name: String,
+    pub run: Box<dyn FnMut() -> anyhow::Result<()> + 'a>,
+}
+
+impl<'a> Op<'a> {
+    pub fn new(name: impl Into<String>, run: impl FnMut() -> anyhow::Result<()> + 'a) -> Self {
+        Op {
+            name: name.into(),
+            run: Box::new(run),
+        }
+    }
+}
+
+/// What [`interleaved`] measured for one operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Timing {
+    pub name: String,
+    /// Median of the round means, nanoseconds per operation.
+    pub mean_ns: f64,
+    pub iterations: u64,
+}
+
+/// Times every op for about `budget` in total, in `rounds` interleaved rounds (each op is run
+/// once untimed first). Each round runs an op at least once.
+pub fn interleaved(ops: &mut [Op<'_>], budget: Duration, rounds: u32) -> anyhow::Result<Vec<Timing>> {
+    let rounds = rounds.max(1);
+    let slice = budget / rounds;
+    let mut means: Vec<Vec<f64>> = vec![Vec::new(); ops.len()];
+    let mut iterations = vec![0u64; ops.len()];
+    for op in ops.iter_mut() {
+        (op.run)().map_err(|e| e.context(format!("{} (warm-up)", op.name)))?;
+    }
+    for _ in 0..rounds {
+        for (index, op) in ops.iter_mut().enumerate() {
+            let (mean, count) = time_slice(slice, &mut op.run)
+                .map_err(|e| e.context(op.name.clone()))?;
+            if let Some(m) = means.get_mut(index) {
+                m.push(mean);
+            }
+            if let Some(i) = iterations.get_mut(index) {
+                *i += count;
+            }
+        }
+    }
+    Ok(ops
+        .iter()
+        .zip(means)
+        .zip(iterations)
+        .map(|((op, mut round_means), iterations)| Timing {
+            name: op.name.clone(),
+            mean_ns: median(&mut round_means).unwrap_or(f64::NAN),
+            iterations,
+        })
+        .collect())
+}
+
+/// Runs `op` until `slice` has passed (at least once); returns the mean ns and the count.
+fn time_slice(
+    slice: Duration,
+    op: &mut dyn FnMut() -> anyhow::Result<()>,
+) -> anyhow::Result<(f64, u64)> {
+    let start = Instant::now();
+    let mut count = 0u64;
+    loop {
+        op()?;
+        count += 1;
+        let elapsed = start.elapsed();
+        if elapsed >= slice {
+            return Ok((elapsed.as_nanos() as f64 / count as f64, count));
+        }
+    }
+}
+
+/// The median (mean of the two middle values for an even count); `None` when empty.
+pub fn median(values: &mut [f64]) -> Option<f64> {
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    match n {
+        0 => None,
+        _ if n % 2 == 1 => values.get(n / 2).copied(),
+        _ => Some((values.get(n / 2 - 1)? + values.get(n / 2)?) / 2.0),
+    }
+}
+
+/// The nearest-rank percentile `p` (0 < p <= 100) of ascending `sorted`; `None` when empty.
+pub fn percentile(sorted: &[u64], p: f64) -> Option<u64> {
+    if sorted.is_empty() {
+        return None;
+    }
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    sorted.get(rank.clamp(1, sorted.len()) - 1).copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn median_of_odd_and_even_counts() {
+        assert_eq!(median(&mut [3.0, 1.0, 2.0]), Some(2.0));
+        assert_eq!(median(&mut [4.0, 1.0, 3.0, 2.0]), Some(2.5));
+        assert_eq!(median(&mut []), None);
+    }
+
+    #[test]
+    fn percentiles_use_the_nearest_rank() {
+        let sorted: Vec<u64> = (1..=100).collect();
+        assert_eq!(percentile(&sorted, 50.0), Some(50));
+        assert_eq!(percentile(&sorted, 99.0), Some(99));
+        assert_eq!(percentile(&sorted, 100.0), Some(100));
+        assert_eq!(percentile(&[7], 99.0), Some(7));
+        assert_eq!(percentile(&[], 50.0), None);
+    }
+
+    #[test]
+    fn interleaved_runs_every_op_in_every_round_and_stops_on_failure() {
+        let mut a_runs = 0u64;
+        let mut b_runs = 0u64;
+        {
+            let mut ops = [
+                Op::new("a", || {
+                    a_runs += 1;
+                    Ok(())
+                }),
+                Op::new("b", || {
+                    b_runs += 1;
+                    Ok(())
+                }),
+            ];
+            let timings = interleaved(&mut ops, Duration::from_millis(4), 4).unwrap_or_default();
+            assert_eq!(timings.len(), 2);
+            assert!(timings.iter().all(|t| t.iterations >= 4 && t.mean_ns > 0.0));
+        }
+        assert!(a_runs >= 5 && b_runs >= 5, "warm-up plus one per round");
+
+        let mut ops = [Op::new("refused", || anyhow::bail!("no"))];
+        let error = interleaved(&mut ops, Duration::from_millis(1), 1)
+            .err()
+            .map(|e| format!("{e:#}"));
+        assert_eq!(error.as_deref(), Some("refused (warm-up): no"));
+    }
+}
