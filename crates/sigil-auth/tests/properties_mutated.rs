@@ -175,10 +175,10 @@ enum JsonEdit {
 fn json_edit() -> impl Strategy<Value = JsonEdit> {
     let node = any::<usize>();
     prop_oneof![
-        (node.clone(), json_value()).prop_map(|(n, v)| JsonEdit::Replace(n, v)),
+        1 => (node.clone(), json_value()).prop_map(|(n, v)| JsonEdit::Replace(n, v)),
         3 => (node.clone(), prop::collection::vec(edit(), 1..4)).prop_map(|(n, e)| JsonEdit::EditString(n, e)),
-        (node.clone(), any::<usize>()).prop_map(|(n, c)| JsonEdit::RemoveChild(n, c)),
-        (node, any::<usize>()).prop_map(|(n, c)| JsonEdit::DuplicateChild(n, c)),
+        1 => (node.clone(), any::<usize>()).prop_map(|(n, c)| JsonEdit::RemoveChild(n, c)),
+        1 => (node, any::<usize>()).prop_map(|(n, c)| JsonEdit::DuplicateChild(n, c)),
     ]
 }
 

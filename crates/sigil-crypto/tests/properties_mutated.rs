@@ -180,3 +180,15 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn tmp_scratch_to_json_order() {
+    let doc = r#"{"solRpcConditions":[{"method":"getBalance","params":[":userAddress",{"z":1,"a":2}],"pdaParams":[],"pdaInterface":{"offset":0,"fields":{"z":1,"a":2}},"pdaKey":"","chain":"solana","returnValueTest":{"key":"","comparator":">=","value":"1"}}]}"#;
+    let set = ConditionSet::from_request_str(doc).unwrap();
+    let via_value = serde_json::json!({ set.json_key(): set.to_json() }).to_string();
+    let via_string = format!("{{\"solRpcConditions\":{}}}", set.to_json_string());
+    let a = ConditionSet::from_request_str(&via_value).unwrap();
+    let b = ConditionSet::from_request_str(&via_string).unwrap();
+    eprintln!("orig {}\nvalue {}\nstring {}", set.hash_hex(), a.hash_hex(), b.hash_hex());
+    eprintln!("{}", set.canonical_json());
+}

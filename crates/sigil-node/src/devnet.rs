@@ -469,6 +469,15 @@ fn load_or_deal(data_dir: &Path, nodes: usize, threshold: usize) -> Result<Netwo
 mod tests {
     use super::*;
 
+    // Compile-time proof that callers can move a devnet and its nodes across tasks.
+    #[allow(dead_code)]
+    fn devnet_and_nodes_are_send_and_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<Devnet>();
+        check::<crate::RunningNode>();
+        check::<crate::NodeState>();
+    }
+
     #[test]
     fn dev_wallet_is_anvils_first_account() {
         assert_eq!(dev_wallet().address(), DEV_WALLET_ADDRESS);

@@ -430,3 +430,60 @@ async fn error_shapes_over_http() {
     assert_eq!(status, 200);
     devnet.shutdown().await;
 }
+
+/// A request for `conditions` (any shape) and some data hash, with `sigs`' sig for node 0.
+async fn ask_with_conditions(devnet: &Devnet, sigs: &SessionSigs, conditions: Value) -> (u16, Value) {
+    let url = &devnet.node_urls()[0];
+    let body = json!({
+        "accessControlConditions": conditions,
+        "dataToEncryptHash": conditions::data_to_encrypt_hash(b"any"),
+        "chain": "ethereum",
+        "authSig": sigs.get(url).expect("sig"),
+    });
+    post(url, "/web/encryption/sign", &body).await
+}
+
+fn timestamp_at_least(seconds: u64) -> Value {
+    json!({
+        "contractAddress": "", "standardContractType": "timestamp", "chain": "ethereum",
+        "method": "eth_getBlockByNumber", "parameters": ["latest"],
+        "returnValueTest": {"comparator": ">=", "value": seconds.to_string()}
+    })
+}
+
+#[tokio::test]
+async fn conditions_are_evaluated_with_the_user_and_the_chain_time() {
+    let devnet = devnet(DevnetConfig::default()).await;
+    let wallet = PrivateKeySigner::random();
+    let sigs = fresh_session(&devnet, &wallet, vec![]);
+    let block_time = devnet.chain().latest_block().timestamp;
+
+    let (status, body) = ask_with_conditions(&devnet, &sigs, json!([timestamp_at_least(block_time)])).await;
+    assert_eq!(status, 200, "{body}");
+    let future = timestamp_at_least(block_time + 3600);
+    assert_lit_error(
+        &ask_with_conditions(&devnet, &sigs, json!([future])).await,
+        401,
+        "NodeAccessControlConditionsReturnedNotAuthorized",
+    );
+
+    // (not this user OR block time reached): a nested group with an operator.
+    let stranger = conditions_for(&PrivateKeySigner::random())[0].clone();
+    let either = json!([[stranger, {"operator": "or"}, timestamp_at_least(block_time)]]);
+    let (status, body) = ask_with_conditions(&devnet, &sigs, either).await;
+    assert_eq!(status, 200, "{body}");
+
+    // A type that needs a chain read the devchain cannot serve: named, never read as false.
+    let erc20 = json!([{
+        "contractAddress": "0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48", "standardContractType": "ERC20",
+        "chain": "ethereum", "method": "balanceOf", "parameters": [":userAddress"],
+        "returnValueTest": {"comparator": ">", "value": "0"}
+    }]);
+    let answer = ask_with_conditions(&devnet, &sigs, erc20).await;
+    assert_lit_error(&answer, 502, "NodeAccessControlConditionsCheckFailed");
+    assert!(answer.1["details"].to_string().contains("ERC20"), "{}", answer.1);
+
+    let too_many = Value::Array(vec![timestamp_at_least(0); 31]);
+    assert_lit_error(&ask_with_conditions(&devnet, &sigs, too_many).await, 400, "NodeTooManyConditions");
+    devnet.shutdown().await;
+}

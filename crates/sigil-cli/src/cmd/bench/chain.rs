@@ -8,7 +8,7 @@
 //! of its own (its memory and CPU measurable alone), and the JS SDK connects to it as to any
 //! devnet.
 
-use super::super::node::StopSignals;
+use crate::cmd::node::StopSignals;
 use alloy_primitives::{keccak256, Address};
 use anyhow::Context as _;
 use sigil_chain::{DevChain, DevChainConfig, ValidatorInfo};

@@ -1,0 +1,594 @@
+//! `sigil bench report`: BENCHMARKS.md from the records of one run, and the `RATIO` lines.
+//!
+//! Sigil's records (`sigil bench local|encryption-sign|decrypt|rss`) and the JS SDK's
+//! (`js-bench.js`) come in separate files and use the same names for the same operation.
+
+use super::procfs;
+use super::record::{parse_lines, Record};
+use anyhow::Context as _;
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Sigil's records (JSON lines).
+    #[arg(long)]
+    sigil: PathBuf,
+    /// The JS SDK's records (JSON lines).
+    #[arg(long)]
+    js: PathBuf,
+    /// Where to write the Markdown.
+    #[arg(long, default_value = "BENCHMARKS.md")]
+    out: PathBuf,
+    /// `quick` or `full`, as the script ran.
+    #[arg(long, default_value = "full")]
+    mode: String,
+    /// /proc/loadavg's three figures when the run began.
+    #[arg(long)]
+    load_at_start: Option<String>,
+    /// The JS runtime (`node --version`).
+    #[arg(long)]
+    js_runtime: Option<String>,
+    /// Seconds the whole run took (shown in the machine section).
+    #[arg(long)]
+    run_seconds: Option<u64>,
+}
+
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let read = |path: &PathBuf| -> anyhow::Result<Figures> {
+        let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        let (records, skipped) = parse_lines(&text);
+        if skipped > 0 {
+            eprintln!("{}: {skipped} line(s) that are not records skipped", path.display());
+        }
+        Ok(Figures::new(records))
+    };
+    let sigil = read(&args.sigil)?;
+    let js = read(&args.js)?;
+    let (cpu, cores) = procfs::machine();
+    let context = RunContext {
+        cpu,
+        cores,
+        date: time::OffsetDateTime::now_utc()
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default(),
+        mode: args.mode,
+        load_at_start: args.load_at_start,
+        load_at_end: procfs::load_average(),
+        js_runtime: args.js_runtime,
+        run_seconds: args.run_seconds,
+    };
+    let ratios = headline_ratios(&sigil, &js, cores);
+    let markdown = render(&sigil, &js, &ratios, &context);
+    std::fs::write(&args.out, markdown).with_context(|| format!("writing {}", args.out.display()))?;
+    eprintln!("wrote {}", args.out.display());
+    for line in ratio_lines(&ratios) {
+        println!("{line}");
+    }
+    anyhow::ensure!(
+        ratios.iter().all(|r| r.value.is_some()),
+        "some headline figures are missing (RATIO ... n/a above)"
+    );
+    Ok(())
+}
+
+/// The records of one side, by name (a later record of the same name wins).
+pub struct Figures(HashMap<String, Record>);
+
+impl Figures {
+    pub fn new(records: Vec<Record>) -> Figures {
+        Figures(records.into_iter().map(|r| (r.name.clone(), r)).collect())
+    }
+
+    fn get(&self, name: &str) -> Option<&Record> {
+        self.0.get(name)
+    }
+
+    fn mean(&self, name: &str) -> Option<f64> {
+        self.get(name).and_then(|r| r.mean_ns).filter(|v| v.is_finite() && *v > 0.0)
+    }
+
+    fn per_second(&self, name: &str) -> Option<f64> {
+        self.get(name).and_then(|r| r.per_second).filter(|v| v.is_finite() && *v > 0.0)
+    }
+}
+
+pub struct RunContext {
+    pub cpu: String,
+    pub cores: usize,
+    pub date: String,
+    pub mode: String,
+    pub load_at_start: Option<String>,
+    pub load_at_end: Option<String>,
+    pub js_runtime: Option<String>,
+    pub run_seconds: Option<u64>,
+}
+
+/// A headline figure: its `RATIO` name, value, and the target it is held to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ratio {
+    pub name: &'static str,
+    pub value: Option<f64>,
+    pub target: Target,
+    pub meaning: &'static str,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Target {
+    AtLeast(f64),
+    AtMost(f64),
+    None,
+}
+
+impl Target {
+    fn met(self, value: f64) -> Option<bool> {
+        match self {
+            Target::AtLeast(bound) => Some(value >= bound),
+            Target::AtMost(bound) => Some(value <= bound),
+            Target::None => None,
+        }
+    }
+
+    fn describe(self) -> String {
+        match self {
+            Target::AtLeast(bound) => format!(">= {bound}"),
+            Target::AtMost(bound) => format!("<= {bound}"),
+            Target::None => "none".into(),
+        }
+    }
+}
+
+/// The throughput one node could reach if every request cost one BLS share signature on each
+/// core it used: cores used (measured, else all cores) / share-sign time.
+fn encryption_sign_floor(sigil: &Figures, cores: usize) -> Option<(f64, f64, bool)> {
+    let share_sign = sigil.mean("bls_share_sign")?;
+    let measured = sigil
+        .get("encryption_sign")
+        .and_then(|r| r.cores_used)
+        .filter(|c| c.is_finite() && *c > 0.0);
+    let cores_used = measured.unwrap_or(cores as f64);
+    Some((cores_used * 1e9 / share_sign, cores_used, measured.is_some()))
+}
+
+pub fn headline_ratios(sigil: &Figures, js: &Figures, cores: usize) -> Vec<Ratio> {
+    let divide = |a: Option<f64>, b: Option<f64>| match (a, b) {
+        (Some(a), Some(b)) if b > 0.0 => Some(a / b),
+        _ => None,
+    };
+    vec![
+        Ratio {
+            name: "session_sigs_100_js_over_sigil",
+            value: divide(js.mean("session_sigs_100"), sigil.mean("session_sigs_100")),
+            target: Target::AtLeast(50.0),
+            meaning: "JS getSessionSigs time / Sigil get_session_sigs time, 100 nodes",
+        },
+        Ratio {
+            name: "verify_cold_sigil_over_floor",
+            value: divide(sigil.mean("verify_cold"), sigil.mean("floor_verify")),
+            target: Target::AtMost(1.15),
+            meaning: "cold verify / (ed25519 verify_strict + secp256k1 recover + JSON + SIWE parse)",
+        },
+        Ratio {
+            name: "verify_warm_sigil_over_ed25519",
+            value: divide(sigil.mean("verify_warm"), sigil.mean("floor_ed25519_verify_strict")),
+            target: Target::AtMost(1.3),
+            meaning: "warm verify / one ed25519 verify_strict",
+        },
+        Ratio {
+            name: "encryption_sign_floor_over_sigil",
+            value: divide(
+                encryption_sign_floor(sigil, cores).map(|(floor, _, _)| floor),
+                sigil.per_second("encryption_sign"),
+            ),
+            target: Target::AtMost(1.25),
+            meaning: "(cores the node used / one BLS share-sign) / requests per second served; \
+                      <= 1.25 is throughput >= 80% of the floor",
+        },
+        Ratio {
+            name: "decrypt_js_over_sigil_32",
+            value: divide(sigil.per_second("decrypt_c32"), js.per_second("decrypt_c32")),
+            target: Target::None,
+            meaning: "Sigil decrypts per second / the JS SDK's, 32 concurrent clients \
+                      (= JS time per decrypt / Sigil's)",
+        },
+    ]
+}
+
+pub fn ratio_lines(ratios: &[Ratio]) -> Vec<String> {
+    ratios
+        .iter()
+        .map(|r| match r.value {
+            Some(value) => format!("RATIO {} {}", r.name, format_ratio_value(value)),
+            None => format!("RATIO {} n/a", r.name),
+        })
+        .collect()
+}
+
+fn format_ratio_value(value: f64) -> String {
+    if value >= 100.0 {
+        format!("{value:.0}")
+    } else if value >= 10.0 {
+        format!("{value:.1}")
+    } else {
+        format!("{value:.3}")
+    }
+}
+
+pub fn format_ns(ns: f64) -> String {
+    if ns < 1e3 {
+        format!("{ns:.0} ns")
+    } else if ns < 1e6 {
+        format!("{:.1} µs", ns / 1e3)
+    } else if ns < 1e9 {
+        format!("{:.2} ms", ns / 1e6)
+    } else {
+        format!("{:.2} s", ns / 1e9)
+    }
+}
+
+fn format_x(ratio: Option<f64>) -> String {
+    ratio.map_or_else(|| "—".into(), |r| format!("{}x", format_ratio_value(r)))
+}
+
+fn time_cell(ns: Option<f64>) -> String {
+    ns.map_or_else(|| "—".into(), format_ns)
+}
+
+fn mib(kib: u64) -> String {
+    format!("{:.1} MiB", kib as f64 / 1024.0)
+}
+
+struct Row {
+    operation: String,
+    sigil: String,
+    js: String,
+    js_over_sigil: String,
+    floor: String,
+    sigil_over_floor: String,
+}
+
+fn timing_row(operation: String, sigil: Option<f64>, js: Option<f64>, floor: Option<f64>) -> Row {
+    let ratio = |a: Option<f64>, b: Option<f64>| match (a, b) {
+        (Some(a), Some(b)) if b > 0.0 => Some(a / b),
+        _ => None,
+    };
+    Row {
+        operation,
+        sigil: time_cell(sigil),
+        js: time_cell(js),
+        js_over_sigil: format_x(ratio(js, sigil)),
+        floor: time_cell(floor),
+        sigil_over_floor: format_x(ratio(sigil, floor)),
+    }
+}
+
+fn load_cell(record: Option<&Record>) -> String {
+    let Some(record) = record else {
+        return "—".into();
+    };
+    let mut cell = record
+        .per_second
+        .map_or_else(|| "—".into(), |r| format!("{r:.0}/s"));
+    if let (Some(p50), Some(p99)) = (record.p50_ns, record.p99_ns) {
+        let _ = write!(cell, " (p50 {}, p99 {})", format_ns(p50), format_ns(p99));
+    }
+    cell
+}
+
+fn rows(sigil: &Figures, js: &Figures, cores: usize) -> Vec<Row> {
+    let mut rows = Vec::new();
+    for nodes in [3, 10, 100] {
+        let floor = sigil.mean(&format!("floor_session_sigs_{nodes}"));
+        rows.push(timing_row(
+            format!("Session sigs, {nodes} nodes: `get_session_sigs` / `getSessionSigs`, no network"),
+            sigil.mean(&format!("session_sigs_{nodes}")),
+            js.mean(&format!("session_sigs_{nodes}")),
+            floor,
+        ));
+        rows.push(timing_row(
+            format!("Session sigs, {nodes} nodes: `sigil-auth` alone (no client)"),
+            sigil.mean(&format!("session_sigs_auth_{nodes}")),
+            None,
+            floor,
+        ));
+    }
+    rows.push(timing_row(
+        "Verify a session sig, cold (new wallet sig each time); JS: client-side `siwe` verify + tweetnacl verify".into(),
+        sigil.mean("verify_cold"),
+        js.mean("verify_client"),
+        sigil.mean("floor_verify"),
+    ));
+    rows.push(timing_row(
+        "Verify a session sig, warm (capability cached); floor: one ed25519 `verify_strict`".into(),
+        sigil.mean("verify_warm"),
+        None,
+        sigil.mean("floor_ed25519_verify_strict"),
+    ));
+    for (name, label) in [
+        ("floor_ed25519_verify_strict", "Floor part: ed25519 `verify_strict`"),
+        ("floor_secp256k1_recover", "Floor part: secp256k1 recover (EIP-191)"),
+        ("floor_template_json_parse", "Floor part: session template JSON parse"),
+        ("floor_siwe_parse", "Floor part: SIWE parse"),
+        ("bls_share_sign", "Floor: one BLS share signature"),
+    ] {
+        rows.push(timing_row(label.into(), None, None, sigil.mean(name)));
+    }
+
+    let encryption_sign = sigil.get("encryption_sign");
+    let floor = encryption_sign_floor(sigil, cores);
+    let served = sigil.per_second("encryption_sign");
+    rows.push(Row {
+        operation: format!(
+            "`/web/encryption/sign/` on one node, {} connections{}",
+            encryption_sign.and_then(|r| r.clients).map_or_else(|| "?".into(), |c| c.to_string()),
+            match floor {
+                Some((_, cores_used, true)) => format!("; node used {cores_used:.2} cores"),
+                Some((_, cores_used, false)) => format!("; node CPU not measured, {cores_used} cores assumed"),
+                None => String::new(),
+            }
+        ),
+        sigil: load_cell(encryption_sign),
+        js: "—".into(),
+        js_over_sigil: "—".into(),
+        floor: floor.map_or_else(|| "—".into(), |(f, _, _)| format!("{f:.0}/s")),
+        sigil_over_floor: match (served, floor) {
+            (Some(served), Some((f, _, _))) => format!("{:.0}% of floor", served / f * 100.0),
+            _ => "—".into(),
+        },
+    });
+    for clients in [1, 8, 32] {
+        let name = format!("decrypt_c{clients}");
+        let ratio = match (sigil.per_second(&name), js.per_second(&name)) {
+            (Some(s), Some(j)) => Some(s / j),
+            _ => None,
+        };
+        rows.push(Row {
+            operation: format!("Decrypt end to end, 3-node devnet, {clients} concurrent client(s): throughput (latency)"),
+            sigil: load_cell(sigil.get(&name)),
+            js: load_cell(js.get(&name)),
+            js_over_sigil: format_x(ratio),
+            floor: "—".into(),
+            sigil_over_floor: "—".into(),
+        });
+    }
+    for (name, label) in [
+        ("rss_node_idle", "Node RSS, idle (peak, VmHWM)"),
+        ("rss_node_c32", "Node RSS, peak under the 32-client decrypt load (VmHWM)"),
+    ] {
+        rows.push(Row {
+            operation: label.into(),
+            sigil: sigil
+                .get(name)
+                .and_then(|r| r.hwm_kib)
+                .map_or_else(|| "—".into(), mib),
+            js: "—".into(),
+            js_over_sigil: "—".into(),
+            floor: "—".into(),
+            sigil_over_floor: "—".into(),
+        });
+    }
+    rows
+}
+
+pub fn render(sigil: &Figures, js: &Figures, ratios: &[Ratio], context: &RunContext) -> String {
+    let mut md = String::new();
+    let _ = writeln!(md, "# Benchmarks: Sigil, the Lit JS SDK v7 and the cryptographic floor\n");
+    let _ = writeln!(
+        md,
+        "Written by `scripts/bench-compare{}` from one run: every figure below was measured in that \
+         run, on this machine, Sigil and the JS SDK side by side. Times are per operation (median \
+         of 5 interleaved rounds for Sigil's in-process timings, mean over the budget for the JS \
+         SDK's); loads are closed loops, each client sending its next request when the last one \
+         is answered.\n",
+        if context.mode == "quick" { " --quick" } else { "" }
+    );
+    let _ = writeln!(md, "## Machine\n");
+    let _ = writeln!(md, "- CPU: {} ({} logical cores)", context.cpu, context.cores);
+    let _ = writeln!(md, "- Date: {}", context.date);
+    let _ = writeln!(md, "- Mode: {}", context.mode);
+    if let Some(js_runtime) = &context.js_runtime {
+        let _ = writeln!(md, "- JS runtime: Node.js {js_runtime}, `@lit-protocol/*` 7.4.0");
+    }
+    let _ = writeln!(
+        md,
+        "- Load average (1/5/15 min): {} at start, {} at end",
+        context.load_at_start.as_deref().unwrap_or("?"),
+        context.load_at_end.as_deref().unwrap_or("?")
+    );
+    if let Some(seconds) = context.run_seconds {
+        let _ = writeln!(md, "- Whole run: {seconds} s, release build");
+    }
+
+    let _ = writeln!(md, "\n## Results\n");
+    let _ = writeln!(md, "| Operation | Sigil | JS SDK | JS/Sigil | Floor | Sigil/floor |");
+    let _ = writeln!(md, "|---|---|---|---|---|---|");
+    for row in rows(sigil, js, context.cores) {
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {} | {} | {} |",
+            row.operation, row.sigil, row.js, row.js_over_sigil, row.floor, row.sigil_over_floor
+        );
+    }
+
+    let _ = writeln!(md, "\n## Targets (issue 7)\n");
+    let _ = writeln!(md, "| Figure | Value | Target | Met |");
+    let _ = writeln!(md, "|---|---|---|---|");
+    for ratio in ratios {
+        let value = ratio.value.map_or_else(|| "n/a".into(), format_ratio_value);
+        let met = match ratio.value.and_then(|v| ratio.target.met(v)) {
+            Some(true) => "yes",
+            Some(false) => "**no**",
+            None => "—",
+        };
+        let _ = writeln!(
+            md,
+            "| `{}`: {} | {} | {} | {} |",
+            ratio.name,
+            ratio.meaning,
+            value,
+            ratio.target.describe(),
+            met
+        );
+    }
+    for (name, label, limit_mib) in [
+        ("rss_node_idle", "Node RSS idle (VmHWM)", 32u64),
+        ("rss_node_c32", "Node RSS at 32 clients (VmHWM)", 96),
+    ] {
+        let hwm = sigil.get(name).and_then(|r| r.hwm_kib);
+        let met = match hwm {
+            Some(kib) if kib < limit_mib * 1024 => "yes",
+            Some(_) => "**no**",
+            None => "—",
+        };
+        let _ = writeln!(
+            md,
+            "| {label} | {} | < {limit_mib} MiB | {met} |",
+            hwm.map_or_else(|| "n/a".into(), mib)
+        );
+    }
+
+    let _ = writeln!(md, "\n## How it was measured\n");
+    let _ = writeln!(
+        md,
+        "- **Session sigs**: the JS SDK's `getSessionSigs` with the seed guide's `authNeededCallback` \
+           (`createSiweMessage` + `generateAuthSig`), its connection state set by hand as \
+           `jsref/vectors.js` does; Sigil's `LitNodeClient::get_session_sigs` with the same \
+           callback, connected beforehand to stub nodes that answer the handshake, so nothing \
+           leaves the process while timing. Same wallet key, session key and nonce. The floor is \
+           one EIP-191 secp256k1 signature plus one ed25519 signature per node.\n\
+         - **Verify**: `sigil_auth::verify_session_sig` with a capability cache, as a node calls it. \
+           Cold cycles through 512 distinct wallet sigs with a 256-entry cache, so every request \
+           misses; warm repeats one session sig. The floor runs, on the same inputs, one ed25519 \
+           `verify_strict` (key already decoded), one secp256k1 public-key recovery, the session \
+           template's JSON parse and the SIWE parse. The JS SDK column is what it does to \
+           validate a session client-side (`siwe` `verify` + tweetnacl `verify`).\n\
+         - **`/web/encryption/sign/`**: `sigil bench encryption-sign` keeps N keep-alive \
+           connections busy on one node process with a full JS-SDK-shaped request (session sig \
+           verified warm, conditions hashed and evaluated, the use committed to redb, one share \
+           signed). The floor is the CPU the node process actually used (from /proc, so the load \
+           generator's share of the cores is not counted against the node) divided by one BLS \
+           share signature.\n\
+         - **Decrypt**: a 3-node, threshold-2 network: the devchain (`sigil bench chain`) and \
+           three `sigil node` processes dealt by `sigil devnet`. Each client has its own wallet, \
+           `LitNodeClient`, ciphertext and session sigs, made before timing; the Sigil load \
+           generator (`sigil bench decrypt`, one multi-threaded process) and the JS SDK \
+           (`decryptToString` in one Node.js process) run in turn against the same nodes, on the \
+           same machine as the nodes.\n\
+         - **Memory**: VmHWM of node 0's process from /proc, idle before any load, and reset \
+           just before the 32-client Sigil run and read after it.\n"
+    );
+
+    let _ = writeln!(md, "## RATIO lines\n");
+    let _ = writeln!(md, "```");
+    for line in ratio_lines(ratios) {
+        let _ = writeln!(md, "{line}");
+    }
+    let _ = writeln!(md, "```");
+    md
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn timing(name: &str, mean_ns: f64) -> Record {
+        Record::timing(name, mean_ns, 10)
+    }
+
+    fn sample() -> (Figures, Figures) {
+        let sigil = Figures::new(vec![
+            timing("session_sigs_100", 2_000_000.0),
+            timing("verify_cold", 110_000.0),
+            timing("floor_verify", 100_000.0),
+            timing("verify_warm", 50_000.0),
+            timing("floor_ed25519_verify_strict", 40_000.0),
+            timing("bls_share_sign", 1_000_000.0),
+            Record {
+                name: "encryption_sign".into(),
+                per_second: Some(1500.0),
+                cores_used: Some(1.6),
+                clients: Some(16),
+                ..Record::default()
+            },
+            Record {
+                name: "decrypt_c32".into(),
+                per_second: Some(600.0),
+                p50_ns: Some(5e7),
+                p99_ns: Some(9e7),
+                ..Record::default()
+            },
+            Record {
+                name: "rss_node_idle".into(),
+                hwm_kib: Some(20 * 1024),
+                ..Record::default()
+            },
+        ]);
+        let js = Figures::new(vec![
+            timing("session_sigs_100", 1_600_000_000.0),
+            Record {
+                name: "decrypt_c32".into(),
+                per_second: Some(60.0),
+                ..Record::default()
+            },
+        ]);
+        (sigil, js)
+    }
+
+    #[test]
+    fn ratio_lines_have_the_issue_names_in_order() {
+        let (sigil, js) = sample();
+        let lines = ratio_lines(&headline_ratios(&sigil, &js, 2));
+        assert_eq!(
+            lines,
+            vec![
+                "RATIO session_sigs_100_js_over_sigil 800",
+                "RATIO verify_cold_sigil_over_floor 1.100",
+                "RATIO verify_warm_sigil_over_ed25519 1.250",
+                // 1.6 cores / 1 ms = 1600/s against 1500/s served.
+                "RATIO encryption_sign_floor_over_sigil 1.067",
+                "RATIO decrypt_js_over_sigil_32 10.0",
+            ]
+        );
+    }
+
+    #[test]
+    fn missing_figures_give_n_a_not_a_number() {
+        let empty = Figures::new(vec![]);
+        let lines = ratio_lines(&headline_ratios(&empty, &empty, 2));
+        assert_eq!(lines.len(), 5);
+        assert!(lines.iter().all(|l| l.ends_with(" n/a")), "{lines:?}");
+    }
+
+    #[test]
+    fn the_markdown_has_the_table_machine_targets_and_ratios() {
+        let (sigil, js) = sample();
+        let ratios = headline_ratios(&sigil, &js, 2);
+        let context = RunContext {
+            cpu: "AMD EPYC".into(),
+            cores: 2,
+            date: "2026-01-01T00:00:00Z".into(),
+            mode: "quick".into(),
+            load_at_start: Some("0.10 0.20 0.30".into()),
+            load_at_end: None,
+            js_runtime: Some("v20.20.2".into()),
+            run_seconds: Some(120),
+        };
+        let md = render(&sigil, &js, &ratios, &context);
+        assert!(md.contains("| Operation | Sigil | JS SDK | JS/Sigil | Floor | Sigil/floor |"));
+        assert!(md.contains("- CPU: AMD EPYC (2 logical cores)"));
+        assert!(md.contains("`scripts/bench-compare --quick`"));
+        assert!(md.contains("| 2.00 ms | 1.60 s | 800x |"), "{md}");
+        assert!(md.contains("1500/s"), "{md}");
+        assert!(md.contains("94% of floor"), "{md}");
+        assert!(md.contains("| Node RSS idle (VmHWM) | 20.0 MiB | < 32 MiB | yes |"), "{md}");
+        assert!(md.contains("RATIO decrypt_js_over_sigil_32 10.0\n```"));
+    }
+
+    #[test]
+    fn durations_are_shown_in_a_readable_unit() {
+        assert_eq!(format_ns(850.0), "850 ns");
+        assert_eq!(format_ns(42_300.0), "42.3 µs");
+        assert_eq!(format_ns(1_610_000_000.0), "1.61 s");
+    }
+}
