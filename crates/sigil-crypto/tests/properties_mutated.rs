@@ -130,7 +130,9 @@ fn apply(value: &mut Value, edit: &Edit) {
 fn check_parsed(set: &ConditionSet) -> Result<(), TestCaseError> {
     let canonical = set.canonical_json();
     prop_assert!(serde_json::from_str::<Value>(&canonical).is_ok(), "canonical form is not JSON: {}", canonical);
-    let wire = serde_json::json!({ set.json_key(): set.to_json() }).to_string();
+    // The text sigil-client sends (`to_json` would sort free-form keys, e.g. Solana
+    // `pdaInterface.fields`, and so change the hash).
+    let wire = format!("{{{}:{}}}", serde_json::to_string(set.json_key()).expect("a key serialises"), set.to_json_string());
     let again = ConditionSet::from_request_str(&wire);
     prop_assert!(again.is_ok(), "the wire form does not parse back: {:?}", again);
     if let Ok(again) = again {
@@ -181,14 +183,3 @@ proptest! {
     }
 }
 
-#[test]
-fn tmp_scratch_to_json_order() {
-    let doc = r#"{"solRpcConditions":[{"method":"getBalance","params":[":userAddress",{"z":1,"a":2}],"pdaParams":[],"pdaInterface":{"offset":0,"fields":{"z":1,"a":2}},"pdaKey":"","chain":"solana","returnValueTest":{"key":"","comparator":">=","value":"1"}}]}"#;
-    let set = ConditionSet::from_request_str(doc).unwrap();
-    let via_value = serde_json::json!({ set.json_key(): set.to_json() }).to_string();
-    let via_string = format!("{{\"solRpcConditions\":{}}}", set.to_json_string());
-    let a = ConditionSet::from_request_str(&via_value).unwrap();
-    let b = ConditionSet::from_request_str(&via_string).unwrap();
-    eprintln!("orig {}\nvalue {}\nstring {}", set.hash_hex(), a.hash_hex(), b.hash_hex());
-    eprintln!("{}", set.canonical_json());
-}

@@ -149,12 +149,80 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for AppJsonWithText<T> 
     }
 }
 
-/// Parses `bytes` as `T`, classifying failures as Lit's node does.
+/// Parses `bytes` as `T`, classifying failures as Lit's node does. A body in which any object
+/// repeats a key is refused as a shape error (422), as Lit's typed requests refuse repeated
+/// fields: otherwise the parts read from the raw text (the conditions, JSON.parse-like, last value
+/// wins) could differ from what another reader of the same bytes takes.
 pub(crate) fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, NodeError> {
-    serde_json::from_slice(bytes).map_err(|error| match error.classify() {
+    let classify = |error: serde_json::Error| match error.classify() {
         serde_json::error::Category::Data => NodeError::InvalidBody(error.to_string()),
         _ => NodeError::MalformedJson(error.to_string()),
-    })
+    };
+    let value = serde_json::from_slice(bytes).map_err(classify)?;
+    // A repeated key is a Data error; nesting past serde_json's limit stays a syntax error.
+    serde_json::from_slice::<UniqueKeys>(bytes).map_err(classify)?;
+    Ok(value)
+}
+
+/// Any JSON value in which no object repeats a key (serde_json's recursion limit bounds depth).
+struct UniqueKeys;
+
+impl<'de> serde::Deserialize<'de> for UniqueKeys {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(UniqueKeysVisitor)
+    }
+}
+
+struct UniqueKeysVisitor;
+
+impl<'de> serde::de::Visitor<'de> for UniqueKeysVisitor {
+    type Value = UniqueKeys;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<UniqueKeys, E> {
+        Ok(UniqueKeys)
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<UniqueKeys, E> {
+        Ok(UniqueKeys)
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<UniqueKeys, E> {
+        Ok(UniqueKeys)
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<UniqueKeys, E> {
+        Ok(UniqueKeys)
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<UniqueKeys, E> {
+        Ok(UniqueKeys)
+    }
+
+    fn visit_unit<E>(self) -> Result<UniqueKeys, E> {
+        Ok(UniqueKeys)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<UniqueKeys, A::Error> {
+        while seq.next_element::<UniqueKeys>()?.is_some() {}
+        Ok(UniqueKeys)
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UniqueKeys, A::Error> {
+        let mut seen = std::collections::HashSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if seen.contains(&key) {
+                let shown: String = key.chars().take(64).collect();
+                return Err(serde::de::Error::custom(format!("duplicate key `{shown}`")));
+            }
+            map.next_value::<UniqueKeys>()?;
+            seen.insert(key);
+        }
+        Ok(UniqueKeys)
+    }
 }
 
 fn is_json_content_type(headers: &HeaderMap) -> bool {
@@ -284,6 +352,15 @@ mod tests {
                 .code(),
             "NodeBadInput"
         );
+        // A repeated key the typed shape does not read is refused too, at any depth.
+        assert_eq!(
+            parse_json::<Shape>(b"{\"n\":1,\"x\":[{\"k\":1,\"k\":2}]}")
+                .map(|_| ())
+                .unwrap_err()
+                .code(),
+            "NodeBadInput"
+        );
+        assert!(parse_json::<Shape>(b"{\"n\":1,\"x\":[{\"k\":1},{\"k\":2}]}").is_ok());
     }
 
     #[tokio::test]

@@ -1,8 +1,18 @@
-// In-process timings of the official Lit JS SDK v7, the JS side of scripts/bench-compare.
-// No network: getSessionSigs runs with its connection state set by hand, as
-// ../../../shared/jsref/vectors.js does. Prints one JSON object per line:
+// The JS side of scripts/bench-compare: the official Lit JS SDK v7, timed.
+//
+// Default mode, in-process, no network: getSessionSigs runs with its connection state set by
+// hand, as ../../../shared/jsref/vectors.js does. Prints one JSON object per line:
 //   {"name": "...", "meanNs": <mean per operation>, "iterations": <count>}
+//
+// --decrypt mode, against a running network (sigil devnet or `sigil bench chain` + nodes):
+// each client has its own LitNodeClient, wallet, ciphertext and session sigs, made before
+// timing; then for each client count, that many concurrent decryptToString loops run for the
+// given seconds. Prints {"name": "decrypt_c<N>", "meanNs", "iterations", "p50Ns", "p99Ns",
+// "perSecond", "clients"} per count (meanNs, p50Ns, p99Ns: latency of one decryptToString).
+//
 // Usage: node js-bench.js [--quick]
+//        node js-bench.js --decrypt --rpc-url URL [--clients 1,8,32] [--seconds 5]
+//                         [--staking-address 0x...]
 'use strict';
 for (const level of ['log', 'info', 'debug', 'warn']) console[level] = () => {};
 const out = (o) => process.stdout.write(JSON.stringify(o) + '\n');
@@ -19,6 +29,10 @@ const {
 const { LitNodeClientNodeJs } = require('@lit-protocol/lit-node-client-nodejs');
 
 const quick = process.argv.includes('--quick');
+const argValue = (name, fallback) => {
+  const at = process.argv.indexOf(name);
+  return at >= 0 && at + 1 < process.argv.length ? process.argv[at + 1] : fallback;
+};
 const BUDGET_MS = quick ? 400 : 2000;
 // The same fixed inputs as the session-sig vectors, so both sides sign the same bytes.
 const WALLET_PRIVATE_KEY = '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d';
@@ -97,7 +111,126 @@ async function main() {
   });
 }
 
-main().then(
+/** The signature-only condition: only `address` may decrypt (as the interop suite's). */
+function onlyAddress(address) {
+  return [
+    {
+      contractAddress: '',
+      standardContractType: '',
+      chain: 'ethereum',
+      method: '',
+      parameters: [':userAddress'],
+      returnValueTest: { comparator: '=', value: address },
+    },
+  ];
+}
+
+/** Nearest-rank percentile of ascending `sorted`, as `sigil bench` computes it. */
+function percentile(sorted, p) {
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
+  return sorted[rank - 1];
+}
+
+async function decryptMain() {
+  const { LitNodeClient } = require('@lit-protocol/lit-node-client');
+  const { encryptString, decryptToString } = require('@lit-protocol/encryption');
+  const { NETWORK_CONTEXT_BY_NETWORK } = require('@lit-protocol/constants');
+  const rpcUrl = argValue('--rpc-url');
+  if (!rpcUrl) throw new Error('--decrypt needs --rpc-url');
+  const clientCounts = argValue('--clients', '1,8,32').split(',').map(Number);
+  const seconds = Number(argValue('--seconds', '5'));
+  if (!clientCounts.every((n) => Number.isInteger(n) && n > 0) || !(seconds > 0)) {
+    throw new Error('--clients must be positive integers and --seconds positive');
+  }
+  // The ABI bundled in contracts-sdk lacks getActiveUnkickedValidatorStructsAndCounts, so a
+  // custom network passes the datil-dev Staking ABI (as the interop suite does).
+  const stakingAbi = NETWORK_CONTEXT_BY_NETWORK['datil-dev'].data.find((c) => c.name === 'Staking').contracts[0].ABI;
+  const stakingAddress = argValue('--staking-address', '0x5FbDB2315678afecb367f032d93F642f64180aa3');
+
+  const users = [];
+  for (let index = 0; index < Math.max(...clientCounts); index += 1) {
+    const client = new LitNodeClient({
+      litNetwork: 'custom',
+      rpcUrl,
+      contractContext: { Staking: { address: stakingAddress, abi: stakingAbi } },
+      checkNodeAttestation: false,
+      debug: false,
+      connectTimeout: 20000,
+    });
+    await client.connect();
+    const wallet = ethers.Wallet.createRandom();
+    const accessControlConditions = onlyAddress(wallet.address);
+    const plaintext = `js bench secret #${index}`;
+    const { ciphertext, dataToEncryptHash } = await encryptString(
+      { accessControlConditions, dataToEncrypt: plaintext },
+      client
+    );
+    // The seed guide's getSessionSigs call.
+    const sessionSigs = await client.getSessionSigs({
+      chain: 'ethereum',
+      expiration: new Date(Date.now() + 60 * 60 * 1000).toISOString(),
+      resourceAbilityRequests: [
+        { resource: new LitAccessControlConditionResource('*'), ability: LIT_ABILITY.AccessControlConditionDecryption },
+      ],
+      authNeededCallback: async ({ uri, expiration, resourceAbilityRequests }) => {
+        const toSign = await createSiweMessage({
+          uri,
+          expiration,
+          resources: resourceAbilityRequests,
+          walletAddress: wallet.address,
+          nonce: await client.getLatestBlockhash(),
+          litNodeClient: client,
+        });
+        return generateAuthSig({ signer: wallet, toSign });
+      },
+    });
+    users.push({ client, accessControlConditions, ciphertext, dataToEncryptHash, sessionSigs, plaintext });
+  }
+
+  const decryptOnce = async (user) => {
+    const decrypted = await decryptToString(
+      {
+        accessControlConditions: user.accessControlConditions,
+        ciphertext: user.ciphertext,
+        dataToEncryptHash: user.dataToEncryptHash,
+        chain: 'ethereum',
+        sessionSigs: user.sessionSigs,
+      },
+      user.client
+    );
+    if (decrypted !== user.plaintext) throw new Error(`decrypted ${JSON.stringify(decrypted)}`);
+  };
+  for (const user of users) await decryptOnce(user); // warm-up
+
+  for (const clients of clientCounts) {
+    const latencies = [];
+    const start = process.hrtime.bigint();
+    const deadline = start + BigInt(Math.round(seconds * 1e9));
+    await Promise.all(
+      users.slice(0, clients).map(async (user) => {
+        while (process.hrtime.bigint() < deadline) {
+          const sent = process.hrtime.bigint();
+          await decryptOnce(user);
+          latencies.push(Number(process.hrtime.bigint() - sent));
+        }
+      })
+    );
+    const wallNs = Number(process.hrtime.bigint() - start);
+    latencies.sort((a, b) => a - b);
+    out({
+      name: `decrypt_c${clients}`,
+      meanNs: latencies.reduce((sum, l) => sum + l, 0) / latencies.length,
+      iterations: latencies.length,
+      p50Ns: percentile(latencies, 50),
+      p99Ns: percentile(latencies, 99),
+      perSecond: latencies.length / (wallNs / 1e9),
+      clients,
+    });
+  }
+  for (const user of users) await user.client.disconnect();
+}
+
+(process.argv.includes('--decrypt') ? decryptMain() : main()).then(
   () => process.exit(0),
   (error) => {
     process.stderr.write(String(error && error.stack) + '\n');

@@ -68,6 +68,10 @@ pub struct Args {
     /// Node counts to make session sigs for.
     #[arg(long, value_delimiter = ',', default_value = "3,10,100")]
     nodes: Vec<usize>,
+    /// Run only these records (e.g. `verify_warm` under a profiler); a `*_<n>` name runs the
+    /// session-sig group for `n` nodes.
+    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+    only: Vec<String>,
 }
 
 /// Rounds each budget is split into (see `measure`).
@@ -83,10 +87,16 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         .enable_all()
         .build()?;
     let fixture = Fixture::new()?;
+    let only = &args.only;
     for &nodes in &args.nodes {
-        runtime.block_on(session_sigs(&fixture, nodes, budget))?;
+        let suffix = format!("_{nodes}");
+        if only.is_empty() || only.iter().any(|name| name.ends_with(&suffix)) {
+            runtime.block_on(session_sigs(&fixture, nodes, budget))?;
+        }
     }
-    verification(&fixture, budget)
+    verification(&fixture, budget, |name| {
+        only.is_empty() || only.iter().any(|wanted| wanted == name)
+    })
 }
 
 struct Fixture {
@@ -309,7 +319,11 @@ impl FloorInput {
     }
 }
 
-fn verification(fixture: &Fixture, budget: Duration) -> anyhow::Result<()> {
+fn verification(
+    fixture: &Fixture,
+    budget: Duration,
+    wanted: impl Fn(&str) -> bool,
+) -> anyhow::Result<()> {
     let pool: Vec<FloorInput> = (0..COLD_POOL)
         .map(|i| FloorInput::new(fixture.session_sig(&format!("{}{i}", NONCE.trim_start_matches("0x")))?))
         .collect::<anyhow::Result<_>>()?;
@@ -349,7 +363,7 @@ fn verification(fixture: &Fixture, budget: Duration) -> anyhow::Result<()> {
         Ok(())
     };
 
-    let mut ops = [
+    let mut ops = vec![
         Op::new("verify_cold", || {
             let input = next(&mut cold)?;
             let context = verify_session_sig(&input.session_sig, &request, Some(&cold_cache))?;
@@ -390,6 +404,10 @@ fn verification(fixture: &Fixture, budget: Duration) -> anyhow::Result<()> {
             Ok(())
         }),
     ];
+    ops.retain(|op| wanted(&op.name));
+    if ops.is_empty() {
+        return Ok(());
+    }
     for timing in interleaved(&mut ops, budget, ROUNDS)? {
         Record::timing(timing.name, timing.mean_ns, timing.iterations).emit()?;
     }

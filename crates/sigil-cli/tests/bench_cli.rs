@@ -1,0 +1,273 @@
+//! `sigil bench`: the records each subcommand prints, the report, and the load generator against
+//! a network laid out as `scripts/bench-compare` lays it out (chain and nodes in separate
+//! processes). Budgets are tiny: these check behaviour, never speed.
+
+use serde_json::Value;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+fn sigil(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sigil"))
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("sigil runs")
+}
+
+/// The JSON records of an output, by name.
+fn records(output: &Output) -> Vec<Value> {
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{line:?}: {e}")))
+        .collect()
+}
+
+fn record<'a>(records: &'a [Value], name: &str) -> &'a Value {
+    records
+        .iter()
+        .find(|r| r["name"] == name)
+        .unwrap_or_else(|| panic!("no {name} record in {records:#?}"))
+}
+
+/// A child process stopped (SIGINT, then killed) on drop.
+struct Running {
+    child: Child,
+    lines: mpsc::Receiver<String>,
+}
+
+impl Running {
+    fn spawn(args: &[&str]) -> Running {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_sigil"))
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("sigil starts");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let (sender, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if sender.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Running { child, lines }
+    }
+
+    /// The first stdout line starting with `prefix`, within 10 s.
+    fn line_starting(&self, prefix: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) if line.starts_with(prefix) => return line,
+                Ok(_) => {}
+                Err(_) => panic!("no line starting with {prefix:?} within 10 s"),
+            }
+        }
+    }
+
+    fn stop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-INT", &self.child.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+#[test]
+fn bench_local_times_every_operation_with_every_check_passing() {
+    let output = sigil(&["bench", "local", "--budget-ms", "5", "--nodes", "3"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let records = records(&output);
+    let names: Vec<&str> = records.iter().filter_map(|r| r["name"].as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "session_sigs_3",
+            "session_sigs_auth_3",
+            "floor_session_sigs_3",
+            "verify_cold",
+            "verify_warm",
+            "floor_verify",
+            "floor_ed25519_verify_strict",
+            "floor_secp256k1_recover",
+            "floor_template_json_parse",
+            "floor_siwe_parse",
+            "bls_share_sign",
+        ]
+    );
+    for record in &records {
+        assert!(record["meanNs"].as_f64().is_some_and(|ns| ns > 0.0), "{record}");
+        assert!(record["iterations"].as_u64().is_some_and(|n| n >= 5), "{record}");
+    }
+}
+
+#[test]
+fn bench_rss_reads_the_peak_and_current_memory_of_a_process() {
+    let pid = std::process::id().to_string();
+    let output = sigil(&["bench", "rss", "--pid", &pid, "--name", "rss_test"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let records = records(&output);
+    let rss = record(&records, "rss_test");
+    let hwm = rss["hwmKib"].as_u64().unwrap_or(0);
+    let current = rss["rssKib"].as_u64().unwrap_or(0);
+    assert!(current > 0 && hwm >= current, "{rss}");
+
+    let missing = sigil(&["bench", "rss", "--pid", "0", "--name", "x"]);
+    assert_eq!(missing.status.code(), Some(2));
+}
+
+fn write(dir: &Path, name: &str, lines: &[Value]) -> String {
+    let path = dir.join(name);
+    let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    std::fs::write(&path, text).expect("write records");
+    path.to_str().expect("utf-8 path").to_owned()
+}
+
+#[test]
+fn bench_report_writes_the_table_and_ends_with_the_five_ratio_lines() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let timing = |name: &str, ns: f64| serde_json::json!({"name": name, "meanNs": ns, "iterations": 10});
+    let sigil_records = write(
+        dir.path(),
+        "sigil.jsonl",
+        &[
+            timing("session_sigs_100", 4e6),
+            timing("verify_cold", 120e3),
+            timing("floor_verify", 100e3),
+            timing("verify_warm", 52e3),
+            timing("floor_ed25519_verify_strict", 40e3),
+            timing("bls_share_sign", 1e6),
+            serde_json::json!({"name": "encryption_sign", "perSecond": 1000.0, "clients": 16, "coresUsed": 1.5}),
+            serde_json::json!({"name": "decrypt_c32", "perSecond": 300.0, "p50Ns": 1e8, "p99Ns": 2e8, "clients": 32}),
+            serde_json::json!({"name": "rss_node_idle", "hwmKib": 16384, "rssKib": 16000}),
+            serde_json::json!({"name": "rss_node_c32", "hwmKib": 40960, "rssKib": 30000}),
+        ],
+    );
+    let js_records = write(
+        dir.path(),
+        "js.jsonl",
+        &[
+            timing("session_sigs_100", 1.6e9),
+            serde_json::json!({"name": "decrypt_c32", "perSecond": 50.0, "clients": 32}),
+        ],
+    );
+    let out = dir.path().join("BENCHMARKS.md");
+    let output = sigil(&[
+        "bench", "report", "--sigil", &sigil_records, "--js", &js_records, "--out",
+        out.to_str().expect("utf-8 path"), "--mode", "quick",
+    ]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "RATIO session_sigs_100_js_over_sigil 400",
+            "RATIO verify_cold_sigil_over_floor 1.200",
+            "RATIO verify_warm_sigil_over_ed25519 1.300",
+            "RATIO encryption_sign_floor_over_sigil 1.500",
+            "RATIO decrypt_js_over_sigil_32 6.000",
+        ]
+    );
+    let markdown = std::fs::read_to_string(&out).expect("BENCHMARKS.md written");
+    assert!(markdown.contains("| Operation | Sigil | JS SDK | JS/Sigil | Floor | Sigil/floor |"));
+    assert!(markdown.contains("logical cores)"));
+    assert!(markdown.contains("| Node RSS at 32 clients (VmHWM) | 40.0 MiB | < 96 MiB | yes |"));
+    assert!(markdown.contains("| 1.200 | <= 1.15 | **no** |"), "{markdown}");
+}
+
+#[test]
+fn bench_report_prints_n_a_and_fails_when_figures_are_missing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let empty = write(dir.path(), "empty.jsonl", &[]);
+    let out = dir.path().join("B.md");
+    let output = sigil(&[
+        "bench", "report", "--sigil", &empty, "--js", &empty, "--out", out.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(stdout.lines().count(), 5);
+    assert!(stdout.lines().all(|l| l.starts_with("RATIO ") && l.ends_with(" n/a")), "{stdout}");
+}
+
+#[test]
+fn the_load_generator_gets_shares_and_plaintexts_from_nodes_in_their_own_processes() {
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let data = data_dir.path().to_str().expect("utf-8 path");
+    {
+        let mut dealer = Running::spawn(&[
+            "devnet", "--port", "0", "--rpc-port", "0", "--data-dir", data, "--free-requests", "1000000",
+        ]);
+        dealer.line_starting("Press Ctrl-C to stop.");
+        dealer.stop();
+    }
+    let chain = Running::spawn(&["bench", "chain", "--data-dir", data, "--block-time-ms", "500"]);
+    let ready = chain.line_starting("Sigil bench chain ready at ");
+    let rpc_url = ready
+        .strip_prefix("Sigil bench chain ready at ")
+        .and_then(|rest| rest.split(' ').next())
+        .expect("rpc url")
+        .to_owned();
+    assert!(ready.ends_with("(3 validators)"), "{ready}");
+
+    let configs: Vec<String> = (0..3)
+        .map(|i| format!("{data}/node-{i}/config.json"))
+        .collect();
+    let nodes: Vec<Running> = configs
+        .iter()
+        .map(|config| Running::spawn(&["node", "--config", config]))
+        .collect();
+    let urls: Vec<String> = nodes
+        .iter()
+        .map(|node| {
+            let line = node.line_starting("Sigil node ready at ");
+            line.split(' ').nth(4).expect("url").to_owned()
+        })
+        .collect();
+    let pid = nodes.first().expect("node 0").child.id().to_string();
+
+    let signed = sigil(&[
+        "bench", "encryption-sign", "--node-url", &urls[0], "--rpc-url", &rpc_url, "--node-pid", &pid,
+        "--concurrency", "2", "--seconds", "0.5",
+    ]);
+    assert!(signed.status.success(), "{}", String::from_utf8_lossy(&signed.stderr));
+    let signed = records(&signed);
+    let load = record(&signed, "encryption_sign");
+    assert!(load["perSecond"].as_f64().is_some_and(|r| r > 0.0), "{load}");
+    assert!(load["coresUsed"].as_f64().is_some_and(|c| c >= 0.0), "{load}");
+    assert!(load["p99Ns"].as_f64() >= load["p50Ns"].as_f64(), "{load}");
+
+    let decrypted = sigil(&[
+        "bench", "decrypt", "--rpc-url", &rpc_url, "--clients", "1,2", "--seconds", "0.5", "--node-pid", &pid,
+    ]);
+    assert!(decrypted.status.success(), "{}", String::from_utf8_lossy(&decrypted.stderr));
+    let decrypted = records(&decrypted);
+    for (name, clients) in [("decrypt_c1", 1), ("decrypt_c2", 2)] {
+        let run = record(&decrypted, name);
+        assert_eq!(run["clients"], clients);
+        assert!(run["iterations"].as_u64().is_some_and(|n| n >= 1), "{run}");
+    }
+    let memory = record(&decrypted, "rss_node_c2");
+    assert!(memory["hwmKib"].as_u64().is_some_and(|kib| kib > 1024), "{memory}");
+}

@@ -1,0 +1,555 @@
+//! Secrets stay out of logs and error bodies (issue 8, item 5, the devnet part).
+//!
+//! Runs `sigil devnet` and the CLI commands that handle keys (`encrypt`, `decrypt` with a wallet
+//! key and with stored session keys, `session-sigs`, `capacity-delegation`, a refused `decrypt`
+//! whose error carries the nodes' error bodies, and a malformed key), all with `RUST_LOG=trace`,
+//! captures every byte they print on stdout and stderr, and looks for the key material in it:
+//! the wallet keys passed in, every node's key share (read from the devnet's data dir, in the
+//! encodings a careless log line could use), and the session secret keys (the seed given to
+//! `session-sigs`, the key `decrypt` stored). Key-share and session-key files must be 0600 and
+//! their directories 0700.
+//!
+//! One exclusion, on purpose: the devnet's ready banner prints the dev wallet key (anvil's
+//! account #0, public knowledge) on exactly one line, `  Private key       0x…`. That one line is
+//! removed before the scan; the dev key anywhere else fails the test.
+
+use alloy_signer_local::PrivateKeySigner;
+use serde_json::Value;
+use sigil_auth::rand_core::{OsRng, RngCore};
+use sigil_node::DEV_WALLET_PRIVATE_KEY;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::{mpsc, Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const READY_LINE: &str = "Press Ctrl-C to stop.";
+const PLAINTEXT: &str = "scan me for secrets";
+const WALLET_VAR: &str = "SIGIL_SCAN_WALLET_KEY";
+const STRANGER_VAR: &str = "SIGIL_SCAN_STRANGER_KEY";
+const MALFORMED_VAR: &str = "SIGIL_SCAN_MALFORMED_KEY";
+
+/// `sigil devnet` as a child process; everything it prints is kept. Killed on drop.
+struct DevnetProcess {
+    child: Child,
+    stdout_lines: mpsc::Receiver<String>,
+    stdout: Arc<Mutex<Vec<String>>>,
+    stderr: Arc<Mutex<Vec<u8>>>,
+}
+
+impl Drop for DevnetProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl DevnetProcess {
+    fn spawn(data_dir: &Path) -> DevnetProcess {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_sigil"))
+            .args([
+                "devnet",
+                "--port",
+                "0",
+                "--rpc-port",
+                "0",
+                "--block-time",
+                "500ms",
+            ])
+            .arg("--data-dir")
+            .arg(data_dir)
+            .env("RUST_LOG", "trace")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("sigil devnet starts");
+        let stdout = Arc::new(Mutex::new(Vec::new()));
+        let stderr = Arc::new(Mutex::new(Vec::new()));
+        let (sender, stdout_lines) = mpsc::channel();
+        let pipe = child.stdout.take().expect("piped stdout");
+        let kept = Arc::clone(&stdout);
+        std::thread::spawn(move || {
+            for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+                kept.lock().expect("stdout buffer").push(line.clone());
+                let _ = sender.send(line);
+            }
+        });
+        let mut pipe = child.stderr.take().expect("piped stderr");
+        let kept = Arc::clone(&stderr);
+        std::thread::spawn(move || {
+            let mut chunk = [0u8; 64 * 1024];
+            while let Ok(read) = pipe.read(&mut chunk) {
+                if read == 0 {
+                    break;
+                }
+                kept.lock()
+                    .expect("stderr buffer")
+                    .extend_from_slice(&chunk[..read]);
+            }
+        });
+        DevnetProcess {
+            child,
+            stdout_lines,
+            stdout,
+            stderr,
+        }
+    }
+
+    /// The banner, up to the ready line.
+    fn banner(&self, timeout: Duration) -> Vec<String> {
+        let deadline = Instant::now() + timeout;
+        let mut banner = Vec::new();
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.stdout_lines.recv_timeout(left) {
+                Ok(line) => {
+                    let ready = line == READY_LINE;
+                    banner.push(line);
+                    if ready {
+                        return banner;
+                    }
+                }
+                Err(_) => panic!("devnet not ready within {timeout:?}; got {banner:#?}"),
+            }
+        }
+    }
+
+    /// SIGINT, then everything printed: stdout lines and stderr text.
+    fn stop(mut self) -> (Vec<String>, String) {
+        let _ = Command::new("kill")
+            .args(["-INT", &self.child.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        // The reader threads end at EOF; give them a moment to drain the pipes.
+        std::thread::sleep(Duration::from_millis(200));
+        let stdout = self.stdout.lock().expect("stdout buffer").clone();
+        let stderr =
+            String::from_utf8_lossy(&self.stderr.lock().expect("stderr buffer")).into_owned();
+        (stdout, stderr)
+    }
+}
+
+fn banner_value<'a>(banner: &'a [String], label: &str) -> &'a str {
+    banner
+        .iter()
+        .find_map(|line| line.trim_start().strip_prefix(label))
+        .map(str::trim)
+        .unwrap_or_else(|| panic!("banner has no {label:?}: {banner:#?}"))
+}
+
+/// One CLI run with `RUST_LOG=trace` and the test's key variables; its output is kept in `log`.
+struct Cli {
+    wallet_key: String,
+    stranger_key: String,
+    malformed_key: String,
+    log: Vec<(String, Output)>,
+}
+
+impl Cli {
+    fn run(&mut self, args: &[&str], stdin: &[u8]) -> Output {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_sigil"))
+            .args(args)
+            .env("RUST_LOG", "trace")
+            .env(WALLET_VAR, &self.wallet_key)
+            .env(STRANGER_VAR, &self.stranger_key)
+            .env(MALFORMED_VAR, &self.malformed_key)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("sigil runs");
+        if let Some(mut pipe) = child.stdin.take() {
+            pipe.write_all(stdin).expect("stdin");
+        }
+        let output = child.wait_with_output().expect("sigil exits");
+        self.log.push((args.join(" "), output.clone()));
+        output
+    }
+}
+
+fn describe(output: &Output) -> String {
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let tail: String = stderr.lines().rev().take(5).collect::<Vec<_>>().join("\n");
+    format!(
+        "exit {:?}\nstdout: {}\nstderr (last lines): {tail}",
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout),
+    )
+}
+
+/// The forms a secret could leak in: hex (the scan is case-insensitive), and the start of a
+/// `Debug` byte list.
+fn leak_forms(bytes: &[u8]) -> Vec<String> {
+    let head = bytes.get(..8).unwrap_or(bytes);
+    let list = format!("{head:?}");
+    vec![hex::encode(bytes), list.trim_end_matches(']').to_owned()]
+}
+
+/// A secret to look for, named for the report.
+struct Secret {
+    name: String,
+    forms: Vec<String>,
+}
+
+fn secret(name: impl Into<String>, bytes: &[u8]) -> Secret {
+    Secret {
+        name: name.into(),
+        forms: leak_forms(bytes),
+    }
+}
+
+fn hex_bytes(text: &str) -> Vec<u8> {
+    hex::decode(text.trim().trim_start_matches("0x")).expect("hex secret")
+}
+
+/// Every form of every node's key share: the file's hex (`id ‖ scalar LE`), the scalar alone in
+/// both byte orders (a field element's `Debug` prints big-endian).
+fn key_share_secrets(data_dir: &Path, nodes: usize) -> Vec<Secret> {
+    let mut secrets = Vec::new();
+    for index in 0..nodes {
+        let path = data_dir.join(format!("node-{index}/key-share.json"));
+        let file: Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).expect("key share file"))
+                .expect("key share json");
+        let share = hex_bytes(file["secretKeyShare"].as_str().expect("secretKeyShare"));
+        assert_eq!(share.len(), 33, "id byte and 32-byte scalar");
+        let scalar_le = share.get(1..).expect("scalar").to_vec();
+        let scalar_be: Vec<u8> = scalar_le.iter().rev().copied().collect();
+        secrets.push(secret(format!("node {index} key share"), &share));
+        secrets.push(secret(
+            format!("node {index} key share scalar (LE)"),
+            &scalar_le,
+        ));
+        secrets.push(secret(
+            format!("node {index} key share scalar (BE)"),
+            &scalar_be,
+        ));
+    }
+    secrets
+}
+
+#[cfg(unix)]
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path)
+        .map(|m| m.permissions().mode() & 0o777)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut pending = vec![dir.to_owned()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir)
+            .expect("read dir")
+            .map_while(Result::ok)
+        {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files
+}
+
+#[test]
+fn devnet_and_cli_at_trace_level_never_print_keys_and_keep_key_files_private() {
+    let data_root = tempfile::tempdir().expect("temp dir");
+    let data_dir = data_root.path().join("devnet");
+    let session_dir = data_root.path().join("sessions");
+    let files = data_root.path().join("files");
+    std::fs::create_dir(&files).expect("files dir");
+
+    let wallet = PrivateKeySigner::random();
+    let stranger = PrivateKeySigner::random();
+    let wallet_key = format!("0x{}", hex::encode(wallet.to_bytes()));
+    let stranger_key = format!("0x{}", hex::encode(stranger.to_bytes()));
+    // A key one digit short of valid: the error about it must not echo it.
+    let malformed_key = format!("{}g", &wallet_key[..wallet_key.len() - 1]);
+    let session_seed = {
+        let mut seed = [0u8; 32];
+        OsRng.fill_bytes(&mut seed);
+        hex::encode(seed)
+    };
+    let mut cli = Cli {
+        wallet_key: wallet_key.clone(),
+        stranger_key: stranger_key.clone(),
+        malformed_key: malformed_key.clone(),
+        log: Vec::new(),
+    };
+
+    let devnet = DevnetProcess::spawn(&data_dir);
+    let banner = devnet.banner(Duration::from_secs(30));
+    let rpc = banner_value(&banner, "Chain RPC").to_owned();
+    let address = wallet.address().to_string();
+
+    // encrypt, then decrypt as the wallet with a session dir (stores the session key), twice
+    // (the second run loads the stored key instead of making one).
+    let item = cli.run(
+        &["encrypt", "--rpc-url", &rpc, "--allow-address", &address],
+        PLAINTEXT.as_bytes(),
+    );
+    assert_eq!(item.status.code(), Some(0), "{}", describe(&item));
+    let session_dir_arg = session_dir.to_str().expect("utf-8 path");
+    for attempt in 0..2 {
+        let decrypted = cli.run(
+            &[
+                "decrypt",
+                "--rpc-url",
+                &rpc,
+                "--private-key-env",
+                WALLET_VAR,
+                "--session-dir",
+                session_dir_arg,
+            ],
+            &item.stdout,
+        );
+        assert_eq!(
+            decrypted.status.code(),
+            Some(0),
+            "{attempt}: {}",
+            describe(&decrypted)
+        );
+        assert_eq!(decrypted.stdout, PLAINTEXT.as_bytes());
+    }
+
+    // session-sigs with a known session seed, used by decrypt --session-sigs.
+    let sigs = cli.run(
+        &[
+            "session-sigs",
+            "--rpc-url",
+            &rpc,
+            "--private-key-env",
+            WALLET_VAR,
+            "--resource",
+            "lit-accesscontrolcondition://*",
+            "--ability",
+            "access-control-condition-decryption",
+            "--session-seed-hex",
+            &session_seed,
+        ],
+        b"",
+    );
+    assert_eq!(sigs.status.code(), Some(0), "{}", describe(&sigs));
+    let sigs_file = files.join("session-sigs.json");
+    std::fs::write(&sigs_file, &sigs.stdout).expect("write sigs");
+    let with_sigs = cli.run(
+        &[
+            "decrypt",
+            "--rpc-url",
+            &rpc,
+            "--session-sigs",
+            sigs_file.to_str().expect("utf-8 path"),
+        ],
+        &item.stdout,
+    );
+    assert_eq!(with_sigs.status.code(), Some(0), "{}", describe(&with_sigs));
+    assert_eq!(with_sigs.stdout, PLAINTEXT.as_bytes());
+
+    // A capacity delegation to the stranger, who then is refused by the conditions: the nodes'
+    // error bodies end up in the CLI's error.
+    let delegation = cli.run(
+        &[
+            "capacity-delegation",
+            "--private-key-env",
+            WALLET_VAR,
+            "--delegatee",
+            &stranger.address().to_string(),
+            "--uses",
+            "3",
+        ],
+        b"",
+    );
+    assert_eq!(
+        delegation.status.code(),
+        Some(0),
+        "{}",
+        describe(&delegation)
+    );
+    let delegation_file = files.join("delegation.json");
+    std::fs::write(&delegation_file, &delegation.stdout).expect("write delegation");
+    let refused = cli.run(
+        &[
+            "decrypt",
+            "--rpc-url",
+            &rpc,
+            "--private-key-env",
+            STRANGER_VAR,
+            "--capacity-delegation-auth-sig",
+            delegation_file.to_str().expect("utf-8 path"),
+        ],
+        &item.stdout,
+    );
+    assert_eq!(refused.status.code(), Some(1), "{}", describe(&refused));
+    assert!(
+        String::from_utf8_lossy(&refused.stderr)
+            .contains("NodeAccessControlConditionsReturnedNotAuthorized"),
+        "{}",
+        describe(&refused)
+    );
+
+    // A malformed key is refused without being repeated.
+    let malformed = cli.run(
+        &[
+            "capacity-delegation",
+            "--private-key-env",
+            MALFORMED_VAR,
+            "--delegatee",
+            &address,
+        ],
+        b"",
+    );
+    assert_eq!(malformed.status.code(), Some(2), "{}", describe(&malformed));
+
+    // The files: collected before the devnet stops (its data dir is the test's, kept).
+    let nodes = banner
+        .iter()
+        .filter(|line| line.trim().starts_with("http://127.0.0.1:"))
+        .count();
+    assert_eq!(nodes, 3, "{banner:#?}");
+    let stored: Value = serde_json::from_str(
+        &std::fs::read_to_string(session_dir.join("lit-session-key")).expect("stored session key"),
+    )
+    .expect("session key json");
+    let stored_secret = hex_bytes(stored["secretKey"].as_str().expect("secretKey"));
+    assert_eq!(stored_secret.len(), 64, "seed and public key");
+
+    let (devnet_stdout, devnet_stderr) = devnet.stop();
+
+    // ---- the scan ----
+    let mut secrets = vec![
+        secret("wallet key", &hex_bytes(&wallet_key)),
+        secret("stranger key", &hex_bytes(&stranger_key)),
+        secret("dev wallet key", &hex_bytes(DEV_WALLET_PRIVATE_KEY)),
+        secret(
+            "session seed given to session-sigs",
+            &hex_bytes(&session_seed),
+        ),
+        secret(
+            "stored session key seed",
+            stored_secret.get(..32).expect("seed half"),
+        ),
+    ];
+    secrets.push(Secret {
+        name: "malformed wallet key".into(),
+        forms: vec![malformed_key.trim_start_matches("0x").to_owned()],
+    });
+    secrets.extend(key_share_secrets(&data_dir, nodes));
+
+    // The banner's dev key line is the only place a key may be printed.
+    let dev_key_lines: Vec<&String> = devnet_stdout
+        .iter()
+        .filter(|line| line.contains(DEV_WALLET_PRIVATE_KEY))
+        .collect();
+    assert_eq!(dev_key_lines.len(), 1, "{dev_key_lines:?}");
+    assert_eq!(
+        dev_key_lines[0].as_str(),
+        format!("  Private key       {DEV_WALLET_PRIVATE_KEY}")
+    );
+    let mut outputs: Vec<(String, String)> = vec![
+        (
+            "sigil devnet stdout (banner key line excluded)".into(),
+            devnet_stdout
+                .iter()
+                .filter(|line| !line.contains(DEV_WALLET_PRIVATE_KEY))
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ),
+        ("sigil devnet stderr".into(), devnet_stderr),
+    ];
+    for (command, output) in &cli.log {
+        outputs.push((
+            format!("sigil {command} stdout"),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+        ));
+        outputs.push((
+            format!("sigil {command} stderr"),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        ));
+    }
+    // The trace logs really are there: the scan looks at what a debugging operator would see.
+    let total_bytes: usize = outputs.iter().map(|(_, text)| text.len()).sum();
+    assert!(
+        outputs[1].1.contains("TRACE") || outputs[1].1.contains("DEBUG"),
+        "the devnet logged at trace level"
+    );
+
+    let mut leaks = Vec::new();
+    for (source, text) in &outputs {
+        let text = text.to_lowercase();
+        for secret in &secrets {
+            for form in &secret.forms {
+                if text.contains(&form.to_lowercase()) {
+                    leaks.push(format!(
+                        "{} appears in {source} (as {form:.16}…)",
+                        secret.name
+                    ));
+                }
+            }
+        }
+    }
+    println!(
+        "secrets scan: {} secrets in {} forms, {} outputs, {} bytes of RUST_LOG=trace output scanned",
+        secrets.len(),
+        secrets.iter().map(|s| s.forms.len()).sum::<usize>(),
+        outputs.len(),
+        total_bytes
+    );
+    assert!(leaks.is_empty(), "{}", leaks.join("\n"));
+
+    // No file in the data dir other than a node's own key-share file holds a key share.
+    for path in files_under(&data_dir) {
+        if path
+            .file_name()
+            .is_some_and(|name| name == "key-share.json")
+        {
+            continue;
+        }
+        let bytes = std::fs::read(&path).expect("read data file");
+        let text = String::from_utf8_lossy(&bytes).to_lowercase();
+        for secret in secrets.iter().filter(|s| s.name.contains("key share")) {
+            let raw = hex::decode(&secret.forms[0]).expect("hex form");
+            assert!(
+                !text.contains(&secret.forms[0]) && !bytes.windows(raw.len()).any(|w| w == raw),
+                "{} is in {}",
+                secret.name,
+                path.display()
+            );
+        }
+    }
+
+    #[cfg(unix)]
+    {
+        assert_eq!(mode(&data_dir), 0o700, "devnet data dir");
+        for index in 0..nodes {
+            let node_dir = data_dir.join(format!("node-{index}"));
+            assert_eq!(mode(&node_dir), 0o700, "{}", node_dir.display());
+            let share = node_dir.join("key-share.json");
+            assert_eq!(mode(&share), 0o600, "{}", share.display());
+        }
+        assert_eq!(mode(&session_dir), 0o700, "session dir");
+        assert_eq!(
+            mode(&session_dir.join("lit-session-key")),
+            0o600,
+            "session key"
+        );
+        assert_eq!(
+            mode(&session_dir.join("lit-wallet-sig")),
+            0o600,
+            "wallet sig"
+        );
+    }
+}
