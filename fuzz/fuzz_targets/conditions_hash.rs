@@ -30,7 +30,11 @@ fn check(set: &ConditionSet) {
     let key = serde_json::to_string(set.json_key()).expect("a key serialises");
     let wire = format!("{{{key}:{}}}", set.to_json_string());
     let again = ConditionSet::from_request_str(&wire).expect("the wire form parses back");
-    assert_eq!(again.canonical_json(), canonical, "the wire form parses to other conditions");
+    assert_eq!(
+        again.canonical_json(),
+        canonical,
+        "the wire form parses to other conditions"
+    );
     assert_eq!(again.hash_hex(), hash);
     let _ = set.to_json();
 
@@ -40,7 +44,9 @@ fn check(set: &ConditionSet) {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     if let Ok(set) = ConditionSet::from_document(text) {
         check(&set);
     }

@@ -19,13 +19,23 @@ fuzz_target!(|data: &[u8]| {
         Ok(text) if text.starts_with(RECAP_URN_PREFIX) => text.to_owned(),
         _ => format!("{RECAP_URN_PREFIX}{}", URL_SAFE_NO_PAD.encode(data)),
     };
-    let Ok(recap) = Recap::decode(&urn) else { return };
+    let Ok(recap) = Recap::decode(&urn) else {
+        return;
+    };
 
     let statement = recap.statement();
     let encoded = recap.encode();
     let again = Recap::decode(&encoded).expect("an encoded ReCap decodes");
-    assert_eq!(again.encode(), encoded, "encoding a decoded ReCap is not canonical");
-    assert_eq!(again.statement(), statement, "the statement changed across encode/decode");
+    assert_eq!(
+        again.encode(),
+        encoded,
+        "encoding a decoded ReCap is not canonical"
+    );
+    assert_eq!(
+        again.statement(),
+        statement,
+        "the statement changed across encode/decode"
+    );
 
     for prefix in ResourcePrefix::ALL {
         let wildcard = LitResource::wildcard(prefix);

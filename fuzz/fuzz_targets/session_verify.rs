@@ -23,8 +23,8 @@ use alloy_signer_local::PrivateKeySigner;
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
 use sigil_auth::{
-    parse_rfc3339, verify_session_sig, AuthContext, AuthError, AuthSig, CapabilityCache, LitAbility, LitResource,
-    SessionKeyPair, SessionSigs, VerificationRequest,
+    parse_rfc3339, verify_session_sig, AuthContext, AuthError, AuthSig, CapabilityCache,
+    LitAbility, LitResource, SessionKeyPair, SessionSigs, VerificationRequest,
 };
 use std::sync::OnceLock;
 use time::Duration;
@@ -52,16 +52,28 @@ fn keys() -> &'static Keys {
         let hash = "c981800fce8d0cdf35decbd294806dfbd0c79fa19093f043cf7f6ec4ebcb43a8";
         let parse = |key: &str| LitResource::parse(key).expect("fixed resource parses");
         Keys {
-            wallets: WALLET_KEYS.iter().map(|key| key.parse().expect("fixed wallet key")).collect(),
-            sessions: SESSION_SEEDS.iter().map(|byte| SessionKeyPair::from_seed([*byte; 32])).collect(),
+            wallets: WALLET_KEYS
+                .iter()
+                .map(|key| key.parse().expect("fixed wallet key"))
+                .collect(),
+            sessions: SESSION_SEEDS
+                .iter()
+                .map(|byte| SessionKeyPair::from_seed([*byte; 32]))
+                .collect(),
             requests: vec![
                 (
                     parse(&format!("lit-accesscontrolcondition://{hash}/{hash}")),
                     LitAbility::AccessControlConditionDecryption,
                 ),
                 (parse("lit-pkp://04abcdef"), LitAbility::PkpSigning),
-                (parse("lit-litaction://QmWfcaHNKB3TT8vVRAxjhPGx7aWsJqFRGD9hXgDeRJoPUk"), LitAbility::LitActionExecution),
-                (parse("lit-ratelimitincrease://1"), LitAbility::RateLimitIncreaseAuth),
+                (
+                    parse("lit-litaction://QmWfcaHNKB3TT8vVRAxjhPGx7aWsJqFRGD9hXgDeRJoPUk"),
+                    LitAbility::LitActionExecution,
+                ),
+                (
+                    parse("lit-ratelimitincrease://1"),
+                    LitAbility::RateLimitIncreaseAuth,
+                ),
             ],
         }
     })
@@ -69,8 +81,15 @@ fn keys() -> &'static Keys {
 
 /// The session key whose public key `address` names (hex, `0x` optional, any case), else the first.
 fn session_key_for(address: &str) -> (&'static SessionKeyPair, bool) {
-    let bare = address.strip_prefix("0x").unwrap_or(address).to_ascii_lowercase();
-    match keys().sessions.iter().find(|key| key.public_key_hex() == bare) {
+    let bare = address
+        .strip_prefix("0x")
+        .unwrap_or(address)
+        .to_ascii_lowercase();
+    match keys()
+        .sessions
+        .iter()
+        .find(|key| key.public_key_hex() == bare)
+    {
         Some(key) => (key, true),
         None => (&keys().sessions[0], false),
     }
@@ -80,9 +99,14 @@ fn session_key_for(address: &str) -> (&'static SessionKeyPair, bool) {
 fn wallet_for(address: Option<&str>, message: &str) -> &'static PrivateKeySigner {
     let named = |wallet: &&PrivateKeySigner| {
         let checksummed = wallet.address().to_checksum(None);
-        address.is_some_and(|a| a.eq_ignore_ascii_case(&checksummed)) || message.contains(&checksummed)
+        address.is_some_and(|a| a.eq_ignore_ascii_case(&checksummed))
+            || message.contains(&checksummed)
     };
-    keys().wallets.iter().find(named).unwrap_or(&keys().wallets[0])
+    keys()
+        .wallets
+        .iter()
+        .find(named)
+        .unwrap_or(&keys().wallets[0])
 }
 
 /// Way 2: `signed_message` signed by the session key `sig` names (its `address` kept when it
@@ -93,7 +117,11 @@ fn resigned(sig: &AuthSig, signed_message: String) -> AuthSig {
         sig: key.sign_hex(signed_message.as_bytes()),
         derived_via: sig.derived_via.clone(),
         signed_message,
-        address: if named { sig.address.clone() } else { key.public_key_hex() },
+        address: if named {
+            sig.address.clone()
+        } else {
+            key.public_key_hex()
+        },
         algo: sig.algo.clone(),
     }
 }
@@ -103,11 +131,18 @@ fn deeply_resigned(sig: &AuthSig) -> Option<AuthSig> {
     let mut template: Value = serde_json::from_str(&sig.signed_message).ok()?;
     let capabilities = template.get_mut("capabilities")?.as_array_mut()?;
     for capability in capabilities.iter_mut() {
-        let Some(capability) = capability.as_object_mut() else { continue };
-        let Some(message) = capability.get("signedMessage").and_then(Value::as_str) else { continue };
+        let Some(capability) = capability.as_object_mut() else {
+            continue;
+        };
+        let Some(message) = capability.get("signedMessage").and_then(Value::as_str) else {
+            continue;
+        };
         let wallet = wallet_for(capability.get("address").and_then(Value::as_str), message);
         let signature = wallet.sign_message_sync(message.as_bytes()).ok()?;
-        capability.insert("sig".into(), Value::String(format!("0x{}", hex::encode(signature.as_bytes()))));
+        capability.insert(
+            "sig".into(),
+            Value::String(format!("0x{}", hex::encode(signature.as_bytes()))),
+        );
     }
     Some(resigned(sig, serde_json::to_string(&template).ok()?))
 }
@@ -117,12 +152,22 @@ fn verify_all(sig: &AuthSig, wallets_signed: bool, which_request: usize) {
     // fuzzer reaches the time checks through `expiration` and `issuedAt` themselves).
     let now = serde_json::from_str::<Value>(&sig.signed_message)
         .ok()
-        .and_then(|template| template.get("issuedAt")?.as_str().and_then(|t| parse_rfc3339(t).ok()))
+        .and_then(|template| {
+            template
+                .get("issuedAt")?
+                .as_str()
+                .and_then(|t| parse_rfc3339(t).ok())
+        })
         .and_then(|issued_at| issued_at.checked_add(Duration::minutes(5)))
         .unwrap_or_else(|| parse_rfc3339("2025-01-01T00:05:00.000Z").expect("fixed time parses"));
     let requests = &keys().requests;
     let (resource, ability) = &requests[which_request % requests.len()];
-    let request = VerificationRequest { resource, ability: *ability, node_address: NODE_ADDRESS, now };
+    let request = VerificationRequest {
+        resource,
+        ability: *ability,
+        node_address: NODE_ADDRESS,
+        now,
+    };
 
     let uncached = verify_session_sig(sig, &request, None);
     let cache = CapabilityCache::new(16);
@@ -135,11 +180,25 @@ fn verify_all(sig: &AuthSig, wallets_signed: bool, which_request: usize) {
 
 fn check_accepted(sig: &AuthSig, result: &Result<AuthContext, AuthError>, wallets_signed: bool) {
     let Ok(context) = result else { return };
-    let bare = sig.address.strip_prefix("0x").unwrap_or(&sig.address).to_ascii_lowercase();
-    assert_eq!(context.session_key_hex, bare, "accepted for another session key");
+    let bare = sig
+        .address
+        .strip_prefix("0x")
+        .unwrap_or(&sig.address)
+        .to_ascii_lowercase();
+    assert_eq!(
+        context.session_key_hex, bare,
+        "accepted for another session key"
+    );
     if wallets_signed {
-        let signers: Vec<Address> = keys().wallets.iter().map(|wallet| wallet.address()).collect();
-        assert!(signers.contains(&context.user_address), "accepted for a wallet that signed nothing");
+        let signers: Vec<Address> = keys()
+            .wallets
+            .iter()
+            .map(|wallet| wallet.address())
+            .collect();
+        assert!(
+            signers.contains(&context.user_address),
+            "accepted for a wallet that signed nothing"
+        );
     }
 }
 
@@ -164,7 +223,9 @@ fn session_sigs_in(text: &str) -> Vec<AuthSig> {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     // Nodes cap request bodies; a session sig is a few KiB.
     if text.len() > 64 * 1024 {
         return;
@@ -173,7 +234,11 @@ fuzz_target!(|data: &[u8]| {
     let which_request = data.len();
     for sig in session_sigs_in(text).into_iter().take(4) {
         verify_all(&sig, false, which_request);
-        verify_all(&resigned(&sig, sig.signed_message.clone()), false, which_request);
+        verify_all(
+            &resigned(&sig, sig.signed_message.clone()),
+            false,
+            which_request,
+        );
         if let Some(deep) = deeply_resigned(&sig) {
             verify_all(&deep, true, which_request);
         }

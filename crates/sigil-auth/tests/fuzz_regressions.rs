@@ -2,10 +2,10 @@
 //!
 //! Finding 1 (fuzz target `siwe_parse`): `SiweMessage::from_str` accepts texts that do not print
 //! back as received. The `siwe` crate it wraps skips the blank line after the address and the
-//! one after the statement without looking at them, and drops a `Resources:` line with no
-//! resource after it. The wallet signature is then checked against the printed form, so a
-//! capability whose `signedMessage` is not the text the wallet signed is accepted, and a wallet
-//! that signed such a text is refused. The JS SDK never writes these forms, and Lit's own
+//! one after the statement without looking at them, drops a `Resources:` line with no resource
+//! after it, and reads `Chain ID: +1` or `01` as 1. The wallet signature is then checked against
+//! the printed form, so a capability whose `signedMessage` is not the text the wallet signed is
+//! accepted, and a wallet that signed such a text is refused. The JS SDK never writes these forms, and Lit's own
 //! parser (`siwe` 2.3.2 for JS) refuses them. The tests marked `ignore` describe the fixed
 //! behaviour: remove the mark with the fix in crates/sigil-auth/src/siwe.rs.
 
@@ -20,7 +20,9 @@ const NODE_URL: &str = "http://127.0.0.1:7470";
 const NONCE: &str = "0x8e2e8d2a1d3f4c5b6a79881726354453627180900a0b0c0d0e0f101112131415";
 
 fn wallet() -> PrivateKeySigner {
-    "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d".parse().unwrap()
+    "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"
+        .parse()
+        .unwrap()
 }
 
 fn session_key() -> SessionKeyPair {
@@ -55,10 +57,30 @@ fn with_line(text: &str, index: usize, with: &str) -> String {
 fn texts_that_do_not_print_back() -> Vec<(&'static str, String)> {
     let signed = siwe_text(vec![acc_decryption()]);
     vec![
-        ("text in the blank line after the address", with_line(&signed, 2, "~")),
-        ("a tag in the blank line after the address", with_line(&signed, 2, "Request ID: 18446744073709551616")),
-        ("text in the blank line after the statement", with_line(&signed, 4, "lit:capability:delegation")),
-        ("a Resources: line with no resource", format!("{}\nResources:", siwe_text(vec![]))),
+        (
+            "text in the blank line after the address",
+            with_line(&signed, 2, "~"),
+        ),
+        (
+            "a tag in the blank line after the address",
+            with_line(&signed, 2, "Request ID: 18446744073709551616"),
+        ),
+        (
+            "text in the blank line after the statement",
+            with_line(&signed, 4, "lit:capability:delegation"),
+        ),
+        (
+            "a Resources: line with no resource",
+            format!("{}\nResources:", siwe_text(vec![])),
+        ),
+        (
+            "a chain id with a sign",
+            with_line(&signed, 7, "Chain ID: +1"),
+        ),
+        (
+            "a chain id with a leading zero",
+            with_line(&signed, 7, "Chain ID: 01"),
+        ),
     ]
 }
 
@@ -66,7 +88,10 @@ fn texts_that_do_not_print_back() -> Vec<(&'static str, String)> {
 fn texts_found_by_the_fuzzer_parse_without_panicking_to_a_stable_message() {
     for (what, text) in texts_that_do_not_print_back() {
         if let Ok(message) = text.parse::<SiweMessage>() {
-            let again: SiweMessage = message.to_string().parse().unwrap_or_else(|e| panic!("{what}: {e}"));
+            let again: SiweMessage = message
+                .to_string()
+                .parse()
+                .unwrap_or_else(|e| panic!("{what}: {e}"));
             assert_eq!(again, message, "{what}");
         }
     }
@@ -75,12 +100,17 @@ fn texts_found_by_the_fuzzer_parse_without_panicking_to_a_stable_message() {
 #[test]
 #[ignore = "open finding 1: SiweMessage::from_str (crates/sigil-auth/src/siwe.rs) accepts text that prints back differently"]
 fn siwe_text_that_does_not_print_back_as_received_is_refused() {
-    for (what, text) in texts_that_do_not_print_back() {
-        match text.parse::<SiweMessage>() {
-            Err(error) => assert!(matches!(error, AuthError::SiweParse { .. }), "{what}: {error:?}"),
-            Ok(message) => panic!("{what}: accepted, prints back as {:?}", message.to_string()),
-        }
-    }
+    let accepted: Vec<&str> = texts_that_do_not_print_back()
+        .into_iter()
+        .filter(|(_, text)| {
+            !matches!(
+                text.parse::<SiweMessage>(),
+                Err(AuthError::SiweParse { .. })
+            )
+        })
+        .map(|(what, _)| what)
+        .collect();
+    assert!(accepted.is_empty(), "accepted: {accepted:?}");
 }
 
 /// A session whose wallet capability carries `capability_text` signed as `signature_over`.
@@ -93,7 +123,11 @@ fn session_with_capability(capability_text: &str, signature_over: &str) -> AuthS
         issued_at: NOW,
         expiration: NOW + Duration::minutes(10),
     };
-    sign_session_sigs(&session_key(), &params, &[NODE_URL]).unwrap().get(NODE_URL).unwrap().clone()
+    sign_session_sigs(&session_key(), &params, &[NODE_URL])
+        .unwrap()
+        .get(NODE_URL)
+        .unwrap()
+        .clone()
 }
 
 fn verify(session_sig: &AuthSig) -> Result<AuthContext, AuthError> {
@@ -111,7 +145,12 @@ fn verify(session_sig: &AuthSig) -> Result<AuthContext, AuthError> {
 fn the_signed_siwe_text_itself_still_verifies() {
     // The control for the test below: the same session with the text the wallet signed.
     let signed = siwe_text(vec![acc_decryption()]);
-    assert_eq!(verify(&session_with_capability(&signed, &signed)).unwrap().user_address, wallet().address());
+    assert_eq!(
+        verify(&session_with_capability(&signed, &signed))
+            .unwrap()
+            .user_address,
+        wallet().address()
+    );
 }
 
 #[test]
@@ -119,7 +158,10 @@ fn the_signed_siwe_text_itself_still_verifies() {
 fn a_capability_whose_text_is_not_what_the_wallet_signed_is_refused() {
     let signed = siwe_text(vec![acc_decryption()]);
     let altered = with_line(&signed, 2, "~");
-    assert!(verify(&session_with_capability(&altered, &signed)).is_err(), "a text the wallet never signed was accepted");
+    assert!(
+        verify(&session_with_capability(&altered, &signed)).is_err(),
+        "a text the wallet never signed was accepted"
+    );
     // And the wallet's signature over the altered text does not make it valid either: it is not
     // a well-formed SIWE.
     assert!(verify(&session_with_capability(&altered, &altered)).is_err());

@@ -21,7 +21,9 @@ const NONCE: &str = "0x8e2e8d2a1d3f4c5b6a79881726354453627180900a0b0c0d0e0f10111
 
 /// The wallet of tests/vectors/session-sigs.json.
 fn wallet() -> PrivateKeySigner {
-    "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d".parse().unwrap()
+    "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"
+        .parse()
+        .unwrap()
 }
 
 fn session_key() -> SessionKeyPair {
@@ -35,8 +37,11 @@ fn requests() -> Vec<ResourceAbilityRequest> {
             LitAbility::AccessControlConditionDecryption,
         )
         .unwrap(),
-        ResourceAbilityRequest::new(LitResource::new(ResourcePrefix::Pkp, "04ab").unwrap(), LitAbility::PkpSigning)
-            .unwrap(),
+        ResourceAbilityRequest::new(
+            LitResource::new(ResourcePrefix::Pkp, "04ab").unwrap(),
+            LitAbility::PkpSigning,
+        )
+        .unwrap(),
     ]
 }
 
@@ -55,7 +60,11 @@ fn valid_session_sig() -> AuthSig {
         issued_at: NOW,
         expiration: NOW + Duration::minutes(10),
     };
-    sign_session_sigs(&session_key(), &params, &[NODE_URL]).unwrap().get(NODE_URL).unwrap().clone()
+    sign_session_sigs(&session_key(), &params, &[NODE_URL])
+        .unwrap()
+        .get(NODE_URL)
+        .unwrap()
+        .clone()
 }
 
 /// One edit of a text, at positions taken modulo its length in characters.
@@ -71,7 +80,13 @@ enum Edit {
 
 fn apply(text: &str, edit: &Edit) -> String {
     let chars: Vec<char> = text.chars().collect();
-    let at = |i: usize| if chars.is_empty() { 0 } else { i % (chars.len() + 1) };
+    let at = |i: usize| {
+        if chars.is_empty() {
+            0
+        } else {
+            i % (chars.len() + 1)
+        }
+    };
     let splice = |start: usize, len: usize, with: &str| {
         let start = at(start);
         let end = (start + len).min(chars.len());
@@ -128,17 +143,19 @@ fn fragment() -> impl Strategy<Value = String> {
 fn edit() -> impl Strategy<Value = Edit> {
     let pos = any::<usize>();
     prop_oneof![
-        (pos.clone(), fragment()).prop_map(|(i, s)| Edit::Insert(i, s)),
-        (pos.clone(), 1usize..40).prop_map(|(i, n)| Edit::Delete(i, n)),
-        (pos.clone(), 1usize..12, fragment()).prop_map(|(i, n, s)| Edit::Replace(i, n, s)),
-        (pos.clone(), fragment()).prop_map(|(i, s)| Edit::ReplaceLine(i, s)),
-        pos.clone().prop_map(Edit::DuplicateLine),
-        (pos.clone(), pos).prop_map(|(i, j)| Edit::SwapLines(i, j)),
+        (pos, fragment()).prop_map(|(i, s)| Edit::Insert(i, s)),
+        (pos, 1usize..40).prop_map(|(i, n)| Edit::Delete(i, n)),
+        (pos, 1usize..12, fragment()).prop_map(|(i, n, s)| Edit::Replace(i, n, s)),
+        (pos, fragment()).prop_map(|(i, s)| Edit::ReplaceLine(i, s)),
+        pos.prop_map(Edit::DuplicateLine),
+        (pos, pos).prop_map(|(i, j)| Edit::SwapLines(i, j)),
     ]
 }
 
 fn edited(text: &str, edits: &[Edit]) -> String {
-    edits.iter().fold(text.to_owned(), |text, edit| apply(&text, edit))
+    edits
+        .iter()
+        .fold(text.to_owned(), |text, edit| apply(&text, edit))
 }
 
 /// A JSON value to put in place of a part of a session template.
@@ -147,7 +164,9 @@ fn json_value() -> impl Strategy<Value = Value> {
         Just(Value::Null),
         any::<bool>().prop_map(Value::Bool),
         any::<i64>().prop_map(Value::from),
-        any::<f64>().prop_filter("JSON numbers are finite", |f| f.is_finite()).prop_map(Value::from),
+        any::<f64>()
+            .prop_filter("JSON numbers are finite", |f| f.is_finite())
+            .prop_map(Value::from),
         fragment().prop_map(Value::String),
         Just(Value::String("*".into())),
         Just(Value::String("lit-accesscontrolcondition".into())),
@@ -158,7 +177,8 @@ fn json_value() -> impl Strategy<Value = Value> {
     leaf.prop_recursive(3, 12, 4, |inner| {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
-            prop::collection::btree_map(fragment(), inner, 0..4).prop_map(|m| Value::Object(m.into_iter().collect())),
+            prop::collection::btree_map(fragment(), inner, 0..4)
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
         ]
     })
 }
@@ -175,9 +195,9 @@ enum JsonEdit {
 fn json_edit() -> impl Strategy<Value = JsonEdit> {
     let node = any::<usize>();
     prop_oneof![
-        1 => (node.clone(), json_value()).prop_map(|(n, v)| JsonEdit::Replace(n, v)),
-        3 => (node.clone(), prop::collection::vec(edit(), 1..4)).prop_map(|(n, e)| JsonEdit::EditString(n, e)),
-        1 => (node.clone(), any::<usize>()).prop_map(|(n, c)| JsonEdit::RemoveChild(n, c)),
+        1 => (node, json_value()).prop_map(|(n, v)| JsonEdit::Replace(n, v)),
+        3 => (node, prop::collection::vec(edit(), 1..4)).prop_map(|(n, e)| JsonEdit::EditString(n, e)),
+        1 => (node, any::<usize>()).prop_map(|(n, c)| JsonEdit::RemoveChild(n, c)),
         1 => (node, any::<usize>()).prop_map(|(n, c)| JsonEdit::DuplicateChild(n, c)),
     ]
 }
@@ -204,19 +224,30 @@ fn nth_node<'a>(value: &'a mut Value, n: &mut usize) -> Option<&'a mut Value> {
 
 fn apply_json(value: &mut Value, edit: &JsonEdit) {
     let node = match edit {
-        JsonEdit::Replace(n, _) | JsonEdit::EditString(n, _) | JsonEdit::RemoveChild(n, _) | JsonEdit::DuplicateChild(n, _) => *n,
+        JsonEdit::Replace(n, _)
+        | JsonEdit::EditString(n, _)
+        | JsonEdit::RemoveChild(n, _)
+        | JsonEdit::DuplicateChild(n, _) => *n,
     };
     let mut n = node % node_count(value);
-    let Some(target) = nth_node(value, &mut n) else { return };
+    let Some(target) = nth_node(value, &mut n) else {
+        return;
+    };
     match (edit, target) {
         (JsonEdit::Replace(_, with), target) => *target = with.clone(),
         (JsonEdit::EditString(_, edits), Value::String(text)) => *text = edited(text, edits),
-        (JsonEdit::EditString(_, edits), target) => *target = Value::String(edited(&target.to_string(), edits)),
+        (JsonEdit::EditString(_, edits), target) => {
+            *target = Value::String(edited(&target.to_string(), edits))
+        }
         (JsonEdit::RemoveChild(_, child), Value::Array(items)) if !items.is_empty() => {
             items.remove(child % items.len());
         }
         (JsonEdit::RemoveChild(_, child), Value::Object(map)) if !map.is_empty() => {
-            let key = map.keys().nth(child % map.len()).cloned().unwrap_or_default();
+            let key = map
+                .keys()
+                .nth(child % map.len())
+                .cloned()
+                .unwrap_or_default();
             map.remove(&key);
         }
         (JsonEdit::DuplicateChild(_, child), Value::Array(items)) if !items.is_empty() => {
@@ -240,11 +271,21 @@ fn session_sig_over(signed_message: String) -> AuthSig {
 
 /// Every capability's `signedMessage` signed again by the wallet (as the wallet owner could).
 fn capabilities_resigned(template: &mut Value) {
-    let Some(capabilities) = template.get_mut("capabilities").and_then(Value::as_array_mut) else { return };
+    let Some(capabilities) = template
+        .get_mut("capabilities")
+        .and_then(Value::as_array_mut)
+    else {
+        return;
+    };
     for capability in capabilities.iter_mut().filter_map(Value::as_object_mut) {
-        let Some(message) = capability.get("signedMessage").and_then(Value::as_str) else { continue };
+        let Some(message) = capability.get("signedMessage").and_then(Value::as_str) else {
+            continue;
+        };
         let signature = wallet().sign_message_sync(message.as_bytes()).unwrap();
-        capability.insert("sig".into(), Value::String(format!("0x{}", hex::encode(signature.as_bytes()))));
+        capability.insert(
+            "sig".into(),
+            Value::String(format!("0x{}", hex::encode(signature.as_bytes()))),
+        );
     }
 }
 
@@ -253,15 +294,32 @@ fn capabilities_resigned(template: &mut Value) {
 fn verify_everything(session_sig: &AuthSig) -> Result<(), TestCaseError> {
     let hash = "c981800fce8d0cdf35decbd294806dfbd0c79fa19093f043cf7f6ec4ebcb43a8";
     let asked = [
-        (LitResource::parse(&format!("lit-accesscontrolcondition://{hash}/{hash}")).unwrap(), LitAbility::AccessControlConditionDecryption),
-        (LitResource::parse("lit-pkp://04ab").unwrap(), LitAbility::PkpSigning),
-        (LitResource::parse("lit-litaction://Qm").unwrap(), LitAbility::LitActionExecution),
+        (
+            LitResource::parse(&format!("lit-accesscontrolcondition://{hash}/{hash}")).unwrap(),
+            LitAbility::AccessControlConditionDecryption,
+        ),
+        (
+            LitResource::parse("lit-pkp://04ab").unwrap(),
+            LitAbility::PkpSigning,
+        ),
+        (
+            LitResource::parse("lit-litaction://Qm").unwrap(),
+            LitAbility::LitActionExecution,
+        ),
     ];
     let cache = CapabilityCache::new(4);
     for (resource, ability) in &asked {
-        let request = VerificationRequest { resource, ability: *ability, node_address: "127.0.0.1:7470", now: NOW };
+        let request = VerificationRequest {
+            resource,
+            ability: *ability,
+            node_address: "127.0.0.1:7470",
+            now: NOW,
+        };
         let result = verify_session_sig(session_sig, &request, None);
-        prop_assert_eq!(&verify_session_sig(session_sig, &request, Some(&cache)), &result);
+        prop_assert_eq!(
+            &verify_session_sig(session_sig, &request, Some(&cache)),
+            &result
+        );
         if let Ok(context) = result {
             prop_assert_eq!(context.user_address, wallet().address());
             prop_assert_eq!(context.session_key_hex, session_key().public_key_hex());

@@ -9,8 +9,8 @@ use time::Duration;
 
 /// A seed with no repeated byte, so each of its forms is distinctive.
 const SEED: [u8; 32] = [
-    0x9d, 0x61, 0xb1, 0x9d, 0xef, 0xfd, 0x5a, 0x60, 0xba, 0x84, 0x4a, 0xf4, 0x92, 0xec, 0x2c, 0xc4, 0x44, 0x49, 0xc5,
-    0x69, 0x7b, 0x32, 0x69, 0x19, 0x70, 0x3b, 0xac, 0x03, 0x1c, 0xae, 0x7f, 0x60,
+    0x9d, 0x61, 0xb1, 0x9d, 0xef, 0xfd, 0x5a, 0x60, 0xba, 0x84, 0x4a, 0xf4, 0x92, 0xec, 0x2c, 0xc4,
+    0x44, 0x49, 0xc5, 0x69, 0x7b, 0x32, 0x69, 0x19, 0x70, 0x3b, 0xac, 0x03, 0x1c, 0xae, 0x7f, 0x60,
 ];
 const WALLET_KEY: &str = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
 
@@ -19,15 +19,27 @@ const WALLET_KEY: &str = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4
 fn forms_of(secret: &[u8]) -> Vec<String> {
     let hex = hex::encode(secret);
     let half = hex.len() / 2;
-    let mut forms = vec![hex[..half].to_owned(), hex[half..].to_owned(), hex.to_uppercase()[..half].to_owned()];
+    let mut forms = vec![
+        hex[..half].to_owned(),
+        hex[half..].to_owned(),
+        hex.to_uppercase()[..half].to_owned(),
+    ];
     let debug = format!("{secret:?}");
-    forms.push(debug.trim_start_matches('[').trim_end_matches(']').to_owned());
+    forms.push(
+        debug
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_owned(),
+    );
     forms
 }
 
 fn assert_hides(text: &str, secret: &[u8], what: &str) {
     for form in forms_of(secret) {
-        assert!(!text.contains(&form), "{what} shows the secret ({form}): {text}");
+        assert!(
+            !text.contains(&form),
+            "{what} shows the secret ({form}): {text}"
+        );
     }
 }
 
@@ -36,8 +48,14 @@ fn session_key_debug_shows_the_public_key_and_not_the_secret() {
     let key = SessionKeyPair::from_seed(SEED);
     for text in [format!("{key:?}"), format!("{key:#?}")] {
         assert_hides(&text, &SEED, "Debug of SessionKeyPair");
-        assert!(!text.contains(key.secret_key_hex().as_str()), "Debug shows the JS secret form: {text}");
-        assert!(text.contains(&key.public_key_hex()), "Debug should name the public key: {text}");
+        assert!(
+            !text.contains(key.secret_key_hex().as_str()),
+            "Debug shows the JS secret form: {text}"
+        );
+        assert!(
+            text.contains(&key.public_key_hex()),
+            "Debug should name the public key: {text}"
+        );
     }
     // The JS secret form is seed ‖ public key: the seed checks above would catch it.
     assert!(key.secret_key_hex().starts_with(&hex::encode(SEED)));
@@ -45,8 +63,13 @@ fn session_key_debug_shows_the_public_key_and_not_the_secret() {
 
 #[test]
 fn a_loaded_session_key_hides_its_secret_too() {
-    let key = SessionKeyPair::from_secret_hex(&SessionKeyPair::from_seed(SEED).secret_key_hex()).unwrap();
-    assert_hides(&format!("{key:?}"), &SEED, "Debug of a loaded SessionKeyPair");
+    let key =
+        SessionKeyPair::from_secret_hex(&SessionKeyPair::from_seed(SEED).secret_key_hex()).unwrap();
+    assert_hides(
+        &format!("{key:?}"),
+        &SEED,
+        "Debug of a loaded SessionKeyPair",
+    );
 }
 
 #[test]
@@ -63,7 +86,8 @@ fn session_key_errors_never_echo_the_secret_they_were_given() {
         secret.to_uppercase().replace('A', "G"),
     ];
     for input in &inputs {
-        let error = SessionKeyPair::from_secret_hex(input).expect_err("malformed secret is refused");
+        let error =
+            SessionKeyPair::from_secret_hex(input).expect_err("malformed secret is refused");
         for text in [error.to_string(), format!("{error:?}")] {
             assert_hides(&text, &SEED, "a session key error");
         }
@@ -80,10 +104,14 @@ fn session_sigs_carry_signatures_but_no_session_secret() {
         LitAbility::AccessControlConditionDecryption,
     )
     .unwrap();
-    let siwe = SiweMessageParams::new(wallet.address(), "abcdefgh12").with_uri(key.uri()).with_resources(vec![request.clone()]);
+    let siwe = SiweMessageParams::new(wallet.address(), "abcdefgh12")
+        .with_uri(key.uri())
+        .with_resources(vec![request.clone()]);
     let params = SessionSigningParams {
         resource_ability_requests: vec![request],
-        capabilities: vec![generate_auth_sig(&wallet, &create_siwe_message(&siwe, now).unwrap()).unwrap()],
+        capabilities: vec![
+            generate_auth_sig(&wallet, &create_siwe_message(&siwe, now).unwrap()).unwrap(),
+        ],
         issued_at: now,
         expiration: now + Duration::hours(1),
     };

@@ -97,7 +97,11 @@ impl Drop for Running {
 #[test]
 fn bench_local_times_every_operation_with_every_check_passing() {
     let output = sigil(&["bench", "local", "--budget-ms", "5", "--nodes", "3"]);
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let records = records(&output);
     let names: Vec<&str> = records.iter().filter_map(|r| r["name"].as_str()).collect();
     assert_eq!(
@@ -110,6 +114,7 @@ fn bench_local_times_every_operation_with_every_check_passing() {
             "verify_warm",
             "floor_verify",
             "floor_ed25519_verify_strict",
+            "ed25519_key_decode",
             "floor_secp256k1_recover",
             "floor_template_json_parse",
             "floor_siwe_parse",
@@ -117,8 +122,14 @@ fn bench_local_times_every_operation_with_every_check_passing() {
         ]
     );
     for record in &records {
-        assert!(record["meanNs"].as_f64().is_some_and(|ns| ns > 0.0), "{record}");
-        assert!(record["iterations"].as_u64().is_some_and(|n| n >= 5), "{record}");
+        assert!(
+            record["meanNs"].as_f64().is_some_and(|ns| ns > 0.0),
+            "{record}"
+        );
+        assert!(
+            record["iterations"].as_u64().is_some_and(|n| n >= 5),
+            "{record}"
+        );
     }
 }
 
@@ -126,7 +137,11 @@ fn bench_local_times_every_operation_with_every_check_passing() {
 fn bench_rss_reads_the_peak_and_current_memory_of_a_process() {
     let pid = std::process::id().to_string();
     let output = sigil(&["bench", "rss", "--pid", &pid, "--name", "rss_test"]);
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let records = records(&output);
     let rss = record(&records, "rss_test");
     let hwm = rss["hwmKib"].as_u64().unwrap_or(0);
@@ -147,7 +162,8 @@ fn write(dir: &Path, name: &str, lines: &[Value]) -> String {
 #[test]
 fn bench_report_writes_the_table_and_ends_with_the_five_ratio_lines() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let timing = |name: &str, ns: f64| serde_json::json!({"name": name, "meanNs": ns, "iterations": 10});
+    let timing =
+        |name: &str, ns: f64| serde_json::json!({"name": name, "meanNs": ns, "iterations": 10});
     let sigil_records = write(
         dir.path(),
         "sigil.jsonl",
@@ -174,10 +190,22 @@ fn bench_report_writes_the_table_and_ends_with_the_five_ratio_lines() {
     );
     let out = dir.path().join("BENCHMARKS.md");
     let output = sigil(&[
-        "bench", "report", "--sigil", &sigil_records, "--js", &js_records, "--out",
-        out.to_str().expect("utf-8 path"), "--mode", "quick",
+        "bench",
+        "report",
+        "--sigil",
+        &sigil_records,
+        "--js",
+        &js_records,
+        "--out",
+        out.to_str().expect("utf-8 path"),
+        "--mode",
+        "quick",
     ]);
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let stdout = String::from_utf8_lossy(&output.stdout);
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(
@@ -194,7 +222,10 @@ fn bench_report_writes_the_table_and_ends_with_the_five_ratio_lines() {
     assert!(markdown.contains("| Operation | Sigil | JS SDK | JS/Sigil | Floor | Sigil/floor |"));
     assert!(markdown.contains("logical cores)"));
     assert!(markdown.contains("| Node RSS at 32 clients (VmHWM) | 40.0 MiB | < 96 MiB | yes |"));
-    assert!(markdown.contains("| 1.200 | <= 1.15 | **no** |"), "{markdown}");
+    assert!(
+        markdown.contains("| 1.200 | <= 1.15 | **no** |"),
+        "{markdown}"
+    );
 }
 
 #[test]
@@ -203,12 +234,24 @@ fn bench_report_prints_n_a_and_fails_when_figures_are_missing() {
     let empty = write(dir.path(), "empty.jsonl", &[]);
     let out = dir.path().join("B.md");
     let output = sigil(&[
-        "bench", "report", "--sigil", &empty, "--js", &empty, "--out", out.to_str().expect("utf-8"),
+        "bench",
+        "report",
+        "--sigil",
+        &empty,
+        "--js",
+        &empty,
+        "--out",
+        out.to_str().expect("utf-8"),
     ]);
     assert_eq!(output.status.code(), Some(2));
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(stdout.lines().count(), 5);
-    assert!(stdout.lines().all(|l| l.starts_with("RATIO ") && l.ends_with(" n/a")), "{stdout}");
+    assert!(
+        stdout
+            .lines()
+            .all(|l| l.starts_with("RATIO ") && l.ends_with(" n/a")),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -217,12 +260,27 @@ fn the_load_generator_gets_shares_and_plaintexts_from_nodes_in_their_own_process
     let data = data_dir.path().to_str().expect("utf-8 path");
     {
         let mut dealer = Running::spawn(&[
-            "devnet", "--port", "0", "--rpc-port", "0", "--data-dir", data, "--free-requests", "1000000",
+            "devnet",
+            "--port",
+            "0",
+            "--rpc-port",
+            "0",
+            "--data-dir",
+            data,
+            "--free-requests",
+            "1000000",
         ]);
         dealer.line_starting("Press Ctrl-C to stop.");
         dealer.stop();
     }
-    let chain = Running::spawn(&["bench", "chain", "--data-dir", data, "--block-time-ms", "500"]);
+    let chain = Running::spawn(&[
+        "bench",
+        "chain",
+        "--data-dir",
+        data,
+        "--block-time-ms",
+        "500",
+    ]);
     let ready = chain.line_starting("Sigil bench chain ready at ");
     let rpc_url = ready
         .strip_prefix("Sigil bench chain ready at ")
@@ -248,20 +306,53 @@ fn the_load_generator_gets_shares_and_plaintexts_from_nodes_in_their_own_process
     let pid = nodes.first().expect("node 0").child.id().to_string();
 
     let signed = sigil(&[
-        "bench", "encryption-sign", "--node-url", &urls[0], "--rpc-url", &rpc_url, "--node-pid", &pid,
-        "--concurrency", "2", "--seconds", "0.5",
+        "bench",
+        "encryption-sign",
+        "--node-url",
+        &urls[0],
+        "--rpc-url",
+        &rpc_url,
+        "--node-pid",
+        &pid,
+        "--concurrency",
+        "2",
+        "--seconds",
+        "0.5",
     ]);
-    assert!(signed.status.success(), "{}", String::from_utf8_lossy(&signed.stderr));
+    assert!(
+        signed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&signed.stderr)
+    );
     let signed = records(&signed);
     let load = record(&signed, "encryption_sign");
-    assert!(load["perSecond"].as_f64().is_some_and(|r| r > 0.0), "{load}");
-    assert!(load["coresUsed"].as_f64().is_some_and(|c| c >= 0.0), "{load}");
+    assert!(
+        load["perSecond"].as_f64().is_some_and(|r| r > 0.0),
+        "{load}"
+    );
+    assert!(
+        load["coresUsed"].as_f64().is_some_and(|c| c >= 0.0),
+        "{load}"
+    );
     assert!(load["p99Ns"].as_f64() >= load["p50Ns"].as_f64(), "{load}");
 
     let decrypted = sigil(&[
-        "bench", "decrypt", "--rpc-url", &rpc_url, "--clients", "1,2", "--seconds", "0.5", "--node-pid", &pid,
+        "bench",
+        "decrypt",
+        "--rpc-url",
+        &rpc_url,
+        "--clients",
+        "1,2",
+        "--seconds",
+        "0.5",
+        "--node-pid",
+        &pid,
     ]);
-    assert!(decrypted.status.success(), "{}", String::from_utf8_lossy(&decrypted.stderr));
+    assert!(
+        decrypted.status.success(),
+        "{}",
+        String::from_utf8_lossy(&decrypted.stderr)
+    );
     let decrypted = records(&decrypted);
     for (name, clients) in [("decrypt_c1", 1), ("decrypt_c2", 2)] {
         let run = record(&decrypted, name);
@@ -269,5 +360,8 @@ fn the_load_generator_gets_shares_and_plaintexts_from_nodes_in_their_own_process
         assert!(run["iterations"].as_u64().is_some_and(|n| n >= 1), "{run}");
     }
     let memory = record(&decrypted, "rss_node_c2");
-    assert!(memory["hwmKib"].as_u64().is_some_and(|kib| kib > 1024), "{memory}");
+    assert!(
+        memory["hwmKib"].as_u64().is_some_and(|kib| kib > 1024),
+        "{memory}"
+    );
 }

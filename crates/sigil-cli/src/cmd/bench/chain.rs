@@ -69,7 +69,11 @@ async fn serve(args: Args, network: Network) -> anyhow::Result<()> {
     );
     let blocks = chain.spawn_block_production();
     let rpc = chain.serve_rpc(network.rpc_addr).await?;
-    println!("{READY_PREFIX}{} ({} validators)", rpc.url(), network.validators.len());
+    println!(
+        "{READY_PREFIX}{} ({} validators)",
+        rpc.url(),
+        network.validators.len()
+    );
     let signal = stop.wait().await;
     eprintln!("{signal}: shutting down");
     rpc.shutdown().await;
@@ -85,7 +89,8 @@ fn read_network(data_dir: &Path) -> anyhow::Result<Network> {
         if !path.exists() {
             break;
         }
-        configs.push(NodeConfig::load(&path).with_context(|| format!("reading {}", path.display()))?);
+        configs
+            .push(NodeConfig::load(&path).with_context(|| format!("reading {}", path.display()))?);
     }
     network_of(&configs).with_context(|| format!("the node configs in {}", data_dir.display()))
 }
@@ -106,7 +111,9 @@ fn network_of(configs: &[NodeConfig]) -> anyhow::Result<Network> {
         .iter()
         .map(|config| match config.listen {
             SocketAddr::V4(addr) => Ok(addr),
-            SocketAddr::V6(addr) => anyhow::bail!("node at {addr}: the Staking contract holds IPv4 only"),
+            SocketAddr::V6(addr) => {
+                anyhow::bail!("node at {addr}: the Staking contract holds IPv4 only")
+            }
         })
         .collect::<anyhow::Result<_>>()?;
     Ok(Network {

@@ -292,7 +292,9 @@ pub fn run_decrypt(args: DecryptArgs) -> anyhow::Result<()> {
                 decrypt_once(user, request, plaintext).await
             })
             .await?;
-            result.record(format!("decrypt_c{clients}"), clients).emit()?;
+            result
+                .record(format!("decrypt_c{clients}"), clients)
+                .emit()?;
             if let Some(pid) = args.node_pid {
                 let memory = procfs::memory(pid)?;
                 Record {
@@ -309,8 +311,18 @@ pub fn run_decrypt(args: DecryptArgs) -> anyhow::Result<()> {
     })
 }
 
-async fn decrypt_once(user: &User, request: &DecryptRequest, plaintext: &str) -> anyhow::Result<()> {
-    let decrypted = user.client.decrypt_to_string(request, &user.session_sigs).await?;
-    anyhow::ensure!(decrypted == plaintext, "decrypted {decrypted:?}, expected {plaintext:?}");
+async fn decrypt_once(
+    user: &User,
+    request: &DecryptRequest,
+    plaintext: &str,
+) -> anyhow::Result<()> {
+    let decrypted = user
+        .client
+        .decrypt_to_string(request, &user.session_sigs)
+        .await?;
+    anyhow::ensure!(
+        decrypted == plaintext,
+        "decrypted {decrypted:?}, expected {plaintext:?}"
+    );
     Ok(())
 }

@@ -15,9 +15,11 @@
 //! - `verify_warm`: the same session sig again and again (capability cached).
 //! - `floor_verify`: one ed25519 `verify_strict` + one secp256k1 recovery + the template JSON
 //!   parse + the SIWE parse, on the cold pool; and each of the four alone (`floor_*`).
+//! - `ed25519_key_decode`: decoding the session public key (`VerifyingKey::from_bytes`), which
+//!   every verification pays on top of the floor's `verify_strict`.
 //! - `bls_share_sign`: one BLS signature share of a decryption identity.
 
-use super::measure::{interleaved, median, Op};
+use super::measure::{interleaved, median, Op, SliceClock};
 use super::record::Record;
 use alloy_primitives::Signature as WalletSignature;
 use alloy_signer::SignerSync as _;
@@ -26,9 +28,9 @@ use anyhow::Context as _;
 use ed25519_dalek::{Signer as _, SigningKey};
 use sigil_auth::siwe::{create_siwe_message, SiweMessageParams};
 use sigil_auth::{
-    generate_auth_sig, sign_session_sigs, verify_session_sig, AuthSig, CapabilityCache,
-    LitAbility, LitResource, ResourceAbilityRequest, ResourcePrefix, SessionKeyPair,
-    SessionKeySignedMessage, SessionSigningParams, SiweMessage, VerificationRequest,
+    generate_auth_sig, sign_session_sigs, verify_session_sig, AuthSig, CapabilityCache, LitAbility,
+    LitResource, ResourceAbilityRequest, ResourcePrefix, SessionKeyPair, SessionKeySignedMessage,
+    SessionSigningParams, SiweMessage, VerificationRequest,
 };
 use sigil_client::{
     AuthCallbackParams, ClientError, CreateSiweMessageParams, LitNetwork, LitNodeClient,
@@ -38,7 +40,7 @@ use sigil_crypto::bls;
 use sigil_crypto::conditions::{self, ConditionSet};
 use std::future::Future;
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use time::macros::datetime;
 use time::OffsetDateTime;
 
@@ -78,10 +80,11 @@ pub struct Args {
 const ROUNDS: u32 = 5;
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let budget = Duration::from_millis(
-        args.budget_ms
-            .unwrap_or(if args.quick { 400 } else { 2000 }),
-    );
+    let budget =
+        Duration::from_millis(
+            args.budget_ms
+                .unwrap_or(if args.quick { 400 } else { 2000 }),
+        );
     // One thread, like the JS side: these are single-core timings.
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -155,22 +158,30 @@ async fn session_sigs(fixture: &Fixture, nodes: usize, budget: Duration) -> anyh
     );
 
     let client = &client;
-    let (mean, iterations) = time_async(budget, move || async move {
+    let (mean, cpu, iterations) = time_async(budget, move || async move {
         let sigs = client_session_sigs(client, fixture).await?;
-        anyhow::ensure!(sigs.len() == nodes, "{} session sigs for {nodes} nodes", sigs.len());
+        anyhow::ensure!(
+            sigs.len() == nodes,
+            "{} session sigs for {nodes} nodes",
+            sigs.len()
+        );
         Ok(())
     })
     .await?;
-    Record::timing(format!("session_sigs_{nodes}"), mean, iterations).emit()?;
+    Record::timing_with_cpu(format!("session_sigs_{nodes}"), mean, cpu, iterations).emit()?;
 
     let urls = &urls;
-    let (mean, iterations) = time_async(budget, move || async move {
+    let (mean, cpu, iterations) = time_async(budget, move || async move {
         let sigs = auth_session_sigs(fixture, urls)?;
-        anyhow::ensure!(sigs.len() == nodes, "{} session sigs for {nodes} nodes", sigs.len());
+        anyhow::ensure!(
+            sigs.len() == nodes,
+            "{} session sigs for {nodes} nodes",
+            sigs.len()
+        );
         Ok(())
     })
     .await?;
-    Record::timing(format!("session_sigs_auth_{nodes}"), mean, iterations).emit()?;
+    Record::timing_with_cpu(format!("session_sigs_auth_{nodes}"), mean, cpu, iterations).emit()?;
 
     let template = &auth_session_sigs(fixture, urls)?
         .iter()
@@ -180,7 +191,7 @@ async fn session_sigs(fixture: &Fixture, nodes: usize, budget: Duration) -> anyh
     let now = OffsetDateTime::now_utc();
     let siwe = &create_siwe_message(&siwe_params(fixture, now), now)?;
     let signing_key = &SigningKey::from_bytes(&SESSION_KEY_SEED);
-    let (mean, iterations) = time_async(budget, move || async move {
+    let (mean, cpu, iterations) = time_async(budget, move || async move {
         black_box(fixture.wallet.sign_message_sync(siwe.as_bytes())?);
         for _ in 0..nodes {
             black_box(signing_key.sign(template.as_bytes()));
@@ -188,7 +199,7 @@ async fn session_sigs(fixture: &Fixture, nodes: usize, budget: Duration) -> anyh
         Ok(())
     })
     .await?;
-    Record::timing(format!("floor_session_sigs_{nodes}"), mean, iterations).emit()
+    Record::timing_with_cpu(format!("floor_session_sigs_{nodes}"), mean, cpu, iterations).emit()
 }
 
 fn siwe_params(fixture: &Fixture, now: OffsetDateTime) -> SiweMessageParams {
@@ -221,7 +232,10 @@ async fn client_session_sigs(
 }
 
 /// The same session sigs with `sigil-auth` alone.
-fn auth_session_sigs(fixture: &Fixture, urls: &[String]) -> anyhow::Result<sigil_auth::SessionSigs> {
+fn auth_session_sigs(
+    fixture: &Fixture,
+    urls: &[String],
+) -> anyhow::Result<sigil_auth::SessionSigs> {
     let now = OffsetDateTime::now_utc();
     let siwe = create_siwe_message(&siwe_params(fixture, now), now)?;
     let auth_sig = generate_auth_sig(&fixture.wallet, &siwe)?;
@@ -271,8 +285,8 @@ async fn stub_nodes(count: usize) -> anyhow::Result<Vec<String>> {
 }
 
 /// Times an async operation like [`interleaved`] times one op: one untimed run, then `ROUNDS`
-/// slices of the budget; the median of the slice means.
-async fn time_async<F, Fut>(budget: Duration, mut op: F) -> anyhow::Result<(f64, u64)>
+/// slices of the budget; the medians of the slice means (wall, thread CPU) and the count.
+async fn time_async<F, Fut>(budget: Duration, mut op: F) -> anyhow::Result<(f64, Option<f64>, u64)>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = anyhow::Result<()>>,
@@ -280,21 +294,28 @@ where
     op().await.context("warm-up")?;
     let slice = budget / ROUNDS;
     let mut means = Vec::new();
+    let mut cpu_means = Vec::new();
     let mut total = 0u64;
     for _ in 0..ROUNDS {
-        let start = Instant::now();
+        let clock = SliceClock::start();
         let mut count = 0u64;
         loop {
             op().await?;
             count += 1;
-            if start.elapsed() >= slice {
+            if clock.elapsed() >= slice {
                 break;
             }
         }
-        means.push(start.elapsed().as_nanos() as f64 / count as f64);
+        let timed = clock.finish(count);
+        means.push(timed.mean_ns);
+        cpu_means.extend(timed.cpu_ns);
         total += count;
     }
-    Ok((median(&mut means).unwrap_or(f64::NAN), total))
+    Ok((
+        median(&mut means).unwrap_or(f64::NAN),
+        median(&mut cpu_means),
+        total,
+    ))
 }
 
 /// One pool entry, decoded ahead so the floor times only the four operations.
@@ -325,11 +346,14 @@ fn verification(
     wanted: impl Fn(&str) -> bool,
 ) -> anyhow::Result<()> {
     let pool: Vec<FloorInput> = (0..COLD_POOL)
-        .map(|i| FloorInput::new(fixture.session_sig(&format!("{}{i}", NONCE.trim_start_matches("0x")))?))
+        .map(|i| {
+            FloorInput::new(fixture.session_sig(&format!("{}{i}", NONCE.trim_start_matches("0x")))?)
+        })
         .collect::<anyhow::Result<_>>()?;
     let warm = fixture.session_sig(NONCE.trim_start_matches("0x"))?;
     let wallet = fixture.wallet.address();
     let session_key = fixture.session_key.verifying_key();
+    let session_key_bytes = session_key.to_bytes();
 
     // The resource a node derives from a decryption request.
     let conditions = ConditionSet::from_document(&format!(
@@ -375,23 +399,49 @@ fn verification(
         }),
         Op::new("floor_verify", || {
             let input = next(&mut floor)?;
-            session_key.verify_strict(input.session_sig.signed_message.as_bytes(), &input.session_signature)?;
-            check_user(input.wallet_signature.recover_address_from_msg(input.siwe.as_bytes())?)?;
-            black_box(SessionKeySignedMessage::parse(&input.session_sig.signed_message)?);
+            session_key.verify_strict(
+                input.session_sig.signed_message.as_bytes(),
+                &input.session_signature,
+            )?;
+            check_user(
+                input
+                    .wallet_signature
+                    .recover_address_from_msg(input.siwe.as_bytes())?,
+            )?;
+            black_box(SessionKeySignedMessage::parse(
+                &input.session_sig.signed_message,
+            )?);
             black_box(input.siwe.parse::<SiweMessage>()?);
             Ok(())
         }),
         Op::new("floor_ed25519_verify_strict", || {
             let input = next(&mut ed25519)?;
-            Ok(session_key.verify_strict(input.session_sig.signed_message.as_bytes(), &input.session_signature)?)
+            Ok(session_key.verify_strict(
+                input.session_sig.signed_message.as_bytes(),
+                &input.session_signature,
+            )?)
+        }),
+        // Not part of the floor (a verifier may keep decoded keys), but every `verify_session_sig`
+        // pays it today: shown so the gap between warm and the floor can be read.
+        Op::new("ed25519_key_decode", || {
+            black_box(ed25519_dalek::VerifyingKey::from_bytes(black_box(
+                &session_key_bytes,
+            ))?);
+            Ok(())
         }),
         Op::new("floor_secp256k1_recover", || {
             let input = next(&mut recover)?;
-            check_user(input.wallet_signature.recover_address_from_msg(input.siwe.as_bytes())?)
+            check_user(
+                input
+                    .wallet_signature
+                    .recover_address_from_msg(input.siwe.as_bytes())?,
+            )
         }),
         Op::new("floor_template_json_parse", || {
             let input = next(&mut json)?;
-            black_box(SessionKeySignedMessage::parse(&input.session_sig.signed_message)?);
+            black_box(SessionKeySignedMessage::parse(
+                &input.session_sig.signed_message,
+            )?);
             Ok(())
         }),
         Op::new("floor_siwe_parse", || {
@@ -409,7 +459,13 @@ fn verification(
         return Ok(());
     }
     for timing in interleaved(&mut ops, budget, ROUNDS)? {
-        Record::timing(timing.name, timing.mean_ns, timing.iterations).emit()?;
+        Record::timing_with_cpu(
+            timing.name,
+            timing.mean_ns,
+            timing.cpu_ns,
+            timing.iterations,
+        )
+        .emit()?;
     }
     Ok(())
 }

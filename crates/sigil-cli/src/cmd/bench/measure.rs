@@ -5,6 +5,7 @@
 //! is the median of its round means. A burst of load from another process on the machine then
 //! spoils one round of each operation alike, instead of all of one operation's time.
 
+use super::procfs::thread_cpu_ns;
 use std::time::{Duration, Instant};
 
 /// One operation to time; it must fail loudly (an `Err`) rather than measure a refusal.
@@ -26,27 +27,39 @@ impl<'a> Op<'a> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Timing {
     pub name: String,
-    /// Median of the round means, nanoseconds per operation.
+    /// Median of the round means, nanoseconds of wall time per operation.
     pub mean_ns: f64,
+    /// Median of the round means, nanoseconds of this thread's CPU time per operation (immune
+    /// to the time the thread waited for a core while other processes ran); `None` where the
+    /// thread's CPU time cannot be read.
+    pub cpu_ns: Option<f64>,
     pub iterations: u64,
 }
 
 /// Times every op for about `budget` in total, in `rounds` interleaved rounds (each op is run
 /// once untimed first). Each round runs an op at least once.
-pub fn interleaved(ops: &mut [Op<'_>], budget: Duration, rounds: u32) -> anyhow::Result<Vec<Timing>> {
+pub fn interleaved(
+    ops: &mut [Op<'_>],
+    budget: Duration,
+    rounds: u32,
+) -> anyhow::Result<Vec<Timing>> {
     let rounds = rounds.max(1);
     let slice = budget / rounds;
     let mut means: Vec<Vec<f64>> = vec![Vec::new(); ops.len()];
+    let mut cpu_means: Vec<Vec<f64>> = vec![Vec::new(); ops.len()];
     let mut iterations = vec![0u64; ops.len()];
     for op in ops.iter_mut() {
         (op.run)().map_err(|e| e.context(format!("{} (warm-up)", op.name)))?;
     }
     for _ in 0..rounds {
         for (index, op) in ops.iter_mut().enumerate() {
-            let (mean, count) = time_slice(slice, &mut op.run)
-                .map_err(|e| e.context(op.name.clone()))?;
+            let slice = time_slice(slice, &mut op.run).map_err(|e| e.context(op.name.clone()))?;
+            let (mean, count) = (slice.mean_ns, slice.count);
             if let Some(m) = means.get_mut(index) {
                 m.push(mean);
+            }
+            if let (Some(m), Some(cpu)) = (cpu_means.get_mut(index), slice.cpu_ns) {
+                m.push(cpu);
             }
             if let Some(i) = iterations.get_mut(index) {
                 *i += count;
@@ -55,29 +68,72 @@ pub fn interleaved(ops: &mut [Op<'_>], budget: Duration, rounds: u32) -> anyhow:
     }
     Ok(ops
         .iter()
-        .zip(means)
+        .zip(means.into_iter().zip(cpu_means))
         .zip(iterations)
-        .map(|((op, mut round_means), iterations)| Timing {
-            name: op.name.clone(),
-            mean_ns: median(&mut round_means).unwrap_or(f64::NAN),
-            iterations,
-        })
+        .map(
+            |((op, (mut round_means, mut cpu_round_means)), iterations)| Timing {
+                name: op.name.clone(),
+                mean_ns: median(&mut round_means).unwrap_or(f64::NAN),
+                cpu_ns: median(&mut cpu_round_means),
+                iterations,
+            },
+        )
         .collect())
 }
 
-/// Runs `op` until `slice` has passed (at least once); returns the mean ns and the count.
+/// What one timed slice gave.
+pub struct Slice {
+    pub mean_ns: f64,
+    pub cpu_ns: Option<f64>,
+    pub count: u64,
+}
+
+/// A running slice: start times of wall clock and thread CPU.
+pub struct SliceClock {
+    wall: Instant,
+    cpu: Option<u64>,
+}
+
+impl SliceClock {
+    pub fn start() -> SliceClock {
+        // CPU first, so the (slow) /proc read is not inside the wall time.
+        let cpu = thread_cpu_ns();
+        SliceClock {
+            wall: Instant::now(),
+            cpu,
+        }
+    }
+
+    pub fn elapsed(&self) -> Duration {
+        self.wall.elapsed()
+    }
+
+    /// The means per operation after `count` operations.
+    pub fn finish(&self, count: u64) -> Slice {
+        let wall = self.wall.elapsed();
+        let cpu = thread_cpu_ns()
+            .zip(self.cpu)
+            .map(|(end, start)| end.saturating_sub(start) as f64 / count.max(1) as f64);
+        Slice {
+            mean_ns: wall.as_nanos() as f64 / count.max(1) as f64,
+            cpu_ns: cpu,
+            count,
+        }
+    }
+}
+
+/// Runs `op` until `slice` has passed (at least once).
 fn time_slice(
     slice: Duration,
     op: &mut dyn FnMut() -> anyhow::Result<()>,
-) -> anyhow::Result<(f64, u64)> {
-    let start = Instant::now();
+) -> anyhow::Result<Slice> {
+    let clock = SliceClock::start();
     let mut count = 0u64;
     loop {
         op()?;
         count += 1;
-        let elapsed = start.elapsed();
-        if elapsed >= slice {
-            return Ok((elapsed.as_nanos() as f64 / count as f64, count));
+        if clock.elapsed() >= slice {
+            return Ok(clock.finish(count));
         }
     }
 }
@@ -141,6 +197,9 @@ mod tests {
             let timings = interleaved(&mut ops, Duration::from_millis(4), 4).unwrap_or_default();
             assert_eq!(timings.len(), 2);
             assert!(timings.iter().all(|t| t.iterations >= 4 && t.mean_ns > 0.0));
+            assert!(timings
+                .iter()
+                .all(|t| t.cpu_ns.is_some_and(|cpu| cpu >= 0.0)));
         }
         assert!(a_runs >= 5 && b_runs >= 5, "warm-up plus one per round");
 

@@ -48,7 +48,8 @@ pub struct Memory {
 
 pub fn memory(pid: u32) -> anyhow::Result<Memory> {
     let path = proc_path(pid, "status");
-    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
     parse_status(&text).with_context(|| format!("no VmHWM/VmRSS in {}", path.display()))
 }
 
@@ -62,14 +63,23 @@ pub fn reset_peak(pid: u32) -> anyhow::Result<()> {
 /// CPU time (user + system, all threads, exited ones included) the process has used, seconds.
 pub fn cpu_seconds(pid: u32) -> anyhow::Result<f64> {
     let path = proc_path(pid, "stat");
-    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-    let ticks = parse_stat_cpu_ticks(&text).with_context(|| format!("unreadable {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let ticks =
+        parse_stat_cpu_ticks(&text).with_context(|| format!("unreadable {}", path.display()))?;
     Ok(ticks as f64 / USER_HZ)
 }
 
 /// CPU time of this process, seconds.
 pub fn own_cpu_seconds() -> anyhow::Result<f64> {
     cpu_seconds(std::process::id())
+}
+
+/// CPU time the calling thread has run, in nanoseconds (`/proc/thread-self/schedstat`, whose
+/// first field is the time on a CPU); `None` where that file is missing.
+pub fn thread_cpu_ns() -> Option<u64> {
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    text.split_whitespace().next()?.parse().ok()
 }
 
 fn proc_path(pid: u32, file: &str) -> PathBuf {
@@ -79,7 +89,11 @@ fn proc_path(pid: u32, file: &str) -> PathBuf {
 pub fn parse_status(text: &str) -> Option<Memory> {
     let field = |name: &str| -> Option<u64> {
         let line = text.lines().find(|l| l.starts_with(name))?;
-        line.get(name.len()..)?.split_whitespace().next()?.parse().ok()
+        line.get(name.len()..)?
+            .split_whitespace()
+            .next()?
+            .parse()
+            .ok()
     };
     Some(Memory {
         hwm_kib: field("VmHWM:")?,
@@ -149,14 +163,16 @@ mod tests {
     #[test]
     fn stat_cpu_ticks_are_counted_after_the_command_name() {
         // A name with a space and a parenthesis; utime 250, stime 50.
-        let text = "4242 (sigil (x) y) S 1 4242 4242 0 -1 4194560 1 0 0 0 250 50 0 0 20 0 9 0 1 1 1";
+        let text =
+            "4242 (sigil (x) y) S 1 4242 4242 0 -1 4194560 1 0 0 0 250 50 0 0 20 0 9 0 1 1 1";
         assert_eq!(parse_stat_cpu_ticks(text), Some(300));
         assert_eq!(parse_stat_cpu_ticks("4242 (sigil) S 1"), None);
     }
 
     #[test]
     fn cpuinfo_gives_model_and_logical_cpus() {
-        let text = "processor\t: 0\nmodel name\t: AMD EPYC\n\nprocessor\t: 1\nmodel name\t: AMD EPYC\n";
+        let text =
+            "processor\t: 0\nmodel name\t: AMD EPYC\n\nprocessor\t: 1\nmodel name\t: AMD EPYC\n";
         assert_eq!(parse_cpuinfo(text), (Some("AMD EPYC".into()), 2));
     }
 
@@ -165,6 +181,16 @@ mod tests {
         let mine = memory(std::process::id())?;
         assert!(mine.hwm_kib >= mine.rss_kib && mine.rss_kib > 0);
         assert!(own_cpu_seconds()? >= 0.0);
+        let before = thread_cpu_ns().unwrap_or(0);
+        let spin = std::time::Instant::now();
+        while spin.elapsed() < std::time::Duration::from_millis(30) {
+            std::hint::black_box(spin.elapsed());
+        }
+        let spent = thread_cpu_ns().unwrap_or(0).saturating_sub(before);
+        assert!(
+            spent >= 10_000_000,
+            "30 ms of spinning counted as {spent} ns of CPU"
+        );
         Ok(())
     }
 }

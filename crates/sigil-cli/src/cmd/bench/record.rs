@@ -13,6 +13,9 @@ pub struct Record {
     /// Mean time per operation (for a load: mean latency of one request).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mean_ns: Option<f64>,
+    /// CPU time of the measuring thread per operation (in-process timings only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu_ns: Option<f64>,
     /// Operations timed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iterations: Option<u64>,
@@ -45,6 +48,19 @@ impl Record {
             mean_ns: Some(mean_ns),
             iterations: Some(iterations),
             ..Record::default()
+        }
+    }
+
+    /// A timing with the thread CPU time per operation too.
+    pub fn timing_with_cpu(
+        name: impl Into<String>,
+        mean_ns: f64,
+        cpu_ns: Option<f64>,
+        iterations: u64,
+    ) -> Record {
+        Record {
+            cpu_ns,
+            ..Record::timing(name, mean_ns, iterations)
         }
     }
 
@@ -100,6 +116,9 @@ mod tests {
             ..Record::default()
         };
         let line = serde_json::to_string(&load).unwrap_or_default();
-        assert_eq!(line, r#"{"name":"decrypt_sigil_c8","p99Ns":3.0,"clients":8}"#);
+        assert_eq!(
+            line,
+            r#"{"name":"decrypt_sigil_c8","p99Ns":3.0,"clients":8}"#
+        );
     }
 }
