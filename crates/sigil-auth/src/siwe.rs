@@ -187,14 +187,9 @@ pub fn create_siwe_message(
     }
 
     // Parsing back validates the domain authority, the URI and the timestamps the way every
-    // verifier will; the text must survive it unchanged.
-    let parsed: SiweMessage = text.parse()?;
-    if parsed.to_string() != text {
-        return Err(invalid(
-            "message",
-            "does not survive an EIP-4361 parse unchanged",
-        ));
-    }
+    // verifier will, and refuses any text that would not print back unchanged.
+    text.parse::<SiweMessage>()
+        .map_err(|error| invalid("message", &error.to_string()))?;
     Ok(text)
 }
 
@@ -309,6 +304,14 @@ impl FromStr for SiweMessage {
             .map_err(|error| AuthError::SiweParse {
                 reason: error.to_string(),
             })?;
+        // The `siwe` crate ignores the blank separator lines, drops an empty `Resources:` and
+        // reads `Chain ID: 01` as 1. A signature is checked over the printed message, so only
+        // the canonical text may stand for it: anything else is a text the wallet did not sign.
+        if inner.to_string() != text {
+            return Err(AuthError::SiweParse {
+                reason: "not in canonical EIP-4361 form".to_owned(),
+            });
+        }
         Ok(SiweMessage { inner })
     }
 }

@@ -4,10 +4,10 @@
 //! back as received. The `siwe` crate it wraps skips the blank line after the address and the
 //! one after the statement without looking at them, drops a `Resources:` line with no resource
 //! after it, and reads `Chain ID: +1` or `01` as 1. The wallet signature is then checked against
-//! the printed form, so a capability whose `signedMessage` is not the text the wallet signed is
-//! accepted, and a wallet that signed such a text is refused. The JS SDK never writes these forms, and Lit's own
-//! parser (`siwe` 2.3.2 for JS) refuses them. The tests marked `ignore` describe the fixed
-//! behaviour: remove the mark with the fix in crates/sigil-auth/src/siwe.rs.
+//! the printed form, so a capability whose `signedMessage` was not the text the wallet signed was
+//! accepted, and a wallet that signed such a text was refused. The JS SDK never writes these
+//! forms, and the JS `siwe` 2.3.2 parser refuses them. Fixed: the parser now refuses any text
+//! that does not print back byte for byte.
 
 use alloy_signer_local::PrivateKeySigner;
 use sigil_auth::siwe::{create_siwe_message, SiweMessageParams};
@@ -98,7 +98,6 @@ fn texts_found_by_the_fuzzer_parse_without_panicking_to_a_stable_message() {
 }
 
 #[test]
-#[ignore = "open finding 1: SiweMessage::from_str (crates/sigil-auth/src/siwe.rs) accepts text that prints back differently"]
 fn siwe_text_that_does_not_print_back_as_received_is_refused() {
     let accepted: Vec<&str> = texts_that_do_not_print_back()
         .into_iter()
@@ -154,7 +153,6 @@ fn the_signed_siwe_text_itself_still_verifies() {
 }
 
 #[test]
-#[ignore = "open finding 1: a capability is checked against the printed SIWE, not the text received (crates/sigil-auth/src/siwe.rs)"]
 fn a_capability_whose_text_is_not_what_the_wallet_signed_is_refused() {
     let signed = siwe_text(vec![acc_decryption()]);
     let altered = with_line(&signed, 2, "~");

@@ -189,7 +189,9 @@ impl ConditionSet {
         self.write(Form::Wire)
     }
 
-    /// The conditions array as sent to nodes, under [`ConditionSet::json_key`] in the request.
+    /// The conditions array as a JSON value, under [`ConditionSet::json_key`] in a request.
+    /// `serde_json::Value` sorts object keys, which changes the hash of free-form parts (Solana
+    /// `pdaInterface.fields`, `params`): send [`ConditionSet::to_json_string`] to nodes.
     pub fn to_json(&self) -> serde_json::Value {
         // Our own writer produces valid JSON; parsing it back cannot fail.
         serde_json::from_str(&self.to_json_string()).unwrap_or(serde_json::Value::Null)
