@@ -70,6 +70,9 @@ pub struct Args {
     /// Node counts to make session sigs for.
     #[arg(long, value_delimiter = ',', default_value = "3,10,100")]
     nodes: Vec<usize>,
+    /// Leave out the session-sig timings (for repeated runs of the verification group).
+    #[arg(long)]
+    skip_session_sigs: bool,
     /// Run only these records (e.g. `verify_warm` under a profiler); a `*_<n>` name runs the
     /// session-sig group for `n` nodes.
     #[arg(long, value_delimiter = ',', value_name = "NAMES")]
@@ -80,18 +83,20 @@ pub struct Args {
 const ROUNDS: u32 = 5;
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let budget =
-        Duration::from_millis(
-            args.budget_ms
-                .unwrap_or(if args.quick { 400 } else { 2000 }),
-        );
+    let default_ms = if args.quick { 400 } else { 2000 };
+    let budget = Duration::from_millis(args.budget_ms.unwrap_or(default_ms));
     // One thread, like the JS side: these are single-core timings.
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
     let fixture = Fixture::new()?;
     let only = &args.only;
-    for &nodes in &args.nodes {
+    let nodes = if args.skip_session_sigs {
+        &[][..]
+    } else {
+        &args.nodes[..]
+    };
+    for &nodes in nodes {
         let suffix = format!("_{nodes}");
         if only.is_empty() || only.iter().any(|name| name.ends_with(&suffix)) {
             runtime.block_on(session_sigs(&fixture, nodes, budget))?;
@@ -157,7 +162,11 @@ async fn session_sigs(fixture: &Fixture, nodes: usize, budget: Duration) -> anyh
         connection.connected_nodes.len()
     );
 
+    // What is timed must be what a node accepts: check one sig of each kind first.
     let client = &client;
+    accepted(&client_session_sigs(client, fixture).await?, &urls)?;
+    accepted(&auth_session_sigs(fixture, &urls)?, &urls)?;
+
     let (mean, cpu, iterations) = time_async(budget, move || async move {
         let sigs = client_session_sigs(client, fixture).await?;
         anyhow::ensure!(
@@ -200,6 +209,25 @@ async fn session_sigs(fixture: &Fixture, nodes: usize, budget: Duration) -> anyh
     })
     .await?;
     Record::timing_with_cpu(format!("floor_session_sigs_{nodes}"), mean, cpu, iterations).emit()
+}
+
+/// Every node's session sig passes a node's verification for a decryption.
+fn accepted(sigs: &sigil_auth::SessionSigs, urls: &[String]) -> anyhow::Result<()> {
+    let resource = LitResource::new(ResourcePrefix::AccessControlCondition, "ab/cd")?;
+    for url in urls {
+        let sig = sigs
+            .get(url)
+            .with_context(|| format!("no session sig for {url}"))?;
+        let request = VerificationRequest {
+            resource: &resource,
+            ability: LitAbility::AccessControlConditionDecryption,
+            node_address: url,
+            now: OffsetDateTime::now_utc(),
+        };
+        verify_session_sig(sig, &request, None)
+            .with_context(|| format!("the session sig for {url} is refused"))?;
+    }
+    Ok(())
 }
 
 fn siwe_params(fixture: &Fixture, now: OffsetDateTime) -> SiweMessageParams {
