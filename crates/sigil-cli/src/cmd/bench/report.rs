@@ -28,6 +28,12 @@ pub struct Args {
     /// /proc/loadavg's three figures when the run began.
     #[arg(long)]
     load_at_start: Option<String>,
+    /// /proc/loadavg's three figures when the measurements ended [default: now].
+    #[arg(long)]
+    load_at_end: Option<String>,
+    /// When the run was made (RFC 3339) [default: now].
+    #[arg(long)]
+    date: Option<String>,
     /// The JS runtime (`node --version`).
     #[arg(long)]
     js_runtime: Option<String>,
@@ -55,12 +61,14 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let context = RunContext {
         cpu,
         cores,
-        date: time::OffsetDateTime::now_utc()
-            .format(&time::format_description::well_known::Rfc3339)
-            .unwrap_or_default(),
+        date: args.date.unwrap_or_else(|| {
+            time::OffsetDateTime::now_utc()
+                .format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_default()
+        }),
         mode: args.mode,
         load_at_start: args.load_at_start,
-        load_at_end: procfs::load_average(),
+        load_at_end: args.load_at_end.or_else(procfs::load_average),
         js_runtime: args.js_runtime,
         run_seconds: args.run_seconds,
     };
@@ -442,9 +450,21 @@ fn rows(sigil: &Figures, js: &Figures, cores: usize) -> Vec<Row> {
         sigil: load_cell(encryption_sign),
         js: "—".into(),
         js_over_sigil: "—".into(),
-        floor: floor.map_or_else(|| "—".into(), |(f, _, _)| format!("{f:.0}/s")),
-        sigil_over_floor: match (served, floor) {
-            (Some(served), Some((f, _, _))) => format!("{:.0}% of floor", served / f * 100.0),
+        floor: match (floor, sigil.cost("bls_share_sign")) {
+            (Some((f, _, true)), Some(share_sign)) => format!(
+                "{f:.0}/s on the cores used; {:.0}/s on all {cores}",
+                cores as f64 * 1e9 / share_sign
+            ),
+            (Some((f, _, _)), _) => format!("{f:.0}/s"),
+            _ => "—".into(),
+        },
+        sigil_over_floor: match (served, floor, sigil.cost("bls_share_sign")) {
+            (Some(served), Some((f, _, true)), Some(share_sign)) => format!(
+                "{:.0}% of floor ({:.0}% of all cores' floor)",
+                served / f * 100.0,
+                served * share_sign / 1e9 / cores as f64 * 100.0
+            ),
+            (Some(served), Some((f, _, _)), _) => format!("{:.0}% of floor", served / f * 100.0),
             _ => "—".into(),
         },
     });
