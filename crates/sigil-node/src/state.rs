@@ -32,8 +32,10 @@ pub struct NodeState {
     usage: UsageStore,
     capability_cache: CapabilityCache,
     clock: Arc<dyn Clock>,
-    /// Bounds CPU-heavy work (signature checks, BLS signing) to one job per core, off the async
-    /// executor, so a burst queues instead of growing threads and memory.
+    /// Bounds CPU-heavy work (signature checks, BLS signing) to two jobs per core, off the async
+    /// executor, so a burst queues instead of growing threads and memory. Two, not one: with
+    /// one, a core idles while a finished job's permit passes to the next waiting task (measured:
+    /// 1.52 of 2 cores busy and 487 req/s, against 1.82 and 590 req/s with two).
     cpu: Semaphore,
 }
 
@@ -94,7 +96,7 @@ impl NodeState {
             usage,
             capability_cache: CapabilityCache::new(CAPABILITY_CACHE_ENTRIES),
             clock,
-            cpu: Semaphore::new(cores),
+            cpu: Semaphore::new(cores * 2),
         }))
     }
 
