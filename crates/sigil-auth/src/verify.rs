@@ -109,8 +109,12 @@ impl CapacityDelegation {
 /// successes are stored) and the decoded ReCaps. It never caches the outer ed25519 check, the
 /// session's time checks, the SIWE time window, the URI or the coverage check: those run on
 /// every request. An entry is dropped once its SIWE expiration has passed.
+///
+/// It also keeps the decoded session public keys (the point decompression is a tenth of a
+/// cached verify); the ed25519 signature itself is still checked on every request.
 pub struct CapabilityCache {
     entries: Mutex<LruCache<[u8; 32], Arc<CheckedCapability>>>,
+    session_keys: Mutex<LruCache<[u8; 32], VerifyingKey>>,
 }
 
 impl CapabilityCache {
@@ -119,6 +123,7 @@ impl CapabilityCache {
         let capacity = NonZeroUsize::new(capacity).unwrap_or(NonZeroUsize::MIN);
         CapabilityCache {
             entries: Mutex::new(LruCache::new(capacity)),
+            session_keys: Mutex::new(LruCache::new(capacity)),
         }
     }
 
@@ -135,6 +140,17 @@ impl CapabilityCache {
     /// Forgets everything.
     pub fn clear(&self) {
         self.entries.lock().clear();
+        self.session_keys.lock().clear();
+    }
+
+    /// The decoded session key for `bytes`, decoding (and remembering) it on a miss.
+    fn session_key(&self, bytes: &[u8; 32]) -> Result<VerifyingKey, AuthError> {
+        if let Some(key) = self.session_keys.lock().get(bytes) {
+            return Ok(*key);
+        }
+        let key = decode_session_key(bytes)?;
+        self.session_keys.lock().put(*bytes, key);
+        Ok(key)
     }
 
     fn get(&self, key: &[u8; 32], now: OffsetDateTime) -> Option<Arc<CheckedCapability>> {
@@ -256,7 +272,7 @@ pub fn verify_session_sig(
     }
 
     // 1. Outer signature.
-    let session_key = check_ed25519(session_sig)?;
+    let session_key = check_ed25519(session_sig, cache)?;
 
     // 2. Template.
     let template = SessionKeySignedMessage::parse(&session_sig.signed_message)?;
@@ -329,7 +345,10 @@ pub fn verify_session_sig(
 /// Step 1: `address` is the ed25519 key (hex, `0x` optional), `sig` 128 hex of one case,
 /// `verify_strict` over the raw bytes of `signedMessage`. Strict verification refuses
 /// small-order keys and non-canonical encodings, so one message has one valid signature per key.
-fn check_ed25519(session_sig: &AuthSig) -> Result<VerifyingKey, AuthError> {
+fn check_ed25519(
+    session_sig: &AuthSig,
+    cache: Option<&CapabilityCache>,
+) -> Result<VerifyingKey, AuthError> {
     let address = session_sig
         .address
         .strip_prefix("0x")
@@ -340,7 +359,10 @@ fn check_ed25519(session_sig: &AuthSig) -> Result<VerifyingKey, AuthError> {
             reason: error.to_string(),
         }
     })?;
-    let key = VerifyingKey::from_bytes(&key_bytes).map_err(|_| AuthError::SessionKeyNotOnCurve)?;
+    let key = match cache {
+        Some(cache) => cache.session_key(&key_bytes)?,
+        None => decode_session_key(&key_bytes)?,
+    };
     let signature: Signature = session_sig
         .sig
         .parse()
@@ -348,6 +370,10 @@ fn check_ed25519(session_sig: &AuthSig) -> Result<VerifyingKey, AuthError> {
     key.verify_strict(session_sig.signed_message.as_bytes(), &signature)
         .map_err(|_| AuthError::SessionSigInvalid)?;
     Ok(key)
+}
+
+fn decode_session_key(bytes: &[u8; 32]) -> Result<VerifyingKey, AuthError> {
+    VerifyingKey::from_bytes(bytes).map_err(|_| AuthError::SessionKeyNotOnCurve)
 }
 
 /// Step 4, with Lit's arithmetic: the grace checks compare whole seconds.
