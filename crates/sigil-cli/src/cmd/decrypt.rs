@@ -5,7 +5,7 @@
 //! Exit codes: 0 decrypted, 1 the nodes refused (the wallet does not meet the conditions, the
 //! session is not accepted, the rate limit is reached), 2 any other error.
 
-use super::encrypt::{failure_from, read_limited, runtime, write_output, NetworkArgs};
+use super::encrypt::{failure_from, read_limited, write_output, NetworkArgs};
 use super::session_sigs::wallet_from_env;
 use crate::Failure;
 use anyhow::Context as _;
@@ -67,7 +67,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
         None => None,
     };
 
-    let plaintext = runtime()?
+    let plaintext = super::client_runtime()?
         .block_on(async {
             let mut config = sigil_client::LitNodeClientConfig::new(args.network.lit_network()?)
                 .with_connect_timeout(std::time::Duration::from_secs(args.network.connect_timeout));

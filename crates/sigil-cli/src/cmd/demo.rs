@@ -2,7 +2,7 @@
 //! (free ports, a temporary data dir): wallet, connect, session sigs via an auth sig, encrypt
 //! to the wallet's address, decrypt, and a second wallet refused.
 
-use super::encrypt::{only_address, runtime};
+use super::encrypt::only_address;
 use crate::Failure;
 use alloy_signer_local::PrivateKeySigner;
 use anyhow::{anyhow, bail};
@@ -28,7 +28,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<(), Failure> {
-    runtime()?.block_on(demo(args))?;
+    super::client_runtime()?.block_on(demo(args))?;
     Ok(())
 }
 

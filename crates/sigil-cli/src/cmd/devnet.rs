@@ -39,10 +39,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<(), Failure> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
-    runtime.block_on(serve(args))
+    super::server_runtime()?.block_on(serve(args))
 }
 
 async fn serve(args: Args) -> Result<(), Failure> {

@@ -69,13 +69,6 @@ impl NetworkArgs {
     }
 }
 
-/// A single-threaded runtime for a network command.
-pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-}
-
 /// Exit 1 when the nodes refused (an authorization answer from enough of them), 2 otherwise.
 pub fn failure_from(error: anyhow::Error) -> Failure {
     let refused = error.chain().any(|cause| {
@@ -145,7 +138,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
         }
     };
     let data = read_limited(args.input.as_deref(), MAX_INPUT_BYTES)?;
-    let json = runtime()?.block_on(async {
+    let json = super::client_runtime()?.block_on(async {
         let client = args.network.connect().await?;
         let encrypted = client.encrypt(&conditions, &data)?;
         sigil_client::DecryptRequest::new(conditions, encrypted)

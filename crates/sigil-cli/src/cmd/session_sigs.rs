@@ -125,7 +125,7 @@ fn from_network(
         rpc_url: rpc_url.to_owned(),
         staking_address: staking_address.unwrap_or(sigil_chain::DEFAULT_STAKING_ADDRESS),
     };
-    super::encrypt::runtime()?.block_on(async {
+    super::client_runtime()?.block_on(async {
         let client =
             sigil_client::LitNodeClient::new(sigil_client::LitNodeClientConfig::new(network))?;
         let connection = client

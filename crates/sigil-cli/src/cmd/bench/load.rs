@@ -57,12 +57,6 @@ pub struct DecryptArgs {
     node_pid: Option<u32>,
 }
 
-fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
-    Ok(tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?)
-}
-
 fn duration(seconds: f64) -> anyhow::Result<Duration> {
     anyhow::ensure!(
         seconds.is_finite() && seconds > 0.0 && seconds <= 3600.0,
@@ -180,7 +174,7 @@ where
 pub fn run_encryption_sign(args: EncryptionSignArgs) -> anyhow::Result<()> {
     let length = duration(args.seconds)?;
     anyhow::ensure!(args.concurrency > 0, "--concurrency must be at least 1");
-    runtime()?.block_on(async {
+    crate::cmd::server_runtime()?.block_on(async {
         let node_url = args.node_url.trim_end_matches('/').to_owned();
         let user = User::connect(LitNetwork::Nodes {
             node_urls: vec![node_url.clone()],
@@ -264,7 +258,7 @@ pub fn run_decrypt(args: DecryptArgs) -> anyhow::Result<()> {
     let length = duration(args.seconds)?;
     let most = args.clients.iter().copied().max().unwrap_or(0);
     anyhow::ensure!(most > 0, "--clients must name at least one count above 0");
-    runtime()?.block_on(async {
+    crate::cmd::server_runtime()?.block_on(async {
         // Every client connects, encrypts and makes its session sigs before any timing (one
         // after the other: the auth callback's future is not `Send`, so it is not spawned).
         let network = LitNetwork::custom(args.rpc_url.clone());
