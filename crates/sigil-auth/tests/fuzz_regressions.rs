@@ -9,41 +9,11 @@
 //! forms, and the JS `siwe` 2.3.2 parser refuses them. Fixed: the parser now refuses any text
 //! that does not print back byte for byte.
 
-use alloy_signer_local::PrivateKeySigner;
-use sigil_auth::siwe::{create_siwe_message, SiweMessageParams};
 use sigil_auth::*;
-use time::macros::datetime;
-use time::{Duration, OffsetDateTime};
+use time::Duration;
 
-const NOW: OffsetDateTime = datetime!(2025-01-01 00:00 UTC);
-const NODE_URL: &str = "http://127.0.0.1:7470";
-const NONCE: &str = "0x8e2e8d2a1d3f4c5b6a79881726354453627180900a0b0c0d0e0f101112131415";
-
-fn wallet() -> PrivateKeySigner {
-    "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"
-        .parse()
-        .unwrap()
-}
-
-fn session_key() -> SessionKeyPair {
-    SessionKeyPair::from_seed([1u8; 32])
-}
-
-fn acc_decryption() -> ResourceAbilityRequest {
-    ResourceAbilityRequest::new(
-        LitResource::wildcard(ResourcePrefix::AccessControlCondition),
-        LitAbility::AccessControlConditionDecryption,
-    )
-    .unwrap()
-}
-
-fn siwe_text(resources: Vec<ResourceAbilityRequest>) -> String {
-    let params = SiweMessageParams::new(wallet().address(), NONCE)
-        .with_uri(session_key().uri())
-        .with_expiration(NOW + Duration::hours(1))
-        .with_resources(resources);
-    create_siwe_message(&params, NOW).unwrap()
-}
+mod common;
+use common::*;
 
 /// Line `index` of `text` replaced by `with`.
 fn with_line(text: &str, index: usize, with: &str) -> String {

@@ -4,7 +4,6 @@
 //! that signed it.
 
 use alloy_signer::SignerSync;
-use alloy_signer_local::PrivateKeySigner;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use proptest::prelude::*;
@@ -12,23 +11,10 @@ use serde_json::Value;
 use sigil_auth::recap::Recap;
 use sigil_auth::siwe::{create_siwe_message, SiweMessageParams};
 use sigil_auth::*;
-use time::macros::datetime;
-use time::{Duration, OffsetDateTime};
+use time::Duration;
 
-const NOW: OffsetDateTime = datetime!(2025-01-01 00:00 UTC);
-const NODE_URL: &str = "http://127.0.0.1:7470";
-const NONCE: &str = "0x8e2e8d2a1d3f4c5b6a79881726354453627180900a0b0c0d0e0f101112131415";
-
-/// The wallet of tests/vectors/session-sigs.json.
-fn wallet() -> PrivateKeySigner {
-    "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"
-        .parse()
-        .unwrap()
-}
-
-fn session_key() -> SessionKeyPair {
-    SessionKeyPair::from_seed([1u8; 32])
-}
+mod common;
+use common::*;
 
 fn requests() -> Vec<ResourceAbilityRequest> {
     vec![
