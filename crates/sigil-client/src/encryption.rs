@@ -53,11 +53,12 @@ impl DecryptRequest {
         epoch: Option<u64>,
     ) -> Result<String, ClientError> {
         // Built as text so the conditions keep the order ConditionSet writes them in (a
-        // serde_json Map would sort them).
+        // serde_json Map would sort them). The conditions go in canonical form, as the SDK
+        // sends them (unified ones without `conditionType`).
         let mut body = format!(
             "{{{}:{},\"dataToEncryptHash\":{},\"chain\":{},\"authSig\":{}",
             json_text(self.conditions.json_key())?,
-            self.conditions.to_json_string(),
+            self.conditions.canonical_json(),
             json_text(&self.data_to_encrypt_hash)?,
             json_text(&self.chain)?,
             json_text(auth_sig)?,
@@ -300,6 +301,36 @@ mod tests {
         let parsed: Value = serde_json::from_str(&body).unwrap_or_default();
         assert_eq!(parsed["authSig"]["algo"], "ed25519");
         assert_eq!(ConditionSet::from_request_str(&body)?, conditions());
+        Ok(())
+    }
+
+    #[test]
+    fn unified_conditions_go_to_nodes_without_condition_type_as_the_sdk_sends_them(
+    ) -> Result<(), ClientError> {
+        let document = r#"{"unifiedAccessControlConditions":[{"conditionType":"evmBasic",
+            "contractAddress":"","standardContractType":"","chain":"ethereum","method":"",
+            "parameters":[":userAddress"],"returnValueTest":{"comparator":"=","value":"0x1"}}]}"#;
+        let conditions = ConditionSet::from_document(document)?;
+        let auth_sig = AuthSig {
+            sig: "s".into(),
+            derived_via: "litSessionSignViaNacl".into(),
+            signed_message: "m".into(),
+            address: "a".into(),
+            algo: Some("ed25519".into()),
+        };
+        let request = DecryptRequest {
+            conditions: conditions.clone(),
+            ..request()
+        };
+        let body = request.node_body(&auth_sig, None)?;
+        let expected = format!(
+            "{{\"unifiedAccessControlConditions\":{},\"dataToEncryptHash\"",
+            conditions.canonical_json()
+        );
+        assert!(body.starts_with(&expected), "{body}");
+        assert!(!body.contains("conditionType"), "{body}");
+        // The encrypted item a user keeps still carries it, for the SDK's formatters.
+        assert!(request.to_json_string()?.contains(r#""conditionType":"evmBasic""#));
         Ok(())
     }
 

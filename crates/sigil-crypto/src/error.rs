@@ -46,14 +46,6 @@ pub enum CryptoError {
         reason: &'static str,
     },
 
-    /// A unified condition whose `conditionType` is missing or not one of `evmBasic`,
-    /// `evmContract`, `solRpc`, `cosmos`.
-    #[error("invalid conditionType at {path}: expected evmBasic, evmContract, solRpc or cosmos")]
-    InvalidUnifiedConditionType {
-        /// Where, as a JSON path.
-        path: String,
-    },
-
     // ---- access control conditions: evaluation ----
     /// Operators and conditions do not alternate (`cond (op cond)*`) in some group.
     #[error("invalid boolean expression: conditions and operators must alternate")]
@@ -163,7 +155,6 @@ impl CryptoError {
             | CryptoError::InputTooLarge { .. }
             | CryptoError::Json(_)
             | CryptoError::InvalidCondition { .. } => "NodeParserError",
-            CryptoError::InvalidUnifiedConditionType { .. } => "NodeInvalidUnifiedConditionType",
             CryptoError::InvalidBooleanExpression => "NodeInvalidBooleanConditionType",
             CryptoError::UnsupportedCondition { .. } => "NodeAccessControlConditionsCheckFailed",
             CryptoError::InvalidReturnValue { .. } => "NodeInvalidACCReturnValueTest",

@@ -1,7 +1,7 @@
 //! Parsing limits and errors of conditions documents and requests.
 
 use serde_json::{json, Value};
-use sigil_crypto::conditions::{ConditionSet, MAX_CONDITIONS, MAX_DOCUMENT_BYTES, MAX_GROUP_DEPTH};
+use sigil_crypto::conditions::{ConditionItem, ConditionSet, MAX_CONDITIONS, MAX_DOCUMENT_BYTES, MAX_GROUP_DEPTH};
 use sigil_crypto::CryptoError;
 
 fn user() -> Value {
@@ -110,15 +110,108 @@ fn items_that_are_neither_condition_operator_nor_group_are_refused() {
     }
 }
 
+fn unified(conditions: Value) -> Result<ConditionSet, CryptoError> {
+    ConditionSet::from_request(&json!({ "unifiedAccessControlConditions": conditions }))
+}
+
+fn sol_v2() -> Value {
+    json!({"method": "getBalance", "params": [":userAddress"], "pdaParams": [],
+           "pdaInterface": {"offset": 0, "fields": {}}, "pdaKey": "", "chain": "solana",
+           "returnValueTest": {"key": "", "comparator": ">=", "value": "1"}})
+}
+
+fn evm_contract() -> Value {
+    json!({"contractAddress": "0xb71a679cfff330591d556c4b9f21c7739ca9590c", "functionName": "members",
+           "functionParams": [":userAddress"],
+           "functionAbi": {"name": "members", "inputs": [{"name": "", "type": "address"}],
+                           "outputs": [{"name": "", "type": "uint8"}], "stateMutability": "view"},
+           "chain": "ethereum", "returnValueTest": {"key": "", "comparator": ">=", "value": "1"}})
+}
+
+fn cosmos() -> Value {
+    json!({"path": "/cosmos/bank/v1beta1/balances/:userAddress", "chain": "cosmos",
+           "returnValueTest": {"key": "$.balances[0].amount", "comparator": ">=", "value": "1"}})
+}
+
+fn kinds_of(set: &ConditionSet) -> Vec<&'static str> {
+    let ConditionSet::Unified(items) = set else { panic!("not unified: {set:?}") };
+    items
+        .iter()
+        .filter_map(|item| match item {
+            ConditionItem::Condition(c) => Some(c.condition_type()),
+            _ => None,
+        })
+        .collect()
+}
+
 #[test]
-fn unified_conditions_need_a_known_condition_type() {
-    for condition_type in [json!("evm"), json!(null), json!(3)] {
+fn unified_conditions_are_told_apart_by_shape_without_condition_type() {
+    // What the SDK sends: its formatters drop `conditionType`.
+    let set = unified(json!([user(), {"operator": "or"}, sol_v2(), {"operator": "and"}, evm_contract(),
+                             {"operator": "or"}, cosmos()]))
+    .expect("every kind by shape");
+    assert_eq!(kinds_of(&set), ["evmBasic", "solRpc", "evmContract", "cosmos"]);
+    // The same conditions with their `conditionType` hash the same: the hash never includes it.
+    let typed = |mut c: Value, t: &str| {
+        c["conditionType"] = t.into();
+        c
+    };
+    let with_types = unified(json!([typed(user(), "evmBasic"), {"operator": "or"}, typed(sol_v2(), "solRpc"),
+                                    {"operator": "and"}, typed(evm_contract(), "evmContract"),
+                                    {"operator": "or"}, typed(cosmos(), "cosmos")]))
+    .expect("typed");
+    assert_eq!(with_types.hash_hex(), set.hash_hex());
+    assert!(!set.canonical_json().contains("conditionType"));
+    // The document form gives the SDK back the `conditionType` its formatters need.
+    assert_eq!(set.to_json_string(), with_types.to_json_string());
+    assert!(set.to_json_string().contains(r#"{"conditionType":"cosmos","path":"#));
+}
+
+#[test]
+fn unified_shapes_are_tried_in_the_order_of_lit_nodes() {
+    // A condition carrying both evmBasic and evmContract fields is evmBasic, the first shape.
+    let mut both = user();
+    for (key, value) in evm_contract().as_object().expect("object") {
+        if both.get(key).is_none() {
+            both[key] = value.clone();
+        }
+    }
+    assert_eq!(kinds_of(&unified(json!([both])).expect("both")), ["evmBasic"]);
+    // And a Solana condition that also has a Cosmos `path` is solRpc.
+    let mut sol_and_path = sol_v2();
+    sol_and_path["path"] = "/x".into();
+    assert_eq!(kinds_of(&unified(json!([sol_and_path])).expect("sol")), ["solRpc"]);
+}
+
+#[test]
+fn unified_condition_type_is_ignored_as_lit_nodes_ignore_it() {
+    for condition_type in [json!("evm"), json!(null), json!(3), json!("cosmos")] {
         let mut c = user();
         c["conditionType"] = condition_type.clone();
-        let err = ConditionSet::from_request(&json!({"unifiedAccessControlConditions": [c]})).expect_err("bad type");
-        assert!(matches!(err, CryptoError::InvalidUnifiedConditionType { .. }), "{condition_type}: {err:?}");
-        assert_eq!(err.code(), "NodeInvalidUnifiedConditionType");
+        let set = unified(json!([c])).expect("evmBasic shape");
+        assert_eq!(kinds_of(&set), ["evmBasic"], "{condition_type}");
+        assert_eq!(set.hash_hex(), unified(json!([user()])).expect("plain").hash_hex());
     }
+}
+
+#[test]
+fn unified_conditions_of_no_known_shape_are_parser_errors_naming_the_field() {
+    // Missing `standardContractType`: the closest shape is evmBasic, and the error says so.
+    let mut c = user();
+    c.as_object_mut().expect("object").remove("standardContractType");
+    let err = unified(json!([c])).expect_err("no shape");
+    assert_eq!(err.code(), "NodeParserError");
+    assert_eq!(err.status(), 400);
+    assert!(err.to_string().contains("unifiedAccessControlConditions[0].standardContractType"), "{err}");
+    // With a `conditionType`, the error is that kind's.
+    let err = unified(json!([{"conditionType": "cosmos", "chain": "cosmos",
+                             "returnValueTest": {"key": "", "comparator": "=", "value": "1"}}]))
+    .expect_err("cosmos without path");
+    assert!(err.to_string().contains("[0].path"), "{err}");
+    // Inside groups too.
+    let err = unified(json!([user(), {"operator": "and"}, [user(), {"operator": "or"}, {"chain": "x", "returnValueTest": {}}]]))
+        .expect_err("nested");
+    assert!(err.to_string().contains("unifiedAccessControlConditions[2][2]"), "{err}");
 }
 
 #[test]
@@ -135,7 +228,7 @@ fn solana_v2_conditions_need_all_pda_fields() {
             "without {key}"
         );
     }
-    // Unified solRpc conditions must be v2.
+    // Unified solRpc conditions must be v2: the SDK refuses to send one without the PDA fields.
     let v1 = json!({"conditionType": "solRpc", "method": "getBalance", "params": [], "chain": "solana",
                     "returnValueTest": {"key": "", "comparator": ">=", "value": "1"}});
     assert!(matches!(

@@ -7,4 +7,5 @@ mod conditions_eval;
 mod conditions_parse;
 mod properties;
 mod properties_mutated;
+mod sdk_wire_vectors;
 mod secrets;

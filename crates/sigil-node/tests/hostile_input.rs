@@ -757,19 +757,20 @@ fn condition_cases(f: &Fixture) -> Vec<Case> {
             "NodeParserError",
         ),
         case(
-            "unified_condition_of_an_unknown_type",
+            "unified_condition_of_no_known_shape",
             sign(json!({
                 "unifiedAccessControlConditions": [{
-                    "conditionType": "bitcoin", "contractAddress": "", "standardContractType": "",
-                    "chain": "bitcoin", "method": "", "parameters": [":userAddress"],
+                    "conditionType": "evmBasic", "contractAddress": "",
+                    "chain": "ethereum", "method": "", "parameters": [":userAddress"],
                     "returnValueTest": {"comparator": "=", "value": "x"}
                 }],
                 "dataToEncryptHash": f.data_hash,
                 "authSig": session,
             })),
             400,
-            "NodeInvalidUnifiedConditionType",
-        ),
+            "NodeParserError",
+        )
+        .detail("standardContractType"),
         case(
             "thirty_one_conditions",
             sign(f.body_with(Value::Array(vec![leaf.clone(); 31]), &session)),

@@ -3,7 +3,8 @@
 //!
 //! The hash is SHA-256 over the text `JSON.stringify(conditions.map(canonicalFormatter))` gives
 //! in `@lit-protocol/access-control-conditions` 7.4.0: whitelisted keys in a fixed order,
-//! unknown keys dropped, `conditionType` dropped from unified conditions, function ABIs reduced
+//! unknown keys dropped, `conditionType` dropped from unified conditions (which are told apart by
+//! their shape, as Lit's node does), function ABIs reduced
 //! to `{name, inputs[{name,type}], outputs[{name,type}], constant, stateMutability}`.
 //!
 //! ```
@@ -177,21 +178,21 @@ impl ConditionSet {
         }
     }
 
-    /// The exact text that is hashed: what the JS SDK's `JSON.stringify` of the canonical
-    /// conditions gives.
+    /// The exact text that is hashed, and the conditions array the JS SDK sends to nodes: what
+    /// its `JSON.stringify` of the canonical conditions gives (no `conditionType`).
     pub fn canonical_json(&self) -> String {
         self.write(Form::Canonical)
     }
 
-    /// The conditions array as sent to nodes (unified conditions keep their `conditionType`),
-    /// as JSON text with keys in canonical order.
+    /// The conditions array as a document the JS SDK takes as input (unified conditions carry
+    /// their `conditionType`, which its formatters need), as JSON text in canonical key order.
+    /// This is what `sigil encrypt` prints; nodes get [`ConditionSet::canonical_json`].
     pub fn to_json_string(&self) -> String {
-        self.write(Form::Wire)
+        self.write(Form::Document)
     }
 
-    /// The conditions array as a JSON value, under [`ConditionSet::json_key`] in a request.
-    /// `serde_json::Value` sorts object keys, which changes the hash of free-form parts (Solana
-    /// `pdaInterface.fields`, `params`): send [`ConditionSet::to_json_string`] to nodes.
+    /// [`ConditionSet::to_json_string`] as a JSON value. `serde_json::Value` sorts object keys,
+    /// which changes the hash of free-form parts (Solana `pdaInterface.fields`, `params`).
     pub fn to_json(&self) -> serde_json::Value {
         // Our own writer produces valid JSON; parsing it back cannot fail.
         serde_json::from_str(&self.to_json_string()).unwrap_or(serde_json::Value::Null)

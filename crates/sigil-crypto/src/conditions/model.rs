@@ -169,7 +169,7 @@ pub struct CosmosCondition {
     pub return_value_test: ReturnValueTestV2,
 }
 
-/// A `unifiedAccessControlConditions` condition, by its `conditionType`.
+/// A `unifiedAccessControlConditions` condition, identified by its shape.
 #[derive(Clone, Debug, PartialEq)]
 pub enum UnifiedCondition {
     /// `conditionType: "evmBasic"`.
@@ -404,22 +404,52 @@ fn parse_cosmos(value: &JsonValue, path: &str) -> Result<CosmosCondition, Crypto
     })
 }
 
+/// The four unified kinds in the order Lit's node tries them (its untagged
+/// `UnifiedAccessControlCondition` enum), with the keys each needs.
+const UNIFIED_SHAPES: [(&str, &[&str]); 4] = [
+    ("evmBasic", &["contractAddress", "chain", "standardContractType", "method", "parameters", "returnValueTest"]),
+    ("solRpc", &["method", "params", "chain", "returnValueTest"]),
+    ("evmContract", &["contractAddress", "functionName", "functionParams", "functionAbi", "chain", "returnValueTest"]),
+    ("cosmos", &["path", "chain", "returnValueTest"]),
+];
+
+fn parse_unified_as(kind: &str, value: &JsonValue, path: &str) -> Result<UnifiedCondition, CryptoError> {
+    Ok(match kind {
+        "evmBasic" => UnifiedCondition::EvmBasic(parse_access_control(value, path)?),
+        // The SDK only sends v2 Solana conditions in unified lists; see `parse_unified`.
+        "solRpc" => UnifiedCondition::SolRpc(parse_sol_rpc(value, path, true)?),
+        "evmContract" => UnifiedCondition::EvmContract(parse_evm_contract(value, path)?),
+        _ => UnifiedCondition::Cosmos(parse_cosmos(value, path)?),
+    })
+}
+
+/// Parses a unified condition by its shape, as Lit's node does: the first of evmBasic, solRpc,
+/// evmContract, cosmos whose fields it has. `conditionType` is ignored, as the node ignores it:
+/// the SDK uses it only to pick a formatter and drops it from what it sends.
+///
+/// A Solana condition without its PDA fields is refused: the SDK refuses to send one in a
+/// unified list, so no ciphertext it made can be under such a condition.
+///
+/// When no shape fits, the error is the one of the kind `conditionType` names, or else of the
+/// kind whose keys the condition has most of, so it points at the field to fix.
 pub(crate) fn parse_unified(value: &JsonValue, path: &str) -> Result<UnifiedCondition, CryptoError> {
-    match value.get("conditionType") {
-        Some(JsonValue::String(t)) if t == "evmBasic" => {
-            Ok(UnifiedCondition::EvmBasic(parse_access_control(value, path)?))
+    let mut errors = Vec::with_capacity(UNIFIED_SHAPES.len());
+    for (kind, _) in UNIFIED_SHAPES {
+        match parse_unified_as(kind, value, path) {
+            Ok(condition) => return Ok(condition),
+            Err(error) => errors.push(error),
         }
-        Some(JsonValue::String(t)) if t == "evmContract" => {
-            Ok(UnifiedCondition::EvmContract(parse_evm_contract(value, path)?))
-        }
-        Some(JsonValue::String(t)) if t == "solRpc" => {
-            Ok(UnifiedCondition::SolRpc(parse_sol_rpc(value, path, true)?))
-        }
-        Some(JsonValue::String(t)) if t == "cosmos" => {
-            Ok(UnifiedCondition::Cosmos(parse_cosmos(value, path)?))
-        }
-        _ => Err(CryptoError::InvalidUnifiedConditionType { path: format!("{path}.conditionType") }),
     }
+    let named = match value.get("conditionType") {
+        Some(JsonValue::String(name)) => UNIFIED_SHAPES.iter().position(|(kind, _)| kind == name),
+        _ => None,
+    };
+    let closest = || {
+        let present = |keys: &[&str]| keys.iter().filter(|k| value.get(k).is_some()).count() * 100 / keys.len();
+        // max_by_key keeps the last maximum; reversing keeps Lit's order on ties.
+        (0..UNIFIED_SHAPES.len()).rev().max_by_key(|&i| present(UNIFIED_SHAPES[i].1)).unwrap_or(0)
+    };
+    Err(errors.swap_remove(named.unwrap_or_else(closest)))
 }
 
 fn return_value_test_v2(value: &JsonValue, path: &str) -> Result<ReturnValueTestV2, CryptoError> {
@@ -538,11 +568,12 @@ impl<'a> ObjectWriter<'a> {
     }
 }
 
-/// Where a condition's JSON is going: the hash input drops `conditionType`, the wire keeps it.
+/// Where a condition's JSON is going: the hash input and the node request drop
+/// `conditionType`; a document for people and for the SDK's own input keeps it.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Form {
     Canonical,
-    Wire,
+    Document,
 }
 
 /// A condition kind that can write its own canonical JSON.
@@ -599,7 +630,7 @@ fn write_values(values: &[JsonValue], out: &mut String) {
 
 fn begin<'a>(out: &'a mut String, form: Form, condition_type: &str, unified: bool) -> ObjectWriter<'a> {
     let mut w = ObjectWriter::new(out);
-    if unified && form == Form::Wire {
+    if unified && form == Form::Document {
         w.string("conditionType", condition_type);
     }
     w
