@@ -3,7 +3,7 @@
 
 use alloy_primitives::Address;
 use alloy_signer::{Signer, SignerSync};
-use serde::{Deserialize, Serialize};
+pub use sigil_wire::AuthSig;
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
@@ -19,26 +19,6 @@ pub const DERIVED_VIA_SESSION: &str = "litSessionSignViaNacl";
 pub const ALGO_ED25519: &str = "ed25519";
 /// SIWE `uri` of a capacity delegation (`SIWE_DELEGATION_URI`).
 pub const SIWE_DELEGATION_URI: &str = "lit:capability:delegation";
-
-/// A signed message with its signature, signer and how it was made. Serialises with the JS key
-/// order `sig, derivedVia, signedMessage, address` and `algo` only when set.
-///
-/// Nothing here is secret: it is what travels to every node.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AuthSig {
-    /// The signature: `0x` + 130 hex for a wallet sig, 128 hex (no `0x`) for a session sig.
-    pub sig: String,
-    /// How it was made, e.g. `web3.eth.personal.sign` or `litSessionSignViaNacl`.
-    pub derived_via: String,
-    /// The exact signed text.
-    pub signed_message: String,
-    /// The signer: an EIP-55 address for a wallet sig, the 64-hex session key for a session sig.
-    pub address: String,
-    /// The algorithm, when not the wallet default (`ed25519` for session sigs).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub algo: Option<String>,
-}
 
 /// Signs `to_sign` with EIP-191 `personal_sign`, as the JS SDK's `generateAuthSig` does:
 /// `{sig: 0x + r‖s‖v hex (v = 27/28), derivedVia: "web3.eth.personal.sign", signedMessage, address}`.

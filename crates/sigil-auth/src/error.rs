@@ -1,16 +1,14 @@
-//! The crate's one error type, and the single place each failure gets its Lit `errorCode`,
-//! `errorKind` and HTTP status (as the Datil node's `EC` enum declares them, and with the kind of
-//! the constructor the node raises it with: `validation_err_code` -> `Validation`, ...).
+//! The crate's one error type, and the single place each failure gets its Lit `errorCode`
+//! (whose kind, HTTP status and description are `sigil_wire::LitErrorCode`'s).
 
+use sigil_wire::LitErrorCode;
 use time::OffsetDateTime;
-
-use crate::resource::{LitAbility, ResourcePrefix};
 
 /// Every way building, parsing or verifying Lit auth material can fail.
 ///
 /// The verification variants follow the checks of a Lit node in order (see
-/// [`verify_session_sig`](crate::verify_session_sig)); [`AuthError::code`], [`AuthError::kind`]
-/// and [`AuthError::status`] give what a Lit node would answer. Messages never contain secrets.
+/// [`verify_session_sig`](crate::verify_session_sig)); [`AuthError::code`] gives what a Lit node
+/// would answer. Messages never contain secrets.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum AuthError {
@@ -32,10 +30,10 @@ pub enum AuthError {
     /// The resource kind does not accept this ability (e.g. `pkp-signing` on an ACC resource).
     #[error("a {prefix} resource does not accept the ability {ability}")]
     AbilityNotAccepted {
-        /// The resource kind.
-        prefix: ResourcePrefix,
-        /// The ability asked for.
-        ability: LitAbility,
+        /// The resource kind, e.g. `lit-accesscontrolcondition`.
+        prefix: &'static str,
+        /// The ability asked for, e.g. `pkp-signing`.
+        ability: &'static str,
     },
     /// A parameter for a SIWE message is not valid (nonce, domain, statement, uri...).
     #[error("invalid SIWE {field}: {reason}")]
@@ -300,141 +298,40 @@ pub enum RecapError {
 
 impl AuthError {
     /// The Lit node `errorCode` for this failure, e.g. `NodeInvalidAuthSigSessionKeySignature`.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> LitErrorCode {
         match self {
             AuthError::InvalidResource { .. }
             | AuthError::UnknownAbility { .. }
-            | AuthError::AbilityNotAccepted { .. } => "NodeInvalidSIWEResource",
+            | AuthError::AbilityNotAccepted { .. } => LitErrorCode::NodeInvalidSiweResource,
             AuthError::InvalidSiweParams { .. } | AuthError::SiweParse { .. } => {
-                "NodeSIWEMessageError"
+                LitErrorCode::NodeSiweMessageError
             }
             AuthError::Recap(_) | AuthError::TooManyCapabilities { .. } => {
-                "NodeSIWECapabilityInvalid"
+                LitErrorCode::NodeSiweCapabilityInvalid
             }
-            AuthError::SignatureEncoding { .. } => "NodeSIWESigConversionError",
-            AuthError::SignerMismatch { .. } => "NodeSIWEMessageError",
-            AuthError::Signing { .. } => "NodeSystemFault",
-            AuthError::InvalidSessionKey { .. } => "NodeAuthSigSessionKeyConversionError",
-            AuthError::InvalidInput { .. } => "NodeParserError",
-            AuthError::NotASessionSig { .. } => "NodeInvalidAuthSig",
-            AuthError::SessionKeyEncoding { .. } => "NodeAuthSigAddressConversionError",
-            AuthError::SessionKeyNotOnCurve => "NodeAuthSigSessionKeyConversionError",
-            AuthError::SessionSigEncoding => "NodeAuthSigSignatureConversionError",
-            AuthError::SessionSigInvalid => "NodeInvalidAuthSigSessionKeySignature",
-            AuthError::SignedMessageMalformed { .. } => "NodeAuthSigSignedMessageConversionError",
-            AuthError::ResourceNotRequested { .. } => "NodeResourceIdNotFound",
-            AuthError::TimestampUnparsable { .. } => "NodeParserError",
-            AuthError::IssuedInFuture { .. } => "NodeIatOutsideGracePeriod",
+            AuthError::SignatureEncoding { .. } => LitErrorCode::NodeSiweSigConversionError,
+            AuthError::SignerMismatch { .. } => LitErrorCode::NodeSiweMessageError,
+            AuthError::Signing { .. } => LitErrorCode::NodeSystemFault,
+            AuthError::InvalidSessionKey { .. } => LitErrorCode::NodeAuthSigSessionKeyConversionError,
+            AuthError::InvalidInput { .. } => LitErrorCode::NodeParserError,
+            AuthError::NotASessionSig { .. } => LitErrorCode::NodeInvalidAuthSig,
+            AuthError::SessionKeyEncoding { .. } => LitErrorCode::NodeAuthSigAddressConversionError,
+            AuthError::SessionKeyNotOnCurve => LitErrorCode::NodeAuthSigSessionKeyConversionError,
+            AuthError::SessionSigEncoding => LitErrorCode::NodeAuthSigSignatureConversionError,
+            AuthError::SessionSigInvalid => LitErrorCode::NodeInvalidAuthSigSessionKeySignature,
+            AuthError::SignedMessageMalformed { .. } => LitErrorCode::NodeAuthSigSignedMessageConversionError,
+            AuthError::ResourceNotRequested { .. } => LitErrorCode::NodeResourceIdNotFound,
+            AuthError::TimestampUnparsable { .. } => LitErrorCode::NodeParserError,
+            AuthError::IssuedInFuture { .. } => LitErrorCode::NodeIatOutsideGracePeriod,
             AuthError::ExpirationBeforeIssuedAt { .. } | AuthError::Expired { .. } => {
-                "NodeExpWrongOrTooLarge"
+                LitErrorCode::NodeExpWrongOrTooLarge
             }
-            AuthError::ValidityTooLong { .. } => "NodeSIWEMessageError",
-            AuthError::WrongNode { .. } => "NodeNotAuthorized",
+            AuthError::ValidityTooLong { .. } => LitErrorCode::NodeSiweMessageError,
+            AuthError::WrongNode { .. } => LitErrorCode::NodeNotAuthorized,
             // A Lit node wraps every capability failure (the empty array included) in this code.
             AuthError::NoCapabilities | AuthError::NoValidCapability { .. } => {
-                "NodeResourceIdNotFound"
+                LitErrorCode::NodeResourceIdNotFound
             }
-        }
-    }
-
-    /// The Lit `errorKind`: `Validation`, `Parser`, `Conversion` or `Unexpected`.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            AuthError::InvalidResource { .. }
-            | AuthError::UnknownAbility { .. }
-            | AuthError::AbilityNotAccepted { .. }
-            | AuthError::SignatureEncoding { .. }
-            | AuthError::SignerMismatch { .. }
-            | AuthError::InvalidSessionKey { .. }
-            | AuthError::NotASessionSig { .. }
-            | AuthError::SessionKeyNotOnCurve
-            | AuthError::SessionSigEncoding
-            | AuthError::SessionSigInvalid
-            | AuthError::ResourceNotRequested { .. }
-            | AuthError::IssuedInFuture { .. }
-            | AuthError::ExpirationBeforeIssuedAt { .. }
-            | AuthError::Expired { .. }
-            | AuthError::ValidityTooLong { .. }
-            | AuthError::WrongNode { .. }
-            | AuthError::NoCapabilities
-            | AuthError::TooManyCapabilities { .. }
-            | AuthError::NoValidCapability { .. } => "Validation",
-            AuthError::InvalidSiweParams { .. }
-            | AuthError::SiweParse { .. }
-            | AuthError::Recap(_)
-            | AuthError::InvalidInput { .. }
-            | AuthError::TimestampUnparsable { .. } => "Parser",
-            AuthError::SessionKeyEncoding { .. } | AuthError::SignedMessageMalformed { .. } => {
-                "Conversion"
-            }
-            AuthError::Signing { .. } => "Unexpected",
-        }
-    }
-
-    /// The HTTP status a Lit node answers with.
-    pub fn status(&self) -> u16 {
-        match self {
-            AuthError::ResourceNotRequested { .. }
-            | AuthError::NoCapabilities
-            | AuthError::NoValidCapability { .. } => 404,
-            AuthError::IssuedInFuture { .. }
-            | AuthError::ExpirationBeforeIssuedAt { .. }
-            | AuthError::Expired { .. }
-            | AuthError::WrongNode { .. } => 403,
-            AuthError::NotASessionSig { .. } => 401,
-            AuthError::Signing { .. } => 500,
-            AuthError::InvalidResource { .. }
-            | AuthError::UnknownAbility { .. }
-            | AuthError::AbilityNotAccepted { .. }
-            | AuthError::InvalidSiweParams { .. }
-            | AuthError::SiweParse { .. }
-            | AuthError::Recap(_)
-            | AuthError::SignatureEncoding { .. }
-            | AuthError::SignerMismatch { .. }
-            | AuthError::InvalidSessionKey { .. }
-            | AuthError::InvalidInput { .. }
-            | AuthError::SessionKeyEncoding { .. }
-            | AuthError::SessionKeyNotOnCurve
-            | AuthError::SessionSigEncoding
-            | AuthError::SessionSigInvalid
-            | AuthError::SignedMessageMalformed { .. }
-            | AuthError::TimestampUnparsable { .. }
-            | AuthError::TooManyCapabilities { .. }
-            | AuthError::ValidityTooLong { .. } => 400,
-        }
-    }
-
-    /// Lit's `message`: the description a Lit node gives for [`AuthError::code`].
-    pub fn description(&self) -> &'static str {
-        match self.code() {
-            "NodeInvalidSIWEResource" => "Invalid SIWE resource",
-            "NodeSIWEMessageError" => "Error parsing SIWE message",
-            "NodeSIWECapabilityInvalid" => "Invalid Capability object in SIWE resource ReCap",
-            "NodeSIWESigConversionError" => "Unable to convert SIWE sig to array",
-            "NodeAuthSigSessionKeyConversionError" => {
-                "auth_sig address couldn't be converted to ed25519_dalek PublicKey"
-            }
-            "NodeParserError" => "Unable to parse session key signed message",
-            "NodeInvalidAuthSig" => "auth_sig passed is invalid or couldn't be verified",
-            "NodeAuthSigAddressConversionError" => {
-                "auth_sig address couldn't be converted to Ethereum address"
-            }
-            "NodeAuthSigSignatureConversionError" => {
-                "auth_sig sig couldn't be converted to Signature object"
-            }
-            "NodeInvalidAuthSigSessionKeySignature" => {
-                "auth_sig Session key signature is not valid"
-            }
-            "NodeAuthSigSignedMessageConversionError" => {
-                "auth_sig signedMessage couldn't be converted to SessionKeySignedMessage"
-            }
-            "NodeResourceIdNotFound" => "Could not find the passed resource ID",
-            "NodeIatOutsideGracePeriod" => "While signing JWT, IAT outside grace period",
-            "NodeExpWrongOrTooLarge" => "While signing JWT, EXP too large or wrong",
-            "NodeNotAuthorized" => {
-                "User isn't authorized to access to decrypt or receive a JWT for this item"
-            }
-            _ => "A general system fault has occurred in the node",
         }
     }
 
@@ -454,20 +351,20 @@ impl AuthError {
 impl CapabilityRejection {
     /// The Lit `errorCode` the node raises for this check before wrapping it in
     /// `NodeResourceIdNotFound`.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> LitErrorCode {
         match self {
             CapabilityRejection::SiweUnparsable { .. }
             | CapabilityRejection::StatementMismatch { .. }
             | CapabilityRejection::NoRecap
             | CapabilityRejection::RecapMissingResource { .. }
-            | CapabilityRejection::RecapMissingAbility { .. } => "NodeSIWECapabilityInvalid",
-            CapabilityRejection::SignatureEncoding => "NodeSIWESigConversionError",
+            | CapabilityRejection::RecapMissingAbility { .. } => LitErrorCode::NodeSiweCapabilityInvalid,
+            CapabilityRejection::SignatureEncoding => LitErrorCode::NodeSiweSigConversionError,
             CapabilityRejection::UnsupportedAuthMaterial { .. }
             | CapabilityRejection::OutsideValidity { .. }
             | CapabilityRejection::SignatureLength { .. }
             | CapabilityRejection::WrongSigner
             | CapabilityRejection::AddressMismatch { .. }
-            | CapabilityRejection::WrongUri { .. } => "NodeSIWEMessageError",
+            | CapabilityRejection::WrongUri { .. } => LitErrorCode::NodeSiweMessageError,
         }
     }
 }
@@ -496,7 +393,7 @@ mod tests {
                     reason: String::new(),
                 },
                 "NodeAuthSigAddressConversionError",
-                "Conversion",
+                "Validation",
                 400,
             ),
             (
@@ -510,7 +407,7 @@ mod tests {
                     reason: String::new(),
                 },
                 "NodeAuthSigSignedMessageConversionError",
-                "Conversion",
+                "Validation",
                 400,
             ),
             (
@@ -551,7 +448,7 @@ mod tests {
                     expiration: OffsetDateTime::UNIX_EPOCH,
                 },
                 "NodeSIWEMessageError",
-                "Validation",
+                "Parser",
                 400,
             ),
             (
@@ -577,16 +474,8 @@ mod tests {
             ),
         ];
         for (error, code, kind, status) in cases {
-            assert_eq!(
-                (error.code(), error.kind(), error.status()),
-                (code, kind, status),
-                "{error:?}"
-            );
-            assert_ne!(
-                error.description(),
-                "A general system fault has occurred in the node",
-                "{error:?}"
-            );
+            let lit = error.code();
+            assert_eq!((lit.as_str(), lit.kind(), lit.status()), (code, kind, status), "{error:?}");
         }
     }
 

@@ -81,8 +81,8 @@ impl Recap {
     pub fn add_request(&mut self, request: &ResourceAbilityRequest) -> Result<(), AuthError> {
         if !request.resource.accepts(request.ability) {
             return Err(AuthError::AbilityNotAccepted {
-                prefix: request.resource.prefix(),
-                ability: request.ability,
+                prefix: request.resource.prefix().as_str(),
+                ability: request.ability.as_str(),
             });
         }
         let nota_bene = match &request.data {

@@ -343,8 +343,8 @@ impl ResourceAbilityRequest {
     pub fn new(resource: LitResource, ability: LitAbility) -> Result<Self, AuthError> {
         if !resource.accepts(ability) {
             return Err(AuthError::AbilityNotAccepted {
-                prefix: resource.prefix(),
-                ability,
+                prefix: resource.prefix().as_str(),
+                ability: ability.as_str(),
             });
         }
         Ok(ResourceAbilityRequest {

@@ -6,19 +6,16 @@ use crate::node_http::{self, new_request_id, random_hex};
 use crate::{ClientError, LitNetwork, NodeFailure, SessionStorage};
 use alloy_primitives::Address;
 use futures::future::join_all;
-use serde::Serialize;
-use serde_json::Value;
 use sigil_auth::siwe::{create_siwe_message, SiweMessageParams};
 use sigil_auth::ResourceAbilityRequest;
 use sigil_chain::staking::EpochInfo;
 use sigil_chain::EthRpcClient;
+use sigil_wire::{HandshakeRequest, HandshakeResponse, HANDSHAKE_PATH};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 use time::OffsetDateTime;
 
-/// The handshake path (V0 endpoints end with `/` in the JS SDK).
-pub(crate) const HANDSHAKE_PATH: &str = "/web/handshake/";
 
 /// Settings of a [`LitNodeClient`] (the JS SDK's `LitNodeClientConfig`, the parts that apply).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,46 +96,6 @@ impl Connection {
     }
 }
 
-/// One node's handshake answer, loosely read (nodes that are still bootstrapping answer
-/// `"ERR"` or leave fields out).
-#[derive(Debug, Clone, Default)]
-struct HandshakeKeys {
-    subnet_public_key: Option<String>,
-    network_public_key: Option<String>,
-    network_public_key_set: Option<String>,
-    hd_root_pubkeys: Option<Vec<String>>,
-    latest_blockhash: Option<String>,
-}
-
-impl HandshakeKeys {
-    fn from_json(json: &Value) -> Self {
-        let text = |name: &str| json.get(name).and_then(Value::as_str).map(str::to_owned);
-        HandshakeKeys {
-            subnet_public_key: text("subnetPublicKey"),
-            network_public_key: text("networkPublicKey"),
-            network_public_key_set: text("networkPublicKeySet"),
-            hd_root_pubkeys: json
-                .get("hdRootPubkeys")
-                .and_then(Value::as_array)
-                .map(|keys| {
-                    keys.iter()
-                        .filter_map(Value::as_str)
-                        .map(str::to_owned)
-                        .collect()
-                }),
-            latest_blockhash: text("latestBlockhash").filter(|h| !h.is_empty()),
-        }
-    }
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct HandshakeBody<'a> {
-    client_public_key: &'a str,
-    challenge: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    epoch: Option<u64>,
-}
 
 /// Inputs of [`LitNodeClient::create_siwe_message`] (the JS `createSiweMessage` params).
 #[derive(Debug, Clone, PartialEq)]
@@ -257,17 +214,17 @@ impl LitNodeClient {
             let challenge = random_hex(64);
             let request_id = request_id.as_str();
             async move {
-                let body = serde_json::to_string(&HandshakeBody {
-                    client_public_key: "test",
-                    challenge: &challenge,
+                // The JS SDK v7 sends the literal "test" as its public key.
+                let body = HandshakeRequest {
+                    client_public_key: "test".to_owned(),
+                    challenge,
                     epoch: epoch_number,
-                })
-                .unwrap_or_default();
-                let answer = node_http::post_json(
+                };
+                let answer = node_http::post_json::<HandshakeResponse>(
                     &self.http,
                     url,
                     HANDSHAKE_PATH,
-                    body,
+                    &body,
                     request_id,
                     self.config.connect_timeout,
                 )
@@ -279,7 +236,7 @@ impl LitNodeClient {
         let mut failures = Vec::new();
         for (url, answer) in join_all(handshakes).await {
             match answer {
-                Ok(json) => answered.push((url, HandshakeKeys::from_json(&json))),
+                Ok(keys) => answered.push((url, keys)),
                 Err(failure) => failures.push(failure),
             }
         }
@@ -294,12 +251,12 @@ impl LitNodeClient {
             tracing::warn!(%failure, "node unreachable; connected without it");
         }
 
-        let keys: Vec<&HandshakeKeys> = answered.iter().map(|(_, keys)| keys).collect();
-        let consensus = |field: fn(&HandshakeKeys) -> Option<&String>| -> Option<String> {
+        let keys: Vec<&HandshakeResponse> = answered.iter().map(|(_, keys)| keys).collect();
+        let consensus = |field: fn(&HandshakeResponse) -> Option<&String>| -> Option<String> {
             let values: Vec<&String> = keys.iter().filter_map(|k| field(k)).collect();
             most_common_by(&values, |v| v.as_str()).map(|v| (*v).clone())
         };
-        let latest_blockhash = consensus(|k| k.latest_blockhash.as_ref())
+        let latest_blockhash = consensus(|k| k.latest_blockhash.as_ref().filter(|h| !h.is_empty()))
             .ok_or(ClientError::MissingHandshakeField("latestBlockhash"))?;
         let hd_root_pubkeys = {
             let values: Vec<&Vec<String>> = keys
@@ -460,41 +417,6 @@ impl LitNodeClient {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn handshake_body_matches_the_js_sdk() {
-        let body = serde_json::to_string(&HandshakeBody {
-            client_public_key: "test",
-            challenge: "ab",
-            epoch: Some(5),
-        })
-        .unwrap_or_default();
-        assert_eq!(
-            body,
-            r#"{"clientPublicKey":"test","challenge":"ab","epoch":5}"#
-        );
-        let without_epoch = serde_json::to_string(&HandshakeBody {
-            client_public_key: "test",
-            challenge: "ab",
-            epoch: None,
-        })
-        .unwrap_or_default();
-        assert_eq!(
-            without_epoch,
-            r#"{"clientPublicKey":"test","challenge":"ab"}"#
-        );
-    }
-
-    #[test]
-    fn minimal_handshake_answer_is_read() {
-        let keys = HandshakeKeys::from_json(&json!({"latestBlockhash": "0x8e2e"}));
-        assert_eq!(keys.latest_blockhash.as_deref(), Some("0x8e2e"));
-        assert_eq!(keys.subnet_public_key, None);
-        let odd = HandshakeKeys::from_json(&json!({"latestBlockhash": 5, "hdRootPubkeys": "x"}));
-        assert_eq!(odd.latest_blockhash, None);
-        assert_eq!(odd.hd_root_pubkeys, None);
-    }
 
     #[test]
     fn invalid_node_lists_are_refused() {

@@ -5,13 +5,12 @@ use crate::node_http::{self, new_request_id};
 use crate::{ClientError, LitNodeClient, NodeFailure};
 use futures::stream::{FuturesUnordered, StreamExt};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use sigil_auth::SessionSigs;
 use sigil_crypto::bls::{self, EncryptResponse, NetworkPublicKey, SignatureShare};
 use sigil_crypto::conditions::ConditionSet;
-
-/// The decryption-share endpoint (V0, trailing slash as the JS SDK).
-pub(crate) const ENCRYPTION_SIGN_PATH: &str = "/web/encryption/sign/";
+use sigil_wire::{
+    EncryptionSignRequest, EncryptionSignResponse, RawValue, SignatureShareJson, ENCRYPTION_SIGN_PATH,
+};
 
 /// What to decrypt (the JS `decrypt` params, without the session sigs).
 ///
@@ -45,29 +44,30 @@ impl DecryptRequest {
         self.conditions.identity(&self.data_to_encrypt_hash)
     }
 
-    /// The `/web/encryption/sign/` body for one node, key order as the JS SDK writes it:
-    /// `{<conditions key>, dataToEncryptHash, chain, authSig, epoch?}`.
-    fn node_body(
+    /// The `/web/encryption/sign/` request for one node, as the JS SDK writes it: the
+    /// conditions in canonical form (unified ones without `conditionType`), then
+    /// `dataToEncryptHash, chain, authSig, epoch?`.
+    fn node_request(
         &self,
         auth_sig: &sigil_auth::AuthSig,
         epoch: Option<u64>,
-    ) -> Result<String, ClientError> {
-        // Built as text so the conditions keep the order ConditionSet writes them in (a
-        // serde_json Map would sort them). The conditions go in canonical form, as the SDK
-        // sends them (unified ones without `conditionType`).
-        let mut body = format!(
-            "{{{}:{},\"dataToEncryptHash\":{},\"chain\":{},\"authSig\":{}",
-            json_text(self.conditions.json_key())?,
-            self.conditions.canonical_json(),
-            json_text(&self.data_to_encrypt_hash)?,
-            json_text(&self.chain)?,
-            json_text(auth_sig)?,
-        );
-        if let Some(epoch) = epoch {
-            body.push_str(&format!(",\"epoch\":{epoch}"));
-        }
-        body.push('}');
-        Ok(body)
+    ) -> Result<EncryptionSignRequest, ClientError> {
+        let conditions = RawValue::from_string(self.conditions.canonical_json())
+            .map_err(|e| ClientError::InvalidConfig(format!("conditions JSON: {e}")))?;
+        let mut request = EncryptionSignRequest {
+            access_control_conditions: None,
+            evm_contract_conditions: None,
+            sol_rpc_conditions: None,
+            unified_access_control_conditions: None,
+            data_to_encrypt_hash: self.data_to_encrypt_hash.clone(),
+            chain: Some(self.chain.clone()),
+            auth_sig: auth_sig.clone(),
+            epoch,
+        };
+        request
+            .set_conditions(self.conditions.json_key(), conditions)
+            .map_err(ClientError::InvalidConfig)?;
+        Ok(request)
     }
 }
 
@@ -181,7 +181,7 @@ impl LitNodeClient {
             let auth_sig = session_sigs
                 .get(url)
                 .ok_or_else(|| ClientError::MissingSessionSig { url: url.clone() })?;
-            bodies.push((url.clone(), request.node_body(auth_sig, epoch)?));
+            bodies.push((url.clone(), request.node_request(auth_sig, epoch)?));
         }
 
         let request_id = new_request_id();
@@ -191,16 +191,16 @@ impl LitNodeClient {
             .map(|(url, body)| {
                 let request_id = request_id.as_str();
                 async move {
-                    let answer = node_http::post_json(
+                    let answer = node_http::post_json::<EncryptionSignResponse>(
                         &self.http,
                         &url,
                         ENCRYPTION_SIGN_PATH,
-                        body,
+                        &body,
                         request_id,
                         self.config.request_timeout,
                     )
                     .await
-                    .and_then(|json| share_from_answer(&url, &json));
+                    .and_then(|answer| share_from_answer(&url, &answer));
                     answer
                 }
             })
@@ -239,26 +239,26 @@ impl LitNodeClient {
     }
 }
 
-/// The share in a node's answer: `signatureShare` as blsful's serde JSON, the only path the JS
-/// SDK reads.
-fn share_from_answer(url: &str, json: &Value) -> Result<SignatureShare, NodeFailure> {
-    json.get("signatureShare")
-        .ok_or("no signatureShare")
-        .and_then(|value| {
-            SignatureShare::from_json_value(value).map_err(|_| "invalid signatureShare")
-        })
-        .map_err(|reason| NodeFailure {
-            url: url.to_owned(),
-            status: Some(200),
-            error_kind: None,
-            error_code: None,
-            message: reason.to_owned(),
-        })
+/// The share in a node's answer: the proof-of-possession share blsful writes, the only one the
+/// JS SDK combines.
+fn share_from_answer(url: &str, answer: &EncryptionSignResponse) -> Result<SignatureShare, NodeFailure> {
+    let share = match &answer.signature_share {
+        SignatureShareJson::ProofOfPossession(hex) => SignatureShare::from_hex(hex).ok(),
+        SignatureShareJson::Basic(_) | SignatureShareJson::MessageAugmentation(_) => None,
+    };
+    share.ok_or_else(|| NodeFailure {
+        url: url.to_owned(),
+        status: Some(200),
+        error_kind: None,
+        error_code: None,
+        message: "invalid signatureShare".to_owned(),
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::Value;
     use sigil_auth::AuthSig;
 
     fn conditions() -> ConditionSet {
@@ -288,7 +288,7 @@ mod tests {
             address: "a".into(),
             algo: Some("ed25519".into()),
         };
-        let body = request().node_body(&auth_sig, Some(3))?;
+        let body = serde_json::to_string(&request().node_request(&auth_sig, Some(3))?).unwrap_or_default();
         let conditions_at = body.find("\"accessControlConditions\"");
         let hash_at = body.find("\"dataToEncryptHash\"");
         let chain_at = body.find("\"chain\":\"ethereum\",\"authSig\"");
@@ -322,7 +322,7 @@ mod tests {
             conditions: conditions.clone(),
             ..request()
         };
-        let body = request.node_body(&auth_sig, None)?;
+        let body = serde_json::to_string(&request.node_request(&auth_sig, None)?).unwrap_or_default();
         let expected = format!(
             "{{\"unifiedAccessControlConditions\":{},\"dataToEncryptHash\"",
             conditions.canonical_json()
@@ -361,16 +361,15 @@ mod tests {
     }
 
     #[test]
-    fn answers_without_a_share_are_node_failures() {
-        let failure = share_from_answer("http://n", &serde_json::json!({"result": "success"}));
-        assert_eq!(
-            failure.err().map(|f| f.message),
-            Some("no signatureShare".to_string())
-        );
-        let bad = share_from_answer(
-            "http://n",
-            &serde_json::json!({"signatureShare": {"ProofOfPossession": "00"}}),
-        );
-        assert!(bad.is_err());
+    fn answers_without_a_usable_share_are_node_failures() {
+        let answer = |share| EncryptionSignResponse {
+            result: "success".into(),
+            signature_share: share,
+            share_index: 0,
+        };
+        let bad = share_from_answer("http://n", &answer(SignatureShareJson::ProofOfPossession("00".into())));
+        assert_eq!(bad.err().map(|f| f.message), Some("invalid signatureShare".to_string()));
+        let other_scheme = share_from_answer("http://n", &answer(SignatureShareJson::Basic("00".into())));
+        assert!(other_scheme.is_err());
     }
 }

@@ -1,5 +1,6 @@
 //! The crate's one public error type, and the typed failure of one node.
 
+use sigil_wire::LitErrorCode;
 use std::fmt;
 use std::path::PathBuf;
 
@@ -17,7 +18,7 @@ pub struct NodeFailure {
     pub error_kind: Option<String>,
     /// Lit's `errorCode` from the error body (`NodeNotAuthorized`, `rate_limit_exceeded`...),
     /// when given.
-    pub error_code: Option<String>,
+    pub error_code: Option<LitErrorCode>,
     /// The node's message, or what went wrong on the way.
     pub message: String,
 }
@@ -165,7 +166,7 @@ mod tests {
             url: url.into(),
             status: code.map(|_| 401),
             error_kind: None,
-            error_code: code.map(String::from),
+            error_code: code.map(LitErrorCode::parse),
             message: "m".into(),
         }
     }
@@ -214,8 +215,8 @@ mod tests {
         assert_eq!(
             error
                 .most_common_node_failure()
-                .and_then(|f| f.error_code.as_deref()),
-            Some("NodeAccessControlConditionsReturnedNotAuthorized")
+                .and_then(|f| f.error_code.clone()),
+            Some(LitErrorCode::NodeAccessControlConditionsReturnedNotAuthorized)
         );
     }
 }

@@ -2,7 +2,9 @@
 
 use crate::NodeFailure;
 use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, CONTENT_TYPE};
-use serde_json::Value;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use sigil_wire::LitErrorBody;
 use std::time::Duration;
 
 /// `X-Lit-SDK-Version`: the JS SDK version whose wire format this client speaks.
@@ -32,16 +34,16 @@ pub(crate) fn endpoint_url(node_url: &str, path: &str) -> String {
     format!("{}{path}", node_url.trim_end_matches('/'))
 }
 
-/// POSTs `body` (JSON text) to `<node_url><path>` with the JS SDK's headers. A 2xx JSON answer
-/// is returned; anything else becomes a [`NodeFailure`] carrying the node's Lit error fields.
-pub(crate) async fn post_json(
+/// POSTs `body` as JSON to `<node_url><path>` with the JS SDK's headers. A 2xx answer is read
+/// as `A`; anything else becomes a [`NodeFailure`] carrying the node's Lit error fields.
+pub(crate) async fn post_json<A: DeserializeOwned>(
     http: &reqwest::Client,
     node_url: &str,
     path: &str,
-    body: String,
+    body: &impl Serialize,
     request_id: &str,
     timeout: Duration,
-) -> Result<Value, NodeFailure> {
+) -> Result<A, NodeFailure> {
     let failure = |status: Option<u16>, message: String| NodeFailure {
         url: node_url.to_owned(),
         status,
@@ -57,6 +59,8 @@ pub(crate) async fn post_json(
     let request_id_header = HeaderValue::from_str(&format!("lit_{request_id}"))
         .map_err(|_| failure(None, "request id is not a valid header value".into()))?;
     headers.insert("X-Request-Id", request_id_header);
+    let body = serde_json::to_vec(body)
+        .map_err(|e| failure(None, format!("cannot serialise the request: {e}")))?;
 
     let response = http
         .post(endpoint_url(node_url, path))
@@ -75,46 +79,44 @@ pub(crate) async fn post_json(
     let bytes = read_limited(response)
         .await
         .map_err(|message| failure(Some(status.as_u16()), message))?;
-    let json: Option<Value> = if is_json {
-        serde_json::from_slice(&bytes).ok()
-    } else {
-        None
-    };
     if status.is_success() {
-        return json.ok_or_else(|| failure(Some(status.as_u16()), "answer is not JSON".into()));
+        let not_json = || failure(Some(status.as_u16()), "answer is not JSON".into());
+        if !is_json {
+            return Err(not_json());
+        }
+        return serde_json::from_slice(&bytes).map_err(|e| match e.classify() {
+            serde_json::error::Category::Data => {
+                failure(Some(status.as_u16()), format!("unexpected answer: {e}"))
+            }
+            _ => not_json(),
+        });
     }
-    Err(lit_error(node_url, status.as_u16(), json.as_ref()))
+    let body = if is_json { LitErrorBody::parse(&bytes) } else { None };
+    Err(lit_error(node_url, status.as_u16(), body))
 }
 
-/// Reads a Lit error body (`{errorKind, errorCode, status, message, details}`, or Datil's rate
-/// limit `{message, errorCode}`).
-fn lit_error(node_url: &str, status: u16, body: Option<&Value>) -> NodeFailure {
-    let field = |name: &str| {
-        body.and_then(|b| b.get(name))
-            .and_then(Value::as_str)
-            .map(str::to_owned)
+/// A failure from a Lit error body (Lit's full body or Datil's rate-limit `{message, errorCode}`).
+fn lit_error(node_url: &str, status: u16, body: Option<LitErrorBody>) -> NodeFailure {
+    let Some(body) = body else {
+        return NodeFailure {
+            url: node_url.to_owned(),
+            status: Some(status),
+            error_kind: None,
+            error_code: None,
+            message: "no error body".to_owned(),
+        };
     };
-    let details = body
-        .and_then(|b| b.get("details"))
-        .and_then(Value::as_array)
-        .map(|d| {
-            d.iter()
-                .filter_map(Value::as_str)
-                .collect::<Vec<_>>()
-                .join("; ")
-        })
-        .filter(|d| !d.is_empty());
-    let message = match (field("message"), details) {
-        (Some(message), Some(details)) => format!("{message} ({details})"),
-        (Some(message), None) => message,
-        (None, Some(details)) => details,
-        (None, None) => "no error body".to_owned(),
+    let message = match (body.message.is_empty(), body.details.is_empty()) {
+        (false, false) => format!("{} ({})", body.message, body.details.join("; ")),
+        (false, true) => body.message,
+        (true, false) => body.details.join("; "),
+        (true, true) => "no error message".to_owned(),
     };
     NodeFailure {
         url: node_url.to_owned(),
         status: Some(status),
-        error_kind: field("errorKind"),
-        error_code: field("errorCode"),
+        error_kind: body.error_kind,
+        error_code: Some(body.error_code),
         message,
     }
 }
@@ -183,8 +185,9 @@ mod tests {
     fn lit_error_bodies_become_typed_failures() {
         let body = json!({"errorKind": "Validation", "errorCode": "NodeNotAuthorized", "status": 403,
             "message": "not authorized", "details": ["wrong node"]});
-        let failure = lit_error("http://n", 403, Some(&body));
-        assert_eq!(failure.error_code.as_deref(), Some("NodeNotAuthorized"));
+        let body = LitErrorBody::parse(body.to_string().as_bytes());
+        let failure = lit_error("http://n", 403, body);
+        assert_eq!(failure.error_code, Some(sigil_wire::LitErrorCode::NodeNotAuthorized));
         assert_eq!(failure.error_kind.as_deref(), Some("Validation"));
         assert_eq!(failure.message, "not authorized (wrong node)");
         assert_eq!(failure.status, Some(403));

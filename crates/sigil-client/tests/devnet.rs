@@ -120,7 +120,7 @@ async fn session_sigs_decrypt_what_was_encrypted_to_the_wallet_and_refuse_anothe
     for failure in &failures {
         assert_eq!(failure.status, Some(401), "{failure}");
         assert_eq!(
-            failure.error_code.as_deref(),
+            failure.error_code.as_ref().map(|c| c.as_str()),
             Some("NodeAccessControlConditionsReturnedNotAuthorized"),
             "{failure}"
         );

@@ -1,10 +1,12 @@
 //! The crate's one error type.
 
+use sigil_wire::LitErrorCode;
+
 /// Everything that can go wrong in `sigil-crypto`: parsing, limits and evaluation of access
 /// control conditions, and the threshold BLS operations.
 ///
 /// Variants carry typed detail; none ever contains key material. [`CryptoError::code`] gives the
-/// Lit node `errorCode` name a node should answer with.
+/// Lit node `errorCode` a node should answer with.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum CryptoError {
@@ -144,21 +146,23 @@ pub enum CryptoError {
 }
 
 impl CryptoError {
-    /// The Lit node `errorCode` name for this error (`lit-node.md` section 3).
+    /// The Lit node `errorCode` for this error (its kind and status are the code's).
     ///
     /// BLS failures (which a node only meets on its own key share) map to `NodeEncryptionError`.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> LitErrorCode {
         match self {
-            CryptoError::MissingConditions => "NodeMissingAccessControlConditions",
-            CryptoError::TooManyConditions { .. } => "NodeTooManyConditions",
+            CryptoError::MissingConditions => LitErrorCode::NodeMissingAccessControlConditions,
+            CryptoError::TooManyConditions { .. } => LitErrorCode::NodeTooManyConditions,
             CryptoError::NestingTooDeep { .. }
             | CryptoError::InputTooLarge { .. }
             | CryptoError::Json(_)
-            | CryptoError::InvalidCondition { .. } => "NodeParserError",
-            CryptoError::InvalidBooleanExpression => "NodeInvalidBooleanConditionType",
-            CryptoError::UnsupportedCondition { .. } => "NodeAccessControlConditionsCheckFailed",
-            CryptoError::InvalidReturnValue { .. } => "NodeInvalidACCReturnValueTest",
-            CryptoError::InvalidAddress { .. } => "NodeConditionAddressConversionError",
+            | CryptoError::InvalidCondition { .. } => LitErrorCode::NodeParserError,
+            CryptoError::InvalidBooleanExpression => LitErrorCode::NodeInvalidBooleanConditionType,
+            CryptoError::UnsupportedCondition { .. } => {
+                LitErrorCode::NodeAccessControlConditionsCheckFailed
+            }
+            CryptoError::InvalidReturnValue { .. } => LitErrorCode::NodeInvalidAccReturnValueTest,
+            CryptoError::InvalidAddress { .. } => LitErrorCode::NodeConditionAddressConversionError,
             CryptoError::InvalidPublicKey
             | CryptoError::InvalidPublicKeyShare
             | CryptoError::InvalidKeyShare
@@ -173,17 +177,7 @@ impl CryptoError {
             | CryptoError::PlaintextTooLarge { .. }
             | CryptoError::DecryptionFailed
             | CryptoError::InvalidKeyShareFile { .. }
-            | CryptoError::Bls { .. } => "NodeEncryptionError",
-        }
-    }
-
-    /// The HTTP status Lit's node gives [`CryptoError::code`] (its `EC` table): 502 for a
-    /// condition it could not check, 500 for BLS failures, 400 for everything else.
-    pub fn status(&self) -> u16 {
-        match self.code() {
-            "NodeAccessControlConditionsCheckFailed" => 502,
-            "NodeEncryptionError" => 500,
-            _ => 400,
+            | CryptoError::Bls { .. } => LitErrorCode::NodeEncryptionError,
         }
     }
 }

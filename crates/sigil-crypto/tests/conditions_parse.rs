@@ -32,7 +32,7 @@ fn thirty_conditions_are_accepted_and_thirty_one_refused() {
     let err = acc(chain_of(MAX_CONDITIONS + 1)).expect_err("31 conditions");
     assert!(matches!(err, CryptoError::TooManyConditions { max: 30, .. }), "{err:?}");
     assert_eq!(err.code(), "NodeTooManyConditions");
-    assert_eq!(err.status(), 400);
+    assert_eq!(err.code().status(), 400);
 }
 
 #[test]
@@ -201,7 +201,7 @@ fn unified_conditions_of_no_known_shape_are_parser_errors_naming_the_field() {
     c.as_object_mut().expect("object").remove("standardContractType");
     let err = unified(json!([c])).expect_err("no shape");
     assert_eq!(err.code(), "NodeParserError");
-    assert_eq!(err.status(), 400);
+    assert_eq!(err.code().status(), 400);
     assert!(err.to_string().contains("unifiedAccessControlConditions[0].standardContractType"), "{err}");
     // With a `conditionType`, the error is that kind's.
     let err = unified(json!([{"conditionType": "cosmos", "chain": "cosmos",
@@ -286,6 +286,6 @@ fn every_error_has_a_lit_code() {
     for (err, code) in cases {
         assert_eq!(err.code(), code, "{err}");
     }
-    assert_eq!(CryptoError::UnsupportedCondition { kind: "k".into() }.status(), 502);
-    assert_eq!(CryptoError::InvalidKeyShare.status(), 500);
+    assert_eq!(CryptoError::UnsupportedCondition { kind: "k".into() }.code().status(), 502);
+    assert_eq!(CryptoError::InvalidKeyShare.code().status(), 500);
 }

@@ -2,15 +2,15 @@
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
 use sigil_auth::AuthError;
 use sigil_crypto::ConditionError;
+use sigil_wire::{LitErrorBody, LitErrorCode};
 
 /// Every way a node request can fail.
 ///
-/// Each variant maps to one Lit `errorCode`, `errorKind` and HTTP status in
-/// [`NodeError::code`], [`NodeError::kind`] and [`NodeError::status`]; [`IntoResponse`] writes
-/// Lit's body `{errorKind, errorCode, status, message, correlationId, details}`.
+/// Each variant maps to one Lit `errorCode` in [`NodeError::code`], which carries the kind and
+/// HTTP status; [`IntoResponse`] writes Lit's body `{errorKind, errorCode, status, message,
+/// correlationId, details}` ([`NodeError::body`]).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum NodeError {
@@ -144,166 +144,54 @@ impl NodeError {
         )
     }
 
-    /// Lit's `errorCode`.
-    pub fn code(&self) -> &'static str {
+    /// Lit's `errorCode`; its kind, HTTP status and description come with it.
+    pub fn code(&self) -> LitErrorCode {
         match self {
-            NodeError::MalformedJson(_) => "NodeParserError",
-            NodeError::InvalidBody(_) => "NodeBadInput",
-            NodeError::UnsupportedContentType => "NodeUnsupportedContentType",
-            NodeError::BodyTooLarge { .. } => "NodePayloadTooLarge",
-            NodeError::RouteNotFound { .. } => "NodeRouteNotFound",
-            NodeError::MethodNotAllowed => "NodeMethodNotAllowed",
-            NodeError::MissingRequestId => "CoreApiMissingRequiredXRequestIdHeader",
-            NodeError::InvalidDataToEncryptHash => "NodeInvalidDataToEncryptHash",
+            NodeError::MalformedJson(_) => LitErrorCode::NodeParserError,
+            NodeError::InvalidBody(_) => LitErrorCode::NodeBadInput,
+            NodeError::UnsupportedContentType => LitErrorCode::NodeUnsupportedContentType,
+            NodeError::BodyTooLarge { .. } => LitErrorCode::NodePayloadTooLarge,
+            NodeError::RouteNotFound { .. } => LitErrorCode::NodeRouteNotFound,
+            NodeError::MethodNotAllowed => LitErrorCode::NodeMethodNotAllowed,
+            NodeError::MissingRequestId => LitErrorCode::MissingRequestId,
+            NodeError::InvalidDataToEncryptHash => LitErrorCode::NodeInvalidDataToEncryptHash,
             NodeError::Conditions(error) => error.code(),
-            NodeError::NotAuthorized { .. } => "NodeAccessControlConditionsReturnedNotAuthorized",
+            NodeError::NotAuthorized { .. } => {
+                LitErrorCode::NodeAccessControlConditionsReturnedNotAuthorized
+            }
             NodeError::Auth(error) => error.code(),
-            NodeError::RateLimitExceeded { .. } => "rate_limit_exceeded",
+            NodeError::RateLimitExceeded { .. } => LitErrorCode::RateLimitExceeded,
             NodeError::Internal(_)
             | NodeError::Config(_)
             | NodeError::Io { .. }
             | NodeError::KeyMaterial(_)
             | NodeError::Storage(_)
-            | NodeError::Chain(_) => "NodeSystemFault",
+            | NodeError::Chain(_) => LitErrorCode::NodeSystemFault,
         }
     }
 
-    /// Lit's `errorKind`.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            NodeError::MalformedJson(_) => "Parser",
-            // Lit files NodeBadInput under "Blockchain"; kept so clients matching on it agree.
-            NodeError::InvalidBody(_) => "Blockchain",
-            NodeError::Conditions(error) => match error.code() {
-                "NodeParserError" => "Parser",
-                "NodeEncryptionError" => "Unexpected",
-                _ => "Validation",
-            },
-            NodeError::Auth(error) => error.kind(),
-            NodeError::RateLimitExceeded { .. } => "RateLimit",
-            NodeError::Internal(_)
-            | NodeError::Config(_)
-            | NodeError::Io { .. }
-            | NodeError::KeyMaterial(_)
-            | NodeError::Storage(_)
-            | NodeError::Chain(_) => "Unexpected",
-            NodeError::UnsupportedContentType
-            | NodeError::BodyTooLarge { .. }
-            | NodeError::RouteNotFound { .. }
-            | NodeError::MethodNotAllowed
-            | NodeError::MissingRequestId
-            | NodeError::InvalidDataToEncryptHash
-            | NodeError::NotAuthorized { .. } => "Validation",
-        }
-    }
-
-    /// The HTTP status.
+    /// The HTTP status of [`NodeError::code`].
     pub fn status(&self) -> StatusCode {
-        match self {
-            NodeError::MalformedJson(_) | NodeError::InvalidDataToEncryptHash => {
-                StatusCode::BAD_REQUEST
-            }
-            NodeError::InvalidBody(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            NodeError::Conditions(error) => {
-                StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
-            }
-            NodeError::UnsupportedContentType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            NodeError::BodyTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            NodeError::RouteNotFound { .. } => StatusCode::NOT_FOUND,
-            NodeError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            NodeError::MissingRequestId => StatusCode::IM_A_TEAPOT,
-            NodeError::NotAuthorized { .. } => StatusCode::UNAUTHORIZED,
-            NodeError::Auth(error) => {
-                StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
-            }
-            NodeError::RateLimitExceeded { .. } => StatusCode::PAYMENT_REQUIRED,
-            NodeError::Internal(_)
-            | NodeError::Config(_)
-            | NodeError::Io { .. }
-            | NodeError::KeyMaterial(_)
-            | NodeError::Storage(_)
-            | NodeError::Chain(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
+        StatusCode::from_u16(self.code().status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }
 
-    /// Lit's `message`: the description of the code, as Lit's nodes word it.
-    fn message(&self) -> String {
-        match self {
-            NodeError::RateLimitExceeded { .. } => self.to_string(),
-            _ if self.is_internal() => "A general system fault has occurred in the node".into(),
-            _ => lit_description(self.code())
-                .map(str::to_owned)
-                .unwrap_or_else(|| self.to_string()),
-        }
-    }
-
-    /// Lit's `details`: what exactly went wrong (never for internal errors).
-    fn details(&self) -> Vec<String> {
-        match self {
+    /// Lit's error body for this error, without the correlation id (the correlation
+    /// middleware adds it). The message is the code's description, but for the rate limit,
+    /// whose message says when to retry as Datil's does. `details` say what exactly went wrong,
+    /// except for internal errors (logged, never sent) and the rate limit (Datil sends none).
+    pub fn body(&self) -> LitErrorBody {
+        let details = match self {
             _ if self.is_internal() => vec![],
             NodeError::RateLimitExceeded { .. } => vec![],
             NodeError::Auth(error) => error.details(),
             _ => vec![self.to_string()],
+        };
+        let mut body = LitErrorBody::new(self.code(), details);
+        if let NodeError::RateLimitExceeded { .. } = self {
+            body.message = self.to_string();
         }
+        body
     }
-}
-
-/// Lit's wording (the doc comments of its `EC` codes) for the codes this node answers with.
-fn lit_description(code: &str) -> Option<&'static str> {
-    Some(match code {
-        "NodeParserError" => "Unable to parse session key signed message",
-        "NodeBadInput" => {
-            "This usually means your JSON body is wrong. Please check that you have sent over every required JSON parameter and that the types are correct according to the docs here https://lit-protocol.github.io/lit-js-sdk/api_docs_html/index.html#litnodeclient"
-        }
-        "NodeMissingAccessControlConditions" => {
-            "Must pass either access_control_conditions or evm_contract_conditions or sol_rpc_conditions"
-        }
-        "NodeTooManyConditions" => "Too many conditions have been provided",
-        "NodeAccessControlConditionsCheckFailed" => {
-            "Lit nodes failed to check the condition possibly due to RPC servers being down or because the condition is making an incorrect smart contract call that reverts"
-        }
-        "NodeAccessControlConditionsReturnedNotAuthorized" => {
-            "The access control condition check returned that you are not permitted to access this content.  Are you sure you meet the conditions?  Check the auth_sig and the other conditions"
-        }
-        "NodeInvalidAuthSig" => "auth_sig passed is invalid or couldn't be verified",
-        "NodeNotAuthorized" => "User isn't authorized to access to decrypt or receive a JWT for this item",
-        "NodeResourceIdNotFound" => "Could not find the passed resource ID",
-        "NodeExpWrongOrTooLarge" => "While signing JWT, EXP too large or wrong",
-        "NodeIatOutsideGracePeriod" => "While signing JWT, IAT outside grace period",
-        "NodeSIWECapabilityInvalid" => "Invalid Capability object in SIWE resource ReCap",
-        "NodeSIWEMessageError" => "Error parsing SIWE message",
-        "NodeInvalidAuthSigSessionKeySignature" => "auth_sig Session key signature is not valid",
-        "NodeAuthSigSignedMessageConversionError" => {
-            "auth_sig signedMessage couldn't be converted to SessionKeySignedMessage"
-        }
-        "NodeAuthSigAddressConversionError" => "auth_sig address couldn't be converted to Ethereum address",
-        "NodeAuthSigSignatureConversionError" => "auth_sig sig couldn't be converted to Signature object",
-        "NodeInvalidED25519AuthSig" => "Invalid ed25519 auth_sig",
-        "NodeAuthSigNotSupported" => "auth_sig passed is not supported",
-        "NodeContractAuthsigUnauthorized" => "Access control failed for Smart contract",
-        "NodeSystemFault" => "A general system fault has occurred in the node",
-        "NodeInvalidUnifiedConditionType" => "Invalid conditionType is Unified ACC",
-        "NodeInvalidBooleanConditionType" => "Invalid boolean conditionType",
-        "NodeInvalidACCReturnValueTest" => "Invalid Access Control Condition returnValueTest",
-        "NodeConditionAddressConversionError" => "condition address couldn't be converted to Ethereum address",
-        "NodeEncryptionError" => "The node could not perform an encryption / decryption operation.",
-        _ => return None,
-    })
-}
-
-/// Lit's error body. `correlationId` is filled in by the correlation middleware, which alone
-/// knows the request's id; `details` is left out when empty, as Lit does.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct ErrorBody {
-    pub(crate) error_kind: &'static str,
-    pub(crate) error_code: &'static str,
-    pub(crate) status: u16,
-    pub(crate) message: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) correlation_id: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub(crate) details: Vec<String>,
 }
 
 /// Marks a response produced from an internal error so the logging middleware records it.
@@ -313,14 +201,7 @@ pub(crate) struct InternalErrorLog(pub(crate) String);
 impl IntoResponse for NodeError {
     fn into_response(self) -> Response {
         let status = self.status();
-        let body = ErrorBody {
-            error_kind: self.kind(),
-            error_code: self.code(),
-            status: status.as_u16(),
-            message: self.message(),
-            correlation_id: None,
-            details: self.details(),
-        };
+        let body = self.body();
         let mut response = (status, axum::Json(body.clone())).into_response();
         if self.is_internal() {
             response

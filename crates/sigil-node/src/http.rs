@@ -1,7 +1,7 @@
 //! Request plumbing shared by the routes: the correlation id, the JSON extractor with the body
 //! limit, and the fallbacks, so that every answer, even to garbage, is in Lit's error shape.
 
-use crate::error::{ErrorBody, InternalErrorLog, NodeError};
+use crate::error::{InternalErrorLog, NodeError};
 use axum::body::Body;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
@@ -78,7 +78,7 @@ pub(crate) async fn correlate(mut request: Request, next: Next) -> Response {
     if let Some(InternalErrorLog(detail)) = response.extensions_mut().remove::<InternalErrorLog>() {
         span.in_scope(|| tracing::error!(%detail, "request failed inside the node"));
     }
-    if let Some(mut body) = response.extensions_mut().remove::<ErrorBody>() {
+    if let Some(mut body) = response.extensions_mut().remove::<sigil_wire::LitErrorBody>() {
         body.correlation_id = Some(id);
         match serde_json::to_vec(&body) {
             Ok(bytes) => {
@@ -126,26 +126,6 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for AppJson<T> {
         }
         let bytes = read_body(request.into_body(), BODY_LIMIT).await?;
         parse_json(&bytes).map(AppJson)
-    }
-}
-
-/// [`AppJson`] that also keeps the body text, for parts that must be read in the client's key
-/// order (the conditions, whose hash is the identity).
-#[derive(Debug, Clone)]
-pub struct AppJsonWithText<T>(pub T, pub String);
-
-impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for AppJsonWithText<T> {
-    type Rejection = NodeError;
-
-    async fn from_request(request: Request, _state: &S) -> Result<Self, Self::Rejection> {
-        if !is_json_content_type(request.headers()) {
-            return Err(NodeError::UnsupportedContentType);
-        }
-        let bytes = read_body(request.into_body(), BODY_LIMIT).await?;
-        let value = parse_json(&bytes)?;
-        // JSON that parsed is UTF-8 (serde_json checks strings; the rest is ASCII).
-        let text = String::from_utf8(bytes).map_err(|e| NodeError::MalformedJson(e.to_string()))?;
-        Ok(AppJsonWithText(value, text))
     }
 }
 

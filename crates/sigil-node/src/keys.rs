@@ -1,8 +1,7 @@
 //! A node's BLS key material: loading its key share, signing with it, and the devnet dealer.
 
 use crate::error::NodeError;
-use serde_json::Value;
-use sigil_crypto::bls::{KeyShare, KeyShareFile, NetworkPublicKey};
+use sigil_crypto::bls::{KeyShare, KeyShareFile, NetworkPublicKey, SignatureShare};
 use std::io::Write;
 use std::path::Path;
 use zeroize::Zeroizing;
@@ -66,10 +65,9 @@ impl NodeKey {
         &self.public_share_hex
     }
 
-    /// Signs `identity` with the key share: the JSON the JS SDK v7 combines,
-    /// `{"ProofOfPossession":"<97 bytes hex>"}`.
-    pub(crate) fn sign_share(&self, identity: &[u8]) -> Value {
-        self.share.sign(identity).to_json_value()
+    /// Signs `identity` with the key share.
+    pub(crate) fn sign_share(&self, identity: &[u8]) -> SignatureShare {
+        self.share.sign(identity)
     }
 }
 

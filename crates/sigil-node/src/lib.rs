@@ -25,13 +25,14 @@
 //! for the rules.
 #![deny(missing_docs)]
 
+mod authorize;
 mod clock;
 mod config;
 mod devnet;
+mod endpoints;
 mod error;
 mod http;
 mod keys;
-mod routes;
 mod server;
 mod state;
 mod usage;
@@ -41,7 +42,7 @@ pub use config::NodeConfig;
 pub use devnet::{dev_wallet, Devnet, DevnetConfig, DEV_WALLET_ADDRESS, DEV_WALLET_PRIVATE_KEY};
 pub use error::{InternalError, NodeError};
 pub use http::{AppJson, CorrelationId, BODY_LIMIT};
-pub use routes::app;
+pub use endpoints::app;
 pub use server::{Node, RunningNode};
 pub use state::NodeState;
 pub use usage::{RateLimitPolicy, DEFAULT_FREE_ALLOWANCE};

@@ -3,7 +3,7 @@
 use crate::clock::{Clock, SystemClock};
 use crate::config::NodeConfig;
 use crate::error::NodeError;
-use crate::routes::app;
+use crate::endpoints::app;
 use crate::state::NodeState;
 use sigil_chain::ChainView;
 use std::net::SocketAddr;

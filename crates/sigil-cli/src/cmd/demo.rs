@@ -143,7 +143,7 @@ async fn walk(devnet: &Devnet, message: &str) -> anyhow::Result<()> {
             let failure = error
                 .most_common_node_failure()
                 .ok_or_else(|| anyhow!("{error}"))?;
-            let refused = failure.error_code.as_deref()
+            let refused = failure.error_code.as_ref().map(|c| c.as_str())
                 == Some("NodeAccessControlConditionsReturnedNotAuthorized");
             if !refused {
                 bail!("the second wallet failed for another reason: {error}");
@@ -151,7 +151,7 @@ async fn walk(devnet: &Devnet, message: &str) -> anyhow::Result<()> {
             println!(
                 "   refused, as it should be: HTTP {} {}",
                 failure.status.unwrap_or_default(),
-                failure.error_code.as_deref().unwrap_or_default()
+                failure.error_code.as_ref().map(|c| c.as_str()).unwrap_or_default()
             );
         }
         Err(other) => bail!("the second wallet failed for another reason: {other}"),

@@ -7,11 +7,12 @@ use std::io::Read;
 use anyhow::{anyhow, Context};
 use serde::Serialize;
 use sigil_auth::{
-    verify_session_sig, AuthError, AuthSig, LitAbility, LitResource, SessionSigs,
+    verify_session_sig, AuthSig, LitAbility, LitResource, SessionSigs,
     VerificationRequest,
 };
 
 use crate::cmd::session_sigs::clock;
+use sigil_wire::LitErrorBody;
 use crate::Failure;
 
 /// Largest stdin accepted: far above any session sig, small enough to never exhaust memory.
@@ -34,16 +35,6 @@ pub struct Args {
 }
 
 /// Lit's error body (`PublicError`), without `correlationId`.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct LitErrorBody<'a> {
-    error_kind: &'a str,
-    error_code: &'a str,
-    status: u16,
-    message: &'a str,
-    details: Vec<String>,
-}
-
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Verified {
@@ -75,22 +66,14 @@ pub fn run(args: Args) -> Result<(), Failure> {
             Ok(())
         }
         Err(error) => {
-            println!("{}", serde_json::to_string(&lit_error_body(&error))?);
+            // The body a node answers with, without a correlation id (there is no request).
+            let body = LitErrorBody::new(error.code(), error.details());
+            println!("{}", serde_json::to_string(&body)?);
             Err(Failure {
                 code: 1,
                 error: anyhow!(""),
             })
         }
-    }
-}
-
-fn lit_error_body(error: &AuthError) -> LitErrorBody<'_> {
-    LitErrorBody {
-        error_kind: error.kind(),
-        error_code: error.code(),
-        status: error.status(),
-        message: error.description(),
-        details: error.details(),
     }
 }
 

@@ -120,6 +120,16 @@ impl ConditionSet {
         }
     }
 
+    /// Parses the JSON text of one kind's array, named by its JSON key (one of
+    /// [`CONDITION_KEYS`]), keeping object key order exactly as in the text: what a node does
+    /// with the conditions of a request.
+    pub fn from_kind_text(key: &str, conditions: &str) -> Result<ConditionSet, CryptoError> {
+        if conditions.len() > MAX_DOCUMENT_BYTES {
+            return Err(CryptoError::InputTooLarge { len: conditions.len(), max: MAX_DOCUMENT_BYTES });
+        }
+        Self::from_kind(key, &JsonValue::parse(conditions)?)
+    }
+
     /// Parses the array of one kind, named by its JSON key (one of [`CONDITION_KEYS`]).
     pub fn from_kind(key: &str, conditions: &JsonValue) -> Result<ConditionSet, CryptoError> {
         Ok(match key {

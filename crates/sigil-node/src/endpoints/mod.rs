@@ -1,14 +1,13 @@
-//! The HTTP API: thin handlers over [`NodeState`], and the router.
+//! The HTTP API: one module per endpoint, each a thin handler over [`NodeState`] and the shared
+//! authorisation step, and the router.
 
-use crate::error::NodeError;
-use crate::http::{self, AppJson, AppJsonWithText, RequiredCorrelationId};
+mod encryption_sign;
+mod handshake;
+
+use crate::http;
 use crate::state::NodeState;
-use axum::extract::State;
-use axum::http::HeaderMap;
 use axum::routing::post;
-use axum::{Json, Router};
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use axum::Router;
 use std::sync::Arc;
 
 /// The node's router, without a socket (tests drive it with `tower::ServiceExt::oneshot`).
@@ -18,95 +17,21 @@ use std::sync::Arc;
 /// answered with Lit's error body.
 pub fn app(state: Arc<NodeState>) -> Router {
     Router::new()
-        .route("/web/handshake", post(handshake))
-        .route("/web/handshake/", post(handshake))
-        .route("/web/encryption/sign", post(encryption_sign))
-        .route("/web/encryption/sign/", post(encryption_sign))
+        .route("/web/handshake", post(handshake::handshake))
+        .route("/web/handshake/", post(handshake::handshake))
+        .route("/web/encryption/sign", post(encryption_sign::encryption_sign))
+        .route("/web/encryption/sign/", post(encryption_sign::encryption_sign))
         .fallback(http::route_not_found)
         .method_not_allowed_fallback(http::method_not_allowed)
         .with_state(state)
         .layer(axum::middleware::from_fn(http::correlate))
 }
 
-/// `POST /web/handshake/` body.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct HandshakeRequest {
-    #[allow(dead_code)] // required as on Lit's node; this node has no per-client session key
-    client_public_key: String,
-    #[allow(dead_code)] // required as on Lit's node; signed only by SEV-SNP attestation
-    challenge: String,
-    #[serde(default)]
-    #[allow(dead_code)] // accepted and ignored: one epoch, one key
-    epoch: u64,
-}
-
-/// `POST /web/handshake/` answer (Datil's `JsonSDKHandshakeResponse`, bare).
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct HandshakeResponse {
-    pub(crate) server_public_key: String,
-    pub(crate) subnet_public_key: String,
-    pub(crate) network_public_key: String,
-    pub(crate) network_public_key_set: String,
-    pub(crate) hd_root_pubkeys: Vec<String>,
-    pub(crate) latest_blockhash: String,
-    pub(crate) attestation: Option<Value>,
-    pub(crate) client_sdk_version: String,
-    pub(crate) node_version: String,
-    pub(crate) epoch: u64,
-}
-
-async fn handshake(
-    State(state): State<Arc<NodeState>>,
-    _tracing: RequiredCorrelationId,
-    headers: HeaderMap,
-    AppJson(_request): AppJson<HandshakeRequest>,
-) -> Json<HandshakeResponse> {
-    let sdk_version = headers
-        .get("x-lit-sdk-version")
-        .and_then(|v| v.to_str().ok());
-    Json(state.handshake(sdk_version))
-}
-
-/// `POST /web/encryption/sign/` body, as the JS SDK v7 sends it. The conditions
-/// (`accessControlConditions` | `evmContractConditions` | `solRpcConditions` |
-/// `unifiedAccessControlConditions`) are read from the body text by `sigil-crypto`, in the
-/// client's key order, so they are not fields here.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct EncryptionSignRequest {
-    #[serde(default)]
-    #[allow(dead_code)] // Lit records it on the auth sig; conditions name their own chain
-    pub(crate) chain: Option<String>,
-    pub(crate) data_to_encrypt_hash: String,
-    /// Parsed by sigil-auth's strict `AuthSig` (duplicate keys refused, as Lit's JsonAuthSig).
-    pub(crate) auth_sig: sigil_auth::AuthSig,
-    #[serde(default)]
-    #[allow(dead_code)] // accepted and ignored: one epoch, one key
-    pub(crate) epoch: u64,
-}
-
-/// `POST /web/encryption/sign/` answer (Datil's `EncryptionSignResponse`).
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct EncryptionSignResponse {
-    pub(crate) result: &'static str,
-    pub(crate) signature_share: Value,
-    pub(crate) share_index: u32,
-}
-
-async fn encryption_sign(
-    State(state): State<Arc<NodeState>>,
-    AppJsonWithText(request, body): AppJsonWithText<EncryptionSignRequest>,
-) -> Result<Json<EncryptionSignResponse>, NodeError> {
-    state.encryption_sign(request, body).await.map(Json)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::clock::SystemClock;
+    use serde_json::Value;
     use crate::config::NodeConfig;
     use axum::body::Body;
     use axum::http::{Request, StatusCode};

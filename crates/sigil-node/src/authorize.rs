@@ -1,0 +1,129 @@
+//! The step every endpoint that acts for a user shares: verify the session sig for the
+//! endpoint's resource and ability, then count the request against the user's allowance,
+//! capacity credits and delegations. An endpoint calls [`NodeState::authorize`] in one line
+//! once it has parsed its request and built its resource.
+
+use crate::clock::unix_secs;
+use crate::error::NodeError;
+use crate::state::NodeState;
+use crate::usage::{DelegatedCredits, UsageError, UsageRequest};
+use alloy_primitives::U256;
+use sigil_auth::{
+    AuthContext, AuthSig, CapacityDelegation, LitAbility, LitResource, VerificationRequest,
+};
+use sigil_chain::CapacityCredit;
+use std::sync::Arc;
+
+impl NodeState {
+    /// Verifies `session_sig` (on the CPU pool) for `ability` on `resource`, as of the node's
+    /// clock, then counts the request; the count is committed before this returns. The user of
+    /// the returned context is the one the request acts for.
+    pub(crate) async fn authorize(
+        self: &Arc<Self>,
+        session_sig: AuthSig,
+        resource: &LitResource,
+        ability: LitAbility,
+    ) -> Result<AuthContext, NodeError> {
+        let now = self.clock.now();
+        let state = Arc::clone(self);
+        let resource = resource.clone();
+        let context = self
+            .cpu(move || {
+                let verification = VerificationRequest {
+                    resource: &resource,
+                    ability,
+                    node_address: &state.node_address,
+                    now,
+                };
+                sigil_auth::verify_session_sig(
+                    &session_sig,
+                    &verification,
+                    Some(&state.capability_cache),
+                )
+            })
+            .await??;
+        self.count_request(&context, unix_secs(now)).await?;
+        Ok(context)
+    }
+
+    /// Counts the request against the user's allowance, owned credits and delegations.
+    async fn count_request(&self, context: &AuthContext, now: u64) -> Result<(), NodeError> {
+        let user = context.user_address;
+        let owned = self
+            .chain()
+            .capacity_credits_owned_by(user)
+            .into_iter()
+            .filter(|credit| credit.is_active_at(now))
+            .collect();
+        let delegated = context
+            .capacity_delegations
+            .iter()
+            .filter(|delegation| delegation.delegates_to(user))
+            .map(|delegation| DelegatedCredits {
+                delegation_key: delegation.sig_hash,
+                max_uses: delegation.uses,
+                credits: self.delegated_credits(delegation, now),
+            })
+            .collect();
+        let request = UsageRequest {
+            user,
+            owned,
+            delegated,
+            now,
+        };
+        self.usage
+            .allocate(request)
+            .await
+            .map(drop)
+            .map_err(usage_error)
+    }
+
+    /// The delegator's active credits a delegation covers: those named in `nft_id` (decimal
+    /// token ids; unreadable ones skipped, as Lit does), or all of the delegator's when it names
+    /// none. A named credit the delegator does not own pays nothing: unlike Lit's node, which
+    /// does not check, a delegation here cannot spend someone else's credits.
+    fn delegated_credits(&self, delegation: &CapacityDelegation, now: u64) -> Vec<CapacityCredit> {
+        let credits: Vec<_> = match &delegation.nft_ids {
+            Some(ids) => ids
+                .iter()
+                .filter_map(|id| U256::from_str_radix(id, 10).ok())
+                .filter_map(|id| self.chain().capacity_credit(id))
+                .collect(),
+            None => self.chain().capacity_credits_owned_by(delegation.delegator),
+        };
+        credits
+            .into_iter()
+            .filter(|credit| credit.owner == delegation.delegator && credit.is_active_at(now))
+            .collect()
+    }
+}
+
+pub(crate) fn usage_error(error: UsageError) -> NodeError {
+    match error {
+        UsageError::Exceeded { retry_at } => NodeError::RateLimitExceeded {
+            retry_at: rfc3339(retry_at),
+        },
+        other => NodeError::Storage(other.to_string()),
+    }
+}
+
+fn rfc3339(unix: u64) -> String {
+    i64::try_from(unix)
+        .ok()
+        .and_then(|secs| time::OffsetDateTime::from_unix_timestamp(secs).ok())
+        .and_then(|at| {
+            at.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_else(|| unix.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_time_is_rfc3339() {
+        assert_eq!(rfc3339(1_750_001_000), "2025-06-15T15:23:20Z");
+    }
+}

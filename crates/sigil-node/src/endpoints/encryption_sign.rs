@@ -1,0 +1,86 @@
+//! `POST /web/encryption/sign/`: a BLS signature share of a decryption identity, for a user
+//! whose session sig verifies and who meets the access control conditions.
+
+use crate::error::NodeError;
+use crate::http::AppJson;
+use crate::state::NodeState;
+use axum::extract::State;
+use axum::Json;
+use sigil_auth::{LitAbility, LitResource, ResourcePrefix};
+use sigil_crypto::conditions::{ConditionEnv, ConditionSet};
+use sigil_crypto::CryptoError;
+use sigil_wire::{EncryptionSignRequest, EncryptionSignResponse, SignatureShareJson};
+use std::sync::Arc;
+
+/// The flow in Lit's order: conditions (count, hash), resource, session sig, rate limit,
+/// evaluation, BLS share.
+pub(super) async fn encryption_sign(
+    State(state): State<Arc<NodeState>>,
+    AppJson(request): AppJson<EncryptionSignRequest>,
+) -> Result<Json<EncryptionSignResponse>, NodeError> {
+    let (kind, text) = request.conditions().ok_or(CryptoError::MissingConditions)?;
+    let conditions = ConditionSet::from_kind_text(kind, text.get())?;
+    if !is_sha256_hex(&request.data_to_encrypt_hash) {
+        return Err(NodeError::InvalidDataToEncryptHash);
+    }
+    let resource_id = format!("{}/{}", conditions.hash_hex(), request.data_to_encrypt_hash);
+    let resource = LitResource::new(ResourcePrefix::AccessControlCondition, resource_id)?;
+    let context = state
+        .authorize(request.auth_sig, &resource, LitAbility::AccessControlConditionDecryption)
+        .await?;
+
+    let identity = resource.resource_key();
+    let env = Env {
+        user: context.user_address,
+        block_timestamp: state.chain().latest_block().timestamp,
+    };
+    let signer = Arc::clone(&state);
+    let share = state
+        .cpu(move || {
+            if !conditions.evaluate(&env)? {
+                return Err(NodeError::NotAuthorized {
+                    user: env.user.to_string(),
+                });
+            }
+            Ok(signer.sign_share(identity.as_bytes()))
+        })
+        .await??;
+    Ok(Json(EncryptionSignResponse {
+        result: "success".to_owned(),
+        signature_share: SignatureShareJson::ProofOfPossession(share.to_hex()),
+        share_index: u32::from(state.share_id().saturating_sub(1)),
+    }))
+}
+
+struct Env {
+    user: alloy_primitives::Address,
+    block_timestamp: u64,
+}
+
+impl ConditionEnv for Env {
+    fn user_address(&self) -> alloy_primitives::Address {
+        self.user
+    }
+    fn latest_block_timestamp(&self) -> u64 {
+        self.block_timestamp
+    }
+}
+
+/// `dataToEncryptHash` as the SDKs make it: sha256, 64 lowercase hex characters. It becomes part
+/// of the identity that is signed, so anything else is refused rather than signed.
+fn is_sha256_hex(text: &str) -> bool {
+    text.len() == 64 && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn data_to_encrypt_hash_must_be_lowercase_sha256_hex() {
+        assert!(is_sha256_hex(&"ab".repeat(32)));
+        assert!(!is_sha256_hex(&"AB".repeat(32)));
+        assert!(!is_sha256_hex(&"ab".repeat(31)));
+        assert!(!is_sha256_hex(&"zz".repeat(32)));
+    }
+}

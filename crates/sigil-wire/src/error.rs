@@ -1,0 +1,461 @@
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::Value;
+
+/// A Lit `errorCode`: every code of Lit's Datil node that Sigil produces, the two Lit answers
+/// outside the node's own table (the missing request id of its HTTP core, Datil's rate limit),
+/// Sigil's own additions for failures Lit's web framework answers without a body, and any
+/// other code read from a node as [`LitErrorCode::Unknown`].
+///
+/// [`LitErrorCode::as_str`], [`LitErrorCode::kind`], [`LitErrorCode::status`] and
+/// [`LitErrorCode::description`] are the one table of what each code means; kinds, statuses and
+/// descriptions are Lit's own (its node's `EC` enum).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LitErrorCode {
+    /// `NodeSystemFault`: A general system fault has occurred in the node.
+    NodeSystemFault,
+    /// `NodeAccessControlConditionsCheckFailed`: Lit nodes failed to check the condition.
+    NodeAccessControlConditionsCheckFailed,
+    /// `NodeAccessControlConditionsReturnedNotAuthorized`: the conditions say this user may not.
+    NodeAccessControlConditionsReturnedNotAuthorized,
+    /// `NodeExpWrongOrTooLarge`: While signing JWT, EXP too large or wrong.
+    NodeExpWrongOrTooLarge,
+    /// `NodeIatOutsideGracePeriod`: While signing JWT, IAT outside grace period.
+    NodeIatOutsideGracePeriod,
+    /// `NodeInvalidAuthSig`: auth_sig passed is invalid or couldn't be verified.
+    NodeInvalidAuthSig,
+    /// `NodeAuthSigAddressConversionError`: auth_sig address couldn't be converted to Ethereum address.
+    NodeAuthSigAddressConversionError,
+    /// `NodeConditionAddressConversionError`: condition address couldn't be converted to Ethereum address.
+    NodeConditionAddressConversionError,
+    /// `NodeAuthSigSignatureConversionError`: auth_sig sig couldn't be converted to Signature object.
+    NodeAuthSigSignatureConversionError,
+    /// `NodeAuthSigSessionKeyConversionError`: auth_sig address couldn't be converted to ed25519_dalek PublicKey.
+    NodeAuthSigSessionKeyConversionError,
+    /// `NodeAuthSigSignedMessageConversionError`: auth_sig signedMessage couldn't be converted to SessionKeySignedMessage.
+    NodeAuthSigSignedMessageConversionError,
+    /// `NodeInvalidAuthSigSessionKeySignature`: auth_sig Session key signature is not valid.
+    NodeInvalidAuthSigSessionKeySignature,
+    /// `NodeInvalidBooleanConditionType`: Invalid boolean conditionType.
+    NodeInvalidBooleanConditionType,
+    /// `NodeMissingAccessControlConditions`: the request carries no condition list.
+    NodeMissingAccessControlConditions,
+    /// `NodeNotAuthorized`: User isn't authorized to access to decrypt or receive a JWT for this item.
+    NodeNotAuthorized,
+    /// `NodeResourceIdNotFound`: Could not find the passed resource ID.
+    NodeResourceIdNotFound,
+    /// `NodeParserError`: Unable to parse session key signed message.
+    NodeParserError,
+    /// `NodeSIWECapabilityInvalid`: Invalid Capability object in SIWE resource ReCap.
+    NodeSiweCapabilityInvalid,
+    /// `NodeSIWESigConversionError`: Unable to convert SIWE sig to array.
+    NodeSiweSigConversionError,
+    /// `NodeSIWEMessageError`: Error parsing SIWE message.
+    NodeSiweMessageError,
+    /// `NodeInvalidSIWEResource`: Invalid SIWE resource.
+    NodeInvalidSiweResource,
+    /// `NodeInvalidACCReturnValueTest`: Invalid Access Control Condition returnValueTest.
+    NodeInvalidAccReturnValueTest,
+    /// `NodeTooManyConditions`: Too many conditions have been provided.
+    NodeTooManyConditions,
+    /// `NodeBadInput`: the JSON body does not have the fields and types of the request.
+    NodeBadInput,
+    /// `NodeEncryptionError`: The node could not perform an encryption / decryption operation.
+    NodeEncryptionError,
+    /// `CoreApiMissingRequiredXRequestIdHeader`: Missing required 'X-Request-Id' or 'X-Correlation-Id' header.
+    MissingRequestId,
+    /// `rate_limit_exceeded`: Rate limit exceeded.
+    RateLimitExceeded,
+    /// `NodeUnsupportedContentType`: Sigil's own: expected Content-Type: application/json.
+    NodeUnsupportedContentType,
+    /// `NodePayloadTooLarge`: Sigil's own: the request body is larger than the node accepts.
+    NodePayloadTooLarge,
+    /// `NodeRouteNotFound`: Sigil's own: no route has this path.
+    NodeRouteNotFound,
+    /// `NodeMethodNotAllowed`: Sigil's own: the route does not accept this method.
+    NodeMethodNotAllowed,
+    /// `NodeInvalidDataToEncryptHash`: Sigil's own: dataToEncryptHash must be 64 lowercase hex characters (a SHA-256).
+    NodeInvalidDataToEncryptHash,
+    /// A code this crate does not know, kept as received (nodes of newer Lit versions).
+    Unknown(String),
+}
+
+impl LitErrorCode {
+    /// Every code the table knows, for exhaustive checks.
+    pub const KNOWN: [LitErrorCode; 32] = [
+        LitErrorCode::NodeSystemFault,
+        LitErrorCode::NodeAccessControlConditionsCheckFailed,
+        LitErrorCode::NodeAccessControlConditionsReturnedNotAuthorized,
+        LitErrorCode::NodeExpWrongOrTooLarge,
+        LitErrorCode::NodeIatOutsideGracePeriod,
+        LitErrorCode::NodeInvalidAuthSig,
+        LitErrorCode::NodeAuthSigAddressConversionError,
+        LitErrorCode::NodeConditionAddressConversionError,
+        LitErrorCode::NodeAuthSigSignatureConversionError,
+        LitErrorCode::NodeAuthSigSessionKeyConversionError,
+        LitErrorCode::NodeAuthSigSignedMessageConversionError,
+        LitErrorCode::NodeInvalidAuthSigSessionKeySignature,
+        LitErrorCode::NodeInvalidBooleanConditionType,
+        LitErrorCode::NodeMissingAccessControlConditions,
+        LitErrorCode::NodeNotAuthorized,
+        LitErrorCode::NodeResourceIdNotFound,
+        LitErrorCode::NodeParserError,
+        LitErrorCode::NodeSiweCapabilityInvalid,
+        LitErrorCode::NodeSiweSigConversionError,
+        LitErrorCode::NodeSiweMessageError,
+        LitErrorCode::NodeInvalidSiweResource,
+        LitErrorCode::NodeInvalidAccReturnValueTest,
+        LitErrorCode::NodeTooManyConditions,
+        LitErrorCode::NodeBadInput,
+        LitErrorCode::NodeEncryptionError,
+        LitErrorCode::MissingRequestId,
+        LitErrorCode::RateLimitExceeded,
+        LitErrorCode::NodeUnsupportedContentType,
+        LitErrorCode::NodePayloadTooLarge,
+        LitErrorCode::NodeRouteNotFound,
+        LitErrorCode::NodeMethodNotAllowed,
+        LitErrorCode::NodeInvalidDataToEncryptHash,
+    ];
+
+    /// The `errorCode` string.
+    pub fn as_str(&self) -> &str {
+        match self {
+            LitErrorCode::NodeSystemFault => "NodeSystemFault",
+            LitErrorCode::NodeAccessControlConditionsCheckFailed => "NodeAccessControlConditionsCheckFailed",
+            LitErrorCode::NodeAccessControlConditionsReturnedNotAuthorized => "NodeAccessControlConditionsReturnedNotAuthorized",
+            LitErrorCode::NodeExpWrongOrTooLarge => "NodeExpWrongOrTooLarge",
+            LitErrorCode::NodeIatOutsideGracePeriod => "NodeIatOutsideGracePeriod",
+            LitErrorCode::NodeInvalidAuthSig => "NodeInvalidAuthSig",
+            LitErrorCode::NodeAuthSigAddressConversionError => "NodeAuthSigAddressConversionError",
+            LitErrorCode::NodeConditionAddressConversionError => "NodeConditionAddressConversionError",
+            LitErrorCode::NodeAuthSigSignatureConversionError => "NodeAuthSigSignatureConversionError",
+            LitErrorCode::NodeAuthSigSessionKeyConversionError => "NodeAuthSigSessionKeyConversionError",
+            LitErrorCode::NodeAuthSigSignedMessageConversionError => "NodeAuthSigSignedMessageConversionError",
+            LitErrorCode::NodeInvalidAuthSigSessionKeySignature => "NodeInvalidAuthSigSessionKeySignature",
+            LitErrorCode::NodeInvalidBooleanConditionType => "NodeInvalidBooleanConditionType",
+            LitErrorCode::NodeMissingAccessControlConditions => "NodeMissingAccessControlConditions",
+            LitErrorCode::NodeNotAuthorized => "NodeNotAuthorized",
+            LitErrorCode::NodeResourceIdNotFound => "NodeResourceIdNotFound",
+            LitErrorCode::NodeParserError => "NodeParserError",
+            LitErrorCode::NodeSiweCapabilityInvalid => "NodeSIWECapabilityInvalid",
+            LitErrorCode::NodeSiweSigConversionError => "NodeSIWESigConversionError",
+            LitErrorCode::NodeSiweMessageError => "NodeSIWEMessageError",
+            LitErrorCode::NodeInvalidSiweResource => "NodeInvalidSIWEResource",
+            LitErrorCode::NodeInvalidAccReturnValueTest => "NodeInvalidACCReturnValueTest",
+            LitErrorCode::NodeTooManyConditions => "NodeTooManyConditions",
+            LitErrorCode::NodeBadInput => "NodeBadInput",
+            LitErrorCode::NodeEncryptionError => "NodeEncryptionError",
+            LitErrorCode::MissingRequestId => "CoreApiMissingRequiredXRequestIdHeader",
+            LitErrorCode::RateLimitExceeded => "rate_limit_exceeded",
+            LitErrorCode::NodeUnsupportedContentType => "NodeUnsupportedContentType",
+            LitErrorCode::NodePayloadTooLarge => "NodePayloadTooLarge",
+            LitErrorCode::NodeRouteNotFound => "NodeRouteNotFound",
+            LitErrorCode::NodeMethodNotAllowed => "NodeMethodNotAllowed",
+            LitErrorCode::NodeInvalidDataToEncryptHash => "NodeInvalidDataToEncryptHash",
+            LitErrorCode::Unknown(code) => code,
+        }
+    }
+
+    /// Lit's `errorKind` for the code (`Validation`, `Parser`, `Unexpected`, ...).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            LitErrorCode::NodeSystemFault
+            | LitErrorCode::NodeEncryptionError => "Unexpected",
+            LitErrorCode::NodeAccessControlConditionsCheckFailed
+            | LitErrorCode::NodeAccessControlConditionsReturnedNotAuthorized
+            | LitErrorCode::NodeExpWrongOrTooLarge
+            | LitErrorCode::NodeIatOutsideGracePeriod
+            | LitErrorCode::NodeInvalidAuthSig
+            | LitErrorCode::NodeAuthSigAddressConversionError
+            | LitErrorCode::NodeConditionAddressConversionError
+            | LitErrorCode::NodeAuthSigSignatureConversionError
+            | LitErrorCode::NodeAuthSigSessionKeyConversionError
+            | LitErrorCode::NodeAuthSigSignedMessageConversionError
+            | LitErrorCode::NodeInvalidAuthSigSessionKeySignature
+            | LitErrorCode::NodeInvalidBooleanConditionType
+            | LitErrorCode::NodeMissingAccessControlConditions
+            | LitErrorCode::NodeNotAuthorized
+            | LitErrorCode::NodeResourceIdNotFound
+            | LitErrorCode::NodeSiweCapabilityInvalid
+            | LitErrorCode::NodeSiweSigConversionError
+            | LitErrorCode::NodeInvalidSiweResource
+            | LitErrorCode::NodeInvalidAccReturnValueTest
+            | LitErrorCode::NodeTooManyConditions
+            | LitErrorCode::MissingRequestId
+            | LitErrorCode::NodeUnsupportedContentType
+            | LitErrorCode::NodePayloadTooLarge
+            | LitErrorCode::NodeRouteNotFound
+            | LitErrorCode::NodeMethodNotAllowed
+            | LitErrorCode::NodeInvalidDataToEncryptHash => "Validation",
+            LitErrorCode::NodeParserError
+            | LitErrorCode::NodeSiweMessageError => "Parser",
+            LitErrorCode::NodeBadInput => "Blockchain",
+            LitErrorCode::RateLimitExceeded => "RateLimit",
+            LitErrorCode::Unknown(_) => "Unknown",
+        }
+    }
+
+    /// The HTTP status Lit answers the code with.
+    pub fn status(&self) -> u16 {
+        match self {
+            LitErrorCode::NodeAuthSigAddressConversionError
+            | LitErrorCode::NodeConditionAddressConversionError
+            | LitErrorCode::NodeAuthSigSignatureConversionError
+            | LitErrorCode::NodeAuthSigSessionKeyConversionError
+            | LitErrorCode::NodeAuthSigSignedMessageConversionError
+            | LitErrorCode::NodeInvalidAuthSigSessionKeySignature
+            | LitErrorCode::NodeInvalidBooleanConditionType
+            | LitErrorCode::NodeMissingAccessControlConditions
+            | LitErrorCode::NodeParserError
+            | LitErrorCode::NodeSiweCapabilityInvalid
+            | LitErrorCode::NodeSiweSigConversionError
+            | LitErrorCode::NodeSiweMessageError
+            | LitErrorCode::NodeInvalidSiweResource
+            | LitErrorCode::NodeInvalidAccReturnValueTest
+            | LitErrorCode::NodeTooManyConditions
+            | LitErrorCode::NodeInvalidDataToEncryptHash => 400,
+            LitErrorCode::NodeAccessControlConditionsReturnedNotAuthorized
+            | LitErrorCode::NodeInvalidAuthSig => 401,
+            LitErrorCode::RateLimitExceeded => 402,
+            LitErrorCode::NodeExpWrongOrTooLarge
+            | LitErrorCode::NodeIatOutsideGracePeriod
+            | LitErrorCode::NodeNotAuthorized => 403,
+            LitErrorCode::NodeResourceIdNotFound
+            | LitErrorCode::NodeRouteNotFound => 404,
+            LitErrorCode::NodeMethodNotAllowed => 405,
+            LitErrorCode::NodePayloadTooLarge => 413,
+            LitErrorCode::NodeUnsupportedContentType => 415,
+            LitErrorCode::MissingRequestId => 418,
+            LitErrorCode::NodeBadInput => 422,
+            LitErrorCode::NodeSystemFault
+            | LitErrorCode::NodeEncryptionError => 500,
+            LitErrorCode::NodeAccessControlConditionsCheckFailed => 502,
+            LitErrorCode::Unknown(_) => 500,
+        }
+    }
+
+    /// Lit's description of the code, the `message` of its error body.
+    pub fn description(&self) -> &'static str {
+        match self {
+            LitErrorCode::NodeSystemFault => "A general system fault has occurred in the node",
+            LitErrorCode::NodeAccessControlConditionsCheckFailed => "Lit nodes failed to check the condition possibly due to RPC servers being down or because the condition is making an incorrect smart contract call that reverts",
+            LitErrorCode::NodeAccessControlConditionsReturnedNotAuthorized => "The access control condition check returned that you are not permitted to access this content.  Are you sure you meet the conditions?  Check the auth_sig and the other conditions",
+            LitErrorCode::NodeExpWrongOrTooLarge => "While signing JWT, EXP too large or wrong",
+            LitErrorCode::NodeIatOutsideGracePeriod => "While signing JWT, IAT outside grace period",
+            LitErrorCode::NodeInvalidAuthSig => "auth_sig passed is invalid or couldn't be verified",
+            LitErrorCode::NodeAuthSigAddressConversionError => "auth_sig address couldn't be converted to Ethereum address",
+            LitErrorCode::NodeConditionAddressConversionError => "condition address couldn't be converted to Ethereum address",
+            LitErrorCode::NodeAuthSigSignatureConversionError => "auth_sig sig couldn't be converted to Signature object",
+            LitErrorCode::NodeAuthSigSessionKeyConversionError => "auth_sig address couldn't be converted to ed25519_dalek PublicKey",
+            LitErrorCode::NodeAuthSigSignedMessageConversionError => "auth_sig signedMessage couldn't be converted to SessionKeySignedMessage",
+            LitErrorCode::NodeInvalidAuthSigSessionKeySignature => "auth_sig Session key signature is not valid",
+            LitErrorCode::NodeInvalidBooleanConditionType => "Invalid boolean conditionType",
+            LitErrorCode::NodeMissingAccessControlConditions => "Must pass either access_control_conditions or evm_contract_conditions or sol_rpc_conditions",
+            LitErrorCode::NodeNotAuthorized => "User isn't authorized to access to decrypt or receive a JWT for this item",
+            LitErrorCode::NodeResourceIdNotFound => "Could not find the passed resource ID",
+            LitErrorCode::NodeParserError => "Unable to parse session key signed message",
+            LitErrorCode::NodeSiweCapabilityInvalid => "Invalid Capability object in SIWE resource ReCap",
+            LitErrorCode::NodeSiweSigConversionError => "Unable to convert SIWE sig to array",
+            LitErrorCode::NodeSiweMessageError => "Error parsing SIWE message",
+            LitErrorCode::NodeInvalidSiweResource => "Invalid SIWE resource",
+            LitErrorCode::NodeInvalidAccReturnValueTest => "Invalid Access Control Condition returnValueTest",
+            LitErrorCode::NodeTooManyConditions => "Too many conditions have been provided",
+            LitErrorCode::NodeBadInput => "This usually means your JSON body is wrong. Please check that you have sent over every required JSON parameter and that the types are correct according to the docs here https://lit-protocol.github.io/lit-js-sdk/api_docs_html/index.html#litnodeclient",
+            LitErrorCode::NodeEncryptionError => "The node could not perform an encryption / decryption operation.",
+            LitErrorCode::MissingRequestId => "Missing required 'X-Request-Id' or 'X-Correlation-Id' header",
+            LitErrorCode::RateLimitExceeded => "Rate limit exceeded",
+            LitErrorCode::NodeUnsupportedContentType => "Expected Content-Type: application/json",
+            LitErrorCode::NodePayloadTooLarge => "The request body is larger than the node accepts",
+            LitErrorCode::NodeRouteNotFound => "No route has this path",
+            LitErrorCode::NodeMethodNotAllowed => "The route does not accept this method",
+            LitErrorCode::NodeInvalidDataToEncryptHash => "dataToEncryptHash must be 64 lowercase hex characters (a SHA-256)",
+            LitErrorCode::Unknown(_) => "An error this client does not know",
+        }
+    }
+
+    /// The code an `errorCode` string names; unknown strings are kept as [`LitErrorCode::Unknown`].
+    pub fn parse(code: &str) -> LitErrorCode {
+        LitErrorCode::KNOWN
+            .into_iter()
+            .find(|known| known.as_str() == code)
+            .unwrap_or_else(|| LitErrorCode::Unknown(code.to_owned()))
+    }
+}
+
+impl std::fmt::Display for LitErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Compares with an `errorCode` string, as codes are read and asserted on.
+impl PartialEq<&str> for LitErrorCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl Serialize for LitErrorCode {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for LitErrorCode {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let code = String::deserialize(deserializer)?;
+        Ok(LitErrorCode::parse(&code))
+    }
+}
+
+/// Lit's error body: `{errorKind, errorCode, status, message, correlationId, details}`, as its
+/// nodes answer every refusal. Datil's rate limiter answers with `{message, errorCode}` only;
+/// [`LitErrorBody::parse`] reads both.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LitErrorBody {
+    /// `errorKind`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_kind: Option<String>,
+    /// `errorCode`.
+    pub error_code: LitErrorCode,
+    /// `status`, the HTTP status repeated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    /// `message`.
+    #[serde(default)]
+    pub message: String,
+    /// `correlationId`: the request's `X-Correlation-Id` or `X-Request-Id`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub correlation_id: Option<String>,
+    /// `details`: what exactly went wrong; left out when empty, as Lit does.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub details: Vec<String>,
+}
+
+impl LitErrorBody {
+    /// The body for `code`: its kind, status and description from the table, with `details`.
+    pub fn new(code: LitErrorCode, details: Vec<String>) -> LitErrorBody {
+        LitErrorBody {
+            error_kind: Some(code.kind().to_owned()),
+            status: Some(code.status()),
+            message: code.description().to_owned(),
+            error_code: code,
+            correlation_id: None,
+            details,
+        }
+    }
+
+    /// Reads an error answer of a node: Lit's full body, or the rate limiter's
+    /// `{message, errorCode}`. Fields of the wrong JSON type are ignored; `None` when there is
+    /// no `errorCode` string at all.
+    pub fn parse(body: &[u8]) -> Option<LitErrorBody> {
+        let value: Value = serde_json::from_slice(body).ok()?;
+        let text = |name: &str| value.get(name).and_then(Value::as_str).map(str::to_owned);
+        Some(LitErrorBody {
+            error_code: LitErrorCode::parse(value.get("errorCode")?.as_str()?),
+            error_kind: text("errorKind"),
+            status: value
+                .get("status")
+                .and_then(Value::as_u64)
+                .and_then(|s| u16::try_from(s).ok()),
+            message: text("message").unwrap_or_default(),
+            correlation_id: text("correlationId"),
+            details: value
+                .get("details")
+                .and_then(Value::as_array)
+                .map(|details| details.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+                .unwrap_or_default(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every code's string, kind and status, pinned: a change here is a wire change.
+    #[test]
+    fn every_code_has_lits_string_kind_and_status() {
+        let table: Vec<(&str, &str, u16)> = LitErrorCode::KNOWN
+            .iter()
+            .map(|code| (code.as_str(), code.kind(), code.status()))
+            .collect();
+        assert_eq!(
+            table,
+            [
+                ("NodeSystemFault", "Unexpected", 500),
+                ("NodeAccessControlConditionsCheckFailed", "Validation", 502),
+                ("NodeAccessControlConditionsReturnedNotAuthorized", "Validation", 401),
+                ("NodeExpWrongOrTooLarge", "Validation", 403),
+                ("NodeIatOutsideGracePeriod", "Validation", 403),
+                ("NodeInvalidAuthSig", "Validation", 401),
+                ("NodeAuthSigAddressConversionError", "Validation", 400),
+                ("NodeConditionAddressConversionError", "Validation", 400),
+                ("NodeAuthSigSignatureConversionError", "Validation", 400),
+                ("NodeAuthSigSessionKeyConversionError", "Validation", 400),
+                ("NodeAuthSigSignedMessageConversionError", "Validation", 400),
+                ("NodeInvalidAuthSigSessionKeySignature", "Validation", 400),
+                ("NodeInvalidBooleanConditionType", "Validation", 400),
+                ("NodeMissingAccessControlConditions", "Validation", 400),
+                ("NodeNotAuthorized", "Validation", 403),
+                ("NodeResourceIdNotFound", "Validation", 404),
+                ("NodeParserError", "Parser", 400),
+                ("NodeSIWECapabilityInvalid", "Validation", 400),
+                ("NodeSIWESigConversionError", "Validation", 400),
+                ("NodeSIWEMessageError", "Parser", 400),
+                ("NodeInvalidSIWEResource", "Validation", 400),
+                ("NodeInvalidACCReturnValueTest", "Validation", 400),
+                ("NodeTooManyConditions", "Validation", 400),
+                ("NodeBadInput", "Blockchain", 422),
+                ("NodeEncryptionError", "Unexpected", 500),
+                ("CoreApiMissingRequiredXRequestIdHeader", "Validation", 418),
+                ("rate_limit_exceeded", "RateLimit", 402),
+                ("NodeUnsupportedContentType", "Validation", 415),
+                ("NodePayloadTooLarge", "Validation", 413),
+                ("NodeRouteNotFound", "Validation", 404),
+                ("NodeMethodNotAllowed", "Validation", 405),
+                ("NodeInvalidDataToEncryptHash", "Validation", 400),
+            ]
+        );
+        for code in LitErrorCode::KNOWN {
+            assert_eq!(LitErrorCode::parse(code.as_str()), code);
+            assert!(!code.description().is_empty());
+        }
+    }
+
+    #[test]
+    fn unknown_codes_are_kept_as_received() {
+        let code = LitErrorCode::parse("NodeSomethingNew");
+        assert_eq!(code, LitErrorCode::Unknown("NodeSomethingNew".into()));
+        assert_eq!(code.as_str(), "NodeSomethingNew");
+        assert_eq!(serde_json::to_string(&code).unwrap_or_default(), r#""NodeSomethingNew""#);
+    }
+
+    #[test]
+    fn the_body_is_written_in_lits_key_order() {
+        let mut body = LitErrorBody::new(LitErrorCode::NodeNotAuthorized, vec!["wrong node".into()]);
+        body.correlation_id = Some("lit_1".into());
+        assert_eq!(
+            serde_json::to_string(&body).unwrap_or_default(),
+            r#"{"errorKind":"Validation","errorCode":"NodeNotAuthorized","status":403,"message":"User isn't authorized to access to decrypt or receive a JWT for this item","correlationId":"lit_1","details":["wrong node"]}"#
+        );
+        assert_eq!(LitErrorBody::parse(serde_json::to_string(&body).unwrap_or_default().as_bytes()), Some(body));
+    }
+
+    #[test]
+    fn the_rate_limiters_body_and_odd_bodies_are_read() {
+        let limited = LitErrorBody::parse(
+            br#"{"message":"Rate limit exceeded. Try again at 2025-06-15T15:23:20Z","errorCode":"rate_limit_exceeded"}"#,
+        )
+        .expect("rate limit body");
+        assert_eq!(limited.error_code, LitErrorCode::RateLimitExceeded);
+        assert_eq!(limited.status, None);
+        assert!(limited.message.starts_with("Rate limit exceeded"));
+        let odd = LitErrorBody::parse(br#"{"errorCode":"NodeParserError","status":"x","details":[1,"d"]}"#)
+            .expect("odd body");
+        assert_eq!((odd.status, odd.details), (None, vec!["d".to_owned()]));
+        assert_eq!(LitErrorBody::parse(b"{}"), None);
+        assert_eq!(LitErrorBody::parse(b"not json"), None);
+    }
+}

@@ -1,0 +1,28 @@
+//! What travels between a Lit client and a Lit node (the Datil network the JS SDK v7 talks to),
+//! as types: one request and one response type per endpoint, the [`AuthSig`] every request
+//! carries, and Lit's error codes ([`LitErrorCode`]) with the error body ([`LitErrorBody`]).
+//!
+//! Node and client both use these types, so the bytes one writes are the bytes the other reads.
+//! Key order is the JS SDK's (struct field order); where the exact bytes of a part decide a
+//! hash (the access control conditions), the part is kept as raw JSON text.
+//!
+//! Pure: serde only, no I/O.
+
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+mod auth_sig;
+mod encryption_sign;
+mod error;
+mod handshake;
+
+pub use auth_sig::AuthSig;
+pub use encryption_sign::{EncryptionSignRequest, EncryptionSignResponse, SignatureShareJson};
+pub use error::{LitErrorBody, LitErrorCode};
+pub use handshake::{HandshakeRequest, HandshakeResponse};
+pub use serde_json::value::RawValue;
+
+/// `POST` path of the handshake, as the JS SDK v7 writes it (nodes also answer without the `/`).
+pub const HANDSHAKE_PATH: &str = "/web/handshake/";
+/// `POST` path of the decryption share request, as the JS SDK v7 writes it.
+pub const ENCRYPTION_SIGN_PATH: &str = "/web/encryption/sign/";
