@@ -12,39 +12,39 @@ use serde_json::Value;
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LitErrorCode {
-    /// `NodeSystemFault`: A general system fault has occurred in the node.
+    /// A general system fault has occurred in the node.
     NodeSystemFault,
-    /// `NodeAccessControlConditionsCheckFailed`: Lit nodes failed to check the condition.
+    /// Lit nodes failed to check the condition.
     NodeAccessControlConditionsCheckFailed,
-    /// `NodeAccessControlConditionsReturnedNotAuthorized`: the conditions say this user may not.
+    /// The conditions say this user may not.
     NodeAccessControlConditionsReturnedNotAuthorized,
-    /// `NodeExpWrongOrTooLarge`: While signing JWT, EXP too large or wrong.
+    /// While signing JWT, EXP too large or wrong.
     NodeExpWrongOrTooLarge,
-    /// `NodeIatOutsideGracePeriod`: While signing JWT, IAT outside grace period.
+    /// While signing JWT, IAT outside grace period.
     NodeIatOutsideGracePeriod,
-    /// `NodeInvalidAuthSig`: auth_sig passed is invalid or couldn't be verified.
+    /// Auth_sig passed is invalid or couldn't be verified.
     NodeInvalidAuthSig,
-    /// `NodeAuthSigAddressConversionError`: auth_sig address couldn't be converted to Ethereum address.
+    /// Auth_sig address couldn't be converted to Ethereum address.
     NodeAuthSigAddressConversionError,
-    /// `NodeConditionAddressConversionError`: condition address couldn't be converted to Ethereum address.
+    /// Condition address couldn't be converted to Ethereum address.
     NodeConditionAddressConversionError,
-    /// `NodeAuthSigSignatureConversionError`: auth_sig sig couldn't be converted to Signature object.
+    /// Auth_sig sig couldn't be converted to Signature object.
     NodeAuthSigSignatureConversionError,
-    /// `NodeAuthSigSessionKeyConversionError`: auth_sig address couldn't be converted to ed25519_dalek PublicKey.
+    /// Auth_sig address couldn't be converted to ed25519_dalek PublicKey.
     NodeAuthSigSessionKeyConversionError,
-    /// `NodeAuthSigSignedMessageConversionError`: auth_sig signedMessage couldn't be converted to SessionKeySignedMessage.
+    /// Auth_sig signedMessage couldn't be converted to SessionKeySignedMessage.
     NodeAuthSigSignedMessageConversionError,
-    /// `NodeInvalidAuthSigSessionKeySignature`: auth_sig Session key signature is not valid.
+    /// Auth_sig Session key signature is not valid.
     NodeInvalidAuthSigSessionKeySignature,
-    /// `NodeInvalidBooleanConditionType`: Invalid boolean conditionType.
+    /// Invalid boolean conditionType.
     NodeInvalidBooleanConditionType,
-    /// `NodeMissingAccessControlConditions`: the request carries no condition list.
+    /// The request carries no condition list.
     NodeMissingAccessControlConditions,
-    /// `NodeNotAuthorized`: User isn't authorized to access to decrypt or receive a JWT for this item.
+    /// User isn't authorized to access to decrypt or receive a JWT for this item.
     NodeNotAuthorized,
-    /// `NodeResourceIdNotFound`: Could not find the passed resource ID.
+    /// Could not find the passed resource ID.
     NodeResourceIdNotFound,
-    /// `NodeParserError`: Unable to parse session key signed message.
+    /// Unable to parse session key signed message.
     NodeParserError,
     /// `NodeSIWECapabilityInvalid`: Invalid Capability object in SIWE resource ReCap.
     NodeSiweCapabilityInvalid,
@@ -56,25 +56,25 @@ pub enum LitErrorCode {
     NodeInvalidSiweResource,
     /// `NodeInvalidACCReturnValueTest`: Invalid Access Control Condition returnValueTest.
     NodeInvalidAccReturnValueTest,
-    /// `NodeTooManyConditions`: Too many conditions have been provided.
+    /// Too many conditions have been provided.
     NodeTooManyConditions,
-    /// `NodeBadInput`: the JSON body does not have the fields and types of the request.
+    /// The JSON body does not have the fields and types of the request.
     NodeBadInput,
-    /// `NodeEncryptionError`: The node could not perform an encryption / decryption operation.
+    /// The node could not perform an encryption / decryption operation.
     NodeEncryptionError,
     /// `CoreApiMissingRequiredXRequestIdHeader`: Missing required 'X-Request-Id' or 'X-Correlation-Id' header.
     MissingRequestId,
     /// `rate_limit_exceeded`: Rate limit exceeded.
     RateLimitExceeded,
-    /// `NodeUnsupportedContentType`: Sigil's own: expected Content-Type: application/json.
+    /// Sigil's own: expected Content-Type: application/json.
     NodeUnsupportedContentType,
-    /// `NodePayloadTooLarge`: Sigil's own: the request body is larger than the node accepts.
+    /// Sigil's own: the request body is larger than the node accepts.
     NodePayloadTooLarge,
-    /// `NodeRouteNotFound`: Sigil's own: no route has this path.
+    /// Sigil's own: no route has this path.
     NodeRouteNotFound,
-    /// `NodeMethodNotAllowed`: Sigil's own: the route does not accept this method.
+    /// Sigil's own: the route does not accept this method.
     NodeMethodNotAllowed,
-    /// `NodeInvalidDataToEncryptHash`: Sigil's own: dataToEncryptHash must be 64 lowercase hex characters (a SHA-256).
+    /// Sigil's own: dataToEncryptHash must be 64 lowercase hex characters (a SHA-256).
     NodeInvalidDataToEncryptHash,
     /// A code this crate does not know, kept as received (nodes of newer Lit versions).
     Unknown(String),

@@ -12,6 +12,7 @@ use sigil_client::{
     ResourceAbilityRequest, ResourcePrefix, SessionSigs, SessionSigsParams,
 };
 use sigil_node::{Devnet, DevnetConfig};
+use sigil_wire::LitErrorCode;
 use time::{Duration, OffsetDateTime};
 
 #[derive(clap::Args)]
@@ -143,8 +144,8 @@ async fn walk(devnet: &Devnet, message: &str) -> anyhow::Result<()> {
             let failure = error
                 .most_common_node_failure()
                 .ok_or_else(|| anyhow!("{error}"))?;
-            let refused = failure.error_code.as_ref().map(|c| c.as_str())
-                == Some("NodeAccessControlConditionsReturnedNotAuthorized");
+            let refused = failure.error_code
+                == Some(LitErrorCode::NodeAccessControlConditionsReturnedNotAuthorized);
             if !refused {
                 bail!("the second wallet failed for another reason: {error}");
             }
