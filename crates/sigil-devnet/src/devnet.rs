@@ -417,6 +417,7 @@ pub struct DevnetInfo {
     /// The chain's JSON-RPC URL (the JS SDK's `rpcUrl`).
     pub chain_rpc_url: String,
     /// The Staking contract (the JS SDK's `contractContext.Staking.address`).
+    #[serde(serialize_with = "checksummed")]
     pub staking_address: Address,
     /// The chain's EIP-155 id.
     pub chain_id: u64,
@@ -437,9 +438,15 @@ pub struct DevnetInfo {
 #[serde(rename_all = "camelCase")]
 pub struct DevWalletInfo {
     /// [`DEV_WALLET_ADDRESS`].
+    #[serde(serialize_with = "checksummed")]
     pub address: Address,
     /// [`DEV_WALLET_PRIVATE_KEY`].
     pub private_key: &'static str,
+}
+
+/// EIP-55 mixed case, as the banner prints addresses (serde's default is lowercase).
+fn checksummed<S: serde::Serializer>(address: &Address, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&address.to_checksum(None))
 }
 
 fn remove_ready_file(data_dir: &Path) {
