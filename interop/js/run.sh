@@ -20,16 +20,20 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# start_devnet NAME EXTRA_FLAGS...: sets devnet_rpc_url once the devnet has printed its banner.
+# start_devnet NAME EXTRA_FLAGS...: sets devnet_rpc_url once the devnet has written its
+# ready.json (the same JSON `--json` prints; written atomically, so it is whole when seen).
 # (Not run in $(...): the devnet must stay a child of this shell so cleanup can stop it.)
 start_devnet() {
   local name="$1"; shift
   "$SIGIL_BIN" devnet --nodes 3 --threshold 2 --port 0 --rpc-port 0 \
-    --data-dir "$work/$name" --block-time 1s "$@" > "$work/$name.log" 2>&1 &
+    --data-dir "$work/$name" --block-time 1s --json "$@" > "$work/$name.log" 2>&1 &
   pids+=($!)
+  local ready="$work/$name/ready.json"
   for _ in $(seq 1 100); do
-    devnet_rpc_url="$(sed -n 's/^Chain RPC *\(http[^ ]*\)$/\1/p' "$work/$name.log" 2>/dev/null)"
-    [ -n "$devnet_rpc_url" ] && return 0
+    if [ -f "$ready" ]; then
+      devnet_rpc_url="$(node -e 'process.stdout.write(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).chainRpcUrl)' "$ready")"
+      [ -n "$devnet_rpc_url" ] && return 0
+    fi
     sleep 0.1
   done
   echo "devnet $name did not start:" >&2

@@ -36,8 +36,8 @@ use axum::routing::post;
 use axum::Router;
 use serde_json::{json, Value};
 use std::net::SocketAddr;
-use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
+use tokio_util::sync::{CancellationToken, DropGuard};
 
 /// Parse error: the body is not JSON.
 pub const PARSE_ERROR: i64 = -32700;
@@ -59,7 +59,8 @@ pub const MAX_BATCH: usize = 100;
 #[derive(Debug)]
 pub struct RpcServer {
     local_addr: SocketAddr,
-    shutdown: Option<oneshot::Sender<()>>,
+    // Cancels the server's token when dropped, so a dropped server stops too.
+    stop: Option<DropGuard>,
     task: Option<JoinHandle<()>>,
 }
 
@@ -77,21 +78,11 @@ impl RpcServer {
     /// Stops accepting connections, lets in-flight requests finish, and returns once the server
     /// task has ended.
     pub async fn shutdown(mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
+        drop(self.stop.take());
         if let Some(task) = self.task.take() {
             if let Err(err) = task.await {
                 tracing::warn!(%err, "devchain rpc task ended abnormally");
             }
-        }
-    }
-}
-
-impl Drop for RpcServer {
-    fn drop(&mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
         }
     }
 }
@@ -108,14 +99,12 @@ impl DevChain {
         let local_addr = listener
             .local_addr()
             .map_err(|source| Error::Bind { addr, source })?;
-        let (tx, rx) = oneshot::channel::<()>();
+        let stop = CancellationToken::new();
         let app = router(self.clone());
+        let stopped = stop.clone().cancelled_owned();
         let task = tokio::spawn(async move {
             let served = axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    // A dropped sender also means stop.
-                    let _ = rx.await;
-                })
+                .with_graceful_shutdown(stopped)
                 .await;
             if let Err(err) = served {
                 tracing::warn!(%err, "devchain rpc server failed");
@@ -124,7 +113,7 @@ impl DevChain {
         tracing::debug!(%local_addr, "devchain rpc listening");
         Ok(RpcServer {
             local_addr,
-            shutdown: Some(tx),
+            stop: Some(stop.drop_guard()),
             task: Some(task),
         })
     }

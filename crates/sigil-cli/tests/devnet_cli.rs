@@ -1,5 +1,5 @@
-//! `sigil devnet` and `sigil node` as processes: the ready banner, handshakes from every node,
-//! and a clean exit on SIGINT.
+//! `sigil devnet` and `sigil node` as processes: the ready banner, the `--json` ready object
+//! (and `ready.json`), handshakes from every node, and a clean exit on SIGINT.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -171,10 +171,10 @@ fn devnet_prints_its_banner_serves_handshakes_and_exits_0_on_sigint() {
 }
 
 #[test]
-fn node_runs_as_its_own_process_from_a_devnet_node_config() {
+fn devnet_json_is_printed_and_written_to_ready_json_and_a_node_runs_from_its_config() {
     let data_dir = tempfile::tempdir().expect("temp dir");
     let data_arg = data_dir.path().to_str().expect("utf-8 path");
-    let devnet = Running::spawn(&[
+    let mut devnet = Running::spawn(&[
         "devnet",
         "--port",
         "0",
@@ -182,9 +182,57 @@ fn node_runs_as_its_own_process_from_a_devnet_node_config() {
         "0",
         "--data-dir",
         data_arg,
+        "--json",
     ]);
-    let banner = devnet.read_until(Duration::from_secs(5), |line| line == READY_LINE);
-    let network_key = banner_value(&banner, "Network public key").to_owned();
+    let printed = devnet.read_until(Duration::from_secs(5), |line| line.starts_with('{'));
+    let ready_line = printed.last().expect("a JSON line");
+    let info: serde_json::Value = serde_json::from_str(ready_line).expect("one JSON object");
+    assert_eq!(printed.len(), 1, "only the JSON on stdout: {printed:#?}");
+    let node_urls = info["nodeUrls"].as_array().expect("nodeUrls");
+    assert_eq!(node_urls.len(), 3, "{info}");
+    assert!(info["chainRpcUrl"]
+        .as_str()
+        .is_some_and(|url| url.starts_with("http://127.0.0.1:")));
+    assert!(info["stakingAddress"]
+        .as_str()
+        .is_some_and(|address| address.starts_with("0x") && address.len() == 42));
+    assert_eq!(info["chainId"], 31337);
+    assert_eq!(info["threshold"], 2);
+    assert_eq!(info["dataDir"], data_arg);
+    assert_eq!(
+        info["devWallet"]["address"],
+        "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
+    );
+    assert_eq!(
+        info["devWallet"]["privateKey"].as_str().map(str::len),
+        Some(66)
+    );
+    let network_key = info["networkPublicKey"]
+        .as_str()
+        .expect("networkPublicKey")
+        .to_owned();
+    assert_eq!(network_key.len(), 96);
+    for url in node_urls {
+        let (status, body) = handshake(url.as_str().expect("a URL"));
+        assert_eq!(status, 200, "{url}: {body}");
+        assert_eq!(body["subnetPublicKey"], network_key.as_str());
+    }
+
+    // The same object in ready.json, readable by anyone (it holds nothing secret).
+    let ready_path = data_dir.path().join("ready.json");
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&ready_path).expect("ready.json"))
+            .expect("ready.json is JSON");
+    assert_eq!(written, info);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&ready_path)
+            .expect("stat")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o644);
+    }
 
     // A second process serving node 0's share on another port and its own state dir, reading
     // the devnet's chain over JSON-RPC.
@@ -226,4 +274,7 @@ fn node_runs_as_its_own_process_from_a_devnet_node_config() {
     node.interrupt();
     assert_eq!(node.wait_exit(Duration::from_secs(10)).code(), Some(0));
     devnet.interrupt();
+    assert_eq!(devnet.wait_exit(Duration::from_secs(10)).code(), Some(0));
+    // A stopped devnet is not ready: scripts polling ready.json must not find a stale one.
+    assert!(!ready_path.exists());
 }

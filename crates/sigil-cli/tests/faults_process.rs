@@ -17,7 +17,8 @@ use sigil_auth::{
 use sigil_chain::ChainView;
 use sigil_crypto::bls::SignatureShare;
 use sigil_crypto::conditions::{data_to_encrypt_hash, ConditionSet};
-use sigil_node::{Devnet, DevnetConfig, NodeConfig};
+use sigil_devnet::{Devnet, DevnetConfig};
+use sigil_node::NodeConfig;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};

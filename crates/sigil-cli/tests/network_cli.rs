@@ -2,7 +2,7 @@
 //! built `sigil` binary against a devnet started in the test process.
 
 use serde_json::Value;
-use sigil_node::{Devnet, DevnetConfig};
+use sigil_devnet::{Devnet, DevnetConfig};
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 

@@ -1,4 +1,4 @@
-//! Secrets stay out of logs and error bodies (issue 8, item 5, the devnet part).
+//! Secrets stay out of logs and error bodies: the devnet and the key-handling commands.
 //!
 //! Runs `sigil devnet` and the CLI commands that handle keys (`encrypt`, `decrypt` with a wallet
 //! key and with stored session keys, `session-sigs`, `capacity-delegation`, a refused `decrypt`
@@ -16,7 +16,7 @@
 use alloy_signer_local::PrivateKeySigner;
 use serde_json::Value;
 use sigil_auth::rand_core::{OsRng, RngCore};
-use sigil_node::DEV_WALLET_PRIVATE_KEY;
+use sigil_devnet::DEV_WALLET_PRIVATE_KEY;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};

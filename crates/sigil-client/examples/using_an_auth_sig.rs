@@ -42,8 +42,9 @@ async fn main() -> Result<(), Error> {
     Ok(())
 }
 
-/// The guide's code; returns what the session sigs decrypted.
-async fn using_an_auth_sig(
+/// The guide's code; returns what the session sigs decrypted. (Public for the test that runs
+/// it against an in-process devnet: `crates/sigil-devnet/tests/guide.rs`.)
+pub async fn using_an_auth_sig(
     lit_network: LitNetwork,
     ethers_signer: PrivateKeySigner,
 ) -> Result<String, Error> {
@@ -135,22 +136,4 @@ async fn using_an_auth_sig(
     Ok(lit_node_client
         .decrypt_to_string(&request, &session_signatures)
         .await?)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[tokio::test]
-    async fn the_guide_runs_against_a_devnet() -> Result<(), Error> {
-        let devnet = sigil_node::Devnet::start(sigil_node::DevnetConfig::default()).await?;
-        let network = LitNetwork::Custom {
-            rpc_url: devnet.rpc_url(),
-            staking_address: devnet.staking_address(),
-        };
-        let decrypted = using_an_auth_sig(network, PrivateKeySigner::random()).await?;
-        assert_eq!(decrypted, "Hello from Sigil!");
-        devnet.shutdown().await;
-        Ok(())
-    }
 }

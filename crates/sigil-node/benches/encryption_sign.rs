@@ -18,7 +18,7 @@ use sigil_auth::{
 use sigil_chain::ChainView;
 use sigil_crypto::bls;
 use sigil_crypto::conditions::{self, ConditionSet};
-use sigil_node::{Devnet, DevnetConfig};
+use sigil_devnet::{Devnet, DevnetConfig};
 use std::hint::black_box;
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -1,8 +1,7 @@
-//! A node's BLS key material: loading its key share, signing with it, and the devnet dealer.
+//! A node's BLS key material: loading its key share and signing with it.
 
 use crate::error::NodeError;
 use sigil_crypto::bls::{KeyShare, KeyShareFile, NetworkPublicKey, SignatureShare};
-use std::io::Write;
 use std::path::Path;
 use zeroize::Zeroizing;
 
@@ -69,56 +68,4 @@ impl NodeKey {
     pub(crate) fn sign_share(&self, identity: &[u8]) -> SignatureShare {
         self.share.sign(identity)
     }
-}
-
-/// Deals a fresh network key into `total` shares with `threshold`, as the devnet's dealer.
-/// Returns the network key and each share's file text (the secret key itself is dropped).
-pub(crate) fn deal(
-    threshold: usize,
-    total: usize,
-) -> Result<(String, Vec<Zeroizing<String>>), NodeError> {
-    let invalid = |e: sigil_crypto::CryptoError| NodeError::KeyMaterial(e.to_string());
-    let (network_public_key, shares) =
-        sigil_crypto::bls::deal(threshold, total, &mut rand::rngs::OsRng).map_err(invalid)?;
-    let (threshold, total) = match (u8::try_from(threshold), u8::try_from(total)) {
-        (Ok(threshold), Ok(total)) => (threshold, total),
-        _ => return Err(NodeError::Config("at most 255 nodes".into())),
-    };
-    let files = shares
-        .into_iter()
-        .map(|key_share| {
-            KeyShareFile {
-                network_public_key,
-                threshold,
-                total,
-                key_share,
-            }
-            .to_json()
-        })
-        .collect();
-    Ok((network_public_key.to_hex(), files))
-}
-
-/// Writes a secret (a key share) to `path`, readable by the owner only (0600), fsynced.
-pub(crate) fn write_secret_file(path: &Path, contents: &str) -> Result<(), NodeError> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options
-        .open(path)
-        .map_err(|e| NodeError::io("creating the key share file", path, e))?;
-    // An existing file keeps its old mode on open; force 0600.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        file.set_permissions(std::fs::Permissions::from_mode(0o600))
-            .map_err(|e| NodeError::io("restricting the key share file", path, e))?;
-    }
-    file.write_all(contents.as_bytes())
-        .and_then(|()| file.sync_all())
-        .map_err(|e| NodeError::io("writing the key share file", path, e))
 }

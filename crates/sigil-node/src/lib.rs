@@ -1,4 +1,4 @@
-//! A Lit-compatible node and an in-process devnet.
+//! A Lit-compatible node.
 //!
 //! A node speaks the HTTP API of Lit's Datil network (the one the JS SDK v7 talks to):
 //! `POST /web/handshake/` and `POST /web/encryption/sign/`, with and without the trailing
@@ -14,8 +14,9 @@
 //! - [`Node::start`] serves one node from a [`NodeConfig`] and a chain view
 //!   (`sigil_chain::ChainView`: the devchain in-process, or `RemoteChain` over JSON-RPC).
 //! - [`app`] is the router alone, for tests driving it with `tower::ServiceExt::oneshot`.
-//! - [`Devnet::start`] runs a whole network in one process: dealer keys kept in a data dir, the
-//!   devchain served as JSON-RPC, N nodes; `sigil devnet` is a thin wrapper around it.
+//!
+//! A whole local network (dealer, devchain, N nodes in one process) is the `sigil-devnet`
+//! crate's `Devnet`.
 //!
 //! # Limits
 //!
@@ -28,7 +29,6 @@
 mod authorize;
 mod clock;
 mod config;
-mod devnet;
 mod endpoints;
 mod error;
 mod http;
@@ -39,7 +39,6 @@ mod usage;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::NodeConfig;
-pub use devnet::{dev_wallet, Devnet, DevnetConfig, DEV_WALLET_ADDRESS, DEV_WALLET_PRIVATE_KEY};
 pub use error::{InternalError, NodeError};
 pub use http::{AppJson, CorrelationId, BODY_LIMIT};
 pub use endpoints::app;

@@ -9,8 +9,8 @@ use sigil_chain::ChainView;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
+use tokio_util::sync::{CancellationToken, DropGuard};
 
 /// How long [`RunningNode::shutdown`] lets in-flight requests finish before dropping them.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
@@ -60,14 +60,12 @@ impl Node {
             .await
             .map_err(|e| NodeError::internal("opening the node state", e))??;
 
-        let (stop, stopped) = oneshot::channel::<()>();
+        let stop = CancellationToken::new();
+        let stopped = stop.clone().cancelled_owned();
         let router = app(Arc::clone(&state));
         let task = tokio::spawn(async move {
             let served = axum::serve(listener, router)
-                .with_graceful_shutdown(async {
-                    // A dropped sender also means stop.
-                    let _ = stopped.await;
-                })
+                .with_graceful_shutdown(stopped)
                 .await;
             if let Err(error) = served {
                 tracing::error!(%error, "node server failed");
@@ -78,7 +76,7 @@ impl Node {
             url: format!("http://{local_addr}"),
             local_addr,
             state,
-            stop: Some(stop),
+            stop: Some(stop.drop_guard()),
             task: Some(task),
         })
     }
@@ -91,7 +89,8 @@ pub struct RunningNode {
     url: String,
     local_addr: SocketAddr,
     state: Arc<NodeState>,
-    stop: Option<oneshot::Sender<()>>,
+    // Cancels the server's token when dropped, so a dropped node stops too.
+    stop: Option<DropGuard>,
     task: Option<JoinHandle<()>>,
 }
 
@@ -114,9 +113,7 @@ impl RunningNode {
     /// Stops accepting connections, lets in-flight requests finish (up to 10 s), then closes
     /// the node's database, so a node restarted on the same data dir opens it at once.
     pub async fn shutdown(mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
+        drop(self.stop.take());
         if let Some(mut task) = self.task.take() {
             if tokio::time::timeout(SHUTDOWN_GRACE, &mut task)
                 .await
@@ -133,14 +130,6 @@ impl RunningNode {
             .is_err()
         {
             tracing::error!(url = %self.url, "closing the node state failed");
-        }
-    }
-}
-
-impl Drop for RunningNode {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
         }
     }
 }

@@ -30,7 +30,8 @@ use sigil_auth::{
 use sigil_chain::ChainView;
 use sigil_crypto::bls::{self, NetworkPublicKey, SignatureShare};
 use sigil_crypto::conditions::{self, ConditionSet};
-use sigil_node::{Devnet, DevnetConfig, BODY_LIMIT};
+use sigil_devnet::{Devnet, DevnetConfig};
+use sigil_node::BODY_LIMIT;
 use std::collections::HashSet;
 use time::{Duration, OffsetDateTime};
 

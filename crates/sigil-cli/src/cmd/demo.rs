@@ -11,7 +11,7 @@ use sigil_client::{
     DecryptRequest, LitAbility, LitNetwork, LitNodeClient, LitNodeClientConfig, LitResource,
     ResourceAbilityRequest, ResourcePrefix, SessionSigs, SessionSigsParams,
 };
-use sigil_node::{Devnet, DevnetConfig};
+use sigil_devnet::{Devnet, DevnetConfig};
 use sigil_wire::LitErrorCode;
 use time::{Duration, OffsetDateTime};
 

@@ -1,9 +1,8 @@
 //! `sigil devnet`: a whole local Lit network (chain + N nodes) until Ctrl-C.
 
 use crate::Failure;
-use sigil_node::{
-    Devnet, DevnetConfig, DEFAULT_FREE_ALLOWANCE, DEV_WALLET_ADDRESS, DEV_WALLET_PRIVATE_KEY,
-};
+use sigil_devnet::{Devnet, DevnetConfig, DEV_WALLET_ADDRESS, DEV_WALLET_PRIVATE_KEY};
+use sigil_node::DEFAULT_FREE_ALLOWANCE;
 use std::io::Write;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -29,13 +28,18 @@ pub struct Args {
     /// Default: a temporary directory, removed at exit.
     #[arg(long)]
     data_dir: Option<PathBuf>,
-    /// Time between blocks, e.g. 2s, 500ms, 1m.
+    /// Time between blocks, e.g. 2s, 500ms, 1m, 1m 30s (a bare number is seconds).
     #[arg(long, default_value = "2s", value_parser = parse_duration)]
     block_time: Duration,
     /// Requests per 1000 s every address gets from each node without capacity credits
     /// (0: only credit owners and their delegatees are served).
     #[arg(long = "free-requests", visible_alias = "free-allowance", default_value_t = DEFAULT_FREE_ALLOWANCE)]
     free_allowance: u64,
+    /// Once ready, print one JSON object (node URLs, chain RPC URL, Staking address, chain id,
+    /// network public key, threshold, data dir, dev wallet) instead of the banner. With
+    /// --data-dir the same JSON is written to DIR/ready.json either way.
+    #[arg(long)]
+    json: bool,
 }
 
 pub fn run(args: Args) -> Result<(), Failure> {
@@ -55,11 +59,30 @@ async fn serve(args: Args) -> Result<(), Failure> {
         free_allowance: args.free_allowance,
         ..DevnetConfig::default()
     };
+    let data_dir_given = config.data_dir.is_some();
     let devnet = Devnet::start(config).await?;
-    print_banner(&devnet)?;
+    if data_dir_given {
+        if let Err(error) = devnet.write_ready_file() {
+            devnet.shutdown().await;
+            return Err(error.into());
+        }
+    }
+    if args.json {
+        print_json(&devnet)?;
+    } else {
+        print_banner(&devnet)?;
+    }
     let signal = stop.wait().await;
     eprintln!("{signal}: shutting down");
     devnet.shutdown().await;
+    Ok(())
+}
+
+fn print_json(devnet: &Devnet) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer(&mut out, &devnet.info())?;
+    writeln!(out)?;
+    out.flush()?;
     Ok(())
 }
 
@@ -101,21 +124,17 @@ fn print_banner(devnet: &Devnet) -> std::io::Result<()> {
     out.flush()
 }
 
-/// `2s`, `500ms`, `1m`, or a bare number of seconds.
+/// A bare number of seconds, or anything `humantime` reads (`2s`, `500ms`, `1m`, `1m 30s`).
 fn parse_duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
-    let split = text
-        .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(text.len());
-    let (number, unit) = text.split_at(split);
-    let number: u64 = number
-        .parse()
-        .map_err(|_| format!("{text:?} is not a duration like 2s or 500ms"))?;
-    let duration = match unit.trim() {
-        "ms" => Duration::from_millis(number),
-        "" | "s" => Duration::from_secs(number),
-        "m" => Duration::from_secs(number.saturating_mul(60)),
-        other => return Err(format!("unknown unit {other:?}; use ms, s or m")),
+    let duration = if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
+        Duration::from_secs(
+            text.parse()
+                .map_err(|_| format!("{text:?} is too many seconds"))?,
+        )
+    } else {
+        humantime::parse_duration(text)
+            .map_err(|e| format!("{text:?} is not a duration like 2s or 500ms: {e}"))?
     };
     if duration < Duration::from_millis(10) {
         return Err("the block time must be at least 10ms".into());
@@ -128,12 +147,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn durations_take_ms_s_and_m() {
+    fn durations_take_bare_seconds_and_humantime_units() {
         assert_eq!(parse_duration("2s"), Ok(Duration::from_secs(2)));
         assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
         assert_eq!(parse_duration("1m"), Ok(Duration::from_secs(60)));
         assert_eq!(parse_duration("3"), Ok(Duration::from_secs(3)));
-        assert!(parse_duration("2h").is_err());
+        assert_eq!(parse_duration("1m 30s"), Ok(Duration::from_secs(90)));
+        assert!(parse_duration("2x").is_err());
         assert!(parse_duration("0s").is_err());
         assert!(parse_duration("s").is_err());
     }

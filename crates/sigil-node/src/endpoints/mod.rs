@@ -45,10 +45,17 @@ mod tests {
 
     fn test_node() -> TestNode {
         let dir = tempfile::tempdir().expect("temp dir");
-        let (network_public_key, shares) = crate::keys::deal(2, 3).expect("deal");
+        let (network_key, key_shares) =
+            sigil_crypto::bls::deal(2, 3, &mut rand::rngs::OsRng).expect("deal");
+        let network_public_key = network_key.to_hex();
         let key_share_file = dir.path().join("key-share.json");
-        let first = shares.first().expect("a share");
-        crate::keys::write_secret_file(&key_share_file, first.as_str()).expect("write share");
+        let first = sigil_crypto::bls::KeyShareFile {
+            network_public_key: network_key,
+            threshold: 2,
+            total: 3,
+            key_share: key_shares[0].clone(),
+        };
+        std::fs::write(&key_share_file, first.to_json().as_str()).expect("write share");
         let config = NodeConfig {
             listen: "127.0.0.1:0".parse().expect("addr"),
             external_address: None,

@@ -1,5 +1,5 @@
-//! Faults on a 3-of-5 in-process devnet, driven through the real `LitNodeClient` and over HTTP
-//! (issue 8, item 3): two nodes down is survived and reported, a third is a typed error with no
+//! Faults on a 3-of-5 in-process devnet, driven through the real `LitNodeClient` and over HTTP:
+//! two nodes down is survived and reported, a third is a typed error with no
 //! plaintext (not even from the shares that did arrive), and restarted nodes rejoin with the
 //! same key shares and the same rate-limit counters.
 //!
@@ -19,7 +19,7 @@ use sigil_chain::ChainView;
 use sigil_client::{ClientError, ConditionSet, DecryptRequest, LitNodeClient};
 use sigil_crypto::bls::{self, NetworkPublicKey, SignatureShare};
 use sigil_crypto::CryptoError;
-use sigil_node::{Devnet, DevnetConfig};
+use sigil_devnet::{Devnet, DevnetConfig};
 use std::collections::BTreeSet;
 use time::{Duration, OffsetDateTime};
 

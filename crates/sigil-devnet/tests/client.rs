@@ -8,7 +8,7 @@ use sigil_client::{
     LitNodeClientConfig, LitResource, ResourceAbilityRequest, ResourcePrefix, SessionSigs,
     SessionSigsParams, SessionStorage,
 };
-use sigil_node::{Devnet, DevnetConfig};
+use sigil_devnet::{Devnet, DevnetConfig};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
@@ -16,7 +16,7 @@ type TestResult = Result<(), Box<dyn std::error::Error>>;
 
 const PLAINTEXT: &str = "hello, session sigs";
 
-async fn devnet() -> Result<Devnet, sigil_node::NodeError> {
+async fn devnet() -> Result<Devnet, sigil_devnet::DevnetError> {
     Devnet::start(DevnetConfig::default()).await
 }
 

@@ -1,4 +1,4 @@
-//! Load (issue 8, item 4): decrypt flows from 64 concurrent `LitNodeClient`s against a 3-node
+//! Load: decrypt flows from 64 concurrent `LitNodeClient`s against a 3-node
 //! devnet, every plaintext checked, while a separate prober keeps handshaking every node.
 //!
 //! CI runs 2,000 flows on an in-process devnet (its nodes on a runtime of their own, so client
@@ -20,7 +20,7 @@ mod client_flow;
 use alloy_signer_local::PrivateKeySigner;
 use client_flow::{client_for, only, session_sigs};
 use sigil_client::{DecryptRequest, LitNodeClient};
-use sigil_node::{Devnet, DevnetConfig};
+use sigil_devnet::{Devnet, DevnetConfig};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};

@@ -10,34 +10,29 @@
 //!   node-<i>/key-share.json the node's BLS key share (0600; the dealt secret key is not kept)
 //!   node-<i>/node.redb      the node's rate-limit counters
 //!   node-<i>/config.json    the node's NodeConfig (for `sigil node --config`)
+//!   ready.json              Devnet::info while the devnet serves, if the CLI wrote it (public)
 //! ```
 //!
 //! Starting a devnet on a data dir that already holds `network.json` keeps the network key and
 //! every node's counters; the node count and threshold must then match.
 
-use crate::clock::{Clock, SystemClock};
-use crate::config::NodeConfig;
-use crate::error::NodeError;
-use crate::keys;
-use crate::server::{Node, RunningNode};
-use crate::usage::DEFAULT_FREE_ALLOWANCE;
-use alloy_primitives::{keccak256, Address};
+use crate::chain::validator_of;
+use crate::dealer::{self, create_private_dir, node_dir, NetworkFile, KEY_SHARE_FILE};
+use crate::error::DevnetError;
+use crate::wallet::{dev_wallet, DEV_WALLET_ADDRESS, DEV_WALLET_PRIVATE_KEY};
+use alloy_primitives::Address;
 use alloy_signer_local::PrivateKeySigner;
-use serde::{Deserialize, Serialize};
-use sigil_chain::{ChainView, DevChain, DevChainConfig, RpcServer, ValidatorInfo};
+use serde::Serialize;
+use sigil_chain::{ChainView, DevChain, DevChainConfig, RpcServer};
+use sigil_node::{Clock, Node, NodeConfig, RunningNode, SystemClock, DEFAULT_FREE_ALLOWANCE};
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// The devnet's funded-by-convention wallet: anvil's (and Hardhat's) account #0. Its key is
-/// public knowledge; never send anything of value to it on a real network.
-pub const DEV_WALLET_PRIVATE_KEY: &str =
-    "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
-
-/// Address of [`DEV_WALLET_PRIVATE_KEY`].
-pub const DEV_WALLET_ADDRESS: Address =
-    alloy_primitives::address!("f39Fd6e51aad88F6F4ce6aB8827279cffFb92266");
+/// `ready.json`: [`Devnet::info`] as JSON, written in the data dir once the devnet serves
+/// (see [`Devnet::write_ready_file`]).
+pub const READY_FILE: &str = "ready.json";
 
 /// Settings of a [`Devnet`].
 #[derive(Clone)]
@@ -95,15 +90,6 @@ impl std::fmt::Debug for DevnetConfig {
     }
 }
 
-/// `network.json`: the public description of the dealt network.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct NetworkFile {
-    network_public_key: String,
-    threshold: usize,
-    nodes: usize,
-}
-
 struct NodeSlot {
     config: NodeConfig,
     url: String,
@@ -141,7 +127,7 @@ impl Devnet {
     /// Must be called within a tokio runtime.
     ///
     /// ```
-    /// use sigil_node::{Devnet, DevnetConfig};
+    /// use sigil_devnet::{Devnet, DevnetConfig};
     /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// let runtime = tokio::runtime::Runtime::new()?;
     /// runtime.block_on(async {
@@ -151,17 +137,17 @@ impl Devnet {
     ///     assert_eq!(devnet.network_public_key().len(), 96);
     ///     assert!(devnet.rpc_url().starts_with("http://127.0.0.1:"));
     ///     devnet.shutdown().await;
-    ///     Ok::<_, sigil_node::NodeError>(())
+    ///     Ok::<_, sigil_devnet::DevnetError>(())
     /// })?;
     /// # Ok(()) }
     /// ```
-    pub async fn start(config: DevnetConfig) -> Result<Devnet, NodeError> {
+    pub async fn start(config: DevnetConfig) -> Result<Devnet, DevnetError> {
         if config.nodes == 0
             || config.nodes > 255
             || config.threshold < 2
             || config.threshold > config.nodes
         {
-            return Err(NodeError::Config(format!(
+            return Err(DevnetError::Config(format!(
                 "a devnet needs 2 <= threshold <= nodes <= 255, got threshold {} of {}",
                 config.threshold, config.nodes
             )));
@@ -169,7 +155,7 @@ impl Devnet {
         if config.base_port != 0
             && usize::from(config.base_port).saturating_add(config.nodes) > 65_536
         {
-            return Err(NodeError::Config(
+            return Err(DevnetError::Config(
                 "the nodes' ports would run past 65535".into(),
             ));
         }
@@ -180,19 +166,21 @@ impl Devnet {
                     .prefix("sigil-devnet-")
                     .tempdir()
                     .map_err(|e| {
-                        NodeError::io("creating a temporary data dir", std::env::temp_dir(), e)
+                        DevnetError::io("creating a temporary data dir", std::env::temp_dir(), e)
                     })?;
                 (temp.path().to_owned(), Some(temp))
             }
         };
         create_private_dir(&data_dir)?;
+        // A ready file left by an earlier run must not be taken for this one.
+        remove_ready_file(&data_dir);
 
         let network = {
             let data_dir = data_dir.clone();
             let (nodes, threshold) = (config.nodes, config.threshold);
-            tokio::task::spawn_blocking(move || load_or_deal(&data_dir, nodes, threshold))
+            tokio::task::spawn_blocking(move || dealer::load_or_deal(&data_dir, nodes, threshold))
                 .await
-                .map_err(|e| NodeError::internal("dealing keys", e))??
+                .map_err(|e| DevnetError::internal("dealing keys", e))??
         };
 
         let chain = DevChain::open(DevChainConfig {
@@ -241,7 +229,7 @@ impl Devnet {
         index: usize,
         port: u16,
         config: &DevnetConfig,
-    ) -> Result<(), NodeError> {
+    ) -> Result<(), DevnetError> {
         let node_dir = node_dir(&self.data_dir, index);
         let mut node_config = NodeConfig {
             listen: SocketAddr::from((LOCALHOST, port)),
@@ -286,17 +274,7 @@ impl Devnet {
         let validators = self
             .nodes
             .iter()
-            .map(|slot| {
-                let (ip, port) = match slot.config.listen {
-                    SocketAddr::V4(v4) => (*v4.ip(), v4.port()),
-                    SocketAddr::V6(v6) => (LOCALHOST, v6.port()),
-                };
-                ValidatorInfo {
-                    ip,
-                    port,
-                    node_address: staking_node_address(&slot.url),
-                }
-            })
+            .map(|slot| validator_of(slot.config.listen))
             .collect();
         self.chain.set_validators(validators);
     }
@@ -348,7 +326,7 @@ impl Devnet {
 
     /// Stops node `index` (in-flight requests finish; its database is closed). Its URL stays
     /// in the validator set. Stopping a stopped node does nothing.
-    pub async fn stop_node(&mut self, index: usize) -> Result<(), NodeError> {
+    pub async fn stop_node(&mut self, index: usize) -> Result<(), DevnetError> {
         let slot = self
             .nodes
             .get_mut(index)
@@ -361,7 +339,7 @@ impl Devnet {
 
     /// Starts node `index` again on the same port, with the same key share and the same
     /// database (its counters as they were). Restarting a running node stops it first.
-    pub async fn restart_node(&mut self, index: usize) -> Result<(), NodeError> {
+    pub async fn restart_node(&mut self, index: usize) -> Result<(), DevnetError> {
         self.stop_node(index).await?;
         let chain = self.chain_view();
         let clock = Arc::clone(&self.clock);
@@ -374,8 +352,47 @@ impl Devnet {
         Ok(())
     }
 
+    /// What a script needs to use the running devnet; `sigil devnet --json` prints it.
+    pub fn info(&self) -> DevnetInfo {
+        DevnetInfo {
+            node_urls: self.node_urls(),
+            chain_rpc_url: self.rpc_url(),
+            staking_address: self.staking_address(),
+            chain_id: self.chain.config().chain_id,
+            network_public_key: self.network.network_public_key.clone(),
+            threshold: self.network.threshold,
+            data_dir: self.data_dir.clone(),
+            dev_wallet: DevWalletInfo {
+                address: DEV_WALLET_ADDRESS,
+                private_key: DEV_WALLET_PRIVATE_KEY,
+            },
+        }
+    }
+
+    /// Writes [`Devnet::info`] to `<data dir>/ready.json` (0644, replaced atomically, so a
+    /// script polling for it never reads half a file). It is removed again at
+    /// [`Devnet::shutdown`] and when a devnet starts on the data dir. Returns its path.
+    pub fn write_ready_file(&self) -> Result<PathBuf, DevnetError> {
+        let path = self.data_dir.join(READY_FILE);
+        let partial = self.data_dir.join(format!("{READY_FILE}.partial"));
+        let text = serde_json::to_string_pretty(&self.info())
+            .map_err(|e| DevnetError::internal("ready file", e))?;
+        std::fs::write(&partial, text + "\n")
+            .map_err(|e| DevnetError::io("writing the ready file", &partial, e))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&partial, std::fs::Permissions::from_mode(0o644))
+                .map_err(|e| DevnetError::io("writing the ready file", &partial, e))?;
+        }
+        std::fs::rename(&partial, &path)
+            .map_err(|e| DevnetError::io("writing the ready file", &path, e))?;
+        Ok(path)
+    }
+
     /// Stops every node, then the chain; waits for each to finish.
     pub async fn shutdown(mut self) {
+        remove_ready_file(&self.data_dir);
         for slot in &mut self.nodes {
             if let Some(running) = slot.running.take() {
                 running.shutdown().await;
@@ -385,84 +402,64 @@ impl Devnet {
             rpc.shutdown().await;
         }
         self.block_production.abort();
+        // Awaited so the task's handle on the chain database is gone when this returns.
+        let _ = (&mut self.block_production).await;
         tracing::info!("devnet stopped");
     }
 }
 
-fn no_such_node(index: usize) -> NodeError {
-    NodeError::Config(format!("the devnet has no node {index}"))
+/// [`Devnet::info`]: the running devnet as `sigil devnet --json` prints it (camelCase keys).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DevnetInfo {
+    /// Every node's URL, in share order.
+    pub node_urls: Vec<String>,
+    /// The chain's JSON-RPC URL (the JS SDK's `rpcUrl`).
+    pub chain_rpc_url: String,
+    /// The Staking contract (the JS SDK's `contractContext.Staking.address`).
+    #[serde(serialize_with = "checksummed")]
+    pub staking_address: Address,
+    /// The chain's EIP-155 id.
+    pub chain_id: u64,
+    /// The network's BLS public key, 96 hex characters.
+    pub network_public_key: String,
+    /// Shares needed to decrypt.
+    pub threshold: usize,
+    /// The data dir.
+    pub data_dir: PathBuf,
+    /// The dev wallet, private key included.
+    pub dev_wallet: DevWalletInfo,
 }
 
-/// The dev wallet as a signer ([`DEV_WALLET_PRIVATE_KEY`]).
-pub fn dev_wallet() -> PrivateKeySigner {
-    // A constant, valid secp256k1 key: parsing it cannot fail (checked by a test).
-    DEV_WALLET_PRIVATE_KEY
-        .parse()
-        .unwrap_or_else(|_| PrivateKeySigner::random())
+/// The dev wallet in [`DevnetInfo`]. Its private key is included on purpose: it is anvil's
+/// account #0, public knowledge (also printed on the `sigil devnet` banner), and scripts need a
+/// funded-by-convention key. Never use it on a real network.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DevWalletInfo {
+    /// [`DEV_WALLET_ADDRESS`].
+    #[serde(serialize_with = "checksummed")]
+    pub address: Address,
+    /// [`DEV_WALLET_PRIVATE_KEY`].
+    pub private_key: &'static str,
 }
 
-const KEY_SHARE_FILE: &str = "key-share.json";
-
-fn node_dir(data_dir: &Path, index: usize) -> PathBuf {
-    data_dir.join(format!("node-{index}"))
+/// EIP-55 mixed case, as the banner prints addresses (serde's default is lowercase).
+fn checksummed<S: serde::Serializer>(address: &Address, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&address.to_checksum(None))
 }
 
-/// The Staking `nodeAddress` of a devnet node: derived from its URL, so it is stable across
-/// restarts and distinct per node. (Lit's is the node operator's wallet; the JS SDK only
-/// decodes it.)
-fn staking_node_address(url: &str) -> Address {
-    Address::from_word(keccak256(format!("sigil-devnet-node:{url}")))
-}
-
-fn create_private_dir(dir: &Path) -> Result<(), NodeError> {
-    std::fs::create_dir_all(dir).map_err(|e| NodeError::io("creating the data dir", dir, e))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
-            .map_err(|e| NodeError::io("restricting the data dir", dir, e))?;
-    }
-    Ok(())
-}
-
-/// Reads the dealt network from `data_dir`, or deals a new one and writes it (key shares
-/// first, `network.json` last, so a crash mid-deal leaves no half network behind that looks
-/// complete).
-fn load_or_deal(data_dir: &Path, nodes: usize, threshold: usize) -> Result<NetworkFile, NodeError> {
-    let network_path = data_dir.join("network.json");
-    if network_path.exists() {
-        let text = std::fs::read_to_string(&network_path)
-            .map_err(|e| NodeError::io("reading the network file", &network_path, e))?;
-        let network: NetworkFile = serde_json::from_str(&text)
-            .map_err(|e| NodeError::Config(format!("{}: {e}", network_path.display())))?;
-        if network.nodes != nodes || network.threshold != threshold {
-            return Err(NodeError::Config(format!(
-                "{} holds a {}-of-{} network; start with --nodes {} --threshold {} or another data dir",
-                data_dir.display(),
-                network.threshold,
-                network.nodes,
-                network.nodes,
-                network.threshold
-            )));
+fn remove_ready_file(data_dir: &Path) {
+    let path = data_dir.join(READY_FILE);
+    if let Err(error) = std::fs::remove_file(&path) {
+        if error.kind() != std::io::ErrorKind::NotFound {
+            tracing::warn!(%error, path = %path.display(), "could not remove the ready file");
         }
-        return Ok(network);
     }
-    let (network_public_key, shares) = keys::deal(threshold, nodes)?;
-    for (index, share) in shares.iter().enumerate() {
-        let dir = node_dir(data_dir, index);
-        create_private_dir(&dir)?;
-        keys::write_secret_file(&dir.join(KEY_SHARE_FILE), share.as_str())?;
-    }
-    let network = NetworkFile {
-        network_public_key,
-        threshold,
-        nodes,
-    };
-    let text = serde_json::to_string_pretty(&network)
-        .map_err(|e| NodeError::internal("network file", e))?;
-    std::fs::write(&network_path, text)
-        .map_err(|e| NodeError::io("writing the network file", &network_path, e))?;
-    Ok(network)
+}
+
+fn no_such_node(index: usize) -> DevnetError {
+    DevnetError::Config(format!("the devnet has no node {index}"))
 }
 
 #[cfg(test)]
@@ -474,20 +471,7 @@ mod tests {
     fn devnet_and_nodes_are_send_and_sync() {
         fn check<T: Send + Sync>() {}
         check::<Devnet>();
-        check::<crate::RunningNode>();
-        check::<crate::NodeState>();
-    }
-
-    #[test]
-    fn dev_wallet_is_anvils_first_account() {
-        assert_eq!(dev_wallet().address(), DEV_WALLET_ADDRESS);
-    }
-
-    #[test]
-    fn staking_node_addresses_differ_per_node() {
-        assert_ne!(
-            staking_node_address("http://127.0.0.1:1"),
-            staking_node_address("http://127.0.0.1:2")
-        );
+        check::<sigil_node::RunningNode>();
+        check::<sigil_node::NodeState>();
     }
 }

@@ -13,7 +13,7 @@ use sigil_auth::{
 use sigil_chain::ChainView;
 use sigil_crypto::bls::{self, NetworkPublicKey, SignatureShare};
 use sigil_crypto::conditions::{self, ConditionSet};
-use sigil_node::{Devnet, DevnetConfig};
+use sigil_devnet::{Devnet, DevnetConfig};
 use time::{Duration, OffsetDateTime};
 
 const PLAINTEXT: &[u8] = b"this is a secret message";
@@ -432,7 +432,11 @@ async fn error_shapes_over_http() {
 }
 
 /// A request for `conditions` (any shape) and some data hash, with `sigs`' sig for node 0.
-async fn ask_with_conditions(devnet: &Devnet, sigs: &SessionSigs, conditions: Value) -> (u16, Value) {
+async fn ask_with_conditions(
+    devnet: &Devnet,
+    sigs: &SessionSigs,
+    conditions: Value,
+) -> (u16, Value) {
     let url = &devnet.node_urls()[0];
     let body = json!({
         "accessControlConditions": conditions,
@@ -458,7 +462,8 @@ async fn conditions_are_evaluated_with_the_user_and_the_chain_time() {
     let sigs = fresh_session(&devnet, &wallet, vec![]);
     let block_time = devnet.chain().latest_block().timestamp;
 
-    let (status, body) = ask_with_conditions(&devnet, &sigs, json!([timestamp_at_least(block_time)])).await;
+    let (status, body) =
+        ask_with_conditions(&devnet, &sigs, json!([timestamp_at_least(block_time)])).await;
     assert_eq!(status, 200, "{body}");
     let future = timestamp_at_least(block_time + 3600);
     assert_lit_error(
@@ -481,9 +486,17 @@ async fn conditions_are_evaluated_with_the_user_and_the_chain_time() {
     }]);
     let answer = ask_with_conditions(&devnet, &sigs, erc20).await;
     assert_lit_error(&answer, 502, "NodeAccessControlConditionsCheckFailed");
-    assert!(answer.1["details"].to_string().contains("ERC20"), "{}", answer.1);
+    assert!(
+        answer.1["details"].to_string().contains("ERC20"),
+        "{}",
+        answer.1
+    );
 
     let too_many = Value::Array(vec![timestamp_at_least(0); 31]);
-    assert_lit_error(&ask_with_conditions(&devnet, &sigs, too_many).await, 400, "NodeTooManyConditions");
+    assert_lit_error(
+        &ask_with_conditions(&devnet, &sigs, too_many).await,
+        400,
+        "NodeTooManyConditions",
+    );
     devnet.shutdown().await;
 }

@@ -1,0 +1,149 @@
+//! The devchain of a devnet data dir, alone: for a network whose nodes run as separate
+//! `sigil node --config <data dir>/node-<i>/config.json` processes.
+
+use crate::dealer::{node_dir, NetworkFile};
+use crate::error::DevnetError;
+use alloy_primitives::{keccak256, Address};
+use sigil_chain::{DevChain, DevChainConfig, RpcServer, ValidatorInfo};
+use sigil_node::NodeConfig;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::Path;
+use std::time::Duration;
+
+/// The Staking contract's entry for the node listening on `listen`: the one place the validator
+/// set of a devnet is derived, so [`Devnet`](crate::Devnet) and [`serve_chain_of`] agree.
+pub(crate) fn validator_of(listen: SocketAddr) -> ValidatorInfo {
+    let (ip, port) = match listen {
+        SocketAddr::V4(v4) => (*v4.ip(), v4.port()),
+        // The Staking contract holds IPv4 only; a devnet listens on loopback.
+        SocketAddr::V6(v6) => (Ipv4Addr::LOCALHOST, v6.port()),
+    };
+    ValidatorInfo {
+        ip,
+        port,
+        node_address: staking_node_address(&format!("http://{listen}")),
+    }
+}
+
+/// The Staking `nodeAddress` of a devnet node: derived from its URL, so it is stable across
+/// restarts and distinct per node. (Lit's is the node operator's wallet; the JS SDK only
+/// decodes it.)
+fn staking_node_address(url: &str) -> Address {
+    Address::from_word(keccak256(format!("sigil-devnet-node:{url}")))
+}
+
+/// A devchain served by [`serve_chain_of`]. Dropping it stops the server without waiting;
+/// prefer [`RunningChain::shutdown`].
+#[derive(Debug)]
+pub struct RunningChain {
+    chain: DevChain,
+    rpc: Option<RpcServer>,
+    block_production: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl RunningChain {
+    /// The chain's JSON-RPC URL (the address the data dir's node configs name).
+    pub fn url(&self) -> String {
+        self.rpc.as_ref().map(RpcServer::url).unwrap_or_default()
+    }
+
+    /// The chain (its validators, credits and blocks).
+    pub fn chain(&self) -> &DevChain {
+        &self.chain
+    }
+
+    /// Stops serving (in-flight requests finish) and producing blocks.
+    pub async fn shutdown(mut self) {
+        if let Some(blocks) = self.block_production.take() {
+            blocks.abort();
+            // Awaited so the task's handle on the chain database is gone when this returns.
+            let _ = blocks.await;
+        }
+        if let Some(rpc) = self.rpc.take() {
+            rpc.shutdown().await;
+        }
+    }
+}
+
+impl Drop for RunningChain {
+    fn drop(&mut self) {
+        if let Some(blocks) = &self.block_production {
+            blocks.abort();
+        }
+    }
+}
+
+/// Serves the devchain of the devnet data dir `data_dir` (one a `sigil devnet --data-dir`
+/// made, now stopped) at the RPC address its node configs name, with those nodes as the
+/// Staking validators (derived exactly as [`Devnet::start`](crate::Devnet::start) does) and its
+/// minted credits. `sigil node --config <data_dir>/node-<i>/config.json` processes then make the
+/// same network as the devnet did, each node in a process of its own.
+///
+/// Must be called within a tokio runtime.
+pub async fn serve_chain_of(
+    data_dir: &Path,
+    block_time: Duration,
+) -> Result<RunningChain, DevnetError> {
+    let network_path = data_dir.join("network.json");
+    let text = std::fs::read_to_string(&network_path)
+        .map_err(|e| DevnetError::io("reading the network file", &network_path, e))?;
+    let network: NetworkFile = serde_json::from_str(&text)
+        .map_err(|e| DevnetError::Config(format!("{}: {e}", network_path.display())))?;
+    let configs = (0..network.nodes)
+        .map(|index| NodeConfig::load(&node_dir(data_dir, index).join("config.json")))
+        .collect::<Result<Vec<_>, _>>()?;
+    let rpc_url = configs
+        .first()
+        .and_then(|config| config.chain_rpc_url.as_deref())
+        .ok_or_else(|| {
+            DevnetError::Config(format!("{}: node-0 has no chainRpcUrl", data_dir.display()))
+        })?;
+    let rpc_addr: SocketAddr = rpc_url
+        .strip_prefix("http://")
+        .unwrap_or(rpc_url)
+        .trim_end_matches('/')
+        .parse()
+        .map_err(|_| {
+            DevnetError::Config(format!("chainRpcUrl {rpc_url} is not http://<ip>:<port>"))
+        })?;
+
+    let chain = DevChain::open(DevChainConfig {
+        block_time,
+        data_dir: Some(data_dir.join("chain")),
+        min_node_count: Some(u64::try_from(network.threshold).unwrap_or(u64::MAX)),
+        ..DevChainConfig::default()
+    })?;
+    chain.set_validators(
+        configs
+            .iter()
+            .map(|config| validator_of(config.listen))
+            .collect(),
+    );
+    let block_production = chain.spawn_block_production();
+    let rpc = match chain.serve_rpc(rpc_addr).await {
+        Ok(rpc) => rpc,
+        Err(error) => {
+            block_production.abort();
+            return Err(error.into());
+        }
+    };
+    tracing::info!(rpc = %rpc.url(), validators = configs.len(), "devchain of {} ready", data_dir.display());
+    Ok(RunningChain {
+        chain,
+        rpc: Some(rpc),
+        block_production: Some(block_production),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn staking_node_addresses_differ_per_node() {
+        assert_ne!(
+            validator_of("127.0.0.1:1".parse().unwrap_or_else(|e| panic!("{e}"))).node_address,
+            validator_of("127.0.0.1:2".parse().unwrap_or_else(|e| panic!("{e}"))).node_address
+        );
+    }
+}

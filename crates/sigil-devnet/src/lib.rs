@@ -1,0 +1,21 @@
+//! A whole local Lit network in one process: the devchain (served as Ethereum JSON-RPC) and N
+//! `sigil-node` nodes holding shares of one BLS network key, dealt here.
+//!
+//! - [`Devnet::start`] runs the network; `sigil devnet` and `sigil demo` are thin wrappers
+//!   around it. [`Devnet::info`] is what `sigil devnet --json` prints (and writes as
+//!   `ready.json` in the data dir).
+//! - [`serve_chain_of`] serves only the devchain of an existing devnet data dir, for nodes
+//!   running as separate `sigil node --config` processes.
+//! - [`dev_wallet`]: anvil's account #0, the devnet's funded-by-convention wallet.
+#![deny(missing_docs)]
+
+mod chain;
+mod dealer;
+mod devnet;
+mod error;
+mod wallet;
+
+pub use chain::{serve_chain_of, RunningChain};
+pub use devnet::{DevWalletInfo, Devnet, DevnetConfig, DevnetInfo, READY_FILE};
+pub use error::DevnetError;
+pub use wallet::{dev_wallet, DEV_WALLET_ADDRESS, DEV_WALLET_PRIVATE_KEY};
