@@ -1,4 +1,4 @@
-//! `sigil bench chain --data-dir DIR`: the chain of a devnet whose nodes run as separate
+//! `sigil-bench chain --data-dir DIR`: the chain of a devnet whose nodes run as separate
 //! `sigil node` processes.
 //!
 //! `sigil devnet --data-dir DIR` deals the keys and writes `DIR/node-<i>/config.json`, each
@@ -8,10 +8,9 @@
 //! of its own (its memory and CPU measurable alone), and the JS SDK connects to it as to any
 //! devnet.
 
-use crate::cmd::node::StopSignals;
 use alloy_primitives::{keccak256, Address};
 use anyhow::Context as _;
-use sigil_chain::{DevChain, DevChainConfig, ValidatorInfo};
+use sigil_chain::{DevChain, DevChainConfig, RpcServer, ValidatorInfo};
 use sigil_node::NodeConfig;
 use std::net::{SocketAddr, SocketAddrV4};
 use std::path::{Path, PathBuf};
@@ -40,19 +39,53 @@ struct Network {
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let network = read_network(&args.data_dir)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
         .build()?;
-    runtime.block_on(serve(args, network))
+    runtime.block_on(serve(args))
 }
 
-async fn serve(args: Args, network: Network) -> anyhow::Result<()> {
+async fn serve(args: Args) -> anyhow::Result<()> {
+    // Caught before the chain starts, so a signal at any point ends in a clean shutdown.
     let mut stop = StopSignals::install()?;
+    let block_time = Duration::from_millis(args.block_time_ms.max(10));
+    let chain = serve_devnet_chain(&args.data_dir, block_time).await?;
+    println!(
+        "{READY_PREFIX}{} ({} validators)",
+        chain.rpc.url(),
+        chain.validators
+    );
+    let signal = stop.wait().await;
+    eprintln!("{signal}: shutting down");
+    chain.shutdown().await;
+    Ok(())
+}
+
+/// The devchain of a stopped devnet data dir, served until [`ServedChain::shutdown`].
+struct ServedChain {
+    /// Held so the chain lives as long as it is served (block production holds it weakly).
+    _chain: DevChain,
+    rpc: RpcServer,
+    blocks: tokio::task::JoinHandle<()>,
+    validators: usize,
+}
+
+impl ServedChain {
+    async fn shutdown(self) {
+        self.rpc.shutdown().await;
+        self.blocks.abort();
+    }
+}
+
+/// Serves the devchain of the devnet dealt into `data_dir` at the RPC address its node configs
+/// name, with those nodes as the Staking validators. Everything `chain` needs of the data dir
+/// is here, so the whole of it can give way to a devnet library function doing the same.
+async fn serve_devnet_chain(data_dir: &Path, block_time: Duration) -> anyhow::Result<ServedChain> {
+    let network = read_network(data_dir)?;
     let chain = DevChain::open(DevChainConfig {
-        block_time: Duration::from_millis(args.block_time_ms.max(10)),
-        data_dir: Some(args.data_dir.join("chain")),
+        block_time,
+        data_dir: Some(data_dir.join("chain")),
         min_node_count: Some(u64::from(network.threshold)),
         ..DevChainConfig::default()
     })?;
@@ -69,16 +102,37 @@ async fn serve(args: Args, network: Network) -> anyhow::Result<()> {
     );
     let blocks = chain.spawn_block_production();
     let rpc = chain.serve_rpc(network.rpc_addr).await?;
-    println!(
-        "{READY_PREFIX}{} ({} validators)",
-        rpc.url(),
-        network.validators.len()
-    );
-    let signal = stop.wait().await;
-    eprintln!("{signal}: shutting down");
-    rpc.shutdown().await;
-    blocks.abort();
-    Ok(())
+    Ok(ServedChain {
+        _chain: chain,
+        rpc,
+        blocks,
+        validators: network.validators.len(),
+    })
+}
+
+/// SIGINT (Ctrl-C) and SIGTERM, caught so the chain shuts down cleanly and exits 0.
+struct StopSignals {
+    interrupt: tokio::signal::unix::Signal,
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl StopSignals {
+    /// Starts catching the signals (must run inside the tokio runtime).
+    fn install() -> std::io::Result<StopSignals> {
+        use tokio::signal::unix::{signal, SignalKind};
+        Ok(StopSignals {
+            interrupt: signal(SignalKind::interrupt())?,
+            terminate: signal(SignalKind::terminate())?,
+        })
+    }
+
+    /// Waits for the first signal; returns its name.
+    async fn wait(&mut self) -> &'static str {
+        tokio::select! {
+            _ = self.interrupt.recv() => "SIGINT",
+            _ = self.terminate.recv() => "SIGTERM",
+        }
+    }
 }
 
 /// Reads `node-0/config.json`, `node-1/config.json`, ... until one is missing.
