@@ -36,8 +36,6 @@ enum Command {
     Node(cmd::node::Args),
     /// Walk the seed guide's flow end to end against an embedded devnet.
     Demo(cmd::demo::Args),
-    /// Measure Sigil against the JS SDK and the cryptographic floor (scripts/bench-compare).
-    Bench(cmd::bench::Args),
 }
 
 /// An error that carries the exit code it must end the process with.
@@ -77,6 +75,5 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Devnet(args) => cmd::devnet::run(args),
         Command::Node(args) => cmd::node::run(args),
         Command::Demo(args) => cmd::demo::run(args),
-        Command::Bench(args) => cmd::bench::run(args),
     }
 }

@@ -4,7 +4,7 @@
 // hand, as ../../../shared/jsref/vectors.js does. Prints one JSON object per line:
 //   {"name": "...", "meanNs": <mean per operation>, "iterations": <count>}
 //
-// --decrypt mode, against a running network (sigil devnet or `sigil bench chain` + nodes):
+// --decrypt mode, against a running network (sigil devnet or `sigil-bench chain` + nodes):
 // each client has its own LitNodeClient, wallet, ciphertext and session sigs, made before
 // timing; then for each client count, that many concurrent decryptToString loops run for the
 // given seconds. Prints {"name": "decrypt_c<N>", "meanNs", "iterations", "p50Ns", "p99Ns",
@@ -125,7 +125,7 @@ function onlyAddress(address) {
   ];
 }
 
-/** Nearest-rank percentile of ascending `sorted`, as `sigil bench` computes it. */
+/** Nearest-rank percentile of ascending `sorted`, as `sigil-bench` computes it (there to three significant figures). */
 function percentile(sorted, p) {
   const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
   return sorted[rank - 1];

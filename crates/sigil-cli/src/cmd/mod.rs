@@ -1,6 +1,5 @@
 //! One module per subcommand; each has `Args` (clap) and `run`.
 
-pub mod bench;
 pub mod capacity_delegation;
 pub mod conditions;
 pub mod decrypt;

@@ -1,12 +1,12 @@
-//! The load generator: `sigil bench encryption-sign` (one node's `/web/encryption/sign/`) and
-//! `sigil bench decrypt` (end-to-end `LitNodeClient::decrypt` with concurrent clients).
+//! The load generator: `sigil-bench encryption-sign` (one node's `/web/encryption/sign/`) and
+//! `sigil-bench decrypt` (end-to-end `LitNodeClient::decrypt` with concurrent clients).
 //!
 //! Every request's answer is checked (a share for `encryption-sign`, the plaintext for
 //! `decrypt`); one failure ends the run with an error rather than a figure.
 
-use super::measure::percentile;
-use super::procfs;
-use super::record::Record;
+use crate::measure::Latencies;
+use crate::proc_info;
+use crate::record::Record;
 use alloy_signer_local::PrivateKeySigner;
 use anyhow::Context as _;
 use sigil_client::{
@@ -111,21 +111,19 @@ impl User {
 
 /// Latencies of completed requests, and the wall time they took.
 struct LoadResult {
-    latencies_ns: Vec<u64>,
+    latencies: Latencies,
     wall: Duration,
 }
 
 impl LoadResult {
-    fn record(mut self, name: String, clients: usize) -> Record {
-        self.latencies_ns.sort_unstable();
-        let count = self.latencies_ns.len() as u64;
-        let mean = self.latencies_ns.iter().map(|&l| l as f64).sum::<f64>() / count.max(1) as f64;
+    fn record(self, name: String, clients: usize) -> Record {
+        let count = self.latencies.count();
         Record {
             name,
-            mean_ns: Some(mean),
+            mean_ns: Some(self.latencies.mean_ns()),
             iterations: Some(count),
-            p50_ns: percentile(&self.latencies_ns, 50.0).map(|v| v as f64),
-            p99_ns: percentile(&self.latencies_ns, 99.0).map(|v| v as f64),
+            p50_ns: self.latencies.percentile(50.0).map(|v| v as f64),
+            p99_ns: self.latencies.percentile(99.0).map(|v| v as f64),
             per_second: Some(count as f64 / self.wall.as_secs_f64()),
             clients: u32::try_from(clients).ok(),
             ..Record::default()
@@ -152,21 +150,21 @@ where
     for worker in workers {
         let request = Arc::clone(&request);
         tasks.spawn(async move {
-            let mut latencies = Vec::new();
+            let mut latencies = Latencies::new()?;
             while Instant::now() < deadline {
                 let sent = Instant::now();
                 request(Arc::clone(&worker)).await?;
-                latencies.push(u64::try_from(sent.elapsed().as_nanos()).unwrap_or(u64::MAX));
+                latencies.record(u64::try_from(sent.elapsed().as_nanos()).unwrap_or(u64::MAX))?;
             }
             anyhow::Ok(latencies)
         });
     }
-    let mut latencies_ns = Vec::new();
+    let mut latencies = Latencies::new()?;
     while let Some(joined) = tasks.join_next().await {
-        latencies_ns.extend(joined.context("a load task panicked")??);
+        latencies.merge(&joined.context("a load task panicked")??)?;
     }
     Ok(LoadResult {
-        latencies_ns,
+        latencies,
         wall: start.elapsed(),
     })
 }
@@ -174,7 +172,7 @@ where
 pub fn run_encryption_sign(args: EncryptionSignArgs) -> anyhow::Result<()> {
     let length = duration(args.seconds)?;
     anyhow::ensure!(args.concurrency > 0, "--concurrency must be at least 1");
-    crate::cmd::server_runtime()?.block_on(async {
+    crate::server_runtime()?.block_on(async {
         let node_url = args.node_url.trim_end_matches('/').to_owned();
         let user = User::connect(LitNetwork::Nodes {
             node_urls: vec![node_url.clone()],
@@ -202,8 +200,8 @@ pub fn run_encryption_sign(args: EncryptionSignArgs) -> anyhow::Result<()> {
             sign_request(&http, &url, &body).await?;
         }
 
-        let node_cpu_before = args.node_pid.map(procfs::cpu_seconds).transpose()?;
-        let own_cpu_before = procfs::own_cpu_seconds()?;
+        let node_cpu_before = args.node_pid.map(proc_info::cpu_seconds).transpose()?;
+        let own_cpu_before = proc_info::own_cpu_seconds()?;
         let workers = (0..args.concurrency)
             .map(|_| Arc::new((http.clone(), Arc::clone(&url), Arc::clone(&body))))
             .collect();
@@ -214,11 +212,11 @@ pub fn run_encryption_sign(args: EncryptionSignArgs) -> anyhow::Result<()> {
         .await?;
         let node_cpu = args
             .node_pid
-            .map(procfs::cpu_seconds)
+            .map(proc_info::cpu_seconds)
             .transpose()?
             .zip(node_cpu_before)
             .map(|(after, before)| after - before);
-        let own_cpu = procfs::own_cpu_seconds()? - own_cpu_before;
+        let own_cpu = proc_info::own_cpu_seconds()? - own_cpu_before;
         let wall = result.wall.as_secs_f64();
         let mut record = result.record("encryption_sign".into(), args.concurrency);
         record.cores_used = node_cpu.map(|cpu| cpu / wall);
@@ -258,7 +256,7 @@ pub fn run_decrypt(args: DecryptArgs) -> anyhow::Result<()> {
     let length = duration(args.seconds)?;
     let most = args.clients.iter().copied().max().unwrap_or(0);
     anyhow::ensure!(most > 0, "--clients must name at least one count above 0");
-    crate::cmd::server_runtime()?.block_on(async {
+    crate::server_runtime()?.block_on(async {
         // Every client connects, encrypts and makes its session sigs before any timing (one
         // after the other: the auth callback's future is not `Send`, so it is not spawned).
         let network = LitNetwork::custom(args.rpc_url.clone());
@@ -278,7 +276,7 @@ pub fn run_decrypt(args: DecryptArgs) -> anyhow::Result<()> {
 
         for &clients in &args.clients {
             if let Some(pid) = args.node_pid {
-                procfs::reset_peak(pid)?;
+                proc_info::reset_peak(pid)?;
             }
             let workers: Vec<_> = users.iter().take(clients).cloned().collect();
             let result = closed_loop(workers, length, |worker| async move {
@@ -290,7 +288,7 @@ pub fn run_decrypt(args: DecryptArgs) -> anyhow::Result<()> {
                 .record(format!("decrypt_c{clients}"), clients)
                 .emit()?;
             if let Some(pid) = args.node_pid {
-                let memory = procfs::memory(pid)?;
+                let memory = proc_info::memory(pid)?;
                 Record {
                     name: format!("rss_node_c{clients}"),
                     clients: u32::try_from(clients).ok(),

@@ -1,11 +1,11 @@
-//! `sigil bench report`: BENCHMARKS.md from the records of one run, and the `RATIO` lines.
+//! `sigil-bench report`: BENCHMARKS.md from the records of one run, and the `RATIO` lines.
 //!
-//! Sigil's records (`sigil bench local|encryption-sign|decrypt|rss`) and the JS SDK's
+//! Sigil's records (`sigil-bench local|encryption-sign|decrypt|rss`) and the JS SDK's
 //! (`js-bench.js`) come in separate files and use the same names for the same operation.
 
-use super::measure::median;
-use super::procfs;
-use super::record::{parse_lines, Record};
+use crate::measure::median;
+use crate::proc_info;
+use crate::record::{parse_lines, Record};
 use anyhow::Context as _;
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -57,7 +57,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     };
     let sigil = read(&args.sigil)?;
     let js = read(&args.js)?;
-    let (cpu, cores) = procfs::machine();
+    let (cpu, cores) = proc_info::machine();
     let context = RunContext {
         cpu,
         cores,
@@ -68,7 +68,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         }),
         mode: args.mode,
         load_at_start: args.load_at_start,
-        load_at_end: args.load_at_end.or_else(procfs::load_average),
+        load_at_end: args.load_at_end.or_else(proc_info::load_average),
         js_runtime: args.js_runtime,
         run_seconds: args.run_seconds,
     };
@@ -615,16 +615,16 @@ pub fn render(sigil: &Figures, js: &Figures, ratios: &[Ratio], context: &RunCont
            `verify_strict` (key already decoded), one secp256k1 public-key recovery, the session \
            template's JSON parse and the SIWE parse. The JS SDK column is what it does to \
            validate a session client-side (`siwe` `verify` + tweetnacl `verify`).\n\
-         - **`/web/encryption/sign/`**: `sigil bench encryption-sign` keeps N keep-alive \
+         - **`/web/encryption/sign/`**: `sigil-bench encryption-sign` keeps N keep-alive \
            connections busy on one node process with a full JS-SDK-shaped request (session sig \
            verified warm, conditions hashed and evaluated, the use committed to redb, one share \
            signed). The floor is the CPU the node process actually used (from /proc, so the load \
            generator's share of the cores is not counted against the node) divided by one BLS \
            share signature.\n\
-         - **Decrypt**: a 3-node, threshold-2 network: the devchain (`sigil bench chain`) and \
+         - **Decrypt**: a 3-node, threshold-2 network: the devchain (`sigil-bench chain`) and \
            three `sigil node` processes dealt by `sigil devnet`. Each client has its own wallet, \
            `LitNodeClient`, ciphertext and session sigs, made before timing; the Sigil load \
-           generator (`sigil bench decrypt`, one multi-threaded process) and the JS SDK \
+           generator (`sigil-bench decrypt`, one multi-threaded process) and the JS SDK \
            (`decryptToString` in one Node.js process) run in turn against the same nodes, on the \
            same machine as the nodes.\n\
          - **Memory**: VmHWM of node 0's process from /proc, idle before any load, and reset \

@@ -1,20 +1,25 @@
-//! `sigil bench`: the records each subcommand prints, the report, and the load generator against
-//! a network laid out as `scripts/bench-compare` lays it out (chain and nodes in separate
-//! processes). Budgets are tiny: these check behaviour, never speed.
+//! `sigil-bench`: the records each subcommand prints, the report, and the load generator against
+//! a network laid out as `scripts/bench-compare` lays it out (the chain served by `sigil-bench
+//! chain` from a dealt devnet data dir, the nodes reading it over JSON-RPC). Only the
+//! `sigil-bench` binary runs as a process; the network is dealt and its nodes run in this test
+//! process, through the library. Budgets are tiny: these check behaviour, never speed.
 
 use serde_json::Value;
+use sigil_chain::{RemoteChain, RemoteChainConfig};
+use sigil_devnet::{Devnet, DevnetConfig};
+use sigil_node::{Node, NodeConfig, RunningNode};
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
-fn sigil(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sigil"))
+fn bench(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sigil-bench"))
         .args(args)
         .stdin(Stdio::null())
         .output()
-        .expect("sigil runs")
+        .expect("sigil-bench runs")
 }
 
 /// The JSON records of an output, by name.
@@ -40,13 +45,13 @@ struct Running {
 
 impl Running {
     fn spawn(args: &[&str]) -> Running {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_sigil"))
+        let mut child = Command::new(env!("CARGO_BIN_EXE_sigil-bench"))
             .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
-            .expect("sigil starts");
+            .expect("sigil-bench starts");
         let stdout = child.stdout.take().expect("piped stdout");
         let (sender, lines) = mpsc::channel();
         std::thread::spawn(move || {
@@ -96,7 +101,7 @@ impl Drop for Running {
 
 #[test]
 fn bench_local_times_every_operation_with_every_check_passing() {
-    let output = sigil(&["bench", "local", "--budget-ms", "5", "--nodes", "3"]);
+    let output = bench(&["local", "--budget-ms", "5", "--nodes", "3"]);
     assert!(
         output.status.success(),
         "{}",
@@ -136,7 +141,7 @@ fn bench_local_times_every_operation_with_every_check_passing() {
 #[test]
 fn bench_rss_reads_the_peak_and_current_memory_of_a_process() {
     let pid = std::process::id().to_string();
-    let output = sigil(&["bench", "rss", "--pid", &pid, "--name", "rss_test"]);
+    let output = bench(&["rss", "--pid", &pid, "--name", "rss_test"]);
     assert!(
         output.status.success(),
         "{}",
@@ -148,7 +153,7 @@ fn bench_rss_reads_the_peak_and_current_memory_of_a_process() {
     let current = rss["rssKib"].as_u64().unwrap_or(0);
     assert!(current > 0 && hwm >= current, "{rss}");
 
-    let missing = sigil(&["bench", "rss", "--pid", "0", "--name", "x"]);
+    let missing = bench(&["rss", "--pid", "0", "--name", "x"]);
     assert_eq!(missing.status.code(), Some(2));
 }
 
@@ -189,8 +194,7 @@ fn bench_report_writes_the_table_and_ends_with_the_five_ratio_lines() {
         ],
     );
     let out = dir.path().join("BENCHMARKS.md");
-    let output = sigil(&[
-        "bench",
+    let output = bench(&[
         "report",
         "--sigil",
         &sigil_records,
@@ -233,8 +237,7 @@ fn bench_report_prints_n_a_and_fails_when_figures_are_missing() {
     let dir = tempfile::tempdir().expect("temp dir");
     let empty = write(dir.path(), "empty.jsonl", &[]);
     let out = dir.path().join("B.md");
-    let output = sigil(&[
-        "bench",
+    let output = bench(&[
         "report",
         "--sigil",
         &empty,
@@ -254,33 +257,43 @@ fn bench_report_prints_n_a_and_fails_when_figures_are_missing() {
     );
 }
 
+/// Deals a 3-node network into `data_dir` as `sigil devnet --data-dir` does, then stops it: the
+/// data dir keeps the key shares and one config per node.
+async fn deal(data_dir: &Path) {
+    let devnet = Devnet::start(DevnetConfig {
+        data_dir: Some(data_dir.to_owned()),
+        free_allowance: 1_000_000,
+        ..DevnetConfig::default()
+    })
+    .await
+    .expect("devnet deals");
+    devnet.shutdown().await;
+}
+
+/// Starts the dealt node `index` as `sigil node --config` does: its config, the chain over
+/// JSON-RPC.
+async fn start_node(data_dir: &Path, index: usize) -> RunningNode {
+    let config =
+        NodeConfig::load(&data_dir.join(format!("node-{index}/config.json"))).expect("node config");
+    let rpc_url = config.chain_rpc_url.clone().expect("chainRpcUrl");
+    let chain = RemoteChain::connect(RemoteChainConfig::new(rpc_url))
+        .await
+        .expect("the bench chain answers");
+    Node::start(config, Arc::new(chain))
+        .await
+        .expect("node starts")
+}
+
 #[test]
-fn the_load_generator_gets_shares_and_plaintexts_from_nodes_in_their_own_processes() {
+fn the_load_generator_gets_shares_and_plaintexts_from_a_network_on_the_bench_chain() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
     let data_dir = tempfile::tempdir().expect("temp dir");
     let data = data_dir.path().to_str().expect("utf-8 path");
-    {
-        let mut dealer = Running::spawn(&[
-            "devnet",
-            "--port",
-            "0",
-            "--rpc-port",
-            "0",
-            "--data-dir",
-            data,
-            "--free-requests",
-            "1000000",
-        ]);
-        dealer.line_starting("Press Ctrl-C to stop.");
-        dealer.stop();
-    }
-    let chain = Running::spawn(&[
-        "bench",
-        "chain",
-        "--data-dir",
-        data,
-        "--block-time-ms",
-        "500",
-    ]);
+    runtime.block_on(deal(data_dir.path()));
+    let chain = Running::spawn(&["chain", "--data-dir", data, "--block-time-ms", "500"]);
     let ready = chain.line_starting("Sigil bench chain ready at ");
     let rpc_url = ready
         .strip_prefix("Sigil bench chain ready at ")
@@ -289,24 +302,19 @@ fn the_load_generator_gets_shares_and_plaintexts_from_nodes_in_their_own_process
         .to_owned();
     assert!(ready.ends_with("(3 validators)"), "{ready}");
 
-    let configs: Vec<String> = (0..3)
-        .map(|i| format!("{data}/node-{i}/config.json"))
-        .collect();
-    let nodes: Vec<Running> = configs
-        .iter()
-        .map(|config| Running::spawn(&["node", "--config", config]))
-        .collect();
-    let urls: Vec<String> = nodes
-        .iter()
-        .map(|node| {
-            let line = node.line_starting("Sigil node ready at ");
-            line.split(' ').nth(4).expect("url").to_owned()
-        })
-        .collect();
-    let pid = nodes.first().expect("node 0").child.id().to_string();
+    // The nodes serve from this runtime's worker threads while the load runs as a process.
+    let nodes: Vec<RunningNode> = runtime.block_on(async {
+        let mut nodes = Vec::new();
+        for index in 0..3 {
+            nodes.push(start_node(data_dir.path(), index).await);
+        }
+        nodes
+    });
+    let urls: Vec<String> = nodes.iter().map(|node| node.url().to_owned()).collect();
+    // The nodes' process: this one.
+    let pid = std::process::id().to_string();
 
-    let signed = sigil(&[
-        "bench",
+    let signed = bench(&[
         "encryption-sign",
         "--node-url",
         &urls[0],
@@ -336,8 +344,7 @@ fn the_load_generator_gets_shares_and_plaintexts_from_nodes_in_their_own_process
     );
     assert!(load["p99Ns"].as_f64() >= load["p50Ns"].as_f64(), "{load}");
 
-    let decrypted = sigil(&[
-        "bench",
+    let decrypted = bench(&[
         "decrypt",
         "--rpc-url",
         &rpc_url,
@@ -364,4 +371,10 @@ fn the_load_generator_gets_shares_and_plaintexts_from_nodes_in_their_own_process
         memory["hwmKib"].as_u64().is_some_and(|kib| kib > 1024),
         "{memory}"
     );
+
+    runtime.block_on(async {
+        for node in nodes {
+            node.shutdown().await;
+        }
+    });
 }

@@ -1,4 +1,4 @@
-//! `sigil bench local`: in-process timings with no network in the timed part, the Rust
+//! `sigil-bench local`: in-process timings with no network in the timed part, the Rust
 //! counterpart of `interop/js/bench/js-bench.js` (same wallet key, session-key seed and nonce,
 //! so both sides sign the same kind of bytes).
 //!
@@ -19,8 +19,8 @@
 //!   every verification pays on top of the floor's `verify_strict`.
 //! - `bls_share_sign`: one BLS signature share of a decryption identity.
 
-use super::measure::{interleaved, median, Op, SliceClock};
-use super::record::Record;
+use crate::measure::{interleaved, median, Op, SliceClock};
+use crate::record::Record;
 use alloy_primitives::Signature as WalletSignature;
 use alloy_signer::SignerSync as _;
 use alloy_signer_local::PrivateKeySigner;

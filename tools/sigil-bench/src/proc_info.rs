@@ -1,12 +1,10 @@
-//! What Linux's `/proc` says about a process (memory, CPU time) and the machine (CPU model).
+//! What Linux's `/proc` says about a process (memory, CPU time) and the machine (CPU model),
+//! read with the `procfs` crate.
 
-use super::record::Record;
+use crate::record::Record;
 use anyhow::Context as _;
-use std::path::PathBuf;
-
-/// `/proc/<pid>/stat` counts CPU time in clock ticks of `USER_HZ`, which Linux fixes at 100 on
-/// every architecture it exports to user space.
-const USER_HZ: f64 = 100.0;
+use procfs::process::{ClearRefs, Process, Schedstat};
+use procfs::{CpuInfo, Current as _, FromRead as _, LoadAverage};
 
 #[derive(clap::Args)]
 pub struct RssArgs {
@@ -46,28 +44,48 @@ pub struct Memory {
     pub rss_kib: u64,
 }
 
+impl Memory {
+    /// The figures of a `/proc/<pid>/status`; `None` for a process without them (a kernel
+    /// thread).
+    fn of(status: &procfs::process::Status) -> Option<Memory> {
+        Some(Memory {
+            hwm_kib: status.vmhwm?,
+            rss_kib: status.vmrss?,
+        })
+    }
+}
+
+fn process(pid: u32) -> anyhow::Result<Process> {
+    let id = i32::try_from(pid).with_context(|| format!("no process {pid}"))?;
+    Process::new(id).with_context(|| format!("reading /proc/{pid}"))
+}
+
 pub fn memory(pid: u32) -> anyhow::Result<Memory> {
-    let path = proc_path(pid, "status");
-    let text =
-        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-    parse_status(&text).with_context(|| format!("no VmHWM/VmRSS in {}", path.display()))
+    let status = process(pid)?
+        .status()
+        .with_context(|| format!("reading /proc/{pid}/status"))?;
+    Memory::of(&status).with_context(|| format!("no VmHWM/VmRSS in /proc/{pid}/status"))
 }
 
 /// Resets the process's VmHWM to its current RSS (`echo 5 > /proc/<pid>/clear_refs`, Linux
 /// 4.0+; needs to own the process).
 pub fn reset_peak(pid: u32) -> anyhow::Result<()> {
-    let path = proc_path(pid, "clear_refs");
-    std::fs::write(&path, "5").with_context(|| format!("writing {}", path.display()))
+    process(pid)?
+        .clear_refs(ClearRefs::PeakRSS)
+        .with_context(|| format!("writing /proc/{pid}/clear_refs"))
 }
 
 /// CPU time (user + system, all threads, exited ones included) the process has used, seconds.
 pub fn cpu_seconds(pid: u32) -> anyhow::Result<f64> {
-    let path = proc_path(pid, "stat");
-    let text =
-        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-    let ticks =
-        parse_stat_cpu_ticks(&text).with_context(|| format!("unreadable {}", path.display()))?;
-    Ok(ticks as f64 / USER_HZ)
+    let stat = process(pid)?
+        .stat()
+        .with_context(|| format!("reading /proc/{pid}/stat"))?;
+    Ok(cpu_ticks(&stat) as f64 / procfs::ticks_per_second() as f64)
+}
+
+/// utime + stime of a `/proc/<pid>/stat`, in clock ticks.
+fn cpu_ticks(stat: &procfs::process::Stat) -> u64 {
+    stat.utime + stat.stime
 }
 
 /// CPU time of this process, seconds.
@@ -83,56 +101,22 @@ pub fn own_cpu_seconds() -> anyhow::Result<f64> {
 /// it up to date (measured: within 10 µs).
 pub fn thread_cpu_ns() -> Option<u64> {
     std::thread::yield_now();
-    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
-    text.split_whitespace().next()?.parse().ok()
+    Schedstat::from_file("/proc/thread-self/schedstat")
+        .ok()
+        .map(|stat| stat.sum_exec_runtime)
 }
 
-fn proc_path(pid: u32, file: &str) -> PathBuf {
-    PathBuf::from(format!("/proc/{pid}/{file}"))
-}
-
-pub fn parse_status(text: &str) -> Option<Memory> {
-    let field = |name: &str| -> Option<u64> {
-        let line = text.lines().find(|l| l.starts_with(name))?;
-        line.get(name.len()..)?
-            .split_whitespace()
-            .next()?
-            .parse()
-            .ok()
-    };
-    Some(Memory {
-        hwm_kib: field("VmHWM:")?,
-        rss_kib: field("VmRSS:")?,
-    })
-}
-
-/// utime + stime (fields 14 and 15) of a `/proc/<pid>/stat` line. The command name (field 2)
-/// may hold spaces and parentheses, so fields are counted after its last `)`.
-pub fn parse_stat_cpu_ticks(text: &str) -> Option<u64> {
-    let after_name = text.get(text.rfind(')')? + 1..)?;
-    let mut fields = after_name.split_whitespace();
-    // Field 3 (state) is the first after the name; utime is field 14, so 11 more on.
-    let utime: u64 = fields.nth(11)?.parse().ok()?;
-    let stime: u64 = fields.next()?.parse().ok()?;
-    Some(utime + stime)
-}
-
-/// The CPU model and the number of logical CPUs in `/proc/cpuinfo` text.
-pub fn parse_cpuinfo(text: &str) -> (Option<String>, usize) {
-    let model = text
-        .lines()
-        .find(|l| l.starts_with("model name"))
-        .and_then(|l| l.split_once(':'))
-        .map(|(_, v)| v.trim().to_owned());
-    let cores = text.lines().filter(|l| l.starts_with("processor")).count();
-    (model, cores)
+/// The CPU model and the number of logical CPUs of a `/proc/cpuinfo`.
+fn model_and_cores(info: &CpuInfo) -> (Option<String>, usize) {
+    (info.model_name(0).map(str::to_owned), info.num_cores())
 }
 
 /// The machine: CPU model and logical CPUs from `/proc/cpuinfo` (the cores Rust sees if that
 /// file is unreadable).
 pub fn machine() -> (String, usize) {
-    let text = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
-    let (model, cores) = parse_cpuinfo(&text);
+    let (model, cores) = CpuInfo::current()
+        .map(|info| model_and_cores(&info))
+        .unwrap_or((None, 0));
     let cores = if cores == 0 {
         std::thread::available_parallelism().map_or(1, |n| n.get())
     } else {
@@ -141,44 +125,76 @@ pub fn machine() -> (String, usize) {
     (model.unwrap_or_else(|| "unknown CPU".into()), cores)
 }
 
-/// `/proc/loadavg`'s 1, 5 and 15 minute load averages.
+/// `/proc/loadavg`'s 1, 5 and 15 minute load averages, as the kernel writes them (two
+/// decimals).
 pub fn load_average() -> Option<String> {
-    let text = std::fs::read_to_string("/proc/loadavg").ok()?;
-    let fields: Vec<&str> = text.split_whitespace().take(3).collect();
-    (fields.len() == 3).then(|| fields.join(" "))
+    let load = LoadAverage::current().ok()?;
+    Some(format!(
+        "{:.2} {:.2} {:.2}",
+        load.one, load.five, load.fifteen
+    ))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    use procfs::process::{Stat, Status};
+
     #[test]
-    fn status_gives_peak_and_current_rss() {
-        let text = "Name:\tsigil\nVmPeak:\t  900000 kB\nVmHWM:\t   23456 kB\nVmRSS:\t   20000 kB\n";
+    fn status_gives_peak_and_current_rss() -> anyhow::Result<()> {
+        let status = |text: &str| Status::from_read(text.as_bytes()).map(|s| Memory::of(&s));
+        // A real status (the parser wants its every mandatory field) with known figures.
+        let real = std::fs::read_to_string("/proc/self/status")?;
+        let edited = |line: &str| match line.split(':').next() {
+            Some("VmHWM") => "VmHWM:\t   23456 kB".to_owned(),
+            Some("VmRSS") => "VmRSS:\t   20000 kB".to_owned(),
+            _ => line.to_owned(),
+        };
+        let text: String = real.lines().map(edited).map(|l| l + "\n").collect();
         assert_eq!(
-            parse_status(text),
+            status(&text).ok().flatten(),
             Some(Memory {
                 hwm_kib: 23456,
                 rss_kib: 20000
             })
         );
-        assert_eq!(parse_status("Name:\tkthread\n"), None);
+        // A kernel thread's status has no Vm* lines.
+        let kernel_thread: String = real
+            .lines()
+            .filter(|l| !l.starts_with("Vm"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        assert_eq!(status(&kernel_thread).ok().flatten(), None);
+        Ok(())
     }
 
     #[test]
     fn stat_cpu_ticks_are_counted_after_the_command_name() {
         // A name with a space and a parenthesis; utime 250, stime 50.
-        let text =
-            "4242 (sigil (x) y) S 1 4242 4242 0 -1 4194560 1 0 0 0 250 50 0 0 20 0 9 0 1 1 1";
-        assert_eq!(parse_stat_cpu_ticks(text), Some(300));
-        assert_eq!(parse_stat_cpu_ticks("4242 (sigil) S 1"), None);
+        let text = "4242 (sigil (x) y) S 1 4242 4242 0 -1 4194560 1 0 0 0 250 50 0 0 20 0 9 0 1 1 \
+                    1 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0";
+        let stat = Stat::from_read(text.as_bytes()).map(|s| cpu_ticks(&s));
+        assert_eq!(stat.ok(), Some(300));
+        assert!(Stat::from_read("4242 (sigil) S 1".as_bytes()).is_err());
     }
 
     #[test]
     fn cpuinfo_gives_model_and_logical_cpus() {
         let text =
             "processor\t: 0\nmodel name\t: AMD EPYC\n\nprocessor\t: 1\nmodel name\t: AMD EPYC\n";
-        assert_eq!(parse_cpuinfo(text), (Some("AMD EPYC".into()), 2));
+        let info = CpuInfo::from_read(text.as_bytes()).map(|info| model_and_cores(&info));
+        assert_eq!(info.ok(), Some((Some("AMD EPYC".into()), 2)));
+    }
+
+    #[test]
+    fn load_average_has_the_three_figures() {
+        let load = load_average().unwrap_or_default();
+        assert_eq!(load.split(' ').count(), 3, "{load:?}");
+        assert!(
+            load.split(' ').all(|f| f.parse::<f64>().is_ok()),
+            "{load:?}"
+        );
     }
 
     #[test]

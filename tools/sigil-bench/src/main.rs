@@ -1,8 +1,9 @@
-//! `sigil bench`: the Rust side of `scripts/bench-compare` (issue 7).
+//! `sigil-bench`: the Rust side of `scripts/bench-compare`, a development tool kept out of the
+//! `sigil` binary.
 //!
 //! Every measuring subcommand prints one JSON object per line ([`record::Record`]), the shape
 //! `interop/js/bench/js-bench.js` prints too, so the script appends both sides to one file and
-//! `sigil bench report` turns it into BENCHMARKS.md and the `RATIO` lines.
+//! `sigil-bench report` turns it into BENCHMARKS.md and the `RATIO` lines.
 //!
 //! - `local`: in-process timings, no network in the timed part: `get_session_sigs` for 3, 10
 //!   and 100 nodes, node-side verification cold and warm, the cryptographic floors (ed25519
@@ -16,24 +17,32 @@
 //!   concurrent clients (latency p50/p99, throughput), and the node's peak RSS under each load.
 //! - `rss`: one process's VmHWM and VmRSS.
 //! - `report`: BENCHMARKS.md and the `RATIO` lines from the collected records.
+//!
+//! Exit codes: 0 success, 2 any error (as the `sigil` binary's "any other error").
 
 mod chain;
 mod load;
 mod local;
 mod measure;
-mod procfs;
+mod proc_info;
 mod record;
 mod report;
 
-use crate::Failure;
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
 
-#[derive(clap::Args)]
-pub struct Args {
+#[derive(Parser)]
+#[command(
+    name = "sigil-bench",
+    version,
+    about = "Measure Sigil against the JS SDK and the cryptographic floor (scripts/bench-compare)"
+)]
+struct Cli {
     #[command(subcommand)]
     command: Command,
 }
 
-#[derive(clap::Subcommand)]
+#[derive(Subcommand)]
 enum Command {
     /// In-process timings: session sigs, verification cold and warm, and their floors.
     Local(local::Args),
@@ -44,19 +53,48 @@ enum Command {
     /// End-to-end decrypt latency and throughput with concurrent clients.
     Decrypt(load::DecryptArgs),
     /// Peak and current resident memory of a process.
-    Rss(procfs::RssArgs),
+    Rss(proc_info::RssArgs),
     /// Write BENCHMARKS.md from the records and print the RATIO lines.
     Report(report::Args),
 }
 
-pub fn run(args: Args) -> Result<(), Failure> {
-    match args.command {
-        Command::Local(args) => local::run(args)?,
-        Command::Chain(args) => chain::run(args)?,
-        Command::EncryptionSign(args) => load::run_encryption_sign(args)?,
-        Command::Decrypt(args) => load::run_decrypt(args)?,
-        Command::Rss(args) => procfs::run_rss(args)?,
-        Command::Report(args) => report::run(args)?,
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::from(2)
+        }
     }
-    Ok(())
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Local(args) => local::run(args),
+        Command::Chain(args) => chain::run(args),
+        Command::EncryptionSign(args) => load::run_encryption_sign(args),
+        Command::Decrypt(args) => load::run_decrypt(args),
+        Command::Rss(args) => proc_info::run_rss(args),
+        Command::Report(args) => report::run(args),
+    }
+}
+
+/// A runtime with one worker per core, for the loads.
+fn server_runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+}
+
+/// Logs go to stderr, filtered by `RUST_LOG` (default: warnings only), so stdout stays
+/// machine-readable.
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }
