@@ -5,6 +5,8 @@
 //! - [`vectors`]: the reference vectors of `tests/vectors`, parsed.
 //! - [`session`]: a wallet, a session key, a fixed clock and valid session sigs made from them.
 
+#![deny(missing_docs)]
+
 pub mod mutation;
 pub mod secrets;
 pub mod session;
