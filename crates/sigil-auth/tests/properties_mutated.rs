@@ -9,12 +9,12 @@ use base64::Engine as _;
 use proptest::prelude::*;
 use serde_json::Value;
 use sigil_auth::recap::Recap;
-use sigil_auth::siwe::{create_siwe_message, SiweMessageParams};
 use sigil_auth::*;
-use time::Duration;
 
-mod common;
-use common::*;
+use sigil_test_support::mutation::{
+    self, apply_json, edited, fragments, text_edit, JsonEdit, JsonEditWeights, TextEdit, TreeShape,
+};
+use sigil_test_support::session::{self, session_key, session_sig_for, wallet, NODE_URL, NOW};
 
 fn requests() -> Vec<ResourceAbilityRequest> {
     vec![
@@ -32,84 +32,17 @@ fn requests() -> Vec<ResourceAbilityRequest> {
 }
 
 fn siwe_text() -> String {
-    let params = SiweMessageParams::new(wallet().address(), NONCE)
-        .with_uri(session_key().uri())
-        .with_expiration(NOW + Duration::hours(1))
-        .with_resources(requests());
-    create_siwe_message(&params, NOW).unwrap()
+    session::siwe_text(requests())
 }
 
 fn valid_session_sig() -> AuthSig {
-    let params = SessionSigningParams {
-        resource_ability_requests: requests(),
-        capabilities: vec![generate_auth_sig(&wallet(), &siwe_text()).unwrap()],
-        issued_at: NOW,
-        expiration: NOW + Duration::minutes(10),
-    };
-    sign_session_sigs(&session_key(), &params, &[NODE_URL])
-        .unwrap()
-        .get(NODE_URL)
-        .unwrap()
-        .clone()
-}
-
-/// One edit of a text, at positions taken modulo its length in characters.
-#[derive(Clone, Debug)]
-enum Edit {
-    Insert(usize, String),
-    Delete(usize, usize),
-    Replace(usize, usize, String),
-    ReplaceLine(usize, String),
-    DuplicateLine(usize),
-    SwapLines(usize, usize),
-}
-
-fn apply(text: &str, edit: &Edit) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    let at = |i: usize| {
-        if chars.is_empty() {
-            0
-        } else {
-            i % (chars.len() + 1)
-        }
-    };
-    let splice = |start: usize, len: usize, with: &str| {
-        let start = at(start);
-        let end = (start + len).min(chars.len());
-        let mut out: String = chars[..start].iter().collect();
-        out.push_str(with);
-        out.extend(&chars[end..]);
-        out
-    };
-    let mut lines: Vec<String> = text.split('\n').map(str::to_owned).collect();
-    let line = |i: usize| i % lines.len();
-    match edit {
-        Edit::Insert(i, with) => splice(*i, 0, with),
-        Edit::Delete(i, len) => splice(*i, *len, ""),
-        Edit::Replace(i, len, with) => splice(*i, *len, with),
-        Edit::ReplaceLine(i, with) => {
-            let i = line(*i);
-            lines[i] = with.clone();
-            lines.join("\n")
-        }
-        Edit::DuplicateLine(i) => {
-            let i = line(*i);
-            let copy = lines[i].clone();
-            lines.insert(i, copy);
-            lines.join("\n")
-        }
-        Edit::SwapLines(i, j) => {
-            let (i, j) = (line(*i), line(*j));
-            lines.swap(i, j);
-            lines.join("\n")
-        }
-    }
+    session_sig_for(&wallet(), &session_key(), requests(), NODE_URL, NOW)
 }
 
 /// Text to insert: SIWE and JSON tokens, odd timestamps and numbers, or anything.
-fn fragment() -> impl Strategy<Value = String> {
+fn fragment() -> impl Strategy<Value = String> + Clone {
     prop_oneof![
-        4 => prop::sample::select(vec![
+        5 => fragments(&[
             "\n", "\r\n", "\r", "", " ", "\t", "\u{0}", "\u{feff}", "\u{202e}", "é", "\u{1F600}",
             "URI: ", "Version: 1", "Version: 2", "Chain ID: ", "Nonce: ", "Issued At: ", "Expiration Time: ",
             "Not Before: ", "Request ID: ", "Resources:", "- ", "- urn:recap:", "urn:recap:e30",
@@ -119,140 +52,49 @@ fn fragment() -> impl Strategy<Value = String> {
             "+275760-09-13T00:00:00.000Z", "2025-02-30T00:00:00Z", "1970-01-01T00:00:00Z",
             "18446744073709551616", "-1", "1e400", "NaN", "{", "}", "[", "]", ",", ":", "\"", "\\",
             "\\u0000", "\\ud800", "null", "true", "[{}]", "{}", "\"*/*\"", "\"a/b\"", "'",
-        ])
-        .prop_map(str::to_owned),
-        1 => any::<String>(),
+        ]),
         1 => "[ -~]{0,40}",
     ]
 }
 
-fn edit() -> impl Strategy<Value = Edit> {
-    let pos = any::<usize>();
-    prop_oneof![
-        (pos, fragment()).prop_map(|(i, s)| Edit::Insert(i, s)),
-        (pos, 1usize..40).prop_map(|(i, n)| Edit::Delete(i, n)),
-        (pos, 1usize..12, fragment()).prop_map(|(i, n, s)| Edit::Replace(i, n, s)),
-        (pos, fragment()).prop_map(|(i, s)| Edit::ReplaceLine(i, s)),
-        pos.prop_map(Edit::DuplicateLine),
-        (pos, pos).prop_map(|(i, j)| Edit::SwapLines(i, j)),
-    ]
-}
-
-fn edited(text: &str, edits: &[Edit]) -> String {
-    edits
-        .iter()
-        .fold(text.to_owned(), |text, edit| apply(&text, edit))
+fn edit() -> impl Strategy<Value = TextEdit> {
+    text_edit(fragment())
 }
 
 /// A JSON value to put in place of a part of a session template.
 fn json_value() -> impl Strategy<Value = Value> {
-    let leaf = prop_oneof![
-        Just(Value::Null),
-        any::<bool>().prop_map(Value::Bool),
-        any::<i64>().prop_map(Value::from),
-        any::<f64>()
-            .prop_filter("JSON numbers are finite", |f| f.is_finite())
-            .prop_map(Value::from),
-        fragment().prop_map(Value::String),
-        Just(Value::String("*".into())),
-        Just(Value::String("lit-accesscontrolcondition".into())),
-        Just(Value::String("2025-01-01T00:00:00.000Z".into())),
-        Just(Value::String("2026-01-01T00:00:00.000Z".into())),
-        Just(Value::String("127.0.0.1:7471".into())),
+    let specials = [
+        "*",
+        "lit-accesscontrolcondition",
+        "2025-01-01T00:00:00.000Z",
+        "2026-01-01T00:00:00.000Z",
+        "127.0.0.1:7471",
     ];
-    leaf.prop_recursive(3, 12, 4, |inner| {
-        prop_oneof![
-            prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
-            prop::collection::btree_map(fragment(), inner, 0..4)
-                .prop_map(|m| Value::Object(m.into_iter().collect())),
-        ]
-    })
-}
-
-/// One change to a JSON tree, at the node numbered `node` (pre-order, modulo the node count).
-#[derive(Clone, Debug)]
-enum JsonEdit {
-    Replace(usize, Value),
-    EditString(usize, Vec<Edit>),
-    RemoveChild(usize, usize),
-    DuplicateChild(usize, usize),
+    mutation::json_value(
+        fragment(),
+        specials.map(Value::from).to_vec(),
+        TreeShape {
+            depth: 3,
+            desired_size: 12,
+            branch: 4,
+        },
+    )
 }
 
 fn json_edit() -> impl Strategy<Value = JsonEdit> {
-    let node = any::<usize>();
-    prop_oneof![
-        1 => (node, json_value()).prop_map(|(n, v)| JsonEdit::Replace(n, v)),
-        3 => (node, prop::collection::vec(edit(), 1..4)).prop_map(|(n, e)| JsonEdit::EditString(n, e)),
-        1 => (node, any::<usize>()).prop_map(|(n, c)| JsonEdit::RemoveChild(n, c)),
-        1 => (node, any::<usize>()).prop_map(|(n, c)| JsonEdit::DuplicateChild(n, c)),
-    ]
-}
-
-fn node_count(value: &Value) -> usize {
-    1 + match value {
-        Value::Array(items) => items.iter().map(node_count).sum(),
-        Value::Object(map) => map.values().map(node_count).sum(),
-        _ => 0,
-    }
-}
-
-fn nth_node<'a>(value: &'a mut Value, n: &mut usize) -> Option<&'a mut Value> {
-    if *n == 0 {
-        return Some(value);
-    }
-    *n -= 1;
-    match value {
-        Value::Array(items) => items.iter_mut().find_map(|item| nth_node(item, n)),
-        Value::Object(map) => map.values_mut().find_map(|item| nth_node(item, n)),
-        _ => None,
-    }
-}
-
-fn apply_json(value: &mut Value, edit: &JsonEdit) {
-    let node = match edit {
-        JsonEdit::Replace(n, _)
-        | JsonEdit::EditString(n, _)
-        | JsonEdit::RemoveChild(n, _)
-        | JsonEdit::DuplicateChild(n, _) => *n,
+    let weights = JsonEditWeights {
+        replace: 1,
+        edit_string: 3,
+        remove_child: 1,
+        duplicate_child: 1,
+        ..JsonEditWeights::default()
     };
-    let mut n = node % node_count(value);
-    let Some(target) = nth_node(value, &mut n) else {
-        return;
-    };
-    match (edit, target) {
-        (JsonEdit::Replace(_, with), target) => *target = with.clone(),
-        (JsonEdit::EditString(_, edits), Value::String(text)) => *text = edited(text, edits),
-        (JsonEdit::EditString(_, edits), target) => {
-            *target = Value::String(edited(&target.to_string(), edits))
-        }
-        (JsonEdit::RemoveChild(_, child), Value::Array(items)) if !items.is_empty() => {
-            items.remove(child % items.len());
-        }
-        (JsonEdit::RemoveChild(_, child), Value::Object(map)) if !map.is_empty() => {
-            let key = map
-                .keys()
-                .nth(child % map.len())
-                .cloned()
-                .unwrap_or_default();
-            map.remove(&key);
-        }
-        (JsonEdit::DuplicateChild(_, child), Value::Array(items)) if !items.is_empty() => {
-            let copy = items[child % items.len()].clone();
-            items.push(copy);
-        }
-        _ => {}
-    }
+    mutation::json_edit(json_value(), fragment(), weights)
 }
 
 /// The session sig over `signed_message`, signed by the session key (as a client could).
 fn session_sig_over(signed_message: String) -> AuthSig {
-    AuthSig {
-        sig: session_key().sign_hex(signed_message.as_bytes()),
-        derived_via: DERIVED_VIA_SESSION.into(),
-        signed_message,
-        address: session_key().public_key_hex(),
-        algo: Some(ALGO_ED25519.into()),
-    }
+    session::session_sig_over(&session_key(), signed_message)
 }
 
 /// Every capability's `signedMessage` signed again by the wallet (as the wallet owner could).

@@ -4,6 +4,7 @@
 use alloy_signer_local::PrivateKeySigner;
 use sigil_auth::siwe::{create_siwe_message, SiweMessageParams};
 use sigil_auth::*;
+use sigil_test_support::secrets::assert_hides;
 use time::macros::datetime;
 use time::Duration;
 
@@ -13,35 +14,6 @@ const SEED: [u8; 32] = [
     0x44, 0x49, 0xc5, 0x69, 0x7b, 0x32, 0x69, 0x19, 0x70, 0x3b, 0xac, 0x03, 0x1c, 0xae, 0x7f, 0x60,
 ];
 const WALLET_KEY: &str = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
-
-/// Every way `secret` could show up in text: hex in both cases (whole, and each half, so a
-/// truncated print is caught too), and Rust's `Debug` of the bytes.
-fn forms_of(secret: &[u8]) -> Vec<String> {
-    let hex = hex::encode(secret);
-    let half = hex.len() / 2;
-    let mut forms = vec![
-        hex[..half].to_owned(),
-        hex[half..].to_owned(),
-        hex.to_uppercase()[..half].to_owned(),
-    ];
-    let debug = format!("{secret:?}");
-    forms.push(
-        debug
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .to_owned(),
-    );
-    forms
-}
-
-fn assert_hides(text: &str, secret: &[u8], what: &str) {
-    for form in forms_of(secret) {
-        assert!(
-            !text.contains(&form),
-            "{what} shows the secret ({form}): {text}"
-        );
-    }
-}
 
 #[test]
 fn session_key_debug_shows_the_public_key_and_not_the_secret() {

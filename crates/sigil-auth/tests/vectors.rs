@@ -9,19 +9,7 @@ use serde_json::Value;
 use sigil_auth::recap::{Recap, RECAP_STATEMENT_PREFIX};
 use sigil_auth::siwe::{create_siwe_message, SiweMessage, SiweMessageParams};
 use sigil_auth::*;
-
-const SESSION_SIGS: &str = include_str!(concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../tests/vectors/session-sigs.json"
-));
-const CAPACITY_DELEGATION: &str = include_str!(concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../tests/vectors/capacity-delegation.json"
-));
-
-fn load(text: &str) -> Value {
-    serde_json::from_str(text).expect("vector file is JSON")
-}
+use sigil_test_support::vectors::{capacity_delegation, session_sigs};
 
 fn str_at<'a>(value: &'a Value, key: &str) -> &'a str {
     value[key]
@@ -317,7 +305,7 @@ fn check_case(case: &Value) -> (SessionSigs, Vec<AuthSig>) {
 
 #[test]
 fn every_session_sigs_case_is_reproduced_byte_for_byte() {
-    let vectors = load(SESSION_SIGS);
+    let vectors = session_sigs();
     let cases = vectors["cases"].as_array().unwrap();
     assert_eq!(cases.len(), 7, "all cases are checked");
     for case in cases {
@@ -333,7 +321,7 @@ fn every_session_sigs_case_is_reproduced_byte_for_byte() {
 
 #[test]
 fn every_capacity_delegation_case_is_reproduced_byte_for_byte() {
-    let vectors = load(CAPACITY_DELEGATION);
+    let vectors = capacity_delegation();
     let cases = vectors["cases"].as_array().unwrap();
     assert_eq!(cases.len(), 2, "all cases are checked");
     for case in cases {
@@ -387,11 +375,10 @@ use sha2::Digest as _;
 
 #[test]
 fn plain_siwe_without_resources_matches_both_files() {
-    for (file, text) in [
-        ("session-sigs", SESSION_SIGS),
-        ("capacity-delegation", CAPACITY_DELEGATION),
+    for (file, vectors) in [
+        ("session-sigs", session_sigs()),
+        ("capacity-delegation", capacity_delegation()),
     ] {
-        let vectors = load(text);
         let inputs = &vectors["cases"][0]["inputs"];
         let wallet: PrivateKeySigner = str_at(inputs, "walletPrivateKey").parse().unwrap();
         let key = SessionKeyPair::from_seed(seed_of(inputs));
@@ -420,11 +407,10 @@ fn plain_siwe_without_resources_matches_both_files() {
 
 #[test]
 fn empty_recap_matches_both_files() {
-    for (file, text) in [
-        ("session-sigs", SESSION_SIGS),
-        ("capacity-delegation", CAPACITY_DELEGATION),
+    for (file, vectors) in [
+        ("session-sigs", session_sigs()),
+        ("capacity-delegation", capacity_delegation()),
     ] {
-        let vectors = load(text);
         let empty = &vectors["emptyRecap"];
         assert_eq!(
             str_at(empty, "statement"),

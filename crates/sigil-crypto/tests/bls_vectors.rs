@@ -4,19 +4,20 @@
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use serde_json::Value;
-use sigil_crypto::bls::{self, KeyShare, NetworkPublicKey, PublicKeyShare, Signature, SignatureShare};
+use sigil_crypto::bls::{
+    self, KeyShare, NetworkPublicKey, PublicKeyShare, Signature, SignatureShare,
+};
 use sigil_crypto::conditions::ConditionSet;
 use sigil_crypto::CryptoError;
 
-const BLS_VECTOR: &str =
-    include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/vectors/bls-encryption.json"));
-
 fn vector() -> Value {
-    serde_json::from_str(BLS_VECTOR).expect("bls-encryption.json is JSON")
+    sigil_test_support::vectors::bls_encryption()
 }
 
 fn s<'a>(v: &'a Value, pointer: &str) -> &'a str {
-    v.pointer(pointer).and_then(Value::as_str).unwrap_or_else(|| panic!("vector field {pointer}"))
+    v.pointer(pointer)
+        .and_then(Value::as_str)
+        .unwrap_or_else(|| panic!("vector field {pointer}"))
 }
 
 fn secret(v: &Value) -> [u8; 32] {
@@ -34,34 +35,64 @@ fn vector_key_shares(v: &Value) -> Vec<KeyShare> {
         .as_array()
         .expect("secretKeyShares")
         .iter()
-        .map(|share| KeyShare::from_hex(share["rawHex"].as_str().expect("rawHex")).expect("vector key share parses"))
+        .map(|share| {
+            KeyShare::from_hex(share["rawHex"].as_str().expect("rawHex"))
+                .expect("vector key share parses")
+        })
         .collect()
 }
 
 #[test]
 fn public_key_of_the_vector_secret_matches_the_vector_hex() {
     let v = vector();
-    let (public_key, _) = bls::deal_from_secret(&secret(&v), 2, 3, &mut ChaCha20Rng::from_seed([1; 32])).expect("deal");
+    let (public_key, _) =
+        bls::deal_from_secret(&secret(&v), 2, 3, &mut ChaCha20Rng::from_seed([1; 32]))
+            .expect("deal");
     assert_eq!(public_key.to_hex(), s(&v, "/publicKeyHex"));
-    assert_eq!(NetworkPublicKey::from_hex(s(&v, "/publicKeyHex")).expect("parses"), public_key);
+    assert_eq!(
+        NetworkPublicKey::from_hex(s(&v, "/publicKeyHex")).expect("parses"),
+        public_key
+    );
 }
 
 #[test]
 fn dealing_the_vector_secret_with_its_seed_reproduces_its_key_shares() {
     let v = vector();
-    let (_, shares) = bls::deal_from_secret(&secret(&v), 2, 3, &mut ChaCha20Rng::from_seed([9; 32])).expect("deal");
-    for (ours, theirs) in shares.iter().zip(v["secretKeyShares"].as_array().expect("shares")) {
-        assert_eq!(ours.to_hex().as_str(), theirs["rawHex"].as_str().expect("rawHex"), "share {}", ours.index());
-        assert_eq!(ours.public_share().to_hex(), theirs["publicKeyShareHex"].as_str().expect("pk share"), "share {}", ours.index());
+    let (_, shares) =
+        bls::deal_from_secret(&secret(&v), 2, 3, &mut ChaCha20Rng::from_seed([9; 32]))
+            .expect("deal");
+    for (ours, theirs) in shares
+        .iter()
+        .zip(v["secretKeyShares"].as_array().expect("shares"))
+    {
+        assert_eq!(
+            ours.to_hex().as_str(),
+            theirs["rawHex"].as_str().expect("rawHex"),
+            "share {}",
+            ours.index()
+        );
+        assert_eq!(
+            ours.public_share().to_hex(),
+            theirs["publicKeyShareHex"].as_str().expect("pk share"),
+            "share {}",
+            ours.index()
+        );
     }
 }
 
 #[test]
 fn vector_key_shares_parse_and_give_their_public_shares() {
     let v = vector();
-    for (share, entry) in vector_key_shares(&v).iter().zip(v["secretKeyShares"].as_array().expect("shares")) {
-        assert_eq!(u64::from(share.index()), entry["identifier"].as_u64().expect("identifier"));
-        let public = PublicKeyShare::from_hex(entry["publicKeyShareHex"].as_str().expect("hex")).expect("parses");
+    for (share, entry) in vector_key_shares(&v)
+        .iter()
+        .zip(v["secretKeyShares"].as_array().expect("shares"))
+    {
+        assert_eq!(
+            u64::from(share.index()),
+            entry["identifier"].as_u64().expect("identifier")
+        );
+        let public = PublicKeyShare::from_hex(entry["publicKeyShareHex"].as_str().expect("hex"))
+            .expect("parses");
         assert_eq!(share.public_share(), public, "share {}", share.index());
     }
 }
@@ -70,7 +101,10 @@ fn vector_key_shares_parse_and_give_their_public_shares() {
 fn our_share_json_equals_the_js_read_shape_byte_for_byte() {
     let v = vector();
     let id = identity(&v);
-    for (share, entry) in vector_key_shares(&v).iter().zip(v["signatureShares"].as_array().expect("signatureShares")) {
+    for (share, entry) in vector_key_shares(&v)
+        .iter()
+        .zip(v["signatureShares"].as_array().expect("signatureShares"))
+    {
         let ours = share.sign(&id);
         let expected = &entry["nodeResponseSignatureShare"];
         assert_eq!(&ours.to_json_value(), expected, "share {}", share.index());
@@ -81,7 +115,11 @@ fn our_share_json_equals_the_js_read_shape_byte_for_byte() {
             share.index()
         );
         assert_eq!(ours.to_hex(), entry["rawHex"].as_str().expect("rawHex"));
-        assert!(share.public_share().verify(&id, &ours).is_ok(), "share {} verifies under its public share", share.index());
+        assert!(
+            share.public_share().verify(&id, &ours).is_ok(),
+            "share {} verifies under its public share",
+            share.index()
+        );
     }
 }
 
@@ -92,8 +130,9 @@ fn our_share_json_is_blsfuls_own_serde_json() {
     let ours = share.sign(&identity(&v));
     let mut raw = [0u8; 97];
     raw.copy_from_slice(&ours.to_bytes());
-    let blsful_share =
-        blsful::SignatureShare::<blsful::Bls12381G2Impl>::ProofOfPossession(blsful::InnerPointShareG2(raw));
+    let blsful_share = blsful::SignatureShare::<blsful::Bls12381G2Impl>::ProofOfPossession(
+        blsful::InnerPointShareG2(raw),
+    );
     assert_eq!(
         serde_json::to_string(&ours.to_json_value()).expect("json"),
         serde_json::to_string(&blsful_share).expect("blsful json")
@@ -107,15 +146,23 @@ fn vector_signature_shares_parse_and_combine_to_the_vector_signature() {
         .as_array()
         .expect("signatureShares")
         .iter()
-        .map(|e| SignatureShare::from_json_value(&e["nodeResponseSignatureShare"]).expect("share parses"))
+        .map(|e| {
+            SignatureShare::from_json_value(&e["nodeResponseSignatureShare"]).expect("share parses")
+        })
         .collect();
     let expected = Signature::from_hex(s(&v, "/combinedSignatureHex")).expect("signature parses");
     for subset in [[0usize, 1], [0, 2], [1, 2], [2, 0]] {
         let picked: Vec<_> = subset.iter().map(|&i| shares[i]).collect();
-        assert_eq!(bls::combine(&picked).expect("combines"), expected, "subset {subset:?}");
+        assert_eq!(
+            bls::combine(&picked).expect("combines"),
+            expected,
+            "subset {subset:?}"
+        );
     }
     let public_key = NetworkPublicKey::from_hex(s(&v, "/publicKeyHex")).expect("pk");
-    public_key.verify(&identity(&v), &expected).expect("vector signature verifies");
+    public_key
+        .verify(&identity(&v), &expected)
+        .expect("vector signature verifies");
     assert_eq!(expected.to_hex(), s(&v, "/combinedSignatureHex"));
 }
 
@@ -125,15 +172,21 @@ fn js_ciphertext_decrypts_with_shares_from_a_rust_split_of_the_vector_key() {
     let id = identity(&v);
     // A fresh split (not the vector's shares): any t shares of the key must do.
     let (public_key, key_shares) =
-        bls::deal_from_secret(&secret(&v), 2, 3, &mut ChaCha20Rng::from_seed([42; 32])).expect("deal");
+        bls::deal_from_secret(&secret(&v), 2, 3, &mut ChaCha20Rng::from_seed([42; 32]))
+            .expect("deal");
     let shares: Vec<_> = key_shares.iter().map(|k| k.sign(&id)).collect();
     let ciphertext = bls::ciphertext_from_base64(s(&v, "/ciphertextBase64")).expect("base64");
     assert_eq!(ciphertext.len(), 114);
     for subset in [[0usize, 1], [1, 2], [2, 0]] {
         let picked: Vec<_> = subset.iter().map(|&i| shares[i]).collect();
-        let signature = bls::combine_and_verify(&public_key, &id, &picked, 2).expect("combine and verify");
+        let signature =
+            bls::combine_and_verify(&public_key, &id, &picked, 2).expect("combine and verify");
         let plaintext = bls::decrypt(&ciphertext, &signature).expect("decrypts");
-        assert_eq!(plaintext, s(&v, "/plaintext").as_bytes(), "subset {subset:?}");
+        assert_eq!(
+            plaintext,
+            s(&v, "/plaintext").as_bytes(),
+            "subset {subset:?}"
+        );
     }
 }
 
@@ -147,11 +200,18 @@ fn js_client_encrypt_ciphertext_decrypts_for_its_conditions() {
     assert_eq!(id, s(&v, "/identity"));
     let public_key = NetworkPublicKey::from_hex(s(&v, "/publicKeyHex")).expect("pk");
     let signature = bls::combine(
-        &vector_key_shares(&v).iter().take(2).map(|k| k.sign(id.as_bytes())).collect::<Vec<_>>(),
+        &vector_key_shares(&v)
+            .iter()
+            .take(2)
+            .map(|k| k.sign(id.as_bytes()))
+            .collect::<Vec<_>>(),
     )
     .expect("combine");
-    let ciphertext = bls::ciphertext_from_base64(client["ciphertext"].as_str().expect("ct")).expect("base64");
-    let plaintext = public_key.verify_and_decrypt(id.as_bytes(), &ciphertext, &signature).expect("decrypts");
+    let ciphertext =
+        bls::ciphertext_from_base64(client["ciphertext"].as_str().expect("ct")).expect("base64");
+    let plaintext = public_key
+        .verify_and_decrypt(id.as_bytes(), &ciphertext, &signature)
+        .expect("decrypts");
     assert_eq!(plaintext, s(&v, "/plaintext").as_bytes());
 }
 
@@ -160,15 +220,25 @@ fn rust_ciphertext_from_the_vector_decrypts_and_ours_has_the_js_layout() {
     let v = vector();
     let id = identity(&v);
     let signature = Signature::from_hex(s(&v, "/combinedSignatureHex")).expect("sig");
-    let rust_ct = bls::ciphertext_from_base64(s(&v, "/rustResults/rustCiphertextBase64")).expect("base64");
-    assert_eq!(bls::decrypt(&rust_ct, &signature).expect("decrypts"), s(&v, "/plaintext").as_bytes());
+    let rust_ct =
+        bls::ciphertext_from_base64(s(&v, "/rustResults/rustCiphertextBase64")).expect("base64");
+    assert_eq!(
+        bls::decrypt(&rust_ct, &signature).expect("decrypts"),
+        s(&v, "/plaintext").as_bytes()
+    );
 
     let public_key = NetworkPublicKey::from_hex(s(&v, "/publicKeyHex")).expect("pk");
     let ours = bls::encrypt(&public_key, s(&v, "/plaintext").as_bytes(), &id).expect("encrypt");
-    assert_eq!(ours.len(), v["ciphertextLayout"]["totalBytes"].as_u64().expect("len") as usize);
+    assert_eq!(
+        ours.len(),
+        v["ciphertextLayout"]["totalBytes"].as_u64().expect("len") as usize
+    );
     assert_eq!(ours[80], 0x20, "w length prefix");
     assert_eq!(ours[ours.len() - 1], 0x02, "scheme byte: ProofOfPossession");
-    assert_eq!(bls::decrypt(&ours, &signature).expect("decrypts"), s(&v, "/plaintext").as_bytes());
+    assert_eq!(
+        bls::decrypt(&ours, &signature).expect("decrypts"),
+        s(&v, "/plaintext").as_bytes()
+    );
 }
 
 #[test]
@@ -177,23 +247,37 @@ fn encrypt_for_conditions_matches_the_js_client_shape() {
     let client = &v["clientEncrypt"];
     let conditions = ConditionSet::from_request(client).expect("conditions");
     let public_key = NetworkPublicKey::from_hex(s(&v, "/publicKeyHex")).expect("pk");
-    let response = bls::encrypt_for_conditions(&public_key, &conditions, s(&v, "/plaintext").as_bytes()).expect("encrypt");
-    assert_eq!(response.data_to_encrypt_hash, client["dataToEncryptHash"].as_str().expect("hash"));
+    let response =
+        bls::encrypt_for_conditions(&public_key, &conditions, s(&v, "/plaintext").as_bytes())
+            .expect("encrypt");
+    assert_eq!(
+        response.data_to_encrypt_hash,
+        client["dataToEncryptHash"].as_str().expect("hash")
+    );
     let json = serde_json::to_value(&response).expect("json");
     assert!(json["ciphertext"].is_string() && json["dataToEncryptHash"].is_string());
     let signature = Signature::from_hex(s(&v, "/combinedSignatureHex")).expect("sig");
     let ciphertext = bls::ciphertext_from_base64(&response.ciphertext).expect("base64");
-    assert_eq!(bls::decrypt(&ciphertext, &signature).expect("decrypts"), s(&v, "/plaintext").as_bytes());
+    assert_eq!(
+        bls::decrypt(&ciphertext, &signature).expect("decrypts"),
+        s(&v, "/plaintext").as_bytes()
+    );
 }
 
 #[test]
 fn single_share_and_unprefixed_share_are_refused_as_in_js() {
     let v = vector();
     let share = SignatureShare::from_hex(s(&v, "/signatureShares/0/rawHex")).expect("share");
-    assert!(matches!(bls::combine(&[share]), Err(CryptoError::NotEnoughShares { got: 1, need: 2 })));
+    assert!(matches!(
+        bls::combine(&[share]),
+        Err(CryptoError::NotEnoughShares { got: 1, need: 2 })
+    ));
     // 96 bytes (identifier missing): the JS wasm says "cannot deserialize".
     let without_id = &s(&v, "/signatureShares/0/rawHex")[2..];
-    assert!(matches!(SignatureShare::from_hex(without_id), Err(CryptoError::InvalidSignatureShare)));
+    assert!(matches!(
+        SignatureShare::from_hex(without_id),
+        Err(CryptoError::InvalidSignatureShare)
+    ));
 }
 
 #[test]
@@ -203,5 +287,8 @@ fn vector_signature_does_not_verify_for_another_identity() {
     let signature = Signature::from_hex(s(&v, "/combinedSignatureHex")).expect("sig");
     let mut other = identity(&v);
     other.push(b'x');
-    assert!(matches!(public_key.verify(&other, &signature), Err(CryptoError::VerificationFailed)));
+    assert!(matches!(
+        public_key.verify(&other, &signature),
+        Err(CryptoError::VerificationFailed)
+    ));
 }

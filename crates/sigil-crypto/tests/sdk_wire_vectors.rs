@@ -5,16 +5,15 @@
 use serde_json::Value;
 use sigil_crypto::conditions::ConditionSet;
 
-const WIRE: &str =
-    include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/vectors/sdk-wire-conditions.json"));
-
 fn cases() -> Vec<Value> {
-    let file: Value = serde_json::from_str(WIRE).expect("sdk-wire-conditions.json is JSON");
+    let file = sigil_test_support::vectors::sdk_wire_conditions();
     file["cases"].as_array().expect("cases").clone()
 }
 
 fn text<'a>(case: &'a Value, key: &str) -> &'a str {
-    case[key].as_str().unwrap_or_else(|| panic!("{}: field {key}", case["name"]))
+    case[key]
+        .as_str()
+        .unwrap_or_else(|| panic!("{}: field {key}", case["name"]))
 }
 
 #[test]
@@ -23,7 +22,12 @@ fn every_kind_the_sdk_sends_is_covered() {
     let keys: std::collections::BTreeSet<&str> = cases.iter().map(|c| text(c, "key")).collect();
     assert_eq!(
         keys.into_iter().collect::<Vec<_>>(),
-        ["accessControlConditions", "evmContractConditions", "solRpcConditions", "unifiedAccessControlConditions"]
+        [
+            "accessControlConditions",
+            "evmContractConditions",
+            "solRpcConditions",
+            "unifiedAccessControlConditions"
+        ]
     );
     let unified_wire: Vec<&str> = cases
         .iter()
@@ -42,13 +46,27 @@ fn each_captured_body_parses_as_a_node_parses_it_and_hashes_to_the_sdk_identity(
         let body = text(&case, "body");
         let set = ConditionSet::from_request_str(body).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(set.json_key(), text(&case, "key"), "{name}");
-        assert_eq!(set.hash_hex(), text(&case, "hashOfConditions"), "{name}: hashOfConditions");
+        assert_eq!(
+            set.hash_hex(),
+            text(&case, "hashOfConditions"),
+            "{name}: hashOfConditions"
+        );
         let body_json: Value = serde_json::from_str(body).expect("body is JSON");
-        let data_hash = body_json["dataToEncryptHash"].as_str().expect("dataToEncryptHash");
+        let data_hash = body_json["dataToEncryptHash"]
+            .as_str()
+            .expect("dataToEncryptHash");
         assert_eq!(data_hash, text(&case, "dataToEncryptHash"), "{name}");
-        assert_eq!(set.identity(data_hash), text(&case, "identity"), "{name}: identity");
+        assert_eq!(
+            set.identity(data_hash),
+            text(&case, "identity"),
+            "{name}: identity"
+        );
         // What a node hashes is what the SDK sent, byte for byte.
-        assert_eq!(set.canonical_json(), text(&case, "wireConditions"), "{name}: canonical JSON");
+        assert_eq!(
+            set.canonical_json(),
+            text(&case, "wireConditions"),
+            "{name}: canonical JSON"
+        );
     }
 }
 
@@ -60,12 +78,20 @@ fn conditions_as_users_write_them_give_the_sdk_wire_bytes_and_back() {
         // The document as given to the SDK (unified ones with conditionType), in its key order.
         let document = format!("{{\"{key}\":{}}}", case["input"]);
         let set = ConditionSet::from_document(&document).unwrap_or_else(|e| panic!("{name}: {e}"));
-        assert_eq!(set.canonical_json(), text(&case, "wireConditions"), "{name}: what a client sends");
+        assert_eq!(
+            set.canonical_json(),
+            text(&case, "wireConditions"),
+            "{name}: what a client sends"
+        );
         assert_eq!(set.hash_hex(), text(&case, "hashOfConditions"), "{name}");
         // And the wire form, read back, gives the document form the SDK takes as input again.
         let wire_request = format!("{{\"{key}\":{}}}", text(&case, "wireConditions"));
-        let from_wire = ConditionSet::from_request_str(&wire_request).unwrap_or_else(|e| panic!("{name}: {e}"));
-        assert_eq!(from_wire, set, "{name}: wire and document parse to the same conditions");
+        let from_wire =
+            ConditionSet::from_request_str(&wire_request).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(
+            from_wire, set,
+            "{name}: wire and document parse to the same conditions"
+        );
         assert_eq!(from_wire.to_json_string(), set.to_json_string(), "{name}");
     }
 }
