@@ -3,8 +3,8 @@
 
 use alloy_primitives::Address;
 use alloy_signer::{Signer, SignerSync};
-pub use sigil_wire::AuthSig;
 use serde_json::{Map, Value};
+pub use sigil_wire::AuthSig;
 use time::OffsetDateTime;
 
 use crate::error::AuthError;

@@ -312,14 +312,18 @@ impl AuthError {
             AuthError::SignatureEncoding { .. } => LitErrorCode::NodeSiweSigConversionError,
             AuthError::SignerMismatch { .. } => LitErrorCode::NodeSiweMessageError,
             AuthError::Signing { .. } => LitErrorCode::NodeSystemFault,
-            AuthError::InvalidSessionKey { .. } => LitErrorCode::NodeAuthSigSessionKeyConversionError,
+            AuthError::InvalidSessionKey { .. } => {
+                LitErrorCode::NodeAuthSigSessionKeyConversionError
+            }
             AuthError::InvalidInput { .. } => LitErrorCode::NodeParserError,
             AuthError::NotASessionSig { .. } => LitErrorCode::NodeInvalidAuthSig,
             AuthError::SessionKeyEncoding { .. } => LitErrorCode::NodeAuthSigAddressConversionError,
             AuthError::SessionKeyNotOnCurve => LitErrorCode::NodeAuthSigSessionKeyConversionError,
             AuthError::SessionSigEncoding => LitErrorCode::NodeAuthSigSignatureConversionError,
             AuthError::SessionSigInvalid => LitErrorCode::NodeInvalidAuthSigSessionKeySignature,
-            AuthError::SignedMessageMalformed { .. } => LitErrorCode::NodeAuthSigSignedMessageConversionError,
+            AuthError::SignedMessageMalformed { .. } => {
+                LitErrorCode::NodeAuthSigSignedMessageConversionError
+            }
             AuthError::ResourceNotRequested { .. } => LitErrorCode::NodeResourceIdNotFound,
             AuthError::TimestampUnparsable { .. } => LitErrorCode::NodeParserError,
             AuthError::IssuedInFuture { .. } => LitErrorCode::NodeIatOutsideGracePeriod,
@@ -357,7 +361,9 @@ impl CapabilityRejection {
             | CapabilityRejection::StatementMismatch { .. }
             | CapabilityRejection::NoRecap
             | CapabilityRejection::RecapMissingResource { .. }
-            | CapabilityRejection::RecapMissingAbility { .. } => LitErrorCode::NodeSiweCapabilityInvalid,
+            | CapabilityRejection::RecapMissingAbility { .. } => {
+                LitErrorCode::NodeSiweCapabilityInvalid
+            }
             CapabilityRejection::SignatureEncoding => LitErrorCode::NodeSiweSigConversionError,
             CapabilityRejection::UnsupportedAuthMaterial { .. }
             | CapabilityRejection::OutsideValidity { .. }
@@ -475,7 +481,11 @@ mod tests {
         ];
         for (error, code, kind, status) in cases {
             let lit = error.code();
-            assert_eq!((lit.as_str(), lit.kind(), lit.status()), (code, kind, status), "{error:?}");
+            assert_eq!(
+                (lit.as_str(), lit.kind(), lit.status()),
+                (code, kind, status),
+                "{error:?}"
+            );
         }
     }
 

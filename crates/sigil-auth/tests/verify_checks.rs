@@ -63,7 +63,11 @@ fn verify(session_sig: &AuthSig) -> Result<AuthContext, AuthError> {
 
 fn assert_code(result: Result<AuthContext, AuthError>, code: &str, status: u16) -> AuthError {
     let error = result.expect_err("verification must fail");
-    assert_eq!((error.code().as_str(), error.code().status()), (code, status), "{error:?}");
+    assert_eq!(
+        (error.code().as_str(), error.code().status()),
+        (code, status),
+        "{error:?}"
+    );
     error
 }
 

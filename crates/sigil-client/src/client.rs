@@ -16,7 +16,6 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 use time::OffsetDateTime;
 
-
 /// Settings of a [`LitNodeClient`] (the JS SDK's `LitNodeClientConfig`, the parts that apply).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LitNodeClientConfig {
@@ -95,7 +94,6 @@ impl Connection {
         self.epoch.map(|epoch| epoch.sdk_epoch_number(now))
     }
 }
-
 
 /// Inputs of [`LitNodeClient::create_siwe_message`] (the JS `createSiweMessage` params).
 #[derive(Debug, Clone, PartialEq)]

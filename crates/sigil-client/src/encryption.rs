@@ -9,7 +9,8 @@ use sigil_auth::SessionSigs;
 use sigil_crypto::bls::{self, EncryptResponse, NetworkPublicKey, SignatureShare};
 use sigil_crypto::conditions::ConditionSet;
 use sigil_wire::{
-    EncryptionSignRequest, EncryptionSignResponse, RawValue, SignatureShareJson, ENCRYPTION_SIGN_PATH,
+    EncryptionSignRequest, EncryptionSignResponse, RawValue, SignatureShareJson,
+    ENCRYPTION_SIGN_PATH,
 };
 
 /// What to decrypt (the JS `decrypt` params, without the session sigs).
@@ -241,7 +242,10 @@ impl LitNodeClient {
 
 /// The share in a node's answer: the proof-of-possession share blsful writes, the only one the
 /// JS SDK combines.
-fn share_from_answer(url: &str, answer: &EncryptionSignResponse) -> Result<SignatureShare, NodeFailure> {
+fn share_from_answer(
+    url: &str,
+    answer: &EncryptionSignResponse,
+) -> Result<SignatureShare, NodeFailure> {
     let share = match &answer.signature_share {
         SignatureShareJson::ProofOfPossession(hex) => SignatureShare::from_hex(hex).ok(),
         SignatureShareJson::Basic(_) | SignatureShareJson::MessageAugmentation(_) => None,
@@ -288,7 +292,8 @@ mod tests {
             address: "a".into(),
             algo: Some("ed25519".into()),
         };
-        let body = serde_json::to_string(&request().node_request(&auth_sig, Some(3))?).unwrap_or_default();
+        let body =
+            serde_json::to_string(&request().node_request(&auth_sig, Some(3))?).unwrap_or_default();
         let conditions_at = body.find("\"accessControlConditions\"");
         let hash_at = body.find("\"dataToEncryptHash\"");
         let chain_at = body.find("\"chain\":\"ethereum\",\"authSig\"");
@@ -322,7 +327,8 @@ mod tests {
             conditions: conditions.clone(),
             ..request()
         };
-        let body = serde_json::to_string(&request.node_request(&auth_sig, None)?).unwrap_or_default();
+        let body =
+            serde_json::to_string(&request.node_request(&auth_sig, None)?).unwrap_or_default();
         let expected = format!(
             "{{\"unifiedAccessControlConditions\":{},\"dataToEncryptHash\"",
             conditions.canonical_json()
@@ -330,7 +336,9 @@ mod tests {
         assert!(body.starts_with(&expected), "{body}");
         assert!(!body.contains("conditionType"), "{body}");
         // The encrypted item a user keeps still carries it, for the SDK's formatters.
-        assert!(request.to_json_string()?.contains(r#""conditionType":"evmBasic""#));
+        assert!(request
+            .to_json_string()?
+            .contains(r#""conditionType":"evmBasic""#));
         Ok(())
     }
 
@@ -367,9 +375,16 @@ mod tests {
             signature_share: share,
             share_index: 0,
         };
-        let bad = share_from_answer("http://n", &answer(SignatureShareJson::ProofOfPossession("00".into())));
-        assert_eq!(bad.err().map(|f| f.message), Some("invalid signatureShare".to_string()));
-        let other_scheme = share_from_answer("http://n", &answer(SignatureShareJson::Basic("00".into())));
+        let bad = share_from_answer(
+            "http://n",
+            &answer(SignatureShareJson::ProofOfPossession("00".into())),
+        );
+        assert_eq!(
+            bad.err().map(|f| f.message),
+            Some("invalid signatureShare".to_string())
+        );
+        let other_scheme =
+            share_from_answer("http://n", &answer(SignatureShareJson::Basic("00".into())));
         assert!(other_scheme.is_err());
     }
 }

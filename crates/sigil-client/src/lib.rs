@@ -76,7 +76,9 @@ mod tests {
             send(&client.decrypt(request, sigs));
             send(&client.get_session_sigs(
                 SessionSigsParams::new(Vec::new()),
-                async |_: AuthCallbackParams| Err::<AuthSig, ClientError>(ClientError::NotConnected),
+                async |_: AuthCallbackParams| {
+                    Err::<AuthSig, ClientError>(ClientError::NotConnected)
+                },
             ));
         };
     }

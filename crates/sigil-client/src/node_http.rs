@@ -91,7 +91,11 @@ pub(crate) async fn post_json<A: DeserializeOwned>(
             _ => not_json(),
         });
     }
-    let body = if is_json { LitErrorBody::parse(&bytes) } else { None };
+    let body = if is_json {
+        LitErrorBody::parse(&bytes)
+    } else {
+        None
+    };
     Err(lit_error(node_url, status.as_u16(), body))
 }
 
@@ -187,7 +191,10 @@ mod tests {
             "message": "not authorized", "details": ["wrong node"]});
         let body = LitErrorBody::parse(body.to_string().as_bytes());
         let failure = lit_error("http://n", 403, body);
-        assert_eq!(failure.error_code, Some(sigil_wire::LitErrorCode::NodeNotAuthorized));
+        assert_eq!(
+            failure.error_code,
+            Some(sigil_wire::LitErrorCode::NodeNotAuthorized)
+        );
         assert_eq!(failure.error_kind.as_deref(), Some("Validation"));
         assert_eq!(failure.message, "not authorized (wrong node)");
         assert_eq!(failure.status, Some(403));

@@ -174,7 +174,10 @@ async fn node_errors_are_reported_with_their_lit_error_code() -> TestResult {
     let failure = connection.unreachable_nodes.first().ok_or("no failure")?;
     assert_eq!(failure.url, bad);
     assert_eq!(failure.status, Some(418));
-    assert_eq!(failure.error_code.as_ref().map(|c| c.as_str()), Some("NodeRequestBlocked"));
+    assert_eq!(
+        failure.error_code.as_ref().map(|c| c.as_str()),
+        Some("NodeRequestBlocked")
+    );
     assert_eq!(failure.error_kind.as_deref(), Some("Validation"));
 
     // Nobody answers with a blockhash: a clear error.

@@ -104,7 +104,10 @@ impl NetworkPublicKey {
     /// Checks that `signature` is the BLS signature (proof-of-possession scheme) of `identity`
     /// under this key, as the SDK's `blsVerify` does.
     pub fn verify(&self, identity: &[u8], signature: &Signature) -> Result<(), CryptoError> {
-        signature.0.verify(&self.0, identity).map_err(|_| CryptoError::VerificationFailed)
+        signature
+            .0
+            .verify(&self.0, identity)
+            .map_err(|_| CryptoError::VerificationFailed)
     }
 
     /// Verifies `signature` for `identity`, then decrypts: a signature for another identity or
@@ -172,7 +175,9 @@ fn split<R: RngCore + CryptoRng>(
     let public_key = NetworkPublicKey(secret.public_key());
     let shares = secret.split_with_rng(threshold, total, &mut *rng);
     secret.0.zeroize();
-    let shares = shares.map_err(|_| CryptoError::Bls { operation: "split secret" })?;
+    let shares = shares.map_err(|_| CryptoError::Bls {
+        operation: "split secret",
+    })?;
     let shares = shares
         .into_iter()
         .map(|inner| KeyShare::from_bytes(&inner.0))
@@ -206,7 +211,8 @@ impl KeyShare {
         // the little-endian scalar is canonical here.
         let mut le = Zeroizing::new([0u8; 32]);
         le.copy_from_slice(&bytes[1..]);
-        let scalar = Option::<Scalar>::from(Scalar::from_le_bytes(&le)).ok_or(CryptoError::InvalidKeyShare)?;
+        let scalar = Option::<Scalar>::from(Scalar::from_le_bytes(&le))
+            .ok_or(CryptoError::InvalidKeyShare)?;
         if bool::from(scalar.is_zero()) {
             return Err(CryptoError::InvalidKeyShare);
         }
@@ -238,7 +244,10 @@ impl KeyShare {
     /// The matching public key share.
     pub fn public_share(&self) -> PublicKeyShare {
         // The scalar was checked at construction, the only way public_key() can fail.
-        let share = self.0.public_key().expect("key share scalar validated at construction");
+        let share = self
+            .0
+            .public_key()
+            .expect("key share scalar validated at construction");
         PublicKeyShare(share)
     }
 
@@ -268,7 +277,10 @@ impl Drop for KeyShare {
 
 impl fmt::Debug for KeyShare {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("KeyShare").field("index", &self.index()).field("secret", &"<redacted>").finish()
+        f.debug_struct("KeyShare")
+            .field("index", &self.index())
+            .field("secret", &"<redacted>")
+            .finish()
     }
 }
 
@@ -348,7 +360,12 @@ impl KeyShareFile {
         if public_share != key_share.public_share() {
             return Err(bad("publicKeyShare does not match the secret key share"));
         }
-        Ok(KeyShareFile { network_public_key, threshold: file.threshold, total: file.total, key_share })
+        Ok(KeyShareFile {
+            network_public_key,
+            threshold: file.threshold,
+            total: file.total,
+            key_share,
+        })
     }
 }
 
@@ -407,7 +424,9 @@ impl PublicKeyShare {
         if share.index() != self.index() {
             return Err(CryptoError::VerificationFailed);
         }
-        self.0.verify(&share.0, identity).map_err(|_| CryptoError::VerificationFailed)
+        self.0
+            .verify(&share.0, identity)
+            .map_err(|_| CryptoError::VerificationFailed)
     }
 }
 
@@ -433,8 +452,12 @@ impl SignatureShare {
             return Err(CryptoError::InvalidSignatureShare);
         }
         let inner = blsful::InnerPointShareG2(*bytes);
-        inner.as_group_element::<G2Projective>().map_err(|_| CryptoError::InvalidSignatureShare)?;
-        Ok(SignatureShare(blsful::SignatureShare::ProofOfPossession(inner)))
+        inner
+            .as_group_element::<G2Projective>()
+            .map_err(|_| CryptoError::InvalidSignatureShare)?;
+        Ok(SignatureShare(blsful::SignatureShare::ProofOfPossession(
+            inner,
+        )))
     }
 
     /// Decodes 194 hex characters (the value of `ProofOfPossession`).
@@ -540,7 +563,10 @@ impl fmt::Debug for Signature {
 /// [`combine_and_verify`] when the threshold and key are known.
 pub fn combine(shares: &[SignatureShare]) -> Result<Signature, CryptoError> {
     if shares.len() < 2 {
-        return Err(CryptoError::NotEnoughShares { got: shares.len(), need: 2 });
+        return Err(CryptoError::NotEnoughShares {
+            got: shares.len(),
+            need: 2,
+        });
     }
     if shares.len() > 255 {
         return Err(CryptoError::InvalidSignatureShare);
@@ -552,8 +578,9 @@ pub fn combine(shares: &[SignatureShare]) -> Result<Signature, CryptoError> {
         }
     }
     let inner: Vec<_> = shares.iter().map(|s| s.0).collect();
-    let signature = blsful::Signature::from_shares(&inner)
-        .map_err(|_| CryptoError::Bls { operation: "combine signature shares" })?;
+    let signature = blsful::Signature::from_shares(&inner).map_err(|_| CryptoError::Bls {
+        operation: "combine signature shares",
+    })?;
     Ok(Signature(signature))
 }
 
@@ -567,7 +594,10 @@ pub fn combine_and_verify(
 ) -> Result<Signature, CryptoError> {
     let need = threshold.max(2);
     if shares.len() < need {
-        return Err(CryptoError::NotEnoughShares { got: shares.len(), need });
+        return Err(CryptoError::NotEnoughShares {
+            got: shares.len(),
+            need,
+        });
     }
     let signature = combine(shares)?;
     public_key.verify(identity, &signature)?;
@@ -585,13 +615,20 @@ pub fn encrypt(
     identity: &[u8],
 ) -> Result<Vec<u8>, CryptoError> {
     if plaintext.len() > MAX_PLAINTEXT_BYTES {
-        return Err(CryptoError::PlaintextTooLarge { len: plaintext.len(), max: MAX_PLAINTEXT_BYTES });
+        return Err(CryptoError::PlaintextTooLarge {
+            len: plaintext.len(),
+            max: MAX_PLAINTEXT_BYTES,
+        });
     }
     let ciphertext = public_key
         .0
         .encrypt_time_lock(SignatureSchemes::ProofOfPossession, plaintext, identity)
-        .map_err(|_| CryptoError::Bls { operation: "encrypt" })?;
-    serde_bare::to_vec(&ciphertext).map_err(|_| CryptoError::Bls { operation: "encode ciphertext" })
+        .map_err(|_| CryptoError::Bls {
+            operation: "encrypt",
+        })?;
+    serde_bare::to_vec(&ciphertext).map_err(|_| CryptoError::Bls {
+        operation: "encode ciphertext",
+    })
 }
 
 /// Decrypts ciphertext bytes with the signature over their identity, as the SDK's `blsDecrypt`.
@@ -692,7 +729,10 @@ pub fn ciphertext_from_base64(ciphertext: &str) -> Result<Vec<u8>, CryptoError> 
 // Helpers
 
 fn decode_hex(text: &str, out: &mut [u8]) -> Result<(), hex::FromHexError> {
-    let text = text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")).unwrap_or(text);
+    let text = text
+        .strip_prefix("0x")
+        .or_else(|| text.strip_prefix("0X"))
+        .unwrap_or(text);
     hex::decode_to_slice(text, out)
 }
 

@@ -23,7 +23,10 @@ impl ConditionEnv for Env {
 }
 
 fn env() -> Env {
-    Env { user: USER, timestamp: NOW }
+    Env {
+        user: USER,
+        timestamp: NOW,
+    }
 }
 
 fn user_is(comparator: &str, value: &str) -> Value {
@@ -68,7 +71,15 @@ const ABOVE: &str = "0xffffffffffffffffffffffffffffffffffffffff";
 fn user_address_equality_ignores_case() {
     assert_eq!(eval(json!([user_is("=", LOWER)])).ok(), Some(true));
     assert_eq!(eval(json!([user_is("=", UPPER)])).ok(), Some(true));
-    assert_eq!(eval(json!([user_is("=", "50e2dac5e78b5905cb09495547452cee64426db2")])).ok(), Some(true), "no 0x prefix");
+    assert_eq!(
+        eval(json!([user_is(
+            "=",
+            "50e2dac5e78b5905cb09495547452cee64426db2"
+        )]))
+        .ok(),
+        Some(true),
+        "no 0x prefix"
+    );
     assert_eq!(eval(json!([user_is("=", BELOW)])).ok(), Some(false));
 }
 
@@ -101,7 +112,10 @@ fn a_malformed_address_is_a_typed_error() {
     let err = eval(json!([user_is("=", "0x1234")])).expect_err("short address");
     assert!(matches!(err, CryptoError::InvalidAddress { .. }), "{err:?}");
     assert_eq!(err.code(), "NodeConditionAddressConversionError");
-    assert!(matches!(eval(json!([user_is("=", "not an address")])), Err(CryptoError::InvalidAddress { .. })));
+    assert!(matches!(
+        eval(json!([user_is("=", "not an address")])),
+        Err(CryptoError::InvalidAddress { .. })
+    ));
 }
 
 #[test]
@@ -115,8 +129,15 @@ fn signature_condition_on_other_parameters_compares_strings() {
     assert_eq!(eval(cond("abcdef", "contains", "cde")).ok(), Some(true));
     assert_eq!(eval(cond("abcdef", "!contains", "cde")).ok(), Some(false));
     assert_eq!(eval(cond("b", ">", "a")).ok(), Some(true));
-    assert_eq!(eval(cond(":currentActionIpfsId", "=", "")).ok(), Some(true), "no Lit Action: empty id");
-    assert!(matches!(eval(cond(":litParam:x", "=", "1")), Err(CryptoError::UnsupportedCondition { .. })));
+    assert_eq!(
+        eval(cond(":currentActionIpfsId", "=", "")).ok(),
+        Some(true),
+        "no Lit Action: empty id"
+    );
+    assert!(matches!(
+        eval(cond(":litParam:x", "=", "1")),
+        Err(CryptoError::UnsupportedCondition { .. })
+    ));
 }
 
 #[test]
@@ -135,16 +156,28 @@ fn timestamp_compares_the_latest_block_time_as_an_integer() {
     // Numbers, not strings: "999" < "1735689600" numerically though not lexically.
     assert_eq!(eval(json!([timestamp(">", "999")])).ok(), Some(true));
     // Beyond u64, still a U256 as on Lit's node.
-    assert_eq!(eval(json!([timestamp("<", "99999999999999999999999")])).ok(), Some(true));
-    let later = Env { user: USER, timestamp: NOW + 10 };
-    assert_eq!(eval_with(json!([timestamp(">=", &after)]), &later).ok(), Some(true));
+    assert_eq!(
+        eval(json!([timestamp("<", "99999999999999999999999")])).ok(),
+        Some(true)
+    );
+    let later = Env {
+        user: USER,
+        timestamp: NOW + 10,
+    };
+    assert_eq!(
+        eval_with(json!([timestamp(">=", &after)]), &later).ok(),
+        Some(true)
+    );
 }
 
 #[test]
 fn a_non_decimal_timestamp_value_is_a_typed_error() {
     for value in ["-1", "1e3", "0x10", " 1", "1".repeat(80).as_str()] {
         let err = eval(json!([timestamp(">=", value)])).expect_err(value);
-        assert!(matches!(err, CryptoError::InvalidReturnValue { .. }), "{value}: {err:?}");
+        assert!(
+            matches!(err, CryptoError::InvalidReturnValue { .. }),
+            "{value}: {err:?}"
+        );
         assert_eq!(err.code(), "NodeInvalidACCReturnValueTest");
     }
 }
@@ -169,15 +202,29 @@ fn nested_groups_evaluate_as_units() {
     let f = || user_is("=", BELOW);
     // t or (f and f) = true, whereas ((t or f) and f) would be false.
     assert_eq!(eval(json!([t(), or(), [f(), and(), f()]])).ok(), Some(true));
-    assert_eq!(eval(json!([[t(), or(), f()], and(), [f(), or(), [t(), and(), t()]]])).ok(), Some(true));
-    assert_eq!(eval(json!([[t(), and(), f()], or(), [f()]])).ok(), Some(false));
+    assert_eq!(
+        eval(json!([
+            [t(), or(), f()],
+            and(),
+            [f(), or(), [t(), and(), t()]]
+        ]))
+        .ok(),
+        Some(true)
+    );
+    assert_eq!(
+        eval(json!([[t(), and(), f()], or(), [f()]])).ok(),
+        Some(false)
+    );
 }
 
 #[test]
 fn a_top_level_list_without_operators_is_anded() {
     let t = || user_is("=", LOWER);
     let f = || user_is("=", BELOW);
-    assert_eq!(eval(json!([t(), t(), timestamp(">", "1")])).ok(), Some(true));
+    assert_eq!(
+        eval(json!([t(), t(), timestamp(">", "1")])).ok(),
+        Some(true)
+    );
     assert_eq!(eval(json!([t(), f()])).ok(), Some(false));
 }
 
@@ -193,7 +240,10 @@ fn malformed_boolean_expressions_are_typed_errors() {
         json!([[t()], [t()], or(), t()]),
     ] {
         let err = eval(conditions.clone()).expect_err(&conditions.to_string());
-        assert!(matches!(err, CryptoError::InvalidBooleanExpression), "{conditions}: {err:?}");
+        assert!(
+            matches!(err, CryptoError::InvalidBooleanExpression),
+            "{conditions}: {err:?}"
+        );
         assert_eq!(err.code(), "NodeInvalidBooleanConditionType");
     }
 }
@@ -207,18 +257,25 @@ fn chain_reads_we_cannot_serve_are_errors_naming_the_kind() {
     }
     assert_eq!(err.code(), "NodeAccessControlConditionsCheckFailed");
     // Even where the other branch would decide (Lit evaluates every condition).
-    assert!(matches!(eval(json!([user_is("=", LOWER), or(), erc20()])), Err(CryptoError::UnsupportedCondition { .. })));
+    assert!(matches!(
+        eval(json!([user_is("=", LOWER), or(), erc20()])),
+        Err(CryptoError::UnsupportedCondition { .. })
+    ));
     let balance = json!([{"contractAddress": "", "standardContractType": "", "chain": "polygon", "method": "eth_getBalance",
                           "parameters": [":userAddress", "latest"], "returnValueTest": {"comparator": ">=", "value": "1"}}]);
     match eval(balance) {
-        Err(CryptoError::UnsupportedCondition { kind }) => assert!(kind.contains("eth_getBalance"), "{kind}"),
+        Err(CryptoError::UnsupportedCondition { kind }) => {
+            assert!(kind.contains("eth_getBalance"), "{kind}")
+        }
         other => panic!("{other:?}"),
     }
     for kind in ["POAP", "SIWE", "LitAction", "ERC721", "ERC1155"] {
         let mut c = erc20();
         c["standardContractType"] = kind.into();
         match eval(json!([c])) {
-            Err(CryptoError::UnsupportedCondition { kind: named }) => assert!(named.contains(kind), "{named}"),
+            Err(CryptoError::UnsupportedCondition { kind: named }) => {
+                assert!(named.contains(kind), "{named}")
+            }
             other => panic!("{kind}: {other:?}"),
         }
     }
@@ -238,14 +295,21 @@ fn other_kinds_are_unsupported_except_unified_evm_basic() {
                      "pdaInterface": {"offset": 0, "fields": {}}, "pdaKey": "", "chain": "solana",
                      "returnValueTest": {"key": "", "comparator": ">=", "value": "1"}});
     match unified(json!([basic, and(), sol])) {
-        Err(CryptoError::UnsupportedCondition { kind }) => assert!(kind.contains("solRpc"), "{kind}"),
+        Err(CryptoError::UnsupportedCondition { kind }) => {
+            assert!(kind.contains("solRpc"), "{kind}")
+        }
         other => panic!("{other:?}"),
     }
     let evm = json!({"evmContractConditions": [{"contractAddress": "0xb71a679cfff330591d556c4b9f21c7739ca9590c",
         "functionName": "members", "functionParams": [":userAddress"],
         "functionAbi": {"name": "members", "inputs": [], "outputs": [], "stateMutability": "view"},
         "chain": "xdai", "returnValueTest": {"key": "", "comparator": "=", "value": "2"}}]});
-    assert!(matches!(ConditionSet::from_request(&evm).expect("parses").evaluate(&env()), Err(CryptoError::UnsupportedCondition { .. })));
+    assert!(matches!(
+        ConditionSet::from_request(&evm)
+            .expect("parses")
+            .evaluate(&env()),
+        Err(CryptoError::UnsupportedCondition { .. })
+    ));
 }
 
 #[test]

@@ -1,7 +1,9 @@
 //! Parsing limits and errors of conditions documents and requests.
 
 use serde_json::{json, Value};
-use sigil_crypto::conditions::{ConditionItem, ConditionSet, MAX_CONDITIONS, MAX_DOCUMENT_BYTES, MAX_GROUP_DEPTH};
+use sigil_crypto::conditions::{
+    ConditionItem, ConditionSet, MAX_CONDITIONS, MAX_DOCUMENT_BYTES, MAX_GROUP_DEPTH,
+};
 use sigil_crypto::CryptoError;
 
 fn user() -> Value {
@@ -30,7 +32,10 @@ fn thirty_conditions_are_accepted_and_thirty_one_refused() {
     let set = acc(chain_of(MAX_CONDITIONS)).expect("30 conditions");
     assert_eq!(set.condition_count(), 30);
     let err = acc(chain_of(MAX_CONDITIONS + 1)).expect_err("31 conditions");
-    assert!(matches!(err, CryptoError::TooManyConditions { max: 30, .. }), "{err:?}");
+    assert!(
+        matches!(err, CryptoError::TooManyConditions { max: 30, .. }),
+        "{err:?}"
+    );
     assert_eq!(err.code(), "NodeTooManyConditions");
     assert_eq!(err.code().status(), 400);
 }
@@ -39,7 +44,10 @@ fn thirty_conditions_are_accepted_and_thirty_one_refused() {
 fn conditions_inside_groups_count_toward_the_limit() {
     let group = chain_of(16);
     let err = acc(json!([group.clone(), {"operator": "and"}, group])).expect_err("32 in groups");
-    assert!(matches!(err, CryptoError::TooManyConditions { .. }), "{err:?}");
+    assert!(
+        matches!(err, CryptoError::TooManyConditions { .. }),
+        "{err:?}"
+    );
 }
 
 #[test]
@@ -48,7 +56,10 @@ fn nesting_beyond_the_depth_limit_is_refused() {
     for _ in 1..MAX_GROUP_DEPTH {
         nested = json!([nested]);
     }
-    assert!(acc(nested.clone()).is_ok(), "depth {MAX_GROUP_DEPTH} is fine");
+    assert!(
+        acc(nested.clone()).is_ok(),
+        "depth {MAX_GROUP_DEPTH} is fine"
+    );
     let err = acc(json!([nested])).expect_err("one deeper");
     assert!(matches!(err, CryptoError::NestingTooDeep { .. }), "{err:?}");
     assert_eq!(err.code(), "NodeParserError");
@@ -56,9 +67,17 @@ fn nesting_beyond_the_depth_limit_is_refused() {
 
 #[test]
 fn a_request_without_conditions_is_missing_conditions() {
-    for request in [json!({}), json!({"accessControlConditions": null}), json!({"accessControlConditions": []}), json!([1])] {
+    for request in [
+        json!({}),
+        json!({"accessControlConditions": null}),
+        json!({"accessControlConditions": []}),
+        json!([1]),
+    ] {
         let err = ConditionSet::from_request(&request).expect_err(&request.to_string());
-        assert!(matches!(err, CryptoError::MissingConditions), "{request}: {err:?}");
+        assert!(
+            matches!(err, CryptoError::MissingConditions),
+            "{request}: {err:?}"
+        );
         assert_eq!(err.code(), "NodeMissingAccessControlConditions");
     }
 }
@@ -72,7 +91,12 @@ fn the_first_non_null_kind_wins_as_on_a_node() {
                               "returnValueTest": {"key": "", "comparator": ">=", "value": "1"}}],
         "unifiedAccessControlConditions": [user()],
     });
-    assert_eq!(ConditionSet::from_request(&request).expect("parses").json_key(), "solRpcConditions");
+    assert_eq!(
+        ConditionSet::from_request(&request)
+            .expect("parses")
+            .json_key(),
+        "solRpcConditions"
+    );
 }
 
 #[test]
@@ -89,7 +113,10 @@ fn invalid_fields_name_their_path() {
     missing.as_object_mut().expect("object").remove("chain");
     match acc(json!([missing])) {
         Err(CryptoError::InvalidCondition { path, reason }) => {
-            assert_eq!((path.as_str(), reason), ("accessControlConditions[0].chain", "missing"))
+            assert_eq!(
+                (path.as_str(), reason),
+                ("accessControlConditions[0].chain", "missing")
+            )
         }
         other => panic!("{other:?}"),
     }
@@ -98,15 +125,30 @@ fn invalid_fields_name_their_path() {
 #[test]
 fn operators_must_be_and_or_or() {
     for op in [json!("AND"), json!("xor"), json!(1), json!(null)] {
-        let err = acc(json!([user(), {"operator": op.clone()}, user()])).expect_err(&op.to_string());
-        assert!(matches!(err, CryptoError::InvalidCondition { .. }), "{op}: {err:?}");
+        let err =
+            acc(json!([user(), {"operator": op.clone()}, user()])).expect_err(&op.to_string());
+        assert!(
+            matches!(err, CryptoError::InvalidCondition { .. }),
+            "{op}: {err:?}"
+        );
     }
 }
 
 #[test]
 fn items_that_are_neither_condition_operator_nor_group_are_refused() {
-    for item in [json!("x"), json!(1), json!(null), json!({"chain": "ethereum"})] {
-        assert!(matches!(acc(json!([item.clone()])), Err(CryptoError::InvalidCondition { .. })), "{item}");
+    for item in [
+        json!("x"),
+        json!(1),
+        json!(null),
+        json!({"chain": "ethereum"}),
+    ] {
+        assert!(
+            matches!(
+                acc(json!([item.clone()])),
+                Err(CryptoError::InvalidCondition { .. })
+            ),
+            "{item}"
+        );
     }
 }
 
@@ -134,7 +176,9 @@ fn cosmos() -> Value {
 }
 
 fn kinds_of(set: &ConditionSet) -> Vec<&'static str> {
-    let ConditionSet::Unified(items) = set else { panic!("not unified: {set:?}") };
+    let ConditionSet::Unified(items) = set else {
+        panic!("not unified: {set:?}")
+    };
     items
         .iter()
         .filter_map(|item| match item {
@@ -147,24 +191,33 @@ fn kinds_of(set: &ConditionSet) -> Vec<&'static str> {
 #[test]
 fn unified_conditions_are_told_apart_by_shape_without_condition_type() {
     // What the SDK sends: its formatters drop `conditionType`.
-    let set = unified(json!([user(), {"operator": "or"}, sol_v2(), {"operator": "and"}, evm_contract(),
-                             {"operator": "or"}, cosmos()]))
+    let set = unified(
+        json!([user(), {"operator": "or"}, sol_v2(), {"operator": "and"}, evm_contract(),
+                             {"operator": "or"}, cosmos()]),
+    )
     .expect("every kind by shape");
-    assert_eq!(kinds_of(&set), ["evmBasic", "solRpc", "evmContract", "cosmos"]);
+    assert_eq!(
+        kinds_of(&set),
+        ["evmBasic", "solRpc", "evmContract", "cosmos"]
+    );
     // The same conditions with their `conditionType` hash the same: the hash never includes it.
     let typed = |mut c: Value, t: &str| {
         c["conditionType"] = t.into();
         c
     };
-    let with_types = unified(json!([typed(user(), "evmBasic"), {"operator": "or"}, typed(sol_v2(), "solRpc"),
+    let with_types = unified(
+        json!([typed(user(), "evmBasic"), {"operator": "or"}, typed(sol_v2(), "solRpc"),
                                     {"operator": "and"}, typed(evm_contract(), "evmContract"),
-                                    {"operator": "or"}, typed(cosmos(), "cosmos")]))
+                                    {"operator": "or"}, typed(cosmos(), "cosmos")]),
+    )
     .expect("typed");
     assert_eq!(with_types.hash_hex(), set.hash_hex());
     assert!(!set.canonical_json().contains("conditionType"));
     // The document form gives the SDK back the `conditionType` its formatters need.
     assert_eq!(set.to_json_string(), with_types.to_json_string());
-    assert!(set.to_json_string().contains(r#"{"conditionType":"cosmos","path":"#));
+    assert!(set
+        .to_json_string()
+        .contains(r#"{"conditionType":"cosmos","path":"#));
 }
 
 #[test]
@@ -176,11 +229,17 @@ fn unified_shapes_are_tried_in_the_order_of_lit_nodes() {
             both[key] = value.clone();
         }
     }
-    assert_eq!(kinds_of(&unified(json!([both])).expect("both")), ["evmBasic"]);
+    assert_eq!(
+        kinds_of(&unified(json!([both])).expect("both")),
+        ["evmBasic"]
+    );
     // And a Solana condition that also has a Cosmos `path` is solRpc.
     let mut sol_and_path = sol_v2();
     sol_and_path["path"] = "/x".into();
-    assert_eq!(kinds_of(&unified(json!([sol_and_path])).expect("sol")), ["solRpc"]);
+    assert_eq!(
+        kinds_of(&unified(json!([sol_and_path])).expect("sol")),
+        ["solRpc"]
+    );
 }
 
 #[test]
@@ -190,7 +249,10 @@ fn unified_condition_type_is_ignored_as_lit_nodes_ignore_it() {
         c["conditionType"] = condition_type.clone();
         let set = unified(json!([c])).expect("evmBasic shape");
         assert_eq!(kinds_of(&set), ["evmBasic"], "{condition_type}");
-        assert_eq!(set.hash_hex(), unified(json!([user()])).expect("plain").hash_hex());
+        assert_eq!(
+            set.hash_hex(),
+            unified(json!([user()])).expect("plain").hash_hex()
+        );
     }
 }
 
@@ -198,11 +260,17 @@ fn unified_condition_type_is_ignored_as_lit_nodes_ignore_it() {
 fn unified_conditions_of_no_known_shape_are_parser_errors_naming_the_field() {
     // Missing `standardContractType`: the closest shape is evmBasic, and the error says so.
     let mut c = user();
-    c.as_object_mut().expect("object").remove("standardContractType");
+    c.as_object_mut()
+        .expect("object")
+        .remove("standardContractType");
     let err = unified(json!([c])).expect_err("no shape");
     assert_eq!(err.code(), "NodeParserError");
     assert_eq!(err.code().status(), 400);
-    assert!(err.to_string().contains("unifiedAccessControlConditions[0].standardContractType"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("unifiedAccessControlConditions[0].standardContractType"),
+        "{err}"
+    );
     // With a `conditionType`, the error is that kind's.
     let err = unified(json!([{"conditionType": "cosmos", "chain": "cosmos",
                              "returnValueTest": {"key": "", "comparator": "=", "value": "1"}}]))
@@ -211,7 +279,11 @@ fn unified_conditions_of_no_known_shape_are_parser_errors_naming_the_field() {
     // Inside groups too.
     let err = unified(json!([user(), {"operator": "and"}, [user(), {"operator": "or"}, {"chain": "x", "returnValueTest": {}}]]))
         .expect_err("nested");
-    assert!(err.to_string().contains("unifiedAccessControlConditions[2][2]"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("unifiedAccessControlConditions[2][2]"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -224,7 +296,10 @@ fn solana_v2_conditions_need_all_pda_fields() {
         let mut c = v2.clone();
         c.as_object_mut().expect("object").remove(key);
         assert!(
-            matches!(ConditionSet::from_request(&json!({"solRpcConditions": [c]})), Err(CryptoError::InvalidCondition { .. })),
+            matches!(
+                ConditionSet::from_request(&json!({"solRpcConditions": [c]})),
+                Err(CryptoError::InvalidCondition { .. })
+            ),
             "without {key}"
         );
     }
@@ -264,28 +339,69 @@ fn evm_contract_abi_defaults_constant_and_omits_missing_state_mutability() {
 #[test]
 fn oversized_and_invalid_documents_are_typed_errors() {
     let big = format!("[{}]", " ".repeat(MAX_DOCUMENT_BYTES));
-    assert!(matches!(ConditionSet::from_document(&big), Err(CryptoError::InputTooLarge { .. })));
-    assert!(matches!(ConditionSet::from_document("[{"), Err(CryptoError::Json(_))));
-    assert!(matches!(ConditionSet::from_document("\"x\""), Err(CryptoError::MissingConditions)));
-    assert!(matches!(ConditionSet::from_document("{}"), Err(CryptoError::MissingConditions)));
+    assert!(matches!(
+        ConditionSet::from_document(&big),
+        Err(CryptoError::InputTooLarge { .. })
+    ));
+    assert!(matches!(
+        ConditionSet::from_document("[{"),
+        Err(CryptoError::Json(_))
+    ));
+    assert!(matches!(
+        ConditionSet::from_document("\"x\""),
+        Err(CryptoError::MissingConditions)
+    ));
+    assert!(matches!(
+        ConditionSet::from_document("{}"),
+        Err(CryptoError::MissingConditions)
+    ));
 }
 
 #[test]
 fn every_error_has_a_lit_code() {
     let cases: Vec<(CryptoError, &str)> = vec![
-        (CryptoError::MissingConditions, "NodeMissingAccessControlConditions"),
-        (CryptoError::TooManyConditions { count: 31, max: 30 }, "NodeTooManyConditions"),
+        (
+            CryptoError::MissingConditions,
+            "NodeMissingAccessControlConditions",
+        ),
+        (
+            CryptoError::TooManyConditions { count: 31, max: 30 },
+            "NodeTooManyConditions",
+        ),
         (CryptoError::NestingTooDeep { max: 10 }, "NodeParserError"),
-        (CryptoError::InvalidCondition { path: "x".into(), reason: "y" }, "NodeParserError"),
-        (CryptoError::InvalidBooleanExpression, "NodeInvalidBooleanConditionType"),
-        (CryptoError::UnsupportedCondition { kind: "k".into() }, "NodeAccessControlConditionsCheckFailed"),
-        (CryptoError::InvalidReturnValue { value: "v".into() }, "NodeInvalidACCReturnValueTest"),
-        (CryptoError::InvalidAddress { value: "v".into() }, "NodeConditionAddressConversionError"),
+        (
+            CryptoError::InvalidCondition {
+                path: "x".into(),
+                reason: "y",
+            },
+            "NodeParserError",
+        ),
+        (
+            CryptoError::InvalidBooleanExpression,
+            "NodeInvalidBooleanConditionType",
+        ),
+        (
+            CryptoError::UnsupportedCondition { kind: "k".into() },
+            "NodeAccessControlConditionsCheckFailed",
+        ),
+        (
+            CryptoError::InvalidReturnValue { value: "v".into() },
+            "NodeInvalidACCReturnValueTest",
+        ),
+        (
+            CryptoError::InvalidAddress { value: "v".into() },
+            "NodeConditionAddressConversionError",
+        ),
         (CryptoError::DecryptionFailed, "NodeEncryptionError"),
     ];
     for (err, code) in cases {
         assert_eq!(err.code(), code, "{err}");
     }
-    assert_eq!(CryptoError::UnsupportedCondition { kind: "k".into() }.code().status(), 502);
+    assert_eq!(
+        CryptoError::UnsupportedCondition { kind: "k".into() }
+            .code()
+            .status(),
+        502
+    );
     assert_eq!(CryptoError::InvalidKeyShare.code().status(), 500);
 }

@@ -10,7 +10,9 @@ fn arbitrary_json() -> impl Strategy<Value = serde_json::Value> {
         Just(serde_json::Value::Null),
         any::<bool>().prop_map(serde_json::Value::from),
         any::<i64>().prop_map(serde_json::Value::from),
-        any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(serde_json::Value::from),
+        any::<f64>()
+            .prop_filter("finite", |f| f.is_finite())
+            .prop_map(serde_json::Value::from),
         prop_oneof![
             Just("".to_owned()),
             Just(":userAddress".to_owned()),
@@ -103,14 +105,29 @@ enum Tree {
     Group(Vec<(bool, Tree)>),
 }
 
-const FIELDS: [&str; 6] = ["contractAddress", "chain", "standardContractType", "method", "parameters", "returnValueTest"];
+const FIELDS: [&str; 6] = [
+    "contractAddress",
+    "chain",
+    "standardContractType",
+    "method",
+    "parameters",
+    "returnValueTest",
+];
 
 fn text() -> impl Strategy<Value = String> {
-    prop_oneof![Just(String::new()), Just(":userAddress".to_owned()), "[ -~]{0,8}", ".{0,4}"]
+    prop_oneof![
+        Just(String::new()),
+        Just(":userAddress".to_owned()),
+        "[ -~]{0,8}",
+        ".{0,4}"
+    ]
 }
 
 fn tree() -> impl Strategy<Value = Tree> {
-    let leaf = (prop::collection::vec(text(), 6), prop::collection::vec(text(), 0..3))
+    let leaf = (
+        prop::collection::vec(text(), 6),
+        prop::collection::vec(text(), 0..3),
+    )
         .prop_map(|(fields, params)| Tree::Leaf(fields, params));
     leaf.prop_recursive(3, 12, 4, |inner| {
         prop::collection::vec((any::<bool>(), inner), 1..4).prop_map(Tree::Group)
@@ -126,16 +143,44 @@ fn quoted(s: &str) -> String {
 fn write_tree(tree: &Tree, order: &[usize], extra: bool, out: &mut String) {
     match tree {
         Tree::Leaf(fields, params) => {
-            let params = format!("[{}]", params.iter().map(|p| quoted(p)).collect::<Vec<_>>().join(","));
+            let params = format!(
+                "[{}]",
+                params
+                    .iter()
+                    .map(|p| quoted(p))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            );
             let rvt = if extra {
-                format!("{{\"value\":{},\"extra\":[1,{{}}],\"comparator\":{}}}", quoted(&fields[5]), quoted(&fields[4]))
+                format!(
+                    "{{\"value\":{},\"extra\":[1,{{}}],\"comparator\":{}}}",
+                    quoted(&fields[5]),
+                    quoted(&fields[4])
+                )
             } else {
-                format!("{{\"comparator\":{},\"value\":{}}}", quoted(&fields[4]), quoted(&fields[5]))
+                format!(
+                    "{{\"comparator\":{},\"value\":{}}}",
+                    quoted(&fields[4]),
+                    quoted(&fields[5])
+                )
             };
-            let values = [quoted(&fields[0]), quoted(&fields[1]), quoted(&fields[2]), quoted(&fields[3]), params, rvt];
-            let mut parts: Vec<String> = order.iter().map(|&i| format!("{}:{}", quoted(FIELDS[i]), values[i])).collect();
+            let values = [
+                quoted(&fields[0]),
+                quoted(&fields[1]),
+                quoted(&fields[2]),
+                quoted(&fields[3]),
+                params,
+                rvt,
+            ];
+            let mut parts: Vec<String> = order
+                .iter()
+                .map(|&i| format!("{}:{}", quoted(FIELDS[i]), values[i]))
+                .collect();
             if extra {
-                parts.insert(parts.len() / 2, "\"conditionType\":\"evmBasic\",\"unknown\":{\"a\":null}".to_owned());
+                parts.insert(
+                    parts.len() / 2,
+                    "\"conditionType\":\"evmBasic\",\"unknown\":{\"a\":null}".to_owned(),
+                );
             }
             out.push_str(&format!("{{{}}}", parts.join(",")));
         }
@@ -144,7 +189,11 @@ fn write_tree(tree: &Tree, order: &[usize], extra: bool, out: &mut String) {
             for (i, (is_and, item)) in items.iter().enumerate() {
                 if i > 0 {
                     let op = if *is_and { "and" } else { "or" };
-                    out.push_str(&if extra { format!(",{{\"x\":1,\"operator\":\"{op}\"}},") } else { format!(",{{\"operator\":\"{op}\"}},") });
+                    out.push_str(&if extra {
+                        format!(",{{\"x\":1,\"operator\":\"{op}\"}},")
+                    } else {
+                        format!(",{{\"operator\":\"{op}\"}},")
+                    });
                 }
                 write_tree(item, order, extra, out);
             }

@@ -78,7 +78,10 @@ pub(crate) async fn correlate(mut request: Request, next: Next) -> Response {
     if let Some(InternalErrorLog(detail)) = response.extensions_mut().remove::<InternalErrorLog>() {
         span.in_scope(|| tracing::error!(%detail, "request failed inside the node"));
     }
-    if let Some(mut body) = response.extensions_mut().remove::<sigil_wire::LitErrorBody>() {
+    if let Some(mut body) = response
+        .extensions_mut()
+        .remove::<sigil_wire::LitErrorBody>()
+    {
         body.correlation_id = Some(id);
         match serde_json::to_vec(&body) {
             Ok(bytes) => {

@@ -39,9 +39,9 @@ mod usage;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::NodeConfig;
+pub use endpoints::app;
 pub use error::{InternalError, NodeError};
 pub use http::{AppJson, CorrelationId, BODY_LIMIT};
-pub use endpoints::app;
 pub use server::{Node, RunningNode};
 pub use state::NodeState;
 pub use usage::{RateLimitPolicy, DEFAULT_FREE_ALLOWANCE};

@@ -2,8 +2,8 @@
 
 use crate::clock::{Clock, SystemClock};
 use crate::config::NodeConfig;
-use crate::error::NodeError;
 use crate::endpoints::app;
+use crate::error::NodeError;
 use crate::state::NodeState;
 use sigil_chain::ChainView;
 use std::net::SocketAddr;

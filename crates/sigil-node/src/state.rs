@@ -1,11 +1,11 @@
 //! A node's state: its key share, the chain view, the verifier's cache, the rate-limit store,
 //! the clock and the CPU pool, shared by all requests.
 
+use crate::authorize::usage_error;
 use crate::clock::Clock;
 use crate::config::NodeConfig;
 use crate::error::NodeError;
 use crate::keys::NodeKey;
-use crate::authorize::usage_error;
 use crate::usage::UsageStore;
 use sigil_auth::CapabilityCache;
 use sigil_chain::ChainView;
@@ -137,4 +137,3 @@ impl NodeState {
             .map_err(|e| NodeError::internal("cpu job", e))
     }
 }
-

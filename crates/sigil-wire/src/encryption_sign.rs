@@ -42,7 +42,10 @@ impl EncryptionSignRequest {
             ("accessControlConditions", &self.access_control_conditions),
             ("evmContractConditions", &self.evm_contract_conditions),
             ("solRpcConditions", &self.sol_rpc_conditions),
-            ("unifiedAccessControlConditions", &self.unified_access_control_conditions),
+            (
+                "unifiedAccessControlConditions",
+                &self.unified_access_control_conditions,
+            ),
         ]
         .into_iter()
         .find_map(|(key, raw)| raw.as_deref().map(|raw| (key, raw)))
@@ -123,7 +126,10 @@ mod tests {
         );
         let back: EncryptionSignRequest = serde_json::from_str(&text).expect("parses");
         let (key, raw) = back.conditions().expect("conditions");
-        assert_eq!((key, raw.get()), ("unifiedAccessControlConditions", r#"[{"b":1,"a":2}]"#));
+        assert_eq!(
+            (key, raw.get()),
+            ("unifiedAccessControlConditions", r#"[{"b":1,"a":2}]"#)
+        );
     }
 
     #[test]
@@ -131,7 +137,10 @@ mod tests {
         let text = r#"{"accessControlConditions":null,"solRpcConditions":[1],"unifiedAccessControlConditions":[2],
             "dataToEncryptHash":"ab","authSig":{"sig":"s","derivedVia":"d","signedMessage":"m","address":"a"}}"#;
         let request: EncryptionSignRequest = serde_json::from_str(text).expect("parses");
-        assert_eq!(request.conditions().map(|(k, r)| (k, r.get())), Some(("solRpcConditions", "[1]")));
+        assert_eq!(
+            request.conditions().map(|(k, r)| (k, r.get())),
+            Some(("solRpcConditions", "[1]"))
+        );
         assert_eq!(request.chain, None);
     }
 

@@ -121,19 +121,35 @@ impl LitErrorCode {
     pub fn as_str(&self) -> &str {
         match self {
             LitErrorCode::NodeSystemFault => "NodeSystemFault",
-            LitErrorCode::NodeAccessControlConditionsCheckFailed => "NodeAccessControlConditionsCheckFailed",
-            LitErrorCode::NodeAccessControlConditionsReturnedNotAuthorized => "NodeAccessControlConditionsReturnedNotAuthorized",
+            LitErrorCode::NodeAccessControlConditionsCheckFailed => {
+                "NodeAccessControlConditionsCheckFailed"
+            }
+            LitErrorCode::NodeAccessControlConditionsReturnedNotAuthorized => {
+                "NodeAccessControlConditionsReturnedNotAuthorized"
+            }
             LitErrorCode::NodeExpWrongOrTooLarge => "NodeExpWrongOrTooLarge",
             LitErrorCode::NodeIatOutsideGracePeriod => "NodeIatOutsideGracePeriod",
             LitErrorCode::NodeInvalidAuthSig => "NodeInvalidAuthSig",
             LitErrorCode::NodeAuthSigAddressConversionError => "NodeAuthSigAddressConversionError",
-            LitErrorCode::NodeConditionAddressConversionError => "NodeConditionAddressConversionError",
-            LitErrorCode::NodeAuthSigSignatureConversionError => "NodeAuthSigSignatureConversionError",
-            LitErrorCode::NodeAuthSigSessionKeyConversionError => "NodeAuthSigSessionKeyConversionError",
-            LitErrorCode::NodeAuthSigSignedMessageConversionError => "NodeAuthSigSignedMessageConversionError",
-            LitErrorCode::NodeInvalidAuthSigSessionKeySignature => "NodeInvalidAuthSigSessionKeySignature",
+            LitErrorCode::NodeConditionAddressConversionError => {
+                "NodeConditionAddressConversionError"
+            }
+            LitErrorCode::NodeAuthSigSignatureConversionError => {
+                "NodeAuthSigSignatureConversionError"
+            }
+            LitErrorCode::NodeAuthSigSessionKeyConversionError => {
+                "NodeAuthSigSessionKeyConversionError"
+            }
+            LitErrorCode::NodeAuthSigSignedMessageConversionError => {
+                "NodeAuthSigSignedMessageConversionError"
+            }
+            LitErrorCode::NodeInvalidAuthSigSessionKeySignature => {
+                "NodeInvalidAuthSigSessionKeySignature"
+            }
             LitErrorCode::NodeInvalidBooleanConditionType => "NodeInvalidBooleanConditionType",
-            LitErrorCode::NodeMissingAccessControlConditions => "NodeMissingAccessControlConditions",
+            LitErrorCode::NodeMissingAccessControlConditions => {
+                "NodeMissingAccessControlConditions"
+            }
             LitErrorCode::NodeNotAuthorized => "NodeNotAuthorized",
             LitErrorCode::NodeResourceIdNotFound => "NodeResourceIdNotFound",
             LitErrorCode::NodeParserError => "NodeParserError",
@@ -159,8 +175,7 @@ impl LitErrorCode {
     /// Lit's `errorKind` for the code (`Validation`, `Parser`, `Unexpected`, ...).
     pub fn kind(&self) -> &'static str {
         match self {
-            LitErrorCode::NodeSystemFault
-            | LitErrorCode::NodeEncryptionError => "Unexpected",
+            LitErrorCode::NodeSystemFault | LitErrorCode::NodeEncryptionError => "Unexpected",
             LitErrorCode::NodeAccessControlConditionsCheckFailed
             | LitErrorCode::NodeAccessControlConditionsReturnedNotAuthorized
             | LitErrorCode::NodeExpWrongOrTooLarge
@@ -187,8 +202,7 @@ impl LitErrorCode {
             | LitErrorCode::NodeRouteNotFound
             | LitErrorCode::NodeMethodNotAllowed
             | LitErrorCode::NodeInvalidDataToEncryptHash => "Validation",
-            LitErrorCode::NodeParserError
-            | LitErrorCode::NodeSiweMessageError => "Parser",
+            LitErrorCode::NodeParserError | LitErrorCode::NodeSiweMessageError => "Parser",
             LitErrorCode::NodeBadInput => "Blockchain",
             LitErrorCode::RateLimitExceeded => "RateLimit",
             LitErrorCode::Unknown(_) => "Unknown",
@@ -220,15 +234,13 @@ impl LitErrorCode {
             LitErrorCode::NodeExpWrongOrTooLarge
             | LitErrorCode::NodeIatOutsideGracePeriod
             | LitErrorCode::NodeNotAuthorized => 403,
-            LitErrorCode::NodeResourceIdNotFound
-            | LitErrorCode::NodeRouteNotFound => 404,
+            LitErrorCode::NodeResourceIdNotFound | LitErrorCode::NodeRouteNotFound => 404,
             LitErrorCode::NodeMethodNotAllowed => 405,
             LitErrorCode::NodePayloadTooLarge => 413,
             LitErrorCode::NodeUnsupportedContentType => 415,
             LitErrorCode::MissingRequestId => 418,
             LitErrorCode::NodeBadInput => 422,
-            LitErrorCode::NodeSystemFault
-            | LitErrorCode::NodeEncryptionError => 500,
+            LitErrorCode::NodeSystemFault | LitErrorCode::NodeEncryptionError => 500,
             LitErrorCode::NodeAccessControlConditionsCheckFailed => 502,
             LitErrorCode::Unknown(_) => 500,
         }
@@ -364,7 +376,13 @@ impl LitErrorBody {
             details: value
                 .get("details")
                 .and_then(Value::as_array)
-                .map(|details| details.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+                .map(|details| {
+                    details
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_owned)
+                        .collect()
+                })
                 .unwrap_or_default(),
         })
     }
@@ -386,7 +404,11 @@ mod tests {
             [
                 ("NodeSystemFault", "Unexpected", 500),
                 ("NodeAccessControlConditionsCheckFailed", "Validation", 502),
-                ("NodeAccessControlConditionsReturnedNotAuthorized", "Validation", 401),
+                (
+                    "NodeAccessControlConditionsReturnedNotAuthorized",
+                    "Validation",
+                    401
+                ),
                 ("NodeExpWrongOrTooLarge", "Validation", 403),
                 ("NodeIatOutsideGracePeriod", "Validation", 403),
                 ("NodeInvalidAuthSig", "Validation", 401),
@@ -429,18 +451,25 @@ mod tests {
         let code = LitErrorCode::parse("NodeSomethingNew");
         assert_eq!(code, LitErrorCode::Unknown("NodeSomethingNew".into()));
         assert_eq!(code.as_str(), "NodeSomethingNew");
-        assert_eq!(serde_json::to_string(&code).unwrap_or_default(), r#""NodeSomethingNew""#);
+        assert_eq!(
+            serde_json::to_string(&code).unwrap_or_default(),
+            r#""NodeSomethingNew""#
+        );
     }
 
     #[test]
     fn the_body_is_written_in_lits_key_order() {
-        let mut body = LitErrorBody::new(LitErrorCode::NodeNotAuthorized, vec!["wrong node".into()]);
+        let mut body =
+            LitErrorBody::new(LitErrorCode::NodeNotAuthorized, vec!["wrong node".into()]);
         body.correlation_id = Some("lit_1".into());
         assert_eq!(
             serde_json::to_string(&body).unwrap_or_default(),
             r#"{"errorKind":"Validation","errorCode":"NodeNotAuthorized","status":403,"message":"User isn't authorized to access to decrypt or receive a JWT for this item","correlationId":"lit_1","details":["wrong node"]}"#
         );
-        assert_eq!(LitErrorBody::parse(serde_json::to_string(&body).unwrap_or_default().as_bytes()), Some(body));
+        assert_eq!(
+            LitErrorBody::parse(serde_json::to_string(&body).unwrap_or_default().as_bytes()),
+            Some(body)
+        );
     }
 
     #[test]
@@ -452,8 +481,10 @@ mod tests {
         assert_eq!(limited.error_code, LitErrorCode::RateLimitExceeded);
         assert_eq!(limited.status, None);
         assert!(limited.message.starts_with("Rate limit exceeded"));
-        let odd = LitErrorBody::parse(br#"{"errorCode":"NodeParserError","status":"x","details":[1,"d"]}"#)
-            .expect("odd body");
+        let odd = LitErrorBody::parse(
+            br#"{"errorCode":"NodeParserError","status":"x","details":[1,"d"]}"#,
+        )
+        .expect("odd body");
         assert_eq!((odd.status, odd.details), (None, vec!["d".to_owned()]));
         assert_eq!(LitErrorBody::parse(b"{}"), None);
         assert_eq!(LitErrorBody::parse(b"not json"), None);

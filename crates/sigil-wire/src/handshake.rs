@@ -76,7 +76,10 @@ mod tests {
             epoch: Some(5),
         };
         let text = serde_json::to_string(&request).unwrap_or_default();
-        assert_eq!(text, r#"{"clientPublicKey":"test","challenge":"ab","epoch":5}"#);
+        assert_eq!(
+            text,
+            r#"{"clientPublicKey":"test","challenge":"ab","epoch":5}"#
+        );
         request.epoch = None;
         let text = serde_json::to_string(&request).unwrap_or_default();
         assert_eq!(text, r#"{"clientPublicKey":"test","challenge":"ab"}"#);

@@ -23,7 +23,8 @@ pub fn run(command: Command) -> Result<(), Failure> {
     match command {
         Command::Hash { file } => {
             let document = read_document(file.as_deref())?;
-            let conditions = ConditionSet::from_document(&document).context("invalid conditions document")?;
+            let conditions =
+                ConditionSet::from_document(&document).context("invalid conditions document")?;
             println!("{}", conditions.hash_hex());
             Ok(())
         }
@@ -37,11 +38,18 @@ fn read_document(file: Option<&str>) -> anyhow::Result<String> {
     let mut text = String::new();
     match file {
         None | Some("-") => {
-            std::io::stdin().lock().take(limit).read_to_string(&mut text).context("reading stdin")?;
+            std::io::stdin()
+                .lock()
+                .take(limit)
+                .read_to_string(&mut text)
+                .context("reading stdin")?;
         }
         Some(path) => {
             let handle = std::fs::File::open(path).with_context(|| format!("opening {path}"))?;
-            handle.take(limit).read_to_string(&mut text).with_context(|| format!("reading {path}"))?;
+            handle
+                .take(limit)
+                .read_to_string(&mut text)
+                .with_context(|| format!("reading {path}"))?;
         }
     }
     Ok(text)

@@ -11,8 +11,8 @@ use crate::Failure;
 use anyhow::Context as _;
 use sigil_client::{
     generate_auth_sig, AuthCallbackParams, AuthSig, ClientError, CreateSiweMessageParams,
-    DecryptRequest, LitAbility, LitResource, ResourceAbilityRequest, ResourcePrefix,
-    SessionSigs, SessionSigsParams,
+    DecryptRequest, LitAbility, LitResource, ResourceAbilityRequest, ResourcePrefix, SessionSigs,
+    SessionSigsParams,
 };
 use std::path::PathBuf;
 use time::{Duration, OffsetDateTime};
@@ -56,7 +56,9 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let credentials = match (&args.session_sigs, &args.private_key_env) {
         (Some(path), _) => Credentials::SessionSigs(read_session_sigs(path)?),
         (None, Some(var)) => Credentials::Wallet(wallet_from_env(var)?),
-        (None, None) => return Err(anyhow::anyhow!("give --private-key-env or --session-sigs").into()),
+        (None, None) => {
+            return Err(anyhow::anyhow!("give --private-key-env or --session-sigs").into())
+        }
     };
     let text = read_limited(args.input.as_deref(), MAX_ITEM_BYTES)?;
     let text = String::from_utf8(text).context("the encrypted item is not UTF-8 JSON")?;

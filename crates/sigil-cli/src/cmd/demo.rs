@@ -152,7 +152,11 @@ async fn walk(devnet: &Devnet, message: &str) -> anyhow::Result<()> {
             println!(
                 "   refused, as it should be: HTTP {} {}",
                 failure.status.unwrap_or_default(),
-                failure.error_code.as_ref().map(|c| c.as_str()).unwrap_or_default()
+                failure
+                    .error_code
+                    .as_ref()
+                    .map(|c| c.as_str())
+                    .unwrap_or_default()
             );
         }
         Err(other) => bail!("the second wallet failed for another reason: {other}"),

@@ -7,13 +7,12 @@ use std::io::Read;
 use anyhow::{anyhow, Context};
 use serde::Serialize;
 use sigil_auth::{
-    verify_session_sig, AuthSig, LitAbility, LitResource, SessionSigs,
-    VerificationRequest,
+    verify_session_sig, AuthSig, LitAbility, LitResource, SessionSigs, VerificationRequest,
 };
 
 use crate::cmd::session_sigs::clock;
-use sigil_wire::LitErrorBody;
 use crate::Failure;
+use sigil_wire::LitErrorBody;
 
 /// Largest stdin accepted: far above any session sig, small enough to never exhaust memory.
 const MAX_INPUT_BYTES: u64 = 4 * 1024 * 1024;

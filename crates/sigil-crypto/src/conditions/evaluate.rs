@@ -1,9 +1,7 @@
 //! Evaluation of conditions, as Lit's Datil node does it (`lit-node/src/access_control/mod.rs`),
 //! for the conditions that need no chain call beyond the latest block's timestamp.
 
-use super::model::{
-    AccessControlCondition, BooleanOperator, ConditionItem, UnifiedCondition,
-};
+use super::model::{AccessControlCondition, BooleanOperator, ConditionItem, UnifiedCondition};
 use crate::CryptoError;
 use alloy_primitives::{Address, U256};
 
@@ -61,7 +59,9 @@ fn borrow_item<T>(item: &ConditionItem<T>) -> ConditionItem<&T> {
     match item {
         ConditionItem::Condition(c) => ConditionItem::Condition(c),
         ConditionItem::Operator(op) => ConditionItem::Operator(*op),
-        ConditionItem::Group(group) => ConditionItem::Group(group.iter().map(borrow_item).collect()),
+        ConditionItem::Group(group) => {
+            ConditionItem::Group(group.iter().map(borrow_item).collect())
+        }
     }
 }
 
@@ -70,7 +70,9 @@ fn is_valid_expression<T>(items: &[ConditionItem<T>]) -> bool {
     let mut expect_operand = true;
     for item in items {
         match (expect_operand, item) {
-            (true, ConditionItem::Operator(_)) | (false, ConditionItem::Condition(_)) => return false,
+            (true, ConditionItem::Operator(_)) | (false, ConditionItem::Condition(_)) => {
+                return false
+            }
             (false, ConditionItem::Group(_)) => return false,
             (true, ConditionItem::Group(group)) => {
                 if !is_valid_expression(group) {
@@ -125,10 +127,18 @@ pub(crate) fn evaluate_access_control(
             // Lit reads the latest block and compares its timestamp; method and parameters are
             // not looked at.
             let expected = parse_dec_u256(&condition.return_value_test.value)?;
-            return Ok(compare_ordered(&U256::from(env.latest_block_timestamp()), comparator, &expected, true));
+            return Ok(compare_ordered(
+                &U256::from(env.latest_block_timestamp()),
+                comparator,
+                &expected,
+                true,
+            ));
         }
         return Err(CryptoError::UnsupportedCondition {
-            kind: format!("standardContractType {:?}", condition.standard_contract_type),
+            kind: format!(
+                "standardContractType {:?}",
+                condition.standard_contract_type
+            ),
         });
     }
     if !condition.method.is_empty() {
@@ -150,7 +160,11 @@ pub(crate) fn evaluate_access_control(
         // Lit compares addresses with = > < >= <= only; other comparators are false.
         Ok(compare_ordered(&user, comparator, &expected, false))
     } else {
-        Ok(compare_strings(&subbed, comparator, &condition.return_value_test.value))
+        Ok(compare_strings(
+            &subbed,
+            comparator,
+            &condition.return_value_test.value,
+        ))
     }
 }
 
@@ -181,23 +195,31 @@ fn substitute(param: &str, env: &dyn ConditionEnv) -> Result<String, CryptoError
     } else if param == ":currentActionIpfsId" {
         Ok(String::new())
     } else if param.starts_with(":litParam") {
-        Err(CryptoError::UnsupportedCondition { kind: format!("special parameter {param:?}") })
+        Err(CryptoError::UnsupportedCondition {
+            kind: format!("special parameter {param:?}"),
+        })
     } else {
         Ok(param.to_owned())
     }
 }
 
 fn parse_address(text: &str) -> Result<Address, CryptoError> {
-    let hex_part = text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")).unwrap_or(text);
+    let hex_part = text
+        .strip_prefix("0x")
+        .or_else(|| text.strip_prefix("0X"))
+        .unwrap_or(text);
     let mut bytes = [0u8; 20];
-    hex::decode_to_slice(hex_part, &mut bytes)
-        .map_err(|_| CryptoError::InvalidAddress { value: text.to_owned() })?;
+    hex::decode_to_slice(hex_part, &mut bytes).map_err(|_| CryptoError::InvalidAddress {
+        value: text.to_owned(),
+    })?;
     Ok(Address::from(bytes))
 }
 
 /// Decimal, digits only, as `U256::from_dec_str` on Lit's node (the empty string is 0).
 fn parse_dec_u256(text: &str) -> Result<U256, CryptoError> {
-    let invalid = || CryptoError::InvalidReturnValue { value: text.to_owned() };
+    let invalid = || CryptoError::InvalidReturnValue {
+        value: text.to_owned(),
+    };
     let mut value = U256::ZERO;
     for byte in text.bytes() {
         let digit = byte.wrapping_sub(b'0');
@@ -213,7 +235,12 @@ fn parse_dec_u256(text: &str) -> Result<U256, CryptoError> {
 }
 
 /// `actual <comparator> expected`; unknown comparators are false, as on Lit's node.
-fn compare_ordered<T: Ord>(actual: &T, comparator: &str, expected: &T, allow_not_equal: bool) -> bool {
+fn compare_ordered<T: Ord>(
+    actual: &T,
+    comparator: &str,
+    expected: &T,
+    allow_not_equal: bool,
+) -> bool {
     match comparator {
         ">" => actual > expected,
         "<" => actual < expected,

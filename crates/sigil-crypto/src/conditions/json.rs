@@ -59,7 +59,9 @@ impl JsonValue {
         budget: &mut usize,
     ) -> Result<JsonValue, CryptoError> {
         if depth > MAX_JSON_DEPTH {
-            return Err(CryptoError::NestingTooDeep { max: MAX_JSON_DEPTH });
+            return Err(CryptoError::NestingTooDeep {
+                max: MAX_JSON_DEPTH,
+            });
         }
         *budget = budget.checked_sub(1).ok_or(CryptoError::InputTooLarge {
             len: MAX_JSON_VALUES + 1,
@@ -90,11 +92,16 @@ impl JsonValue {
         let mut count = 0usize;
         while let Some((value, depth)) = stack.pop() {
             if depth > MAX_JSON_DEPTH {
-                return Err(CryptoError::NestingTooDeep { max: MAX_JSON_DEPTH });
+                return Err(CryptoError::NestingTooDeep {
+                    max: MAX_JSON_DEPTH,
+                });
             }
             count += 1;
             if count > MAX_JSON_VALUES {
-                return Err(CryptoError::InputTooLarge { len: count, max: MAX_JSON_VALUES });
+                return Err(CryptoError::InputTooLarge {
+                    len: count,
+                    max: MAX_JSON_VALUES,
+                });
             }
             match value {
                 JsonValue::Array(items) => stack.extend(items.iter().map(|v| (v, depth + 1))),
@@ -165,7 +172,10 @@ impl JsonValue {
                 serde_json::Value::Array(items.iter().map(JsonValue::to_serde).collect())
             }
             JsonValue::Object(entries) => serde_json::Value::Object(
-                entries.iter().map(|(k, v)| (k.clone(), v.to_serde())).collect(),
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.to_serde()))
+                    .collect(),
             ),
         }
     }
@@ -193,7 +203,11 @@ fn js_key_order(entries: &[(String, JsonValue)]) -> Vec<(&str, &JsonValue)> {
         }
     }
     indexed.sort_by_key(|(index, _, _)| *index);
-    indexed.into_iter().map(|(_, k, v)| (k, v)).chain(named).collect()
+    indexed
+        .into_iter()
+        .map(|(_, k, v)| (k, v))
+        .chain(named)
+        .collect()
 }
 
 fn array_index(key: &str) -> Option<u32> {
@@ -341,20 +355,27 @@ mod tests {
     use super::*;
 
     fn js(text: &str) -> String {
-        JsonValue::parse(text).map(|v| v.to_js_string()).unwrap_or_else(|e| format!("error: {e}"))
+        JsonValue::parse(text)
+            .map(|v| v.to_js_string())
+            .unwrap_or_else(|e| format!("error: {e}"))
     }
 
     #[test]
     fn numbers_print_as_javascript_prints_them() {
-        assert_eq!(js("[0, -0, 1.0, 1.5, 100, 1e21, 1e20, 1.5e-7, 0.000001, 123456789012345680000]"),
-            "[0,0,1,1.5,100,1e+21,100000000000000000000,1.5e-7,0.000001,123456789012345680000]");
+        assert_eq!(
+            js("[0, -0, 1.0, 1.5, 100, 1e21, 1e20, 1.5e-7, 0.000001, 123456789012345680000]"),
+            "[0,0,1,1.5,100,1e+21,100000000000000000000,1.5e-7,0.000001,123456789012345680000]"
+        );
         assert_eq!(js("18446744073709551615"), "18446744073709552000");
         assert_eq!(js("-2.5e-10"), "-2.5e-10");
     }
 
     #[test]
     fn object_keys_keep_document_order_with_array_indices_first() {
-        assert_eq!(js(r#"{"b":1,"a":2,"10":3,"2":4,"02":5}"#), r#"{"2":4,"10":3,"b":1,"a":2,"02":5}"#);
+        assert_eq!(
+            js(r#"{"b":1,"a":2,"10":3,"2":4,"02":5}"#),
+            r#"{"2":4,"10":3,"b":1,"a":2,"02":5}"#
+        );
     }
 
     #[test]
@@ -364,14 +385,27 @@ mod tests {
 
     #[test]
     fn strings_escape_as_json_stringify() {
-        assert_eq!(js(r#""a\"b\\c\n\u0001\u007f\u2028é""#), "\"a\\\"b\\\\c\\n\\u0001\u{7f}\u{2028}é\"");
+        assert_eq!(
+            js(r#""a\"b\\c\n\u0001\u007f\u2028é""#),
+            "\"a\\\"b\\\\c\\n\\u0001\u{7f}\u{2028}é\""
+        );
     }
 
     #[test]
     fn nesting_deeper_than_the_limit_is_refused() {
-        let deep = format!("{}{}", "[".repeat(MAX_JSON_DEPTH + 2), "]".repeat(MAX_JSON_DEPTH + 2));
-        assert!(matches!(JsonValue::parse(&deep), Err(CryptoError::NestingTooDeep { .. })));
+        let deep = format!(
+            "{}{}",
+            "[".repeat(MAX_JSON_DEPTH + 2),
+            "]".repeat(MAX_JSON_DEPTH + 2)
+        );
+        assert!(matches!(
+            JsonValue::parse(&deep),
+            Err(CryptoError::NestingTooDeep { .. })
+        ));
         let value: serde_json::Value = serde_json::from_str(&deep).expect("valid json");
-        assert!(matches!(JsonValue::from_serde(&value), Err(CryptoError::NestingTooDeep { .. })));
+        assert!(matches!(
+            JsonValue::from_serde(&value),
+            Err(CryptoError::NestingTooDeep { .. })
+        ));
     }
 }

@@ -32,8 +32,8 @@ pub use evaluate::ConditionEnv;
 pub use json::{JsonValue, MAX_JSON_DEPTH, MAX_JSON_VALUES};
 pub use model::{
     AbiParam, AccessControlCondition, BooleanOperator, ConditionItem, CosmosCondition,
-    EvmContractCondition, FunctionAbi, ReturnValueTest, ReturnValueTestV2, SolPda,
-    SolPdaInterface, SolRpcCondition, UnifiedCondition,
+    EvmContractCondition, FunctionAbi, ReturnValueTest, ReturnValueTestV2, SolPda, SolPdaInterface,
+    SolRpcCondition, UnifiedCondition,
 };
 
 use crate::CryptoError;
@@ -101,7 +101,10 @@ impl ConditionSet {
     /// object key order exactly as sent).
     pub fn from_request_str(request: &str) -> Result<ConditionSet, CryptoError> {
         if request.len() > MAX_DOCUMENT_BYTES {
-            return Err(CryptoError::InputTooLarge { len: request.len(), max: MAX_DOCUMENT_BYTES });
+            return Err(CryptoError::InputTooLarge {
+                len: request.len(),
+                max: MAX_DOCUMENT_BYTES,
+            });
         }
         let value = JsonValue::parse(request)?;
         Self::from_object(&value)
@@ -111,7 +114,10 @@ impl ConditionSet {
     /// [`CONDITION_KEYS`], or a bare array, taken as `accessControlConditions`.
     pub fn from_document(document: &str) -> Result<ConditionSet, CryptoError> {
         if document.len() > MAX_DOCUMENT_BYTES {
-            return Err(CryptoError::InputTooLarge { len: document.len(), max: MAX_DOCUMENT_BYTES });
+            return Err(CryptoError::InputTooLarge {
+                len: document.len(),
+                max: MAX_DOCUMENT_BYTES,
+            });
         }
         let value = JsonValue::parse(document)?;
         match value {
@@ -125,7 +131,10 @@ impl ConditionSet {
     /// with the conditions of a request.
     pub fn from_kind_text(key: &str, conditions: &str) -> Result<ConditionSet, CryptoError> {
         if conditions.len() > MAX_DOCUMENT_BYTES {
-            return Err(CryptoError::InputTooLarge { len: conditions.len(), max: MAX_DOCUMENT_BYTES });
+            return Err(CryptoError::InputTooLarge {
+                len: conditions.len(),
+                max: MAX_DOCUMENT_BYTES,
+            });
         }
         Self::from_kind(key, &JsonValue::parse(conditions)?)
     }
@@ -143,11 +152,11 @@ impl ConditionSet {
                 key,
                 &model::parse_evm_contract,
             )?),
-            "solRpcConditions" => ConditionSet::SolRpc(model::parse_list(
-                conditions,
-                key,
-                &|value, path| model::parse_sol_rpc(value, path, false),
-            )?),
+            "solRpcConditions" => {
+                ConditionSet::SolRpc(model::parse_list(conditions, key, &|value, path| {
+                    model::parse_sol_rpc(value, path, false)
+                })?)
+            }
             "unifiedAccessControlConditions" => {
                 ConditionSet::Unified(model::parse_list(conditions, key, &model::parse_unified)?)
             }
@@ -286,7 +295,9 @@ impl ConditionSet {
                 })
             }),
             ConditionSet::SolRpc(items) => evaluate::evaluate_list(items, &|c| {
-                Err(CryptoError::UnsupportedCondition { kind: format!("solRpc method {:?}", c.method) })
+                Err(CryptoError::UnsupportedCondition {
+                    kind: format!("solRpc method {:?}", c.method),
+                })
             }),
             ConditionSet::Unified(items) => {
                 evaluate::evaluate_list(items, &|c| evaluate::evaluate_unified(c, env))

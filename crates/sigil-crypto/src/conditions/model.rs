@@ -212,7 +212,10 @@ pub(crate) fn parse_list<T>(
     let mut count = 0usize;
     let list = parse_items(items, path, 1, &mut count, parse_leaf)?;
     if count > MAX_CONDITIONS {
-        return Err(CryptoError::TooManyConditions { count, max: MAX_CONDITIONS });
+        return Err(CryptoError::TooManyConditions {
+            count,
+            max: MAX_CONDITIONS,
+        });
     }
     Ok(list)
 }
@@ -225,36 +228,41 @@ fn parse_items<T>(
     parse_leaf: &dyn Fn(&JsonValue, &str) -> Result<T, CryptoError>,
 ) -> Result<Vec<ConditionItem<T>>, CryptoError> {
     if depth > MAX_GROUP_DEPTH {
-        return Err(CryptoError::NestingTooDeep { max: MAX_GROUP_DEPTH });
+        return Err(CryptoError::NestingTooDeep {
+            max: MAX_GROUP_DEPTH,
+        });
     }
     let mut out = Vec::with_capacity(items.len());
     for (index, item) in items.iter().enumerate() {
         let item_path = format!("{path}[{index}]");
-        let parsed = match item {
-            JsonValue::Array(group) => {
-                ConditionItem::Group(parse_items(group, &item_path, depth + 1, count, parse_leaf)?)
-            }
-            JsonValue::Object(_) if item.get("operator").is_some() => {
-                ConditionItem::Operator(parse_operator(item, &item_path)?)
-            }
-            JsonValue::Object(_) if item.get("returnValueTest").is_some() => {
-                *count += 1;
-                // Stop early on absurd lists; the exact count past the maximum does not matter.
-                if *count > MAX_CONDITIONS {
-                    return Err(CryptoError::TooManyConditions {
-                        count: *count,
-                        max: MAX_CONDITIONS,
-                    });
+        let parsed =
+            match item {
+                JsonValue::Array(group) => ConditionItem::Group(parse_items(
+                    group,
+                    &item_path,
+                    depth + 1,
+                    count,
+                    parse_leaf,
+                )?),
+                JsonValue::Object(_) if item.get("operator").is_some() => {
+                    ConditionItem::Operator(parse_operator(item, &item_path)?)
                 }
-                ConditionItem::Condition(parse_leaf(item, &item_path)?)
-            }
-            _ => {
-                return Err(invalid(
+                JsonValue::Object(_) if item.get("returnValueTest").is_some() => {
+                    *count += 1;
+                    // Stop early on absurd lists; the exact count past the maximum does not matter.
+                    if *count > MAX_CONDITIONS {
+                        return Err(CryptoError::TooManyConditions {
+                            count: *count,
+                            max: MAX_CONDITIONS,
+                        });
+                    }
+                    ConditionItem::Condition(parse_leaf(item, &item_path)?)
+                }
+                _ => return Err(invalid(
                     &item_path,
                     "expected a condition (an object with returnValueTest), an operator or a group",
-                ))
-            }
-        };
+                )),
+            };
         out.push(parsed);
     }
     Ok(out)
@@ -264,7 +272,10 @@ fn parse_operator(item: &JsonValue, path: &str) -> Result<BooleanOperator, Crypt
     match item.get("operator") {
         Some(JsonValue::String(s)) if s == "and" => Ok(BooleanOperator::And),
         Some(JsonValue::String(s)) if s == "or" => Ok(BooleanOperator::Or),
-        _ => Err(invalid(&format!("{path}.operator"), "expected \"and\" or \"or\"")),
+        _ => Err(invalid(
+            &format!("{path}.operator"),
+            "expected \"and\" or \"or\"",
+        )),
     }
 }
 
@@ -299,13 +310,21 @@ pub(crate) fn parse_evm_contract(
     let constant = match abi.get("constant") {
         None => false,
         Some(JsonValue::Bool(b)) => *b,
-        Some(_) => return Err(invalid(&format!("{abi_path}.constant"), "expected a boolean")),
+        Some(_) => {
+            return Err(invalid(
+                &format!("{abi_path}.constant"),
+                "expected a boolean",
+            ))
+        }
     };
     let state_mutability = match abi.get("stateMutability") {
         None => None,
         Some(JsonValue::String(s)) => Some(s.clone()),
         Some(_) => {
-            return Err(invalid(&format!("{abi_path}.stateMutability"), "expected a string"))
+            return Err(invalid(
+                &format!("{abi_path}.stateMutability"),
+                "expected a string",
+            ))
         }
     };
     Ok(EvmContractCondition {
@@ -335,12 +354,18 @@ pub(crate) fn parse_sol_rpc(
     };
     // The SDK's test for a v2 condition: a `pdaParams` key is present (unified ones must be v2).
     let pda = if value.get("pdaParams").is_some() || require_v2 {
-        let missing = "solRpc v2 conditions need pdaParams, pdaInterface {offset, fields} and pdaKey";
+        let missing =
+            "solRpc v2 conditions need pdaParams, pdaInterface {offset, fields} and pdaKey";
         let interface_path = format!("{path}.pdaInterface");
-        let interface = value.get("pdaInterface").ok_or_else(|| invalid(path, missing))?;
+        let interface = value
+            .get("pdaInterface")
+            .ok_or_else(|| invalid(path, missing))?;
         let offset = match interface.get("offset") {
             Some(JsonValue::Number(n)) => n.as_u64().ok_or_else(|| {
-                invalid(&format!("{interface_path}.offset"), "expected a non-negative integer")
+                invalid(
+                    &format!("{interface_path}.offset"),
+                    "expected a non-negative integer",
+                )
             })?,
             Some(_) => {
                 return Err(invalid(
@@ -352,7 +377,10 @@ pub(crate) fn parse_sol_rpc(
         };
         let fields = match interface.get("fields") {
             Some(fields @ JsonValue::Object(entries)) => {
-                if entries.iter().any(|(_, v)| !matches!(v, JsonValue::Number(n) if n.as_u64().is_some())) {
+                if entries
+                    .iter()
+                    .any(|(_, v)| !matches!(v, JsonValue::Number(n) if n.as_u64().is_some()))
+                {
                     return Err(invalid(
                         &format!("{interface_path}.fields"),
                         "expected an object of non-negative integers",
@@ -361,7 +389,10 @@ pub(crate) fn parse_sol_rpc(
                 fields.clone()
             }
             Some(_) => {
-                return Err(invalid(&format!("{interface_path}.fields"), "expected an object"))
+                return Err(invalid(
+                    &format!("{interface_path}.fields"),
+                    "expected an object",
+                ))
             }
             None => return Err(invalid(path, missing)),
         };
@@ -407,13 +438,37 @@ fn parse_cosmos(value: &JsonValue, path: &str) -> Result<CosmosCondition, Crypto
 /// The four unified kinds in the order Lit's node tries them (its untagged
 /// `UnifiedAccessControlCondition` enum), with the keys each needs.
 const UNIFIED_SHAPES: [(&str, &[&str]); 4] = [
-    ("evmBasic", &["contractAddress", "chain", "standardContractType", "method", "parameters", "returnValueTest"]),
+    (
+        "evmBasic",
+        &[
+            "contractAddress",
+            "chain",
+            "standardContractType",
+            "method",
+            "parameters",
+            "returnValueTest",
+        ],
+    ),
     ("solRpc", &["method", "params", "chain", "returnValueTest"]),
-    ("evmContract", &["contractAddress", "functionName", "functionParams", "functionAbi", "chain", "returnValueTest"]),
+    (
+        "evmContract",
+        &[
+            "contractAddress",
+            "functionName",
+            "functionParams",
+            "functionAbi",
+            "chain",
+            "returnValueTest",
+        ],
+    ),
     ("cosmos", &["path", "chain", "returnValueTest"]),
 ];
 
-fn parse_unified_as(kind: &str, value: &JsonValue, path: &str) -> Result<UnifiedCondition, CryptoError> {
+fn parse_unified_as(
+    kind: &str,
+    value: &JsonValue,
+    path: &str,
+) -> Result<UnifiedCondition, CryptoError> {
     Ok(match kind {
         "evmBasic" => UnifiedCondition::EvmBasic(parse_access_control(value, path)?),
         // The SDK only sends v2 Solana conditions in unified lists; see `parse_unified`.
@@ -432,7 +487,10 @@ fn parse_unified_as(kind: &str, value: &JsonValue, path: &str) -> Result<Unified
 ///
 /// When no shape fits, the error is the one of the kind `conditionType` names, or else of the
 /// kind whose keys the condition has most of, so it points at the field to fix.
-pub(crate) fn parse_unified(value: &JsonValue, path: &str) -> Result<UnifiedCondition, CryptoError> {
+pub(crate) fn parse_unified(
+    value: &JsonValue,
+    path: &str,
+) -> Result<UnifiedCondition, CryptoError> {
     let mut errors = Vec::with_capacity(UNIFIED_SHAPES.len());
     for (kind, _) in UNIFIED_SHAPES {
         match parse_unified_as(kind, value, path) {
@@ -445,9 +503,14 @@ pub(crate) fn parse_unified(value: &JsonValue, path: &str) -> Result<UnifiedCond
         _ => None,
     };
     let closest = || {
-        let present = |keys: &[&str]| keys.iter().filter(|k| value.get(k).is_some()).count() * 100 / keys.len();
+        let present = |keys: &[&str]| {
+            keys.iter().filter(|k| value.get(k).is_some()).count() * 100 / keys.len()
+        };
         // max_by_key keeps the last maximum; reversing keeps Lit's order on ties.
-        (0..UNIFIED_SHAPES.len()).rev().max_by_key(|&i| present(UNIFIED_SHAPES[i].1)).unwrap_or(0)
+        (0..UNIFIED_SHAPES.len())
+            .rev()
+            .max_by_key(|&i| present(UNIFIED_SHAPES[i].1))
+            .unwrap_or(0)
     };
     Err(errors.swap_remove(named.unwrap_or_else(closest)))
 }
@@ -462,7 +525,11 @@ fn return_value_test_v2(value: &JsonValue, path: &str) -> Result<ReturnValueTest
     })
 }
 
-fn abi_params(abi: &JsonValue, path: &str, key: &'static str) -> Result<Vec<AbiParam>, CryptoError> {
+fn abi_params(
+    abi: &JsonValue,
+    path: &str,
+    key: &'static str,
+) -> Result<Vec<AbiParam>, CryptoError> {
     let list_path = format!("{path}.{key}");
     let JsonValue::Array(items) = field(abi, path, key)? else {
         return Err(invalid(&list_path, "expected an array"));
@@ -480,7 +547,11 @@ fn abi_params(abi: &JsonValue, path: &str, key: &'static str) -> Result<Vec<AbiP
         .collect()
 }
 
-fn field<'a>(value: &'a JsonValue, path: &str, key: &'static str) -> Result<&'a JsonValue, CryptoError> {
+fn field<'a>(
+    value: &'a JsonValue,
+    path: &str,
+    key: &'static str,
+) -> Result<&'a JsonValue, CryptoError> {
     if !matches!(value, JsonValue::Object(_)) {
         return Err(invalid(path, "expected an object"));
     }
@@ -497,7 +568,11 @@ fn string_field(value: &JsonValue, path: &str, key: &'static str) -> Result<Stri
     }
 }
 
-fn string_array_field(value: &JsonValue, path: &str, key: &'static str) -> Result<Vec<String>, CryptoError> {
+fn string_array_field(
+    value: &JsonValue,
+    path: &str,
+    key: &'static str,
+) -> Result<Vec<String>, CryptoError> {
     match field(value, path, key)? {
         JsonValue::Array(items) => items
             .iter()
@@ -507,12 +582,18 @@ fn string_array_field(value: &JsonValue, path: &str, key: &'static str) -> Resul
                 _ => Err(invalid(&format!("{path}.{key}[{i}]"), "expected a string")),
             })
             .collect(),
-        _ => Err(invalid(&format!("{path}.{key}"), "expected an array of strings")),
+        _ => Err(invalid(
+            &format!("{path}.{key}"),
+            "expected an array of strings",
+        )),
     }
 }
 
 fn invalid(path: &str, reason: &'static str) -> CryptoError {
-    CryptoError::InvalidCondition { path: path.to_owned(), reason }
+    CryptoError::InvalidCondition {
+        path: path.to_owned(),
+        reason,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -581,7 +662,11 @@ pub(crate) trait WriteCondition {
     fn write(&self, out: &mut String, form: Form);
 }
 
-pub(crate) fn write_list<T: WriteCondition>(items: &[ConditionItem<T>], out: &mut String, form: Form) {
+pub(crate) fn write_list<T: WriteCondition>(
+    items: &[ConditionItem<T>],
+    out: &mut String,
+    form: Form,
+) {
     out.push('[');
     for (i, item) in items.iter().enumerate() {
         if i > 0 {
@@ -612,7 +697,10 @@ fn write_abi_params(params: &[AbiParam], out: &mut String) {
         if i > 0 {
             out.push(',');
         }
-        ObjectWriter::new(out).string("name", &p.name).string("type", &p.kind).end();
+        ObjectWriter::new(out)
+            .string("name", &p.name)
+            .string("type", &p.kind)
+            .end();
     }
     out.push(']');
 }
@@ -628,7 +716,12 @@ fn write_values(values: &[JsonValue], out: &mut String) {
     out.push(']');
 }
 
-fn begin<'a>(out: &'a mut String, form: Form, condition_type: &str, unified: bool) -> ObjectWriter<'a> {
+fn begin<'a>(
+    out: &'a mut String,
+    form: Form,
+    condition_type: &str,
+    unified: bool,
+) -> ObjectWriter<'a> {
     let mut w = ObjectWriter::new(out);
     if unified && form == Form::Document {
         w.string("conditionType", condition_type);
@@ -666,14 +759,18 @@ impl EvmContractCondition {
                 w.string("name", &abi.name)
                     .raw("inputs", |out| write_abi_params(&abi.inputs, out))
                     .raw("outputs", |out| write_abi_params(&abi.outputs, out))
-                    .raw("constant", |out| out.push_str(if abi.constant { "true" } else { "false" }));
+                    .raw("constant", |out| {
+                        out.push_str(if abi.constant { "true" } else { "false" })
+                    });
                 if let Some(sm) = &abi.state_mutability {
                     w.string("stateMutability", sm);
                 }
                 w.end();
             })
             .string("chain", &self.chain)
-            .raw("returnValueTest", |out| write_rvt_v2(&self.return_value_test, out))
+            .raw("returnValueTest", |out| {
+                write_rvt_v2(&self.return_value_test, out)
+            })
             .end();
     }
 }
@@ -681,19 +778,24 @@ impl EvmContractCondition {
 impl SolRpcCondition {
     fn write_as(&self, out: &mut String, form: Form, unified: bool) {
         let mut w = begin(out, form, "solRpc", unified);
-        w.string("method", &self.method).raw("params", |out| write_values(&self.params, out));
+        w.string("method", &self.method)
+            .raw("params", |out| write_values(&self.params, out));
         if let Some(pda) = &self.pda {
             w.strings("pdaParams", &pda.params)
                 .raw("pdaInterface", |out| {
                     ObjectWriter::new(out)
-                        .raw("offset", |out| out.push_str(&pda.interface.offset.to_string()))
+                        .raw("offset", |out| {
+                            out.push_str(&pda.interface.offset.to_string())
+                        })
                         .raw("fields", |out| pda.interface.fields.write_js(out))
                         .end()
                 })
                 .string("pdaKey", &pda.key);
         }
         w.string("chain", &self.chain)
-            .raw("returnValueTest", |out| write_rvt_v2(&self.return_value_test, out))
+            .raw("returnValueTest", |out| {
+                write_rvt_v2(&self.return_value_test, out)
+            })
             .end();
     }
 }
@@ -708,7 +810,10 @@ impl CosmosCondition {
         if let Some(parameters) = &self.parameters {
             w.strings("parameters", parameters);
         }
-        w.raw("returnValueTest", |out| write_rvt_v2(&self.return_value_test, out)).end();
+        w.raw("returnValueTest", |out| {
+            write_rvt_v2(&self.return_value_test, out)
+        })
+        .end();
     }
 }
 

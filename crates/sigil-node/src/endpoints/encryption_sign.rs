@@ -26,7 +26,11 @@ pub(super) async fn encryption_sign(
     let resource_id = format!("{}/{}", conditions.hash_hex(), request.data_to_encrypt_hash);
     let resource = LitResource::new(ResourcePrefix::AccessControlCondition, resource_id)?;
     let context = state
-        .authorize(request.auth_sig, &resource, LitAbility::AccessControlConditionDecryption)
+        .authorize(
+            request.auth_sig,
+            &resource,
+            LitAbility::AccessControlConditionDecryption,
+        )
         .await?;
 
     let identity = resource.resource_key();

@@ -19,8 +19,14 @@ pub fn app(state: Arc<NodeState>) -> Router {
     Router::new()
         .route("/web/handshake", post(handshake::handshake))
         .route("/web/handshake/", post(handshake::handshake))
-        .route("/web/encryption/sign", post(encryption_sign::encryption_sign))
-        .route("/web/encryption/sign/", post(encryption_sign::encryption_sign))
+        .route(
+            "/web/encryption/sign",
+            post(encryption_sign::encryption_sign),
+        )
+        .route(
+            "/web/encryption/sign/",
+            post(encryption_sign::encryption_sign),
+        )
         .fallback(http::route_not_found)
         .method_not_allowed_fallback(http::method_not_allowed)
         .with_state(state)
@@ -31,10 +37,10 @@ pub fn app(state: Arc<NodeState>) -> Router {
 mod tests {
     use super::*;
     use crate::clock::SystemClock;
-    use serde_json::Value;
     use crate::config::NodeConfig;
     use axum::body::Body;
     use axum::http::{Request, StatusCode};
+    use serde_json::Value;
     use sigil_chain::{DevChain, DevChainConfig};
     use tower::ServiceExt;
 
