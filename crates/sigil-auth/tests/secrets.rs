@@ -1,4 +1,4 @@
-//! Secrets stay out of `Debug` and error messages (issue 8, item 5): nothing printable made from
+//! Secrets stay out of `Debug` and error messages: nothing printable made from
 //! a session key, or from an error about one, contains its secret in any form.
 
 use alloy_signer_local::PrivateKeySigner;

@@ -2,8 +2,7 @@
 //!
 //! Everything is `blsful` 2.5.7 with `Bls12381G2Impl` (public keys in G1, 48 bytes; signatures
 //! in G2, 96 bytes) and the proof-of-possession scheme, the exact crate the SDK's
-//! `blsEncrypt`/`blsCombine`/`blsVerify`/`blsDecrypt` were built from
-//! (`docs/js-sdk-v7.md` section 8):
+//! `blsEncrypt`/`blsCombine`/`blsVerify`/`blsDecrypt` were built from:
 //!
 //! - the network public key (`subnetPublicKey`) is 96 hex characters of a compressed G1 point;
 //! - a ciphertext is `serde_bare(TimeCryptCiphertext)`, sent as standard base64;

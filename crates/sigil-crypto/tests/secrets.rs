@@ -1,4 +1,4 @@
-//! Secrets stay out of `Debug` and error messages (issue 8, item 5): key shares, key share files
+//! Secrets stay out of `Debug` and error messages: key shares, key share files
 //! and the dealt network secret never print, in any form, nor do errors about them.
 
 use rand_chacha::rand_core::SeedableRng;

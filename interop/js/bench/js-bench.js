@@ -1,7 +1,7 @@
 // The JS side of scripts/bench-compare: the official Lit JS SDK v7, timed.
 //
 // Default mode, in-process, no network: getSessionSigs runs with its connection state set by
-// hand, as ../../../shared/jsref/vectors.js does. Prints one JSON object per line:
+// hand (the fields connect() would fill). Prints one JSON object per line:
 //   {"name": "...", "meanNs": <mean per operation>, "iterations": <count>}
 //
 // --decrypt mode, against a running network (sigil devnet or `sigil-bench chain` + nodes):

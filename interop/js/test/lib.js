@@ -24,7 +24,7 @@ const SIGIL_BIN = mustEnv('SIGIL_BIN');
 const NODE_COUNT = Number(mustEnv('SIGIL_NODE_COUNT'));
 
 // The ABI bundled in contracts-sdk lacks getActiveUnkickedValidatorStructsAndCounts, so a
-// custom network passes the datil-dev Staking ABI (as ../../shared/jsref/mock-e2e.js does).
+// custom network passes the datil-dev Staking ABI from @lit-protocol/constants.
 const STAKING_ABI = NETWORK_CONTEXT_BY_NETWORK['datil-dev'].data.find((c) => c.name === 'Staking')
   .contracts[0].ABI;
 

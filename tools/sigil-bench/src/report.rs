@@ -563,7 +563,7 @@ pub fn render(sigil: &Figures, js: &Figures, ratios: &[Ratio], context: &RunCont
         );
     }
 
-    let _ = writeln!(md, "\n## Targets (issue 7)\n");
+    let _ = writeln!(md, "\n## Targets\n");
     let _ = writeln!(md, "| Figure | Value | Target | Met |");
     let _ = writeln!(md, "|---|---|---|---|");
     for ratio in ratios {
