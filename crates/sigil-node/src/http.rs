@@ -57,7 +57,9 @@ fn generated_correlation_id() -> String {
 }
 
 /// Middleware: gives each request its correlation id (and a tracing span), logs internal
-/// errors, and writes the id into error bodies.
+/// errors, and writes the id into error bodies. Written here rather than with tower-http's
+/// request-id layers: Lit prefers `X-Correlation-Id` to `X-Request-Id`, drops unprintable or
+/// long ids and makes `LD-` ids, and the id must reach the error body.
 pub(crate) async fn correlate(mut request: Request, next: Next) -> Response {
     let client_id = client_correlation_id(request.headers());
     let correlation = CorrelationId {
@@ -220,7 +222,8 @@ fn is_json_content_type(headers: &HeaderMap) -> bool {
 }
 
 /// Reads at most `limit` bytes of body. A larger body is read on (and dropped) up to
-/// [`DRAIN_LIMIT`] so the client gets the 413, then refused.
+/// [`DRAIN_LIMIT`] so the client gets the 413, then refused. (tower-http's body limit answers
+/// without reading on, so a client still uploading would see a reset, not Lit's body.)
 async fn read_body(body: Body, limit: usize) -> Result<Vec<u8>, NodeError> {
     let mut stream = body.into_data_stream();
     let mut buffer = Vec::new();
@@ -243,6 +246,12 @@ async fn read_body(body: Body, limit: usize) -> Result<Vec<u8>, NodeError> {
         buffer.extend_from_slice(&chunk);
     }
     Ok(buffer)
+}
+
+/// Answer for a handler that panicked (a bug): Lit's internal-error body, so the client gets an
+/// answer with its correlation id, and the node keeps serving.
+pub(crate) fn panicked(_detail: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    NodeError::internal("request handler", "panicked").into_response()
 }
 
 /// Answer for paths no route has.
@@ -344,6 +353,36 @@ mod tests {
             "NodeBadInput"
         );
         assert!(parse_json::<Shape>(b"{\"n\":1,\"x\":[{\"k\":1},{\"k\":2}]}").is_ok());
+    }
+
+    #[tokio::test]
+    async fn a_panicking_handler_is_answered_with_lits_internal_error_and_the_id() {
+        let router = axum::Router::new()
+            .route(
+                "/boom",
+                axum::routing::post(|| async {
+                    panic!("a bug");
+                    #[allow(unreachable_code)]
+                    ""
+                }),
+            )
+            .layer(tower_http::catch_panic::CatchPanicLayer::custom(panicked))
+            .layer(axum::middleware::from_fn(correlate));
+        let request = axum::http::Request::post("/boom")
+            .header("x-request-id", "lit_boom")
+            .body(Body::empty())
+            .expect("request");
+        let response = tower::ServiceExt::oneshot(router, request)
+            .await
+            .expect("infallible");
+        assert_eq!(response.status(), 500);
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .expect("body");
+        let body = sigil_wire::LitErrorBody::parse(&bytes).expect("Lit body");
+        assert_eq!(body.error_code, sigil_wire::LitErrorCode::NodeSystemFault);
+        assert_eq!(body.correlation_id.as_deref(), Some("lit_boom"));
+        assert!(body.details.is_empty(), "internal detail is never sent");
     }
 
     #[tokio::test]

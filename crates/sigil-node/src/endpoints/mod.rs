@@ -30,6 +30,9 @@ pub fn app(state: Arc<NodeState>) -> Router {
         .fallback(http::route_not_found)
         .method_not_allowed_fallback(http::method_not_allowed)
         .with_state(state)
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            http::panicked,
+        ))
         .layer(axum::middleware::from_fn(http::correlate))
 }
 
