@@ -8,10 +8,30 @@ use sigil_chain::{
     ChainView, DevChain, DevChainConfig, EthRpcClient, MintRequest, RemoteChain, RemoteChainConfig,
     RpcServer, ValidatorInfo,
 };
+use std::future::Future;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+/// Polls `check` every 10 ms until it returns `Some`, failing with `what` after 5 s: the tests
+/// wait on the state they expect, never for a fixed time.
+async fn eventually<T, F, Fut>(what: &str, mut check: F) -> Result<T, Box<dyn std::error::Error>>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<Option<T>, Box<dyn std::error::Error>>>,
+{
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        if let Some(value) = check().await? {
+            return Ok(value);
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return Err(format!("gave up after 5 s waiting until {what}").into());
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
 
 const WALLET: Address = address!("70997970C51812dc3A010C7d01b50e0d17dc79C8");
 
@@ -308,8 +328,11 @@ async fn block_production_advances_number_and_hash() -> TestResult {
     let rpc = EthRpcClient::new(server.url())?;
     let before = rpc.latest_block().await?;
     let producer = chain.spawn_block_production();
-    tokio::time::sleep(Duration::from_millis(250)).await;
-    let after = rpc.latest_block().await?;
+    let after = eventually("two blocks are produced", || async {
+        let latest = rpc.latest_block().await?;
+        Ok((latest.number >= before.number + 2).then_some(latest))
+    })
+    .await?;
     assert!(after.number >= before.number + 2, "{before:?} -> {after:?}");
     assert_ne!(after.hash, before.hash);
     assert!(rpc.block_number().await? >= after.number);
@@ -406,19 +429,22 @@ async fn remote_chain_follows_blocks_and_credits_in_the_background() -> TestResu
 
     let block = chain.produce_block();
     let credit = chain.mint_capacity_credits(WALLET, 10, 4_000_000_000)?;
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
-    while remote.latest_block() != block || remote.capacity_credit(credit.token_id).is_none() {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "remote view never caught up"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    eventually("the remote view has caught up", || async {
+        Ok(
+            (remote.latest_block() == block && remote.capacity_credit(credit.token_id).is_some())
+                .then_some(()),
+        )
+    })
+    .await?;
     assert_eq!(remote.capacity_credits_owned_by(WALLET), vec![credit]);
 
-    // When the RPC goes away the last snapshot keeps answering.
+    // When the RPC goes away the last snapshot keeps answering: a refresh against the stopped
+    // server (what the background poller does every interval) fails and leaves it as it was.
     server.shutdown().await;
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert!(
+        remote.refresh().await.is_err(),
+        "the stopped server still answered"
+    );
     assert_eq!(remote.latest_block(), block);
     Ok(())
 }

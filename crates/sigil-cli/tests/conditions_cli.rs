@@ -1,20 +1,21 @@
 //! `sigil conditions hash`: prints the JS SDK's hashOfConditions for every vector case.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use assert_cmd::assert::Assert;
+use assert_cmd::Command;
+use predicates::prelude::*;
 
-const ACC_HASH: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/vectors/acc-hash.json"));
+const ACC_HASH: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../tests/vectors/acc-hash.json"
+));
 
-fn sigil(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sigil"))
+/// `sigil <args>` run to completion with `stdin` on its stdin.
+fn sigil(args: &[&str], stdin: &str) -> Assert {
+    Command::cargo_bin("sigil")
+        .expect("sigil is built")
         .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("sigil starts");
-    child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).expect("write stdin");
-    child.wait_with_output().expect("sigil runs")
+        .write_stdin(stdin)
+        .assert()
 }
 
 fn cases() -> Vec<serde_json::Value> {
@@ -29,11 +30,19 @@ fn hash_of_every_vector_document_read_from_a_file_matches_the_js_sdk() {
         let name = case["name"].as_str().expect("name");
         let kind = case["conditionType"].as_str().expect("kind");
         let path = dir.path().join(format!("{name}.json"));
-        std::fs::write(&path, serde_json::json!({ kind: case["input"] }).to_string()).expect("write");
-        let out = sigil(&["conditions", "hash", path.to_str().expect("utf8 path")], "");
-        assert!(out.status.success(), "case {name}: {}", String::from_utf8_lossy(&out.stderr));
+        std::fs::write(
+            &path,
+            serde_json::json!({ kind: case["input"] }).to_string(),
+        )
+        .expect("write");
+        let out = sigil(
+            &["conditions", "hash", path.to_str().expect("utf8 path")],
+            "",
+        )
+        .append_context("case", name.to_owned())
+        .success();
         assert_eq!(
-            String::from_utf8_lossy(&out.stdout).trim_end(),
+            String::from_utf8_lossy(&out.get_output().stdout).trim_end(),
             case["hashOfConditions"].as_str().expect("hash"),
             "case {name}"
         );
@@ -42,26 +51,41 @@ fn hash_of_every_vector_document_read_from_a_file_matches_the_js_sdk() {
 
 #[test]
 fn a_bare_array_on_stdin_is_access_control_conditions() {
-    let case = cases().into_iter().find(|c| c["name"] == "acc-nested-groups").expect("case");
-    for args in [&["conditions", "hash", "-"][..], &["conditions", "hash"][..]] {
-        let out = sigil(args, &case["input"].to_string());
-        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
-        assert_eq!(String::from_utf8_lossy(&out.stdout), format!("{}\n", case["hashOfConditions"].as_str().expect("hash")));
+    let case = cases()
+        .into_iter()
+        .find(|c| c["name"] == "acc-nested-groups")
+        .expect("case");
+    for args in [
+        &["conditions", "hash", "-"][..],
+        &["conditions", "hash"][..],
+    ] {
+        sigil(args, &case["input"].to_string())
+            .append_context("args", format!("{args:?}"))
+            .success()
+            .stdout(format!(
+                "{}\n",
+                case["hashOfConditions"].as_str().expect("hash")
+            ));
     }
 }
 
 #[test]
 fn an_invalid_document_exits_2_with_the_reason() {
     let too_many = vec![cases()[0]["input"][0].clone(); 31];
-    let out = sigil(&["conditions", "hash", "-"], &serde_json::Value::Array(too_many).to_string());
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("too many conditions"), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(out.stdout.is_empty());
+    sigil(
+        &["conditions", "hash", "-"],
+        &serde_json::Value::Array(too_many).to_string(),
+    )
+    .code(2)
+    .stderr(predicate::str::contains("too many conditions"))
+    .stdout(predicate::str::is_empty());
 
-    let out = sigil(&["conditions", "hash", "-"], "{\"accessControlConditions\": [1]}");
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("accessControlConditions[0]"));
+    sigil(
+        &["conditions", "hash", "-"],
+        "{\"accessControlConditions\": [1]}",
+    )
+    .code(2)
+    .stderr(predicate::str::contains("accessControlConditions[0]"));
 
-    let out = sigil(&["conditions", "hash", "/nonexistent/conditions.json"], "");
-    assert_eq!(out.status.code(), Some(2));
+    sigil(&["conditions", "hash", "/nonexistent/conditions.json"], "").code(2);
 }

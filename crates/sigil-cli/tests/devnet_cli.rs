@@ -1,89 +1,12 @@
 //! `sigil devnet` and `sigil node` as processes: the ready banner, the `--json` ready object
 //! (and `ready.json`), handshakes from every node, and a clean exit on SIGINT.
 
-use std::io::{BufRead, BufReader, Read, Write};
+mod common;
+
+use common::{banner_value, Running};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
-
-const READY_LINE: &str = "Press Ctrl-C to stop.";
-
-/// A child process killed on drop if a test fails before stopping it.
-struct Running {
-    child: Child,
-    lines: mpsc::Receiver<String>,
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Running {
-    fn spawn(args: &[&str]) -> Running {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_sigil"))
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("sigil starts");
-        let stdout = child.stdout.take().expect("piped stdout");
-        let (sender, lines) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if sender.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        Running { child, lines }
-    }
-
-    /// Stdout lines up to and including the first one `until` accepts, within `timeout`.
-    fn read_until(&self, timeout: Duration, until: impl Fn(&str) -> bool) -> Vec<String> {
-        let deadline = Instant::now() + timeout;
-        let mut seen = Vec::new();
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.lines.recv_timeout(left) {
-                Ok(line) => {
-                    let done = until(&line);
-                    seen.push(line);
-                    if done {
-                        return seen;
-                    }
-                }
-                Err(_) => panic!("no matching line within {timeout:?}; got {seen:#?}"),
-            }
-        }
-    }
-
-    fn interrupt(&self) {
-        let status = Command::new("kill")
-            .args(["-INT", &self.child.id().to_string()])
-            .status()
-            .expect("kill runs");
-        assert!(status.success());
-    }
-
-    fn wait_exit(&mut self, timeout: Duration) -> ExitStatus {
-        let deadline = Instant::now() + timeout;
-        loop {
-            if let Some(status) = self.child.try_wait().expect("wait") {
-                return status;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "sigil did not exit within {timeout:?}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
 
 /// A bare HTTP/1.1 handshake (no HTTP client in this crate's dependencies): status and body.
 fn handshake(url: &str) -> (u16, serde_json::Value) {
@@ -115,14 +38,6 @@ fn handshake(url: &str) -> (u16, serde_json::Value) {
     (status, json)
 }
 
-fn banner_value<'a>(banner: &'a [String], label: &str) -> &'a str {
-    banner
-        .iter()
-        .find_map(|line| line.trim_start().strip_prefix(label))
-        .map(str::trim)
-        .unwrap_or_else(|| panic!("banner has no {label:?}: {banner:#?}"))
-}
-
 #[test]
 fn devnet_prints_its_banner_serves_handshakes_and_exits_0_on_sigint() {
     let started = Instant::now();
@@ -137,7 +52,9 @@ fn devnet_prints_its_banner_serves_handshakes_and_exits_0_on_sigint() {
         "--rpc-port",
         "0",
     ]);
-    let banner = devnet.read_until(Duration::from_secs(5), |line| line == READY_LINE);
+    let banner = devnet
+        .devnet_banner(Duration::from_secs(5))
+        .expect("devnet ready");
     assert!(started.elapsed() < Duration::from_secs(5));
 
     let urls: Vec<&str> = banner
@@ -166,7 +83,9 @@ fn devnet_prints_its_banner_serves_handshakes_and_exits_0_on_sigint() {
     }
 
     devnet.interrupt();
-    let status = devnet.wait_exit(Duration::from_secs(10));
+    let status = devnet
+        .wait_exit(Duration::from_secs(10))
+        .expect("sigil devnet exits within 10 s");
     assert_eq!(status.code(), Some(0), "{status}");
 }
 
@@ -184,7 +103,9 @@ fn devnet_json_is_printed_and_written_to_ready_json_and_a_node_runs_from_its_con
         data_arg,
         "--json",
     ]);
-    let printed = devnet.read_until(Duration::from_secs(5), |line| line.starts_with('{'));
+    let printed = devnet
+        .read_until(Duration::from_secs(5), |line| line.starts_with('{'))
+        .expect("the ready JSON");
     let ready_line = printed.last().expect("a JSON line");
     let info: serde_json::Value = serde_json::from_str(ready_line).expect("one JSON object");
     assert_eq!(printed.len(), 1, "only the JSON on stdout: {printed:#?}");
@@ -258,23 +179,20 @@ fn devnet_json_is_printed_and_written_to_ready_json_and_a_node_runs_from_its_con
     std::fs::write(&config_path, config.to_string()).expect("write config");
 
     let mut node = Running::spawn(&["node", "--config", config_path.to_str().expect("utf-8")]);
-    let ready = node.read_until(Duration::from_secs(5), |line| {
-        line.starts_with("Sigil node ready at ")
-    });
-    let url = ready
-        .last()
-        .and_then(|line| line.strip_prefix("Sigil node ready at "))
-        .and_then(|rest| rest.split_whitespace().next())
-        .expect("node url")
-        .to_owned();
+    let url = node.node_url(Duration::from_secs(5)).expect("node ready");
+    assert!(!url.is_empty(), "node url");
     let (status, body) = handshake(&url);
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["subnetPublicKey"], network_key.as_str());
 
     node.interrupt();
-    assert_eq!(node.wait_exit(Duration::from_secs(10)).code(), Some(0));
+    let status = node.wait_exit(Duration::from_secs(10)).expect("node exits");
+    assert_eq!(status.code(), Some(0));
     devnet.interrupt();
-    assert_eq!(devnet.wait_exit(Duration::from_secs(10)).code(), Some(0));
+    let status = devnet
+        .wait_exit(Duration::from_secs(10))
+        .expect("devnet exits");
+    assert_eq!(status.code(), Some(0));
     // A stopped devnet is not ready: scripts polling ready.json must not find a stale one.
     assert!(!ready_path.exists());
 }

@@ -1,6 +1,6 @@
-//! A node killed with SIGKILL in the middle of a burst of requests (issue 8, item 3): the
-//! `sigil node` process is restarted on the same config and data dir, its `redb` state opens
-//! cleanly, and every use it answered with a share before dying is still counted.
+//! A node killed with SIGKILL in the middle of a burst of requests: the `sigil node` process
+//! is restarted on the same config and data dir, its `redb` state opens cleanly, and every use
+//! it answered with a share before dying is still counted.
 //!
 //! The chain (and the dealt key shares) come from an in-process devnet; the node under test is
 //! `sigil node --config` in a process of its own, serving node 0's key share from its own data
@@ -9,7 +9,10 @@
 //! `C = F - (shares served until the 402)`, and it must be at least the number of shares the
 //! client received before the kill.
 
+mod common;
+
 use alloy_signer_local::PrivateKeySigner;
+use common::{sigil_path, Running, Stderr};
 use sigil_auth::{
     generate_auth_sig, sign_session_sigs, siwe, AuthSig, LitAbility, LitResource,
     ResourceAbilityRequest, ResourcePrefix, SessionKeyPair, SessionSigningParams,
@@ -19,12 +22,11 @@ use sigil_crypto::bls::SignatureShare;
 use sigil_crypto::conditions::{data_to_encrypt_hash, ConditionSet};
 use sigil_devnet::{Devnet, DevnetConfig};
 use sigil_node::NodeConfig;
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{mpsc, Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 use time::OffsetDateTime;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
@@ -38,64 +40,23 @@ const KILL_AFTER_SHARES: u64 = 60;
 const BURST_WORKERS: usize = 16;
 /// A rate-limit window no test run crosses, so the counter is not reset by the clock.
 const WINDOW_NO_TEST_CROSSES: u64 = 1_000_000_000;
-const READY_PREFIX: &str = "Sigil node ready at ";
 
-/// A `sigil node` process, killed on drop if the test fails before stopping it.
+/// A `sigil node` process and the URL it serves at.
 struct NodeProcess {
-    child: Child,
+    process: Running,
     url: String,
 }
 
 impl NodeProcess {
     /// Starts `sigil node --config <config>` and waits for its ready line.
     fn start(config: &Path) -> Result<NodeProcess, Box<dyn std::error::Error>> {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_sigil"))
-            .arg("node")
-            .arg("--config")
-            .arg(config)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()?;
-        let stdout = child.stdout.take().ok_or("no stdout")?;
-        let (sender, lines) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if sender.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let mut process = NodeProcess {
-            child,
-            url: String::new(),
-        };
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            let line = lines
-                .recv_timeout(left)
-                .map_err(|_| "sigil node printed no ready line within 10 s")?;
-            if let Some(rest) = line.strip_prefix(READY_PREFIX) {
-                process.url = rest
-                    .split_whitespace()
-                    .next()
-                    .unwrap_or_default()
-                    .to_owned();
-                return Ok(process);
-            }
-        }
-    }
-
-    fn pid(&self) -> u32 {
-        self.child.id()
-    }
-}
-
-impl Drop for NodeProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        let mut command = Command::new(sigil_path());
+        command.arg("node").arg("--config").arg(config);
+        let process = Running::start(command, Stderr::Inherit)?;
+        let url = process
+            .node_url(Duration::from_secs(10))
+            .map_err(|_| "sigil node printed no ready line within 10 s")?;
+        Ok(NodeProcess { process, url })
     }
 }
 
@@ -252,8 +213,7 @@ fn node_killed_mid_burst_restarts_cleanly_and_no_counted_use_is_lost() -> TestRe
                 std::thread::sleep(Duration::from_millis(1));
             }
             let shares_at_kill = burst.shares.load(Ordering::SeqCst);
-            let killed = node.child.kill();
-            let status = node.child.wait();
+            let (killed, status) = node.process.kill();
             (shares_at_kill, killed.is_ok(), status)
         })
     };
@@ -381,21 +341,12 @@ fn node_killed_mid_burst_restarts_cleanly_and_no_counted_use_is_lost() -> TestRe
     );
 
     // The restarted node still stops cleanly.
-    let interrupted = Command::new("kill")
-        .args(["-INT", &restarted.pid().to_string()])
-        .status()?;
-    assert!(interrupted.success());
     let mut restarted = restarted;
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let exit = loop {
-        if let Some(status) = restarted.child.try_wait()? {
-            break status;
-        }
-        if Instant::now() > deadline {
-            return Err("the restarted node did not exit on SIGINT".into());
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    restarted.process.interrupt();
+    let exit = restarted
+        .process
+        .wait_exit(Duration::from_secs(10))
+        .ok_or("the restarted node did not exit on SIGINT")?;
     assert_eq!(exit.code(), Some(0), "{exit}");
     runtime.block_on(devnet.shutdown());
     Ok(())

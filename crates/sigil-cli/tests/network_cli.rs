@@ -1,10 +1,11 @@
 //! The network commands (`encrypt`, `decrypt`, `session-sigs --rpc-url`, `demo`) run as the
 //! built `sigil` binary against a devnet started in the test process.
 
+use assert_cmd::assert::Assert;
+use assert_cmd::Command;
+use predicates::prelude::*;
 use serde_json::Value;
 use sigil_devnet::{Devnet, DevnetConfig};
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
 
 type TestResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
 
@@ -13,40 +14,26 @@ const OWNER_KEY: &str = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784
 const OWNER_ADDRESS: &str = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
 const STRANGER_KEY: &str = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
 
-/// Runs `sigil` off the async runtime (the devnet keeps serving meanwhile).
+/// Runs `sigil` to completion off the async runtime (the devnet keeps serving meanwhile).
 async fn sigil(
     args: Vec<String>,
     stdin: Vec<u8>,
-) -> Result<Output, Box<dyn std::error::Error + Send + Sync>> {
-    let output = tokio::task::spawn_blocking(move || -> std::io::Result<Output> {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_sigil"))
-            .args(&args)
-            .env("SIGIL_TEST_OWNER_KEY", OWNER_KEY)
-            .env("SIGIL_TEST_STRANGER_KEY", STRANGER_KEY)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()?;
-        if let Some(mut pipe) = child.stdin.take() {
-            pipe.write_all(&stdin)?;
-        }
-        child.wait_with_output()
-    })
-    .await??;
-    Ok(output)
+) -> Result<Assert, Box<dyn std::error::Error + Send + Sync>> {
+    let assert =
+        tokio::task::spawn_blocking(move || -> Result<Assert, assert_cmd::cargo::CargoError> {
+            Ok(Command::cargo_bin("sigil")?
+                .args(&args)
+                .env("SIGIL_TEST_OWNER_KEY", OWNER_KEY)
+                .env("SIGIL_TEST_STRANGER_KEY", STRANGER_KEY)
+                .write_stdin(stdin)
+                .assert())
+        })
+        .await??;
+    Ok(assert)
 }
 
 fn args(list: &[&str]) -> Vec<String> {
     list.iter().map(|s| s.to_string()).collect()
-}
-
-fn describe(output: &Output) -> String {
-    format!(
-        "exit {:?}\nstdout: {}\nstderr: {}",
-        output.status.code(),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -64,9 +51,10 @@ async fn encrypt_then_decrypt_by_the_allowed_wallet_and_refuse_another() -> Test
         ]),
         b"attack at dawn".to_vec(),
     )
-    .await?;
-    assert_eq!(encrypted.status.code(), Some(0), "{}", describe(&encrypted));
-    let item: Value = serde_json::from_slice(&encrypted.stdout)?;
+    .await?
+    .success();
+    let encrypted = encrypted.get_output().stdout.clone();
+    let item: Value = serde_json::from_slice(&encrypted)?;
     assert!(item["ciphertext"].is_string());
     assert_eq!(item["dataToEncryptHash"].as_str().map(str::len), Some(64));
     assert_eq!(
@@ -82,11 +70,10 @@ async fn encrypt_then_decrypt_by_the_allowed_wallet_and_refuse_another() -> Test
             "--private-key-env",
             "SIGIL_TEST_OWNER_KEY",
         ]),
-        encrypted.stdout.clone(),
+        encrypted.clone(),
     )
     .await?;
-    assert_eq!(decrypted.status.code(), Some(0), "{}", describe(&decrypted));
-    assert_eq!(decrypted.stdout, b"attack at dawn");
+    decrypted.success().stdout(&b"attack at dawn"[..]);
 
     let as_json = sigil(
         args(&[
@@ -97,16 +84,11 @@ async fn encrypt_then_decrypt_by_the_allowed_wallet_and_refuse_another() -> Test
             "SIGIL_TEST_OWNER_KEY",
             "--json",
         ]),
-        encrypted.stdout.clone(),
+        encrypted.clone(),
     )
     .await?;
-    let json: Value = serde_json::from_slice(&as_json.stdout)?;
-    assert_eq!(
-        json["decryptedData"],
-        "attack at dawn",
-        "{}",
-        describe(&as_json)
-    );
+    let json: Value = serde_json::from_slice(&as_json.get_output().stdout)?;
+    assert_eq!(json["decryptedData"], "attack at dawn", "{as_json}");
 
     let refused = sigil(
         args(&[
@@ -116,16 +98,17 @@ async fn encrypt_then_decrypt_by_the_allowed_wallet_and_refuse_another() -> Test
             "--private-key-env",
             "SIGIL_TEST_STRANGER_KEY",
         ]),
-        encrypted.stdout.clone(),
+        encrypted.clone(),
     )
     .await?;
-    assert_eq!(refused.status.code(), Some(1), "{}", describe(&refused));
-    assert!(refused.stdout.is_empty());
-    let stderr = String::from_utf8_lossy(&refused.stderr);
-    assert!(
-        stderr.contains("NodeAccessControlConditionsReturnedNotAuthorized"),
-        "{stderr}"
-    );
+    let refused =
+        refused
+            .code(1)
+            .stdout(predicate::str::is_empty())
+            .stderr(predicate::str::contains(
+                "NodeAccessControlConditionsReturnedNotAuthorized",
+            ));
+    let stderr = String::from_utf8_lossy(&refused.get_output().stderr);
     assert!(
         !stderr.contains(STRANGER_KEY.trim_start_matches("0x")),
         "the key never shows"
@@ -152,9 +135,9 @@ async fn session_sigs_with_rpc_url_signs_for_every_node_with_the_chain_nonce() -
         ]),
         Vec::new(),
     )
-    .await?;
-    assert_eq!(output.status.code(), Some(0), "{}", describe(&output));
-    let map: Value = serde_json::from_slice(&output.stdout)?;
+    .await?
+    .success();
+    let map: Value = serde_json::from_slice(&output.get_output().stdout)?;
     let urls: Vec<String> = map
         .as_object()
         .map(|m| m.keys().cloned().collect())
@@ -186,15 +169,12 @@ async fn demo_walks_the_flow_and_exits_zero() -> TestResult {
         Vec::new(),
     )
     .await?;
-    assert_eq!(output.status.code(), Some(0), "{}", describe(&output));
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(stdout.contains("decrypted: the demo's secret"), "{stdout}");
-    assert!(
-        stdout.contains(
-            "refused, as it should be: HTTP 401 NodeAccessControlConditionsReturnedNotAuthorized"
-        ),
-        "{stdout}"
-    );
+    output
+        .success()
+        .stdout(predicate::str::contains("decrypted: the demo's secret"))
+        .stdout(predicate::str::contains(
+            "refused, as it should be: HTTP 401 NodeAccessControlConditionsReturnedNotAuthorized",
+        ));
     Ok(())
 }
 
@@ -205,12 +185,7 @@ async fn network_commands_fail_clearly_without_a_network() -> TestResult {
         Vec::new(),
     )
     .await?;
-    assert_eq!(
-        no_network.status.code(),
-        Some(2),
-        "{}",
-        describe(&no_network)
-    );
+    no_network.code(2);
     // Nothing listens on port 9.
     let unreachable = sigil(
         args(&[
@@ -223,14 +198,9 @@ async fn network_commands_fail_clearly_without_a_network() -> TestResult {
         b"x".to_vec(),
     )
     .await?;
-    assert_eq!(
-        unreachable.status.code(),
-        Some(2),
-        "{}",
-        describe(&unreachable)
-    );
-    assert!(String::from_utf8_lossy(&unreachable.stderr)
-        .contains("cannot connect to the network at http://127.0.0.1:9"));
+    unreachable.code(2).stderr(predicate::str::contains(
+        "cannot connect to the network at http://127.0.0.1:9",
+    ));
     let not_an_item = sigil(
         args(&[
             "decrypt",
@@ -242,12 +212,8 @@ async fn network_commands_fail_clearly_without_a_network() -> TestResult {
         b"{}".to_vec(),
     )
     .await?;
-    assert_eq!(
-        not_an_item.status.code(),
-        Some(2),
-        "{}",
-        describe(&not_an_item)
-    );
-    assert!(String::from_utf8_lossy(&not_an_item.stderr).contains("not an encrypted item"));
+    not_an_item
+        .code(2)
+        .stderr(predicate::str::contains("not an encrypted item"));
     Ok(())
 }

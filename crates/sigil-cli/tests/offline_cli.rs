@@ -1,8 +1,10 @@
 //! The offline commands, run as the built `sigil` binary against the JS SDK reference vectors.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
+use assert_cmd::assert::Assert;
+use assert_cmd::Command;
+use predicates::prelude::*;
 use serde_json::Value;
 
 const SESSION_SIGS: &str = include_str!(concat!(
@@ -15,23 +17,24 @@ const CAPACITY_DELEGATION: &str = include_str!(concat!(
 ));
 const KEY_VAR: &str = "SIGIL_TEST_WALLET_KEY";
 
-fn sigil(args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_sigil"));
-    command
+/// `sigil <args>` run to completion, the key variable set only as `env` says, `stdin` (or
+/// nothing) on its stdin.
+fn sigil(args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Assert {
+    Command::cargo_bin("sigil")
+        .expect("sigil is built")
         .args(args)
         .env_remove(KEY_VAR)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    for (name, value) in env {
-        command.env(name, value);
-    }
-    let mut child = command.spawn().expect("sigil runs");
-    let mut pipe = child.stdin.take().expect("stdin is piped");
-    pipe.write_all(stdin.unwrap_or("").as_bytes())
-        .expect("stdin is written");
-    drop(pipe);
-    child.wait_with_output().expect("sigil finishes")
+        .envs(env.iter().copied())
+        .write_stdin(stdin.unwrap_or(""))
+        .assert()
+}
+
+/// `sigil <args>` for the vector case `name`, with `key` in the key variable; it must succeed.
+fn sigil_for_case(name: &str, args: &[String], key: &str) -> Assert {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    sigil(&args, &[(KEY_VAR, key)], None)
+        .append_context("case", name.to_owned())
+        .success()
 }
 
 fn stdout_json(output: &Output) -> Value {
@@ -90,27 +93,21 @@ fn session_sigs_reproduces_every_session_sigs_vector() {
     let vectors: Value = serde_json::from_str(SESSION_SIGS).unwrap();
     for case in vectors["cases"].as_array().unwrap() {
         let name = text(case, "name");
-        let args = session_sigs_args(case);
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let output = sigil(
-            &args,
-            &[(KEY_VAR, text(&case["inputs"], "walletPrivateKey"))],
-            None,
+        let assert = sigil_for_case(
+            name,
+            &session_sigs_args(case),
+            text(&case["inputs"], "walletPrivateKey"),
         );
-        assert!(
-            output.status.success(),
-            "{name}: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+        let output = assert.get_output();
         assert_eq!(
-            stdout_json(&output),
+            stdout_json(output),
             case["sessionSigs"],
             "{name}: session sigs"
         );
         // Key order of the map and of each sig, as the JS SDK writes them.
         let expected: serde_json::Map<String, Value> =
             serde_json::from_value(case["sessionSigs"].clone()).unwrap();
-        let printed = String::from_utf8(output.stdout).unwrap();
+        let printed = String::from_utf8(output.stdout.clone()).unwrap();
         let url = expected.keys().next().unwrap();
         assert!(
             printed.starts_with(&format!("{{\"{url}\":{{\"sig\":")),
@@ -154,19 +151,10 @@ fn capacity_delegation_and_session_sigs_reproduce_the_delegation_vectors() {
             "--now".into(),
             text(inputs, "clockNow").into(),
         ]);
-        let args_ref: Vec<&str> = args.iter().map(String::as_str).collect();
-        let output = sigil(
-            &args_ref,
-            &[(KEY_VAR, text(inputs, "dAppOwnerPrivateKey"))],
-            None,
-        );
-        assert!(
-            output.status.success(),
-            "{name}: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+        let assert = sigil_for_case(name, &args, text(inputs, "dAppOwnerPrivateKey"));
+        let output = assert.get_output();
         assert_eq!(
-            stdout_json(&output),
+            stdout_json(output),
             case["capacityDelegationAuthSig"],
             "{name}: capacity delegation AuthSig"
         );
@@ -178,19 +166,9 @@ fn capacity_delegation_and_session_sigs_reproduce_the_delegation_vectors() {
             "--capacity-delegation-auth-sig".into(),
             file.display().to_string(),
         ]);
-        let args_ref: Vec<&str> = args.iter().map(String::as_str).collect();
-        let output = sigil(
-            &args_ref,
-            &[(KEY_VAR, text(inputs, "walletPrivateKey"))],
-            None,
-        );
-        assert!(
-            output.status.success(),
-            "{name}: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+        let assert = sigil_for_case(name, &args, text(inputs, "walletPrivateKey"));
         assert_eq!(
-            stdout_json(&output),
+            stdout_json(assert.get_output()),
             case["sessionSigs"],
             "{name}: session sigs with the delegation"
         );
@@ -219,14 +197,9 @@ const VERIFY_ARGS: [&str; 9] = [
 #[test]
 fn verify_session_sig_accepts_a_vector_sig_and_names_the_user() {
     let (_, sig) = first_vector_sig();
-    let output = sigil(&VERIFY_ARGS, &[], Some(&sig));
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let assert = sigil(&VERIFY_ARGS, &[], Some(&sig)).success();
     assert_eq!(
-        stdout_json(&output),
+        stdout_json(assert.get_output()),
         serde_json::json!({"userAddress": "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"})
     );
 }
@@ -236,9 +209,9 @@ fn verify_session_sig_refusals_print_the_lit_error_and_exit_1() {
     let (_, sig) = first_vector_sig();
     let mut wrong_node = VERIFY_ARGS;
     wrong_node[2] = "http://127.0.0.1:7471";
-    let output = sigil(&wrong_node, &[], Some(&sig));
-    assert_eq!(output.status.code(), Some(1));
-    let body = stdout_json(&output);
+    let assert = sigil(&wrong_node, &[], Some(&sig)).code(1);
+    let output = assert.get_output();
+    let body = stdout_json(output);
     assert_eq!(
         (text(&body, "errorCode"), body["status"].as_u64()),
         ("NodeNotAuthorized", Some(403))
@@ -252,16 +225,15 @@ fn verify_session_sig_refusals_print_the_lit_error_and_exit_1() {
 
     let mut expired = VERIFY_ARGS;
     expired[8] = "2025-01-01T00:11:01.000Z";
-    let body = stdout_json(&sigil(&expired, &[], Some(&sig)));
+    let body = stdout_json(sigil(&expired, &[], Some(&sig)).get_output());
     assert_eq!(text(&body, "errorCode"), "NodeExpWrongOrTooLarge");
 
     let mut tampered: Value = serde_json::from_str(&sig).unwrap();
     tampered["signedMessage"] =
         Value::String(text(&tampered, "signedMessage").replace("7470", "7471"));
-    let output = sigil(&VERIFY_ARGS, &[], Some(&tampered.to_string()));
-    assert_eq!(output.status.code(), Some(1));
+    let assert = sigil(&VERIFY_ARGS, &[], Some(&tampered.to_string())).code(1);
     assert_eq!(
-        text(&stdout_json(&output), "errorCode"),
+        text(&stdout_json(assert.get_output()), "errorCode"),
         "NodeInvalidAuthSigSessionKeySignature"
     );
 }
@@ -270,12 +242,7 @@ fn verify_session_sig_refusals_print_the_lit_error_and_exit_1() {
 fn verify_session_sig_takes_a_whole_map_and_picks_the_node() {
     let vectors: Value = serde_json::from_str(SESSION_SIGS).unwrap();
     let map = vectors["cases"][0]["sessionSigs"].to_string();
-    let output = sigil(&VERIFY_ARGS, &[], Some(&map));
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    sigil(&VERIFY_ARGS, &[], Some(&map)).success();
 }
 
 #[test]
@@ -311,15 +278,13 @@ fn bad_input_exits_2_with_a_message_and_no_panic() {
     ];
     for (name, args, env) in cases {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let output = sigil(&args, env, None);
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert_eq!(output.status.code(), Some(2), "{name}: {stderr}");
-        assert!(stderr.starts_with("error: "), "{name}: {stderr}");
-        assert!(!stderr.contains("panicked"), "{name}: {stderr}");
-        assert!(
-            !stderr.contains("not-a-key"),
-            "{name}: the key is not echoed: {stderr}"
-        );
+        sigil(&args, env, None)
+            .append_context("case", name)
+            .code(2)
+            .stderr(predicate::str::starts_with("error: "))
+            .stderr(predicate::str::contains("panicked").not())
+            // The key is not echoed.
+            .stderr(predicate::str::contains("not-a-key").not());
     }
 
     let unpaired = sigil(
@@ -341,12 +306,12 @@ fn bad_input_exits_2_with_a_message_and_no_panic() {
         &[(KEY_VAR, key.as_str())],
         None,
     );
-    assert_eq!(unpaired.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&unpaired.stderr).contains("pairs"));
+    unpaired.code(2).stderr(predicate::str::contains("pairs"));
 
     for stdin in ["", "not json", "{\"sig\": 1}", "[]"] {
-        let output = sigil(&VERIFY_ARGS, &[], Some(stdin));
-        assert_eq!(output.status.code(), Some(2), "stdin {stdin:?}");
-        assert!(!String::from_utf8_lossy(&output.stderr).contains("panicked"));
+        sigil(&VERIFY_ARGS, &[], Some(stdin))
+            .append_context("stdin", format!("{stdin:?}"))
+            .code(2)
+            .stderr(predicate::str::contains("panicked").not());
     }
 }

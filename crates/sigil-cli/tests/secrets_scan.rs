@@ -9,141 +9,44 @@
 //! `session-sigs`, the key `decrypt` stored). Key-share and session-key files must be 0600 and
 //! their directories 0700.
 //!
-//! One exclusion, on purpose: the devnet's ready banner prints the dev wallet key (anvil's
-//! account #0, public knowledge) on exactly one line, `  Private key       0x…`. That one line is
-//! removed before the scan; the dev key anywhere else fails the test.
+//! One exclusion, on purpose: the devnet's ready banner prints the dev wallet key (the first of
+//! anvil's default accounts, public knowledge) on exactly one line, `  Private key       0x…`.
+//! That one line is removed before the scan; the dev key anywhere else fails the test.
+
+mod common;
 
 use alloy_signer_local::PrivateKeySigner;
+use assert_cmd::Command;
+use common::{banner_value, sigil_path, Running, Stderr};
 use serde_json::Value;
 use sigil_auth::rand_core::{OsRng, RngCore};
 use sigil_devnet::DEV_WALLET_PRIVATE_KEY;
-use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-use std::sync::{mpsc, Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::process::Output;
+use std::time::Duration;
 
-const READY_LINE: &str = "Press Ctrl-C to stop.";
 const PLAINTEXT: &str = "scan me for secrets";
 const WALLET_VAR: &str = "SIGIL_SCAN_WALLET_KEY";
 const STRANGER_VAR: &str = "SIGIL_SCAN_STRANGER_KEY";
 const MALFORMED_VAR: &str = "SIGIL_SCAN_MALFORMED_KEY";
 
-/// `sigil devnet` as a child process; everything it prints is kept. Killed on drop.
-struct DevnetProcess {
-    child: Child,
-    stdout_lines: mpsc::Receiver<String>,
-    stdout: Arc<Mutex<Vec<String>>>,
-    stderr: Arc<Mutex<Vec<u8>>>,
-}
-
-impl Drop for DevnetProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl DevnetProcess {
-    fn spawn(data_dir: &Path) -> DevnetProcess {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_sigil"))
-            .args([
-                "devnet",
-                "--port",
-                "0",
-                "--rpc-port",
-                "0",
-                "--block-time",
-                "500ms",
-            ])
-            .arg("--data-dir")
-            .arg(data_dir)
-            .env("RUST_LOG", "trace")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("sigil devnet starts");
-        let stdout = Arc::new(Mutex::new(Vec::new()));
-        let stderr = Arc::new(Mutex::new(Vec::new()));
-        let (sender, stdout_lines) = mpsc::channel();
-        let pipe = child.stdout.take().expect("piped stdout");
-        let kept = Arc::clone(&stdout);
-        std::thread::spawn(move || {
-            for line in BufReader::new(pipe).lines().map_while(Result::ok) {
-                kept.lock().expect("stdout buffer").push(line.clone());
-                let _ = sender.send(line);
-            }
-        });
-        let mut pipe = child.stderr.take().expect("piped stderr");
-        let kept = Arc::clone(&stderr);
-        std::thread::spawn(move || {
-            let mut chunk = [0u8; 64 * 1024];
-            while let Ok(read) = pipe.read(&mut chunk) {
-                if read == 0 {
-                    break;
-                }
-                kept.lock()
-                    .expect("stderr buffer")
-                    .extend_from_slice(&chunk[..read]);
-            }
-        });
-        DevnetProcess {
-            child,
-            stdout_lines,
-            stdout,
-            stderr,
-        }
-    }
-
-    /// The banner, up to the ready line.
-    fn banner(&self, timeout: Duration) -> Vec<String> {
-        let deadline = Instant::now() + timeout;
-        let mut banner = Vec::new();
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.stdout_lines.recv_timeout(left) {
-                Ok(line) => {
-                    let ready = line == READY_LINE;
-                    banner.push(line);
-                    if ready {
-                        return banner;
-                    }
-                }
-                Err(_) => panic!("devnet not ready within {timeout:?}; got {banner:#?}"),
-            }
-        }
-    }
-
-    /// SIGINT, then everything printed: stdout lines and stderr text.
-    fn stop(mut self) -> (Vec<String>, String) {
-        let _ = Command::new("kill")
-            .args(["-INT", &self.child.id().to_string()])
-            .status();
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        // The reader threads end at EOF; give them a moment to drain the pipes.
-        std::thread::sleep(Duration::from_millis(200));
-        let stdout = self.stdout.lock().expect("stdout buffer").clone();
-        let stderr =
-            String::from_utf8_lossy(&self.stderr.lock().expect("stderr buffer")).into_owned();
-        (stdout, stderr)
-    }
-}
-
-fn banner_value<'a>(banner: &'a [String], label: &str) -> &'a str {
-    banner
-        .iter()
-        .find_map(|line| line.trim_start().strip_prefix(label))
-        .map(str::trim)
-        .unwrap_or_else(|| panic!("banner has no {label:?}: {banner:#?}"))
+/// `sigil devnet` at trace level on `data_dir`, every byte it prints kept.
+fn spawn_devnet(data_dir: &Path) -> Running {
+    let mut command = std::process::Command::new(sigil_path());
+    command
+        .args([
+            "devnet",
+            "--port",
+            "0",
+            "--rpc-port",
+            "0",
+            "--block-time",
+            "500ms",
+        ])
+        .arg("--data-dir")
+        .arg(data_dir)
+        .env("RUST_LOG", "trace");
+    Running::start(command, Stderr::Keep).expect("sigil devnet starts")
 }
 
 /// One CLI run with `RUST_LOG=trace` and the test's key variables; its output is kept in `log`.
@@ -156,21 +59,16 @@ struct Cli {
 
 impl Cli {
     fn run(&mut self, args: &[&str], stdin: &[u8]) -> Output {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_sigil"))
+        let output = Command::cargo_bin("sigil")
+            .expect("sigil is built")
             .args(args)
             .env("RUST_LOG", "trace")
             .env(WALLET_VAR, &self.wallet_key)
             .env(STRANGER_VAR, &self.stranger_key)
             .env(MALFORMED_VAR, &self.malformed_key)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
+            .write_stdin(stdin)
+            .output()
             .expect("sigil runs");
-        if let Some(mut pipe) = child.stdin.take() {
-            pipe.write_all(stdin).expect("stdin");
-        }
-        let output = child.wait_with_output().expect("sigil exits");
         self.log.push((args.join(" "), output.clone()));
         output
     }
@@ -290,8 +188,10 @@ fn devnet_and_cli_at_trace_level_never_print_keys_and_keep_key_files_private() {
         log: Vec::new(),
     };
 
-    let devnet = DevnetProcess::spawn(&data_dir);
-    let banner = devnet.banner(Duration::from_secs(30));
+    let devnet = spawn_devnet(&data_dir);
+    let banner = devnet
+        .devnet_banner(Duration::from_secs(30))
+        .expect("devnet ready");
     let rpc = banner_value(&banner, "Chain RPC").to_owned();
     let address = wallet.address().to_string();
 
@@ -426,7 +326,8 @@ fn devnet_and_cli_at_trace_level_never_print_keys_and_keep_key_files_private() {
     let stored_secret = hex_bytes(stored["secretKey"].as_str().expect("secretKey"));
     assert_eq!(stored_secret.len(), 64, "seed and public key");
 
-    let (devnet_stdout, devnet_stderr) = devnet.stop();
+    let printed = devnet.stop(Duration::from_secs(20));
+    let (devnet_stdout, devnet_stderr) = (printed.stdout, printed.stderr);
 
     // ---- the scan ----
     let mut secrets = vec![
