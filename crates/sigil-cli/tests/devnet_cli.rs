@@ -41,7 +41,7 @@ fn handshake(url: &str) -> (u16, serde_json::Value) {
 #[test]
 fn devnet_prints_its_banner_serves_handshakes_and_exits_0_on_sigint() {
     let started = Instant::now();
-    let mut devnet = Running::spawn(&[
+    let mut devnet = Running::spawn([
         "devnet",
         "--nodes",
         "3",
@@ -93,7 +93,7 @@ fn devnet_prints_its_banner_serves_handshakes_and_exits_0_on_sigint() {
 fn devnet_json_is_printed_and_written_to_ready_json_and_a_node_runs_from_its_config() {
     let data_dir = tempfile::tempdir().expect("temp dir");
     let data_arg = data_dir.path().to_str().expect("utf-8 path");
-    let mut devnet = Running::spawn(&[
+    let mut devnet = Running::spawn([
         "devnet",
         "--port",
         "0",
@@ -178,7 +178,7 @@ fn devnet_json_is_printed_and_written_to_ready_json_and_a_node_runs_from_its_con
     let config_path = node_dir.path().join("node.json");
     std::fs::write(&config_path, config.to_string()).expect("write config");
 
-    let mut node = Running::spawn(&["node", "--config", config_path.to_str().expect("utf-8")]);
+    let mut node = Running::spawn(["node", "--config", config_path.to_str().expect("utf-8")]);
     let url = node.node_url(Duration::from_secs(5)).expect("node ready");
     assert!(!url.is_empty(), "node url");
     let (status, body) = handshake(&url);
