@@ -13,7 +13,9 @@
 //!
 //! - [`Node::start`] serves one node from a [`NodeConfig`] and a chain view
 //!   (`sigil_chain::ChainView`: the devchain in-process, or `RemoteChain` over JSON-RPC).
-//! - [`app`] is the router alone, for tests driving it with `tower::ServiceExt::oneshot`.
+//! - [`app`] is the router alone, for tests driving it with `tower::ServiceExt::oneshot`. Each
+//!   endpoint is a module of its own; those that act for a user call one shared step that
+//!   verifies the session sig for the endpoint's resource and ability and counts the request.
 //!
 //! A whole local network (dealer, devchain, N nodes in one process) is the `sigil-devnet`
 //! crate's `Devnet`.
@@ -21,7 +23,7 @@
 //! # Limits
 //!
 //! Bodies are read up to [`BODY_LIMIT`] (512 KiB; larger ones get a 413 in Lit's shape). CPU
-//! work (signature checks, BLS signing) runs on the blocking pool, one job per core at a time.
+//! work (signature checks, BLS signing) runs on the blocking pool, two jobs per core at a time.
 //! Rate limits are counted per user address per node in fixed windows; see [`RateLimitPolicy`]
 //! for the rules.
 #![deny(missing_docs)]
