@@ -1,23 +1,30 @@
-//! Hostile input over HTTP (issue 8, item 1): a table of bad requests, one named case per row,
-//! sent over real sockets to an in-process devnet. Each must be answered with its exact HTTP
-//! status and Lit `errorCode` in Lit's error body (`errorKind`, `errorCode`, `status`,
-//! `message`, `correlationId` echoing `X-Request-Id`, `details`), none may get a decryption
-//! share, and afterwards the node still serves a valid decryption.
+//! Hostile input: a table of bad requests, each its own named test, sent through a running
+//! devnet node's router (the HTTP stack a socket feeds, without the socket). Each must be answered
+//! with its exact HTTP status and Lit `errorCode` in Lit's error body (`errorKind`, `errorCode`,
+//! `status`, `message`, `correlationId` echoing `X-Request-Id`, `details`), none may get a
+//! decryption share, and afterwards both nodes still serve a valid decryption over real sockets.
 //!
-//! Expected codes follow Lit's (Datil) node as `docs/lit-node.md` describes it and the mapping of
-//! `sigil-auth` / `sigil-crypto` errors. Failures of one capability inside a session are, as on
-//! Lit's node, all answered `NodeResourceIdNotFound` (404); the inner reason (and its own Lit code)
-//! is in `details`, which the table checks too.
+//! Expected codes follow Lit's (Datil) node and the mapping of `sigil-auth` / `sigil-crypto`
+//! errors. Failures of one capability inside a session are, as on Lit's node, all answered
+//! `NodeResourceIdNotFound` (404); the inner reason (and its own Lit code) is in `details`, which
+//! the table checks too.
 //!
-//! What a node cannot detect, by design, has its own tests at the end:
+//! What a node cannot detect, by design, has its own tests:
 //! - a session sig from another devnet is refused only by its `nodeAddress` (403). Signed for this
 //!   node's address, it is served: Lit's node checks neither the SIWE nonce (the other chain's
 //!   blockhash) nor anything that names the network key, and neither does Sigil's;
 //! - non-ASCII and control characters in the SIWE's free-text fields (statement, nonce) are served
 //!   as the wallet signed them, as by Lit's node (the `siwe` crate parses them); in the fields that
 //!   have a grammar (domain, address, URI, chain id, dates) they make the capability unparsable.
+//!
+//! The harness is libtest-mimic's (`harness = false`), so every case is reported, filtered and
+//! run alone by its name: `cargo test -p sigil-node --test hostile_input -- empty_body`.
 
 use alloy_signer_local::PrivateKeySigner;
+use axum::body::Body;
+use axum::http::{self, Method};
+use axum::Router;
+use libtest_mimic::{Arguments, Failed, Trial};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use sigil_auth::recap::Recap;
@@ -33,7 +40,10 @@ use sigil_crypto::conditions::{self, ConditionSet};
 use sigil_devnet::{Devnet, DevnetConfig};
 use sigil_node::BODY_LIMIT;
 use std::collections::HashSet;
+use std::process::ExitCode;
+use std::sync::Arc;
 use time::{Duration, OffsetDateTime};
+use tower::ServiceExt;
 
 const PLAINTEXT: &[u8] = b"hostile input must never see this";
 
@@ -320,7 +330,7 @@ enum Request {
     Json { path: &'static str, body: Value },
     /// Anything else: method, path, content type, bytes, and whether `X-Request-Id` is sent.
     Raw {
-        method: reqwest::Method,
+        method: Method,
         path: &'static str,
         content_type: Option<&'static str>,
         body: Vec<u8>,
@@ -336,7 +346,7 @@ fn sign(body: Value) -> Request {
 
 fn raw(body: impl Into<Vec<u8>>) -> Request {
     Request::Raw {
-        method: reqwest::Method::POST,
+        method: Method::POST,
         path: SIGN,
         content_type: Some("application/json"),
         body: body.into(),
@@ -377,40 +387,60 @@ impl Case {
     }
 }
 
-/// Sends `request` to `base_url`, answering `(status, JSON body, raw body)`.
-async fn send(
-    client: &reqwest::Client,
-    base_url: &str,
-    request_id: &str,
-    request: &Request,
-) -> (u16, Value, String) {
-    let builder = match request {
-        Request::Json { path, body } => client
-            .post(format!("{base_url}{path}"))
-            .header("X-Request-Id", request_id)
-            .json(body),
-        Request::Raw {
-            method,
-            path,
-            content_type,
-            body,
-            request_id: with_id,
-        } => {
-            let mut builder = client
-                .request(method.clone(), format!("{base_url}{path}"))
-                .body(body.clone());
-            if let Some(content_type) = content_type {
-                builder = builder.header("Content-Type", *content_type);
+impl Request {
+    fn sends_request_id(&self) -> bool {
+        !matches!(
+            self,
+            Request::Raw {
+                request_id: false,
+                ..
             }
-            if *with_id {
-                builder = builder.header("X-Request-Id", request_id);
-            }
-            builder
+        )
+    }
+
+    /// The request as it arrives at the node's router, with `request_id` as `X-Request-Id`
+    /// unless the case leaves the header out.
+    fn to_http(&self, request_id: &str) -> http::Request<Body> {
+        let (method, path, content_type, body) = match self {
+            Request::Json { path, body } => (
+                Method::POST,
+                *path,
+                Some("application/json"),
+                serde_json::to_vec(body).expect("body json"),
+            ),
+            Request::Raw {
+                method,
+                path,
+                content_type,
+                body,
+                ..
+            } => (method.clone(), *path, *content_type, body.clone()),
+        };
+        let mut builder = http::Request::builder().method(method).uri(path);
+        if let Some(content_type) = content_type {
+            builder = builder.header(http::header::CONTENT_TYPE, content_type);
         }
-    };
-    let response = builder.send().await.expect("the node answers");
+        if self.sends_request_id() {
+            builder = builder.header("X-Request-Id", request_id);
+        }
+        builder
+            .body(Body::from(body))
+            .expect("a valid HTTP request")
+    }
+}
+
+/// Sends `request` through a node's router, answering `(status, JSON body, raw body)`.
+async fn send(router: &Router, request_id: &str, request: &Request) -> (u16, Value, String) {
+    let response = router
+        .clone()
+        .oneshot(request.to_http(request_id))
+        .await
+        .expect("the router is infallible");
     let status = response.status().as_u16();
-    let text = response.text().await.unwrap_or_default();
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap_or_default();
+    let text = String::from_utf8_lossy(&bytes).into_owned();
     let json = serde_json::from_str(&text).unwrap_or(Value::Null);
     (status, json, text)
 }
@@ -484,36 +514,18 @@ fn check(case: &Case, request_id: Option<&str>, status: u16, body: &Value) -> Re
     }
 }
 
-/// Runs every case in order against the fixture's nodes; answers one line per failed case.
-async fn run_cases(fixture: &Fixture, cases: &[Case]) -> Vec<String> {
-    let client = reqwest::Client::builder()
-        .timeout(std::time::Duration::from_secs(60))
-        .build()
-        .expect("client");
-    let mut failures = Vec::new();
-    for case in cases {
-        let request_id = format!("hostile_{}", case.name);
-        let sends_id = !matches!(
-            case.request,
-            Request::Raw {
-                request_id: false,
-                ..
-            }
-        );
-        let (status, body, text) = send(
-            &client,
-            &fixture.urls[case.node],
-            &request_id,
-            &case.request,
-        )
-        .await;
-        let expected_id = sends_id.then_some(request_id.as_str());
-        if let Err(problem) = check(case, expected_id, status, &body) {
-            let shown: String = text.chars().take(600).collect();
-            failures.push(format!("{}: {problem}\n    answer: {shown}", case.name));
-        }
-    }
-    failures
+/// Sends the case to its node's router and checks the answer; the error says what differs.
+async fn run_case(router: &Router, case: &Case) -> Result<(), Failed> {
+    let request_id = format!("hostile_{}", case.name);
+    let (status, body, text) = send(router, &request_id, &case.request).await;
+    let expected_id = case
+        .request
+        .sends_request_id()
+        .then_some(request_id.as_str());
+    check(case, expected_id, status, &body).map_err(|problem| {
+        let shown: String = text.chars().take(600).collect();
+        Failed::from(format!("{problem}\n    answer: {shown}"))
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -649,7 +661,7 @@ fn transport_cases(f: &Fixture) -> Vec<Case> {
         case(
             "wrong_content_type",
             Request::Raw {
-                method: reqwest::Method::POST,
+                method: Method::POST,
                 path: SIGN,
                 content_type: Some("text/plain"),
                 body: valid.clone(),
@@ -661,7 +673,7 @@ fn transport_cases(f: &Fixture) -> Vec<Case> {
         case(
             "missing_content_type",
             Request::Raw {
-                method: reqwest::Method::POST,
+                method: Method::POST,
                 path: SIGN,
                 content_type: None,
                 body: valid.clone(),
@@ -689,7 +701,7 @@ fn transport_cases(f: &Fixture) -> Vec<Case> {
         case(
             "get_instead_of_post",
             Request::Raw {
-                method: reqwest::Method::GET,
+                method: Method::GET,
                 path: SIGN,
                 content_type: None,
                 body: vec![],
@@ -701,7 +713,7 @@ fn transport_cases(f: &Fixture) -> Vec<Case> {
         case(
             "handshake_without_request_id",
             Request::Raw {
-                method: reqwest::Method::POST,
+                method: Method::POST,
                 path: "/web/handshake/",
                 content_type: Some("application/json"),
                 body: br#"{"clientPublicKey":"test","challenge":"00"}"#.to_vec(),
@@ -1511,58 +1523,10 @@ fn siwe_character_cases(f: &Fixture) -> Vec<Case> {
     ]
 }
 
-// ---------------------------------------------------------------------------------------------
-// The tests
-// ---------------------------------------------------------------------------------------------
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn hostile_requests_get_exact_lit_errors_and_the_node_still_decrypts() {
-    let f = fixture().await;
+/// The cases that get past verification: the rate limit, then the conditions. `spent` is the
+/// delegatee's request whose delegation's one use was spent before the trials.
+fn past_verification_cases(f: &Fixture, spent: Value) -> Vec<Case> {
     let owner = &f.owner;
-
-    // A session made on another devnet, for that devnet's first node.
-    let other = Devnet::start(DevnetConfig {
-        nodes: 2,
-        ..DevnetConfig::default()
-    })
-    .await
-    .expect("second devnet");
-    let other_devnet_sig = {
-        let key = session_key();
-        let params = SiweMessageParams::new(
-            owner.address(),
-            other.chain().latest_block().hash.to_string(),
-        )
-        .with_uri(key.uri())
-        .with_expiration(f.now + Duration::hours(1))
-        .with_resources(vec![wildcard_decryption()]);
-        let text = create_siwe_message(&params, f.now).expect("siwe");
-        let capability = generate_auth_sig(owner, &text).expect("auth sig");
-        let mut template = f.template(&key, vec![capability]);
-        template["nodeAddress"] = json!(other.node_urls()[0]);
-        signed(&key, &template)
-    };
-    other.shutdown().await;
-
-    // Delegations: `uses` spent before the table, so the table's second use is refused.
-    let delegatee = PrivateKeySigner::random();
-    let once = f.delegation(owner, &[&delegatee], Some(1));
-    let once_key: [u8; 32] = Sha256::digest(once.sig.as_bytes()).into();
-    let delegatee_body = {
-        let key = session_key();
-        let sig = f.session_with(&key, vec![once.clone(), f.capability(&delegatee, &key)]);
-        f.body_with(conditions_for(&delegatee), &sig)
-    };
-    let client = reqwest::Client::new();
-    let (status, body, _) = send(
-        &client,
-        &f.urls[0],
-        "first_use",
-        &sign(delegatee_body.clone()),
-    )
-    .await;
-    assert_eq!(status, 200, "the delegation's one use is served: {body}");
-
     let someone_else = PrivateKeySigner::random();
     let not_for_me = PrivateKeySigner::random();
     let mallory = PrivateKeySigner::random();
@@ -1577,19 +1541,10 @@ async fn hostile_requests_get_exact_lit_errors_and_the_node_still_decrypts() {
     foreign_type["standardContractType"] = json!("FOO");
     let mut bad_address = leaf.clone();
     bad_address["returnValueTest"]["value"] = json!("0xnothex");
-
-    let mut cases = Vec::new();
-    cases.extend(transport_cases(&f));
-    cases.extend(condition_cases(&f));
-    cases.extend(session_cases(&f, other_devnet_sig));
-    cases.extend(capability_cases(&f));
-    cases.extend(siwe_altered_cases(&f));
-    cases.extend(siwe_character_cases(&f));
-    cases.extend(vec![
-        // ---- past verification: the rate limit, then the conditions ----
+    vec![
         case(
             "delegation_uses_exhausted",
-            sign(delegatee_body),
+            sign(spent),
             402,
             "rate_limit_exceeded",
         ),
@@ -1636,75 +1591,111 @@ async fn hostile_requests_get_exact_lit_errors_and_the_node_still_decrypts() {
             400,
             "NodeConditionAddressConversionError",
         ),
-    ]);
+    ]
+}
 
+/// Every case, with names checked unique so that each can be run alone by its name.
+fn table(f: &Fixture, other_devnet_sig: AuthSig, spent: Value) -> Vec<Case> {
+    let mut cases = Vec::new();
+    cases.extend(transport_cases(f));
+    cases.extend(condition_cases(f));
+    cases.extend(session_cases(f, other_devnet_sig));
+    cases.extend(capability_cases(f));
+    cases.extend(siwe_altered_cases(f));
+    cases.extend(siwe_character_cases(f));
+    cases.extend(past_verification_cases(f, spent));
     let mut names = HashSet::new();
     for case in &cases {
         assert!(names.insert(case.name), "case {} appears twice", case.name);
     }
-    let failures = run_cases(&f, &cases).await;
-    println!(
-        "hostile input: {} distinct bad requests over HTTP, {} answered with the expected status, errorCode and Lit error body",
-        cases.len(),
-        cases.len() - failures.len()
-    );
-    assert!(
-        failures.is_empty(),
-        "{} of {} cases failed:\n{}",
-        failures.len(),
-        cases.len(),
-        failures.join("\n")
-    );
     assert!(
         cases.len() >= 40,
-        "the issue asks for at least 40 bad requests"
+        "the table must hold at least 40 distinct bad requests, not {}",
+        cases.len()
     );
-
-    // None of the refused requests counted against the delegation: still its one use.
-    let node = f.devnet.node(0).expect("node 0 runs");
-    assert_eq!(node.state().delegation_uses(once_key).await.ok(), Some(1));
-
-    // After all that, both nodes still serve the owner, and their shares decrypt the item.
-    let mut shares = Vec::new();
-    for index in 0..2 {
-        let key = session_key();
-        let capability = f.capability(owner, &key);
-        let sig = signed(&key, &f.template_for(&key, vec![capability], index));
-        let (status, body, _) = send(
-            &client,
-            &f.urls[index],
-            "after_the_storm",
-            &sign(f.body(&sig)),
-        )
-        .await;
-        assert_eq!(status, 200, "node {index} still serves: {body}");
-        shares.push(SignatureShare::from_json_value(&body["signatureShare"]).expect("a share"));
-    }
-    let signature = bls::combine(&shares).expect("combine");
-    assert_eq!(
-        bls::decrypt(&f.ciphertext, &signature).expect("decrypt"),
-        PLAINTEXT
-    );
-    f.devnet.shutdown().await;
+    cases
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_session_from_another_devnet_signed_for_this_node_is_served_like_lit() {
-    let f = fixture().await;
+// ---------------------------------------------------------------------------------------------
+// What the trials share, set up before any of them runs
+// ---------------------------------------------------------------------------------------------
+
+struct Shared {
+    f: Fixture,
+    /// Each node's router over the running node's own state, for sending without a socket.
+    routers: Vec<Router>,
+    /// The latest blockhash of another devnet, the SIWE nonce a session made there carries.
+    other_devnet_nonce: String,
+    /// The key under which node 0 counts the uses of the one-use delegation.
+    once_key: [u8; 32],
+}
+
+/// A session the owner made on another devnet, for that devnet's first node, and that devnet's
+/// nonce. The devnet is gone by the time the session is sent, as a stale network would be.
+async fn from_another_devnet(f: &Fixture) -> (AuthSig, String) {
     let other = Devnet::start(DevnetConfig {
         nodes: 2,
         ..DevnetConfig::default()
     })
     .await
     .expect("second devnet");
-    let other_nonce = other.chain().latest_block().hash.to_string();
+    let nonce = other.chain().latest_block().hash.to_string();
+    let key = session_key();
+    let params = SiweMessageParams::new(f.owner.address(), nonce.clone())
+        .with_uri(key.uri())
+        .with_expiration(f.now + Duration::hours(1))
+        .with_resources(vec![wildcard_decryption()]);
+    let text = create_siwe_message(&params, f.now).expect("siwe");
+    let capability = generate_auth_sig(&f.owner, &text).expect("auth sig");
+    let mut template = f.template(&key, vec![capability]);
+    template["nodeAddress"] = json!(other.node_urls()[0]);
+    let sig = signed(&key, &template);
     other.shutdown().await;
-    assert_ne!(other_nonce, f.nonce);
+    (sig, nonce)
+}
 
+/// Spends the one use of a delegation to a fresh delegatee; answers the delegation's key and the
+/// delegatee's request, whose second sending must be refused.
+async fn spend_a_one_use_delegation(f: &Fixture, router: &Router) -> ([u8; 32], Value) {
+    let delegatee = PrivateKeySigner::random();
+    let once = f.delegation(&f.owner, &[&delegatee], Some(1));
+    let once_key: [u8; 32] = Sha256::digest(once.sig.as_bytes()).into();
+    let key = session_key();
+    let sig = f.session_with(&key, vec![once, f.capability(&delegatee, &key)]);
+    let body = f.body_with(conditions_for(&delegatee), &sig);
+    let (status, answer, _) = send(router, "first_use", &sign(body.clone())).await;
+    assert_eq!(status, 200, "the delegation's one use is served: {answer}");
+    (once_key, body)
+}
+
+/// A trial running `test` to completion on the shared runtime; a panic fails it.
+fn trial<Fut>(
+    name: &str,
+    runtime: &tokio::runtime::Handle,
+    shared: &Arc<Shared>,
+    test: impl FnOnce(Arc<Shared>) -> Fut + Send + 'static,
+) -> Trial
+where
+    Fut: std::future::Future<Output = ()>,
+{
+    let (runtime, shared) = (runtime.clone(), Arc::clone(shared));
+    Trial::test(name, move || {
+        runtime.block_on(test(shared));
+        Ok(())
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// What a node cannot detect, by design
+// ---------------------------------------------------------------------------------------------
+
+async fn a_session_from_another_devnet_signed_for_this_node_is_served_like_lit(s: Arc<Shared>) {
+    let f = &s.f;
+    assert_ne!(s.other_devnet_nonce, f.nonce);
     // Made against the other devnet (its blockhash as nonce) but addressed to this node: nothing
     // in a session names the network, and the nonce is not checked (as on Lit's node).
     let key = session_key();
-    let params = SiweMessageParams::new(f.owner.address(), other_nonce)
+    let params = SiweMessageParams::new(f.owner.address(), s.other_devnet_nonce.clone())
         .with_uri(key.uri())
         .with_expiration(f.now + Duration::hours(1))
         .with_resources(vec![wildcard_decryption()]);
@@ -1714,17 +1705,13 @@ async fn a_session_from_another_devnet_signed_for_this_node_is_served_like_lit()
     )
     .expect("auth sig");
     let sig = f.session_with(&key, vec![capability]);
-    let client = reqwest::Client::new();
-    let (status, body, _) = send(&client, &f.urls[0], "other_devnet", &sign(f.body(&sig))).await;
+    let (status, body, _) = send(&s.routers[0], "other_devnet", &sign(f.body(&sig))).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["result"], "success");
-    f.devnet.shutdown().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn non_ascii_and_control_characters_in_siwe_free_text_are_served_as_signed() {
-    let f = fixture().await;
-    let client = reqwest::Client::new();
+async fn non_ascii_and_control_characters_in_siwe_free_text_are_served_as_signed(s: Arc<Shared>) {
+    let f = &s.f;
     let edits: [(&str, &dyn Fn(String) -> String); 2] = [
         ("statement", &|t| {
             replaced(
@@ -1745,9 +1732,138 @@ async fn non_ascii_and_control_characters_in_siwe_free_text_are_served_as_signed
         let key = session_key();
         let capability = f.edited_capability(&f.owner, &key, vec![wildcard_decryption()], edit);
         let sig = f.session_with(&key, vec![capability]);
-        let (status, body, _) = send(&client, &f.urls[0], field, &sign(f.body(&sig))).await;
+        let (status, body, _) = send(&s.routers[0], field, &sign(f.body(&sig))).await;
         assert_eq!(status, 200, "{field}: {body}");
         assert_eq!(body["result"], "success", "{field}");
     }
-    f.devnet.shutdown().await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// After the table: what it left behind
+// ---------------------------------------------------------------------------------------------
+
+async fn no_refused_request_counted_against_the_delegation(s: Arc<Shared>) {
+    let node = s.f.devnet.node(0).expect("node 0 runs");
+    assert_eq!(
+        node.state().delegation_uses(s.once_key).await.ok(),
+        Some(1),
+        "the one-use delegation was used once before the table, and only then"
+    );
+}
+
+async fn both_nodes_still_serve_the_owner_over_http_and_their_shares_decrypt(s: Arc<Shared>) {
+    let f = &s.f;
+    let client = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(60))
+        .build()
+        .expect("client");
+    let mut shares = Vec::new();
+    for (index, url) in f.urls.iter().enumerate() {
+        let key = session_key();
+        let capability = f.capability(&f.owner, &key);
+        let sig = signed(&key, &f.template_for(&key, vec![capability], index));
+        let response = client
+            .post(format!("{url}{SIGN}"))
+            .header("X-Request-Id", "after_the_storm")
+            .json(&f.body(&sig))
+            .send()
+            .await
+            .expect("the node answers over HTTP");
+        let status = response.status().as_u16();
+        let body: Value = response.json().await.unwrap_or(Value::Null);
+        assert_eq!(status, 200, "node {index} still serves: {body}");
+        shares.push(SignatureShare::from_json_value(&body["signatureShare"]).expect("a share"));
+    }
+    let signature = bls::combine(&shares).expect("combine");
+    assert_eq!(
+        bls::decrypt(&f.ciphertext, &signature).expect("decrypt"),
+        PLAINTEXT
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The harness
+// ---------------------------------------------------------------------------------------------
+
+/// Starts the devnet and builds the table once, runs one trial per case (in parallel, in any
+/// order), then the checks of what the whole table left behind.
+fn main() -> ExitCode {
+    let args = Arguments::from_args();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a tokio runtime");
+    let handle = runtime.handle();
+
+    let f = runtime.block_on(fixture());
+    let routers: Vec<Router> = (0..f.urls.len())
+        .map(|index| {
+            let node = f.devnet.node(index).expect("the node runs");
+            sigil_node::app(Arc::clone(node.state()))
+        })
+        .collect();
+    let (other_devnet_sig, other_devnet_nonce) = runtime.block_on(from_another_devnet(&f));
+    // Spent before any trial starts, so each refusal meets the delegation already used up.
+    let (once_key, spent) = runtime.block_on(spend_a_one_use_delegation(&f, &routers[0]));
+    let cases = table(&f, other_devnet_sig, spent);
+    let shared = Arc::new(Shared {
+        f,
+        routers,
+        other_devnet_nonce,
+        once_key,
+    });
+
+    let mut trials: Vec<Trial> = cases
+        .into_iter()
+        .map(|case| {
+            let (runtime, router) = (handle.clone(), shared.routers[case.node].clone());
+            Trial::test(case.name, move || {
+                runtime.block_on(run_case(&router, &case))
+            })
+        })
+        .collect();
+    trials.push(trial(
+        "a_session_from_another_devnet_signed_for_this_node_is_served_like_lit",
+        handle,
+        &shared,
+        a_session_from_another_devnet_signed_for_this_node_is_served_like_lit,
+    ));
+    trials.push(trial(
+        "non_ascii_and_control_characters_in_siwe_free_text_are_served_as_signed",
+        handle,
+        &shared,
+        non_ascii_and_control_characters_in_siwe_free_text_are_served_as_signed,
+    ));
+    let table_run = libtest_mimic::run(&args, trials);
+
+    // A second run rather than checks at the end of `main`: `run` returns only once every trial
+    // of the first has finished, whatever threads and order they ran in, so these see the state
+    // the whole table left; and they are still reported, filtered and run alone by name.
+    let after = vec![
+        trial(
+            "after_the_table::no_refused_request_counted_against_the_delegation",
+            handle,
+            &shared,
+            no_refused_request_counted_against_the_delegation,
+        ),
+        trial(
+            "after_the_table::both_nodes_still_serve_the_owner_over_http_and_their_shares_decrypt",
+            handle,
+            &shared,
+            both_nodes_still_serve_the_owner_over_http_and_their_shares_decrypt,
+        ),
+    ];
+    let after_run = libtest_mimic::run(&args, after);
+
+    // Every trial has been run and dropped, so `shared` is the last owner.
+    if let Some(Shared { f, routers, .. }) = Arc::into_inner(shared) {
+        drop(routers);
+        runtime.block_on(f.devnet.shutdown());
+    }
+    if table_run.has_failed() || after_run.has_failed() {
+        ExitCode::from(101)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
