@@ -79,7 +79,9 @@ pub use session::{
     sign_session_sigs, RequestedResource, RequestedResourceId, SessionKeyPair,
     SessionKeySignedMessage, SessionSigningParams, SessionSigs, SESSION_KEY_URI_PREFIX,
 };
-pub use siwe::{create_siwe_message, verify_eip191, SiweMessage, SiweMessageParams};
+pub use siwe::{
+    create_siwe_message, verify_eip191, verify_eip191_bytes, SiweMessage, SiweMessageParams,
+};
 pub use timefmt::{parse_rfc3339, to_js_iso_string};
 pub use verify::{
     is_recap_resource, verify_session_sig, AuthContext, CapabilityCache, CapacityDelegation,

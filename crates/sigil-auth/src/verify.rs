@@ -485,8 +485,13 @@ fn check_wallet_capability(
                     length: signature.len(),
                 }
             })?;
-            siwe.verify_signature(&signature)
-                .map_err(|_| CapabilityRejection::WrongSigner)?;
+            // The parse accepted only canonical text, so the signed bytes are the message's own.
+            crate::siwe::verify_eip191_bytes(
+                capability.signed_message.as_bytes(),
+                &signature,
+                siwe.address(),
+            )
+            .map_err(|_| CapabilityRejection::WrongSigner)?;
             let recaps = siwe.recaps();
             let checked = Arc::new(CheckedCapability { siwe, recaps });
             if let Some(cache) = cache {

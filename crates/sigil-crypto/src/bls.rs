@@ -28,7 +28,7 @@
 use crate::conditions::{self, ConditionSet};
 use crate::CryptoError;
 use base64::Engine as _;
-use blsful::inner_types::{Field, G2Projective, GroupEncoding, Scalar};
+use blsful::inner_types::{Field, G2Projective, Group, GroupEncoding, Scalar};
 use blsful::vsss_rs::Share as _;
 use blsful::{Bls12381G2Impl, SignatureSchemes};
 use rand_core::{CryptoRng, RngCore};
