@@ -5,8 +5,14 @@
 //!
 //! `encryption_sign/http_concurrent_16` fires requests from 16 concurrent clients in this same
 //! process (they share the CPU with the node), so its time per element is 1 / throughput.
-//! `bls_share_sign` is one share signature on one core: with C cores the node cannot exceed
+//! `floor_share_sign_and_ed25519_verify` is the cryptography a warm request cannot skip (one
+//! share signature, one ed25519 `verify_strict`) on one core: with C cores the node cannot exceed
 //! C / that time requests per second.
+//!
+//! The rest of the group is where one request's time goes, step by step: the request JSON, the
+//! conditions hash, the cached session-sig verification, the use committed to redb (alone, and
+//! 16 at a time, which the store commits together), the share, the response JSON. Subtracting
+//! their sum from `http_sequential` leaves HTTP and task hand-offs.
 
 use alloy_signer_local::PrivateKeySigner;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
@@ -19,6 +25,8 @@ use sigil_chain::ChainView;
 use sigil_crypto::bls;
 use sigil_crypto::conditions::{self, ConditionSet};
 use sigil_devnet::{Devnet, DevnetConfig};
+use sigil_node::{RateLimitPolicy, UsageRequest, UsageStore};
+use sigil_wire::{EncryptionSignRequest, EncryptionSignResponse, SignatureShareJson};
 use std::hint::black_box;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -150,7 +158,91 @@ fn encryption_sign(c: &mut Criterion) {
     group.bench_function("bls_share_sign", |b| {
         b.iter(|| shares[0].sign(black_box(identity.as_bytes())))
     });
-    // The other CPU steps of one request, for the breakdown.
+    let session_sig = &target.auth_sig;
+    let session_key = ed25519_dalek::VerifyingKey::from_bytes(
+        &hex::decode(&session_sig.address)
+            .expect("session key hex")
+            .try_into()
+            .expect("32 bytes"),
+    )
+    .expect("session key");
+    let session_signature: ed25519_dalek::Signature = session_sig.sig.parse().expect("ed25519");
+    group.bench_function("floor_share_sign_and_ed25519_verify", |b| {
+        b.iter(|| {
+            session_key
+                .verify_strict(
+                    black_box(session_sig.signed_message.as_bytes()),
+                    &session_signature,
+                )
+                .expect("verifies");
+            shares[0].sign(black_box(identity.as_bytes()))
+        })
+    });
+    // The other steps of one request, for the breakdown.
+    group.bench_function("request_json_parse", |b| {
+        b.iter(|| {
+            serde_json::from_str::<EncryptionSignRequest>(black_box(&target.body)).expect("request")
+        })
+    });
+    let share_hex = shares[0].sign(identity.as_bytes()).to_hex();
+    group.bench_function("response_json", |b| {
+        b.iter(|| {
+            serde_json::to_vec(&EncryptionSignResponse {
+                result: "success".to_owned(),
+                signature_share: SignatureShareJson::ProofOfPossession(
+                    black_box(&share_hex).clone(),
+                ),
+                share_index: 0,
+            })
+            .expect("json")
+        })
+    });
+    let usage_dir = tempfile::tempdir().expect("temp dir");
+    let usage = Arc::new(
+        UsageStore::open(
+            &usage_dir.path().join("usage.redb"),
+            RateLimitPolicy {
+                free_allowance: u64::MAX,
+                ..RateLimitPolicy::default()
+            },
+        )
+        .expect("usage store"),
+    );
+    let use_request = || UsageRequest {
+        user: alloy_primitives::Address::repeat_byte(7),
+        owned: Vec::new(),
+        delegated: Vec::new(),
+        now: 1_750_000_000,
+    };
+    group.bench_function("usage_commit", |b| {
+        b.iter(|| {
+            runtime
+                .block_on(usage.allocate(use_request()))
+                .expect("counted")
+        })
+    });
+    group.bench_function("usage_commit_concurrent_16", |b| {
+        b.iter_custom(|iters| {
+            runtime.block_on(async {
+                let started = Instant::now();
+                let workers: Vec<_> = (0..CONCURRENCY)
+                    .map(|worker| {
+                        let usage = Arc::clone(&usage);
+                        let share = iters / CONCURRENCY + u64::from(worker < iters % CONCURRENCY);
+                        tokio::spawn(async move {
+                            for _ in 0..share {
+                                usage.allocate(use_request()).await.expect("counted");
+                            }
+                        })
+                    })
+                    .collect();
+                for worker in workers {
+                    worker.await.expect("worker");
+                }
+                started.elapsed()
+            })
+        })
+    });
     group.bench_function("conditions_from_body", |b| {
         b.iter(|| {
             ConditionSet::from_request_str(black_box(&target.body))

@@ -46,4 +46,7 @@ pub use error::{InternalError, NodeError};
 pub use http::{AppJson, CorrelationId, BODY_LIMIT};
 pub use server::{Node, RunningNode};
 pub use state::NodeState;
-pub use usage::{RateLimitPolicy, DEFAULT_FREE_ALLOWANCE};
+pub use usage::{
+    Allocation, DelegatedCredits, RateLimitPolicy, UsageError, UsageRequest, UsageStore,
+    DEFAULT_FREE_ALLOWANCE,
+};

@@ -13,11 +13,12 @@
 //! - `verify_cold`: a node's `verify_session_sig` with its capability cache, each request
 //!   carrying a wallet sig the cache has not seen (a pool twice the cache's size, cycled).
 //! - `verify_warm`: the same session sig again and again (capability cached).
-//! - `floor_verify`: one ed25519 `verify_strict` + one secp256k1 recovery + the template JSON
-//!   parse + the SIWE parse, on the cold pool; and each of the four alone (`floor_*`).
+//! - `floor_verify`: one ed25519 `verify_strict` + one secp256k1 recovery (libsecp256k1, through
+//!   alloy's `secp256k1` feature) + the template JSON parse + the SIWE parse, on the cold pool;
+//!   and each of the four alone (`floor_*`).
 //! - `ed25519_key_decode`: decoding the session public key (`VerifyingKey::from_bytes`), which
 //!   every verification pays on top of the floor's `verify_strict`.
-//! - `bls_share_sign`: one BLS signature share of a decryption identity.
+//! - `bls_share_sign`: one BLS signature share of a decryption identity (blsful on blst).
 
 use crate::measure::{interleaved, median, Op, SliceClock};
 use crate::record::Record;
