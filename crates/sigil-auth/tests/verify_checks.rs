@@ -368,6 +368,34 @@ fn wallet_signature_by_another_key_is_rejected() {
     assert_eq!(rejection.code(), "NodeSIWEMessageError");
 }
 
+/// The same signature with `s` replaced by `n - s` and the recovery bit flipped: it recovers the
+/// same key, which is why EIP-2 refuses it.
+fn malleated(sig_hex: &str) -> String {
+    use alloy_primitives::U256;
+    const ORDER: U256 = alloy_primitives::uint!(
+        0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141_U256
+    );
+    let mut bytes = hex::decode(sig_hex.trim_start_matches("0x")).unwrap();
+    let s = U256::from_be_slice(&bytes[32..64]);
+    bytes[32..64].copy_from_slice(&(ORDER - s).to_be_bytes::<32>());
+    bytes[64] = if bytes[64] == 27 { 28 } else { 27 };
+    format!("0x{}", hex::encode(bytes))
+}
+
+#[test]
+fn high_s_wallet_signature_is_rejected() {
+    let mut capability = wallet_capability();
+    let text = capability.signed_message.clone();
+    let high_s = malleated(&capability.sig);
+    assert!(matches!(
+        verify_eip191(&text, &high_s, wallet().address()),
+        Err(AuthError::SignatureEncoding { .. })
+    ));
+    capability.sig = high_s;
+    let rejection = sole_rejection(verify(&session_sig_with(vec![capability])));
+    assert_eq!(rejection, CapabilityRejection::WrongSigner);
+}
+
 #[test]
 fn capability_address_field_must_be_the_siwe_signer() {
     let mut capability = wallet_capability();
