@@ -28,8 +28,8 @@ struct User {
 }
 
 async fn user(rpc_url: &str, index: u64) -> User {
-    let client = LitNodeClient::new(LitNodeClientConfig::new(LitNetwork::custom(rpc_url)))
-        .expect("client");
+    let client =
+        LitNodeClient::new(LitNodeClientConfig::new(LitNetwork::custom(rpc_url))).expect("client");
     client.connect().await.expect("connect");
     let wallet = PrivateKeySigner::random();
     let conditions = ConditionSet::from_document(&format!(

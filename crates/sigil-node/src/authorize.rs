@@ -6,18 +6,23 @@
 use crate::clock::unix_secs;
 use crate::error::NodeError;
 use crate::state::NodeState;
-use crate::usage::{DelegatedCredits, UsageError, UsageRequest};
+use crate::usage::{DelegatedCredits, ExpectedRequest, UsageError, UsageRequest};
 use alloy_primitives::U256;
 use sigil_auth::{
-    AuthContext, AuthSig, CapacityDelegation, LitAbility, LitResource, VerificationRequest,
+    AuthContext, AuthSig, CapacityDelegation, LitAbility, LitResource, SessionKeySignedMessage,
+    VerificationRequest,
 };
 use sigil_chain::CapacityCredit;
 use std::sync::Arc;
 
 impl NodeState {
-    /// Verifies `session_sig` (on the CPU pool) for `ability` on `resource`, as of the node's
-    /// clock, then counts the request; the count is committed before this returns. The user of
-    /// the returned context is the one the request acts for.
+    /// Verifies `session_sig` for `ability` on `resource`, as of the node's clock, then counts
+    /// the request; the count is committed before this returns. The user of the returned
+    /// context is the one the request acts for.
+    ///
+    /// A session with at most [`INLINE_CAPABILITIES`] capabilities (the JS SDK's wallet AuthSig,
+    /// perhaps a capacity delegation) is verified right here: tens of microseconds, less than
+    /// handing it to the CPU pool and back costs. Larger ones go to the pool.
     pub(crate) async fn authorize(
         self: &Arc<Self>,
         session_sig: AuthSig,
@@ -25,29 +30,41 @@ impl NodeState {
         ability: LitAbility,
     ) -> Result<AuthContext, NodeError> {
         let now = self.clock.now();
-        let state = Arc::clone(self);
-        let resource = resource.clone();
-        let context = self
-            .cpu(move || {
-                let verification = VerificationRequest {
-                    resource: &resource,
-                    ability,
-                    node_address: &state.node_address,
-                    now,
-                };
-                sigil_auth::verify_session_sig(
-                    &session_sig,
-                    &verification,
-                    Some(&state.capability_cache),
-                )
-            })
-            .await??;
-        self.count_request(&context, unix_secs(now)).await?;
+        // Announced before verifying, so a commit under way may wait for this request's use.
+        let expected = self.usage.expect_request();
+        let small = is_small_session(&session_sig);
+        let verify = move |state: &NodeState, resource: &LitResource| {
+            let verification = VerificationRequest {
+                resource,
+                ability,
+                node_address: &state.node_address,
+                now,
+            };
+            sigil_auth::verify_session_sig(
+                &session_sig,
+                &verification,
+                Some(&state.capability_cache),
+            )
+        };
+        let context = if small {
+            verify(self, resource)?
+        } else {
+            let state = Arc::clone(self);
+            let resource = resource.clone();
+            self.cpu(move || verify(&state, &resource)).await??
+        };
+        self.count_request(&context, unix_secs(now), expected)
+            .await?;
         Ok(context)
     }
 
     /// Counts the request against the user's allowance, owned credits and delegations.
-    async fn count_request(&self, context: &AuthContext, now: u64) -> Result<(), NodeError> {
+    async fn count_request(
+        &self,
+        context: &AuthContext,
+        now: u64,
+        expected: ExpectedRequest,
+    ) -> Result<(), NodeError> {
         let user = context.user_address;
         let owned = self
             .chain()
@@ -71,11 +88,9 @@ impl NodeState {
             delegated,
             now,
         };
-        self.usage
-            .allocate(request)
-            .await
-            .map(drop)
-            .map_err(usage_error)
+        let allocation = self.usage.allocate(request);
+        drop(expected);
+        allocation.await.map(drop).map_err(usage_error)
     }
 
     /// The delegator's active credits a delegation covers: those named in `nft_id` (decimal
@@ -96,6 +111,17 @@ impl NodeState {
             .filter(|credit| credit.owner == delegation.delegator && credit.is_active_at(now))
             .collect()
     }
+}
+
+/// Most capabilities a session may carry to be verified without the CPU pool.
+pub(crate) const INLINE_CAPABILITIES: usize = 2;
+
+/// Whether verifying `session_sig` is cheap enough to do in place. A template that does not
+/// parse is: verification stops at the parse.
+fn is_small_session(session_sig: &AuthSig) -> bool {
+    SessionKeySignedMessage::parse(&session_sig.signed_message).map_or(true, |template| {
+        template.capabilities.len() <= INLINE_CAPABILITIES
+    })
 }
 
 pub(crate) fn usage_error(error: UsageError) -> NodeError {

@@ -23,7 +23,9 @@
 //! # Limits
 //!
 //! Bodies are read up to [`BODY_LIMIT`] (512 KiB; larger ones get a 413 in Lit's shape). CPU
-//! work (signature checks, BLS signing) runs on the blocking pool, two jobs per core at a time.
+//! work (BLS signing, sessions with many capabilities) runs on the blocking pool, two jobs per
+//! core at a time; a session of one or two capabilities is verified in place, cheaper than the
+//! hand-off.
 //! Rate limits are counted per user address per node in fixed windows; see [`RateLimitPolicy`]
 //! for the rules.
 #![deny(missing_docs)]

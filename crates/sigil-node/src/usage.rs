@@ -25,14 +25,19 @@
 //! before [`UsageStore::allocate`] returns: a node that answers with a share has already
 //! recorded the use, so a restart, even after SIGKILL, never gives a use back. One writer thread
 //! owns the database and commits the requests waiting at the same time in one transaction
-//! (group commit), so the fsync cost is shared under load.
+//! (group commit), so the fsync cost is shared under load. While other requests are still on
+//! their way to the store (being verified), the writer lingers up to [`MAX_LINGER`] for them
+//! before committing: on a busy node a commit, whose fsync costs far more CPU than the writes,
+//! then carries several uses; a lone request never waits.
 
 use alloy_primitives::{Address, U256};
 use redb::{Database, ReadableTable, TableDefinition};
 use sigil_chain::CapacityCredit;
 use std::path::Path;
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{mpsc, Arc};
 use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 use tokio::sync::oneshot;
 
 /// Free-allowance counters: user address (20 bytes) -> (window, requests in it).
@@ -44,6 +49,8 @@ const DELEGATION_USES: TableDefinition<&[u8], u64> = TableDefinition::new("deleg
 
 /// Most requests folded into one commit; bounds the latency a single fsync adds.
 const MAX_BATCH: usize = 512;
+/// Longest a commit waits for requests still on their way; about one BLS share signature.
+pub const MAX_LINGER: Duration = Duration::from_micros(1000);
 /// redb's page cache; the tables are a few entries per active user, so keep RSS small.
 const CACHE_BYTES: usize = 4 * 1024 * 1024;
 
@@ -201,6 +208,19 @@ enum Answer {
 pub struct UsageStore {
     sender: parking_lot::RwLock<Option<mpsc::Sender<Job>>>,
     writer: parking_lot::Mutex<Option<JoinHandle<()>>>,
+    /// Requests announced with [`UsageStore::expect_request`] and not yet sent.
+    on_their_way: Arc<AtomicUsize>,
+}
+
+/// A request on its way to [`UsageStore::allocate`]; dropping it (sent or given up) withdraws it.
+#[derive(Debug)]
+#[must_use = "the request counts as on its way until this is dropped"]
+pub struct ExpectedRequest(Arc<AtomicUsize>);
+
+impl Drop for ExpectedRequest {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Release);
+    }
 }
 
 impl std::fmt::Debug for UsageStore {
@@ -229,21 +249,39 @@ impl UsageStore {
         txn.commit().map_err(redb::Error::from)?;
 
         let (sender, receiver) = mpsc::channel::<Job>();
+        let on_their_way = Arc::new(AtomicUsize::new(0));
+        let expected = Arc::clone(&on_their_way);
         let writer = std::thread::Builder::new()
             .name("sigil-usage-writer".into())
-            .spawn(move || run_writer(db, policy, receiver))
+            .spawn(move || run_writer(db, policy, receiver, &expected))
             .map_err(|e| UsageError::Storage(redb::Error::Io(e)))?;
         Ok(UsageStore {
             sender: parking_lot::RwLock::new(Some(sender)),
             writer: parking_lot::Mutex::new(Some(writer)),
+            on_their_way,
         })
     }
 
-    /// Counts one request, or refuses it. Returns only after the count is committed to disk.
-    pub async fn allocate(&self, request: UsageRequest) -> Result<Allocation, UsageError> {
+    /// Announces a request that will soon be counted (it is being verified), so a commit may
+    /// wait for it; drop the guard once [`UsageStore::allocate`] has been called or the request
+    /// is refused. Only a hint: counting never depends on it.
+    pub fn expect_request(&self) -> ExpectedRequest {
+        self.on_their_way.fetch_add(1, Ordering::AcqRel);
+        ExpectedRequest(Arc::clone(&self.on_their_way))
+    }
+
+    /// Counts one request, or refuses it. The request is queued when this is called; the future
+    /// resolves only after the count is committed to disk.
+    pub fn allocate(
+        &self,
+        request: UsageRequest,
+    ) -> impl std::future::Future<Output = Result<Allocation, UsageError>> + Send + 'static {
         let (reply, answer) = oneshot::channel();
-        self.send(Job::Allocate { request, reply })?;
-        answer.await.map_err(|_| UsageError::Closed)?
+        let queued = self.send(Job::Allocate { request, reply });
+        async move {
+            queued?;
+            answer.await.map_err(|_| UsageError::Closed)?
+        }
     }
 
     /// Uses so far of the delegation with this key (sha256 of its signature).
@@ -282,15 +320,14 @@ impl Drop for UsageStore {
     }
 }
 
-fn run_writer(db: Database, policy: RateLimitPolicy, receiver: mpsc::Receiver<Job>) {
+fn run_writer(
+    db: Database,
+    policy: RateLimitPolicy,
+    receiver: mpsc::Receiver<Job>,
+    on_their_way: &AtomicUsize,
+) {
     while let Ok(first) = receiver.recv() {
-        let mut batch = vec![first];
-        while batch.len() < MAX_BATCH {
-            match receiver.try_recv() {
-                Ok(job) => batch.push(job),
-                Err(_) => break,
-            }
-        }
+        let batch = gather_batch(first, &receiver, on_their_way, MAX_LINGER);
         match commit_batch(&db, &policy, &batch) {
             Ok(answers) => {
                 for (job, answer) in batch.into_iter().zip(answers) {
@@ -315,6 +352,37 @@ fn run_writer(db: Database, policy: RateLimitPolicy, receiver: mpsc::Receiver<Jo
         }
     }
     drop(db);
+}
+
+/// The jobs already queued after `first`, and, while announced requests are still on their
+/// way, those arriving within `linger`.
+fn gather_batch(
+    first: Job,
+    receiver: &mpsc::Receiver<Job>,
+    on_their_way: &AtomicUsize,
+    linger: Duration,
+) -> Vec<Job> {
+    let mut batch = vec![first];
+    let deadline = Instant::now() + linger;
+    while batch.len() < MAX_BATCH {
+        match receiver.try_recv() {
+            Ok(job) => {
+                batch.push(job);
+                continue;
+            }
+            Err(mpsc::TryRecvError::Disconnected) => break,
+            Err(mpsc::TryRecvError::Empty) => {}
+        }
+        let now = Instant::now();
+        if on_their_way.load(Ordering::Acquire) == 0 || now >= deadline {
+            break;
+        }
+        match receiver.recv_timeout(deadline - now) {
+            Ok(job) => batch.push(job),
+            Err(_) => break,
+        }
+    }
+    batch
 }
 
 // redb::Error is not Clone; a batch failure is reported to every request in it.
@@ -463,6 +531,64 @@ mod tests {
     const USER: Address = Address::repeat_byte(0x11);
     const DELEGATOR: Address = Address::repeat_byte(0x22);
     const T0: u64 = 1_750_000_000; // inside window 1_750_000 of 1000 s
+
+    fn uses_job(key: u8) -> (Job, oneshot::Receiver<Result<u64, UsageError>>) {
+        let (reply, answer) = oneshot::channel();
+        let job = Job::DelegationUses {
+            delegation_key: [key; 32],
+            reply,
+        };
+        (job, answer)
+    }
+
+    #[test]
+    fn jobs_already_queued_are_committed_together() {
+        let (sender, receiver) = mpsc::channel();
+        let (first, _) = uses_job(1);
+        let (second, _) = uses_job(2);
+        sender.send(second).unwrap();
+        let batch = gather_batch(first, &receiver, &AtomicUsize::new(0), MAX_LINGER);
+        assert_eq!(batch.len(), 2);
+    }
+
+    #[test]
+    fn a_request_announced_but_never_sent_delays_a_commit_only_by_the_linger() {
+        let (_sender, receiver) = mpsc::channel();
+        let (first, _) = uses_job(1);
+        let batch = gather_batch(first, &receiver, &AtomicUsize::new(1), MAX_LINGER);
+        assert_eq!(batch.len(), 1);
+    }
+
+    #[test]
+    fn an_announced_request_joins_the_commit_it_was_waited_for() {
+        let (sender, receiver) = mpsc::channel();
+        let on_their_way = AtomicUsize::new(1);
+        let (first, _) = uses_job(1);
+        let (second, _) = uses_job(2);
+        // As a request does: queued, then withdrawn from "on its way". The long linger makes
+        // the outcome independent of when this thread runs; the withdrawal ends the wait.
+        let batch = std::thread::scope(|scope| {
+            scope.spawn(|| {
+                sender.send(second).unwrap();
+                on_their_way.fetch_sub(1, Ordering::Release);
+            });
+            gather_batch(first, &receiver, &on_their_way, Duration::from_secs(60))
+        });
+        assert_eq!(batch.len(), 2);
+    }
+
+    #[tokio::test]
+    async fn expected_requests_are_counted_until_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        let store =
+            UsageStore::open(&dir.path().join("u.redb"), RateLimitPolicy::default()).unwrap();
+        let a = store.expect_request();
+        let b = store.expect_request();
+        assert_eq!(store.on_their_way.load(Ordering::Acquire), 2);
+        drop(a);
+        drop(b);
+        assert_eq!(store.on_their_way.load(Ordering::Acquire), 0);
+    }
 
     fn credit(token: u64, owner: Address, rpk: u64) -> CapacityCredit {
         CapacityCredit {
