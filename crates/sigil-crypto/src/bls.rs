@@ -11,6 +11,11 @@
 //! - the decryption key of a ciphertext is the BLS signature over its identity, which t shares
 //!   combine into by Lagrange interpolation.
 //!
+//! The curve arithmetic is blsful's `blst` backend (the C/assembly library, several times the
+//! speed of its pure-Rust backend, which the SDK's wasm uses); both give the same bytes, and
+//! the SDK's own outputs in the test vectors are what proves it for this build. blst is built
+//! `portable`, choosing its ADX code at run time, so a binary runs on any x86-64.
+//!
 //! ```
 //! use sigil_crypto::bls::{self, NetworkPublicKey};
 //!
