@@ -120,16 +120,20 @@ async fn one_request(target: &Target) {
     let _: Value = response.json().await.expect("json");
 }
 
-/// `iters` requests from `CONCURRENCY` clients; returns the wall time.
-async fn concurrent(target: Arc<Target>, iters: u64) -> Duration {
+/// `iters` runs of `job` spread over `CONCURRENCY` tasks running at once; returns the wall time.
+async fn concurrent<F, Fut>(iters: u64, job: F) -> Duration
+where
+    F: Fn() -> Fut + Clone + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
     let started = Instant::now();
     let workers: Vec<_> = (0..CONCURRENCY)
         .map(|worker| {
-            let target = Arc::clone(&target);
+            let job = job.clone();
             let share = iters / CONCURRENCY + u64::from(worker < iters % CONCURRENCY);
             tokio::spawn(async move {
                 for _ in 0..share {
-                    one_request(&target).await;
+                    job().await;
                 }
             })
         })
@@ -223,24 +227,13 @@ fn encryption_sign(c: &mut Criterion) {
     });
     group.bench_function("usage_commit_concurrent_16", |b| {
         b.iter_custom(|iters| {
-            runtime.block_on(async {
-                let started = Instant::now();
-                let workers: Vec<_> = (0..CONCURRENCY)
-                    .map(|worker| {
-                        let usage = Arc::clone(&usage);
-                        let share = iters / CONCURRENCY + u64::from(worker < iters % CONCURRENCY);
-                        tokio::spawn(async move {
-                            for _ in 0..share {
-                                usage.allocate(use_request()).await.expect("counted");
-                            }
-                        })
-                    })
-                    .collect();
-                for worker in workers {
-                    worker.await.expect("worker");
+            let usage = Arc::clone(&usage);
+            runtime.block_on(concurrent(iters, move || {
+                let counted = usage.allocate(use_request());
+                async move {
+                    counted.await.expect("counted");
                 }
-                started.elapsed()
-            })
+            }))
         })
     });
     group.bench_function("conditions_from_body", |b| {
@@ -271,7 +264,13 @@ fn encryption_sign(c: &mut Criterion) {
         b.iter(|| runtime.block_on(one_request(&target)))
     });
     group.bench_function("http_concurrent_16", |b| {
-        b.iter_custom(|iters| runtime.block_on(concurrent(Arc::clone(&target), iters)))
+        b.iter_custom(|iters| {
+            let target = Arc::clone(&target);
+            runtime.block_on(concurrent(iters, move || {
+                let target = Arc::clone(&target);
+                async move { one_request(&target).await }
+            }))
+        })
     });
     group.finish();
     runtime.block_on(devnet.shutdown());
