@@ -9,8 +9,7 @@ const fs = require('fs');
 const { ethers } = require('ethers');
 
 function anvilBin() {
-  const pkg = path.dirname(require.resolve('@foundry-rs/anvil-linux-amd64/package.json'));
-  const bin = path.join(pkg, 'bin', 'anvil');
+  const bin = path.join(__dirname, '..', 'node_modules', '@foundry-rs', 'anvil-linux-amd64', 'bin', 'anvil');
   if (!fs.existsSync(bin)) throw new Error(`anvil binary not found at ${bin}`);
   return bin;
 }
