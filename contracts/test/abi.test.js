@@ -83,8 +83,8 @@ const USED = {
 const NOT_IMPLEMENTED = {
   common: ['diamondCut', 'facetAddress', 'facetAddresses', 'facetFunctionSelectors', 'facets', 'DiamondCut',
     'initialize', 'Initialized'],
-  Staking: ['adminSlashValidator', 'exit', 'getReward', 'requestToLeave', 'stake', 'withdraw', 'Recovered',
-    'RewardsDurationUpdated', 'StakingTokenSet', 'ValidatorRejoinedNextEpoch', 'supportsInterface'],
+  Staking: ['adminSlashValidator', 'exit', 'getReward', 'stake', 'withdraw', 'Recovered',
+    'RewardsDurationUpdated', 'StakingTokenSet', 'supportsInterface'],
   PKPNFT: ['claimAndMint'],
   PKPHelper: ['claimAndMintNextAndAddAuthMethods', 'claimAndMintNextAndAddAuthMethodsWithTypes',
     'mintNextAndAddDomainWalletMetadata'],
