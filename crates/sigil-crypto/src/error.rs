@@ -73,6 +73,13 @@ pub enum CryptoError {
     },
 
     // ---- BLS ----
+    /// A PKP key that cannot be derived: no root keys, a root key off the curve, or (with
+    /// negligible probability) a derived key that is the identity.
+    #[error("HD key derivation failed: {reason}")]
+    InvalidHdDerivation {
+        /// What was wrong.
+        reason: &'static str,
+    },
     /// A network public key that is not 96 hex characters of a valid compressed G1 point.
     #[error("invalid network public key")]
     InvalidPublicKey,
@@ -148,7 +155,8 @@ pub enum CryptoError {
 impl CryptoError {
     /// The Lit node `errorCode` for this error (its kind and status are the code's).
     ///
-    /// BLS failures (which a node only meets on its own key share) map to `NodeEncryptionError`.
+    /// BLS and HD-derivation failures (which a node only meets on its own keys) map to
+    /// `NodeEncryptionError`.
     pub fn code(&self) -> LitErrorCode {
         match self {
             CryptoError::MissingConditions => LitErrorCode::NodeMissingAccessControlConditions,
@@ -177,7 +185,8 @@ impl CryptoError {
             | CryptoError::PlaintextTooLarge { .. }
             | CryptoError::DecryptionFailed
             | CryptoError::InvalidKeyShareFile { .. }
-            | CryptoError::Bls { .. } => LitErrorCode::NodeEncryptionError,
+            | CryptoError::Bls { .. }
+            | CryptoError::InvalidHdDerivation { .. } => LitErrorCode::NodeEncryptionError,
         }
     }
 }

@@ -19,6 +19,11 @@
 //! ([`bls::KeyShare::sign`]), combines shares ([`bls::combine`]), verifies, encrypts
 //! ([`bls::encrypt`], [`bls::encrypt_for_conditions`]) and decrypts ([`bls::decrypt`]).
 //!
+//! # PKP keys
+//!
+//! [`hd`] derives a PKP's public key (and a node's share of its secret) from the network's root
+//! ECDSA keys and the PKP's key id, as Lit and the JS SDK derive them.
+//!
 //! The crate is pure: no I/O, no async, no clock. Errors are one type, [`CryptoError`], with the
 //! Lit `errorCode` a node answers with ([`CryptoError::code`]).
 #![deny(missing_docs)]
@@ -26,5 +31,6 @@
 pub mod bls;
 pub mod conditions;
 mod error;
+pub mod hd;
 
 pub use error::{ConditionError, CryptoError};

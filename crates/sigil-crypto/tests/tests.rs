@@ -5,6 +5,7 @@ mod bls_threshold;
 mod bls_vectors;
 mod conditions_eval;
 mod conditions_parse;
+mod hd_vectors;
 mod properties;
 mod properties_mutated;
 mod sdk_wire_vectors;

@@ -63,6 +63,17 @@ pub fn sdk_wire_conditions() -> Value {
     )
 }
 
+/// tests/vectors/hd-derive.json: PKP public keys the JS SDK derives from fixed root keys.
+pub fn hd_derive() -> Value {
+    parse(
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/vectors/hd-derive.json"
+        )),
+        "hd-derive.json",
+    )
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -73,6 +84,7 @@ mod tests {
             super::acc_hash(),
             super::bls_encryption(),
             super::sdk_wire_conditions(),
+            super::hd_derive(),
         ] {
             assert!(vector.is_object());
         }
