@@ -29,6 +29,7 @@
 
 use crate::CryptoError;
 use k256::elliptic_curve::hash2curve::{ExpandMsgXmd, GroupDigest};
+use k256::elliptic_curve::PrimeField;
 use k256::{ProjectivePoint, PublicKey, Scalar, Secp256k1};
 use sha2::Sha256;
 
@@ -93,4 +94,237 @@ where
         return Ok(*only * d);
     }
     Ok(terms.iter().rev().fold(zero, |sum, term| sum * d + *term))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Root keys and their shares
+
+/// How many root ECDSA keys a network derives PKP keys from (Lit's Datil nodes make 10).
+pub const ROOT_KEY_COUNT: usize = 10;
+
+/// Bytes of one share as `vsss-rs` writes it: the share id, then the 32-byte big-endian scalar.
+const SHARE_BYTES: usize = 33;
+
+/// One node's shares of the network's root ECDSA secrets, with the root public keys.
+///
+/// JSON form (`to_json` / `from_json`): `{"scheme":"K256","threshold":2,"total":3,"index":1,
+/// "rootPublicKeys":["<66 hex: compressed>", ...],"rootKeyShares":["<64 hex>", ...]}`, one
+/// share per root key, in the roots' order. Zeroized on drop; `Debug` shows no secret.
+#[derive(Clone)]
+pub struct RootKeyShares {
+    /// Shares needed to sign.
+    pub threshold: u8,
+    /// Shares made.
+    pub total: u8,
+    /// This node's share id (1..=total).
+    pub index: u8,
+    /// The root public keys, in order.
+    pub root_public_keys: Vec<PublicKey>,
+    shares: Vec<Scalar>,
+}
+
+impl Drop for RootKeyShares {
+    fn drop(&mut self) {
+        for share in &mut self.shares {
+            *share = Scalar::ZERO;
+        }
+    }
+}
+
+impl std::fmt::Debug for RootKeyShares {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RootKeyShares")
+            .field("threshold", &self.threshold)
+            .field("total", &self.total)
+            .field("index", &self.index)
+            .field("roots", &self.root_public_keys.len())
+            .field("shares", &"<redacted>")
+            .finish()
+    }
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct RootKeySharesJson {
+    scheme: String,
+    threshold: u8,
+    total: u8,
+    index: u8,
+    root_public_keys: Vec<String>,
+    root_key_shares: Vec<String>,
+}
+
+impl Drop for RootKeySharesJson {
+    fn drop(&mut self) {
+        use zeroize::Zeroize;
+        self.root_key_shares.zeroize();
+    }
+}
+
+const ROOT_KEY_SHARES_SCHEME: &str = "K256";
+
+impl RootKeyShares {
+    /// The root public keys as the handshake's `hdRootPubkeys` carries them: compressed SEC1,
+    /// lowercase hex, no `0x` (as Lit's node prints the keys it reads from the chain).
+    pub fn root_public_keys_hex(&self) -> Vec<String> {
+        self.root_public_keys.iter().map(compressed_hex).collect()
+    }
+
+    /// This node's share of the secret of `key_id`'s derived key.
+    pub fn derive_secret_share(&self, key_id: &[u8]) -> Result<Scalar, CryptoError> {
+        derive_secret(key_id, &self.shares)
+    }
+
+    /// The file's JSON text: contains the secret shares, zeroized when dropped.
+    pub fn to_json(&self) -> zeroize::Zeroizing<String> {
+        let file = RootKeySharesJson {
+            scheme: ROOT_KEY_SHARES_SCHEME.to_owned(),
+            threshold: self.threshold,
+            total: self.total,
+            index: self.index,
+            root_public_keys: self.root_public_keys_hex(),
+            root_key_shares: self
+                .shares
+                .iter()
+                .map(|s| hex::encode(s.to_bytes()))
+                .collect(),
+        };
+        // A struct of strings and integers always serializes.
+        zeroize::Zeroizing::new(serde_json::to_string_pretty(&file).unwrap_or_default())
+    }
+
+    /// Parses [`RootKeyShares::to_json`], checking its parts agree (scheme, one share per root,
+    /// index within total, threshold at least 2, every key on the curve, no zero share).
+    pub fn from_json(text: &str) -> Result<Self, CryptoError> {
+        let bad = |reason: &'static str| CryptoError::InvalidHdDerivation { reason };
+        let file: RootKeySharesJson =
+            serde_json::from_str(text).map_err(|_| bad("not the root key shares JSON shape"))?;
+        if file.scheme != ROOT_KEY_SHARES_SCHEME {
+            return Err(bad("root key shares scheme is not K256"));
+        }
+        if file.threshold < 2
+            || file.threshold > file.total
+            || file.index == 0
+            || file.index > file.total
+        {
+            return Err(bad("root key shares threshold, total and index disagree"));
+        }
+        if file.root_public_keys.is_empty()
+            || file.root_public_keys.len() != file.root_key_shares.len()
+        {
+            return Err(bad("root key shares: not one share per root key"));
+        }
+        let keys: Vec<Vec<u8>> = file
+            .root_public_keys
+            .iter()
+            .map(|k| hex::decode(k).map_err(|_| bad("a root key is not hex")))
+            .collect::<Result<_, _>>()?;
+        let root_public_keys = parse_root_keys(&keys)?;
+        let shares = file
+            .root_key_shares
+            .iter()
+            .map(|s| {
+                let mut bytes = zeroize::Zeroizing::new([0u8; 32]);
+                hex::decode_to_slice(s, &mut bytes[..])
+                    .map_err(|_| bad("a share is not 64 hex"))?;
+                Option::<k256::NonZeroScalar>::from(k256::NonZeroScalar::from_repr((*bytes).into()))
+                    .map(|s| *s)
+                    .ok_or(bad("a share is not a non-zero scalar"))
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(RootKeyShares {
+            threshold: file.threshold,
+            total: file.total,
+            index: file.index,
+            root_public_keys,
+            shares,
+        })
+    }
+}
+
+/// Makes `count` random root ECDSA keys and splits each `threshold`-of-`total` (Shamir, share
+/// ids 1..=total): the devnet's dealer, until the nodes generate the roots among themselves.
+/// Returns the root public keys and one [`RootKeyShares`] per node; the secrets are dropped.
+pub fn deal_root_keys<R: rand_core::RngCore + rand_core::CryptoRng>(
+    count: usize,
+    threshold: usize,
+    total: usize,
+    rng: &mut R,
+) -> Result<(Vec<PublicKey>, Vec<RootKeyShares>), CryptoError> {
+    let (threshold_byte, total_byte) = match (u8::try_from(threshold), u8::try_from(total)) {
+        (Ok(t), Ok(n)) if t >= 2 && t <= n && count > 0 => (t, n),
+        _ => return Err(CryptoError::InvalidThreshold { threshold, total }),
+    };
+    let mut roots = Vec::with_capacity(count);
+    let mut per_node: Vec<Vec<Scalar>> = vec![Vec::with_capacity(count); total];
+    for _ in 0..count {
+        let secret = *k256::NonZeroScalar::random(&mut *rng);
+        roots.push(
+            PublicKey::from_affine((ProjectivePoint::GENERATOR * secret).to_affine()).map_err(
+                |_| CryptoError::InvalidHdDerivation {
+                    reason: "a dealt root key is the identity",
+                },
+            )?,
+        );
+        let shares: Vec<[u8; SHARE_BYTES]> =
+            vsss_rs::shamir::split_secret::<Scalar, u8, [u8; SHARE_BYTES]>(
+                threshold, total, secret, &mut *rng,
+            )
+            .map_err(|_| CryptoError::InvalidHdDerivation {
+                reason: "splitting a root key failed",
+            })?;
+        for ((node, share), id) in per_node.iter_mut().zip(&shares).zip(1u8..) {
+            // Node i holds the share with id i + 1, as the BLS key's shares are numbered.
+            if share[0] != id {
+                return Err(CryptoError::InvalidHdDerivation {
+                    reason: "dealt shares are not numbered 1..=total",
+                });
+            }
+            node.push(scalar_of_share(share)?);
+        }
+    }
+    let files = per_node
+        .into_iter()
+        .zip(1u8..)
+        .map(|(shares, index)| RootKeyShares {
+            threshold: threshold_byte,
+            total: total_byte,
+            index,
+            root_public_keys: roots.clone(),
+            shares,
+        })
+        .collect();
+    Ok((roots, files))
+}
+
+/// Combines `threshold` nodes' shares of one secret (e.g. each node's
+/// [`RootKeyShares::derive_secret_share`] for one key id), as `(share id, share)` pairs.
+pub fn combine_secret_shares(shares: &[(u8, Scalar)]) -> Result<Scalar, CryptoError> {
+    let encoded: Vec<[u8; SHARE_BYTES]> = shares
+        .iter()
+        .map(|(id, scalar)| {
+            let mut bytes = [0u8; SHARE_BYTES];
+            bytes[0] = *id;
+            bytes[1..].copy_from_slice(&scalar.to_bytes());
+            bytes
+        })
+        .collect();
+    vsss_rs::combine_shares::<Scalar, u8, [u8; SHARE_BYTES]>(&encoded).map_err(|_| {
+        CryptoError::InvalidHdDerivation {
+            reason: "the shares do not combine",
+        }
+    })
+}
+
+fn scalar_of_share(share: &[u8; SHARE_BYTES]) -> Result<Scalar, CryptoError> {
+    let mut bytes = [0u8; 32];
+    bytes.copy_from_slice(&share[1..]);
+    Option::from(Scalar::from_repr(bytes.into())).ok_or(CryptoError::InvalidHdDerivation {
+        reason: "a dealt share is not a scalar",
+    })
+}
+
+fn compressed_hex(key: &PublicKey) -> String {
+    use k256::elliptic_curve::sec1::ToEncodedPoint;
+    hex::encode(key.to_encoded_point(true).as_bytes())
 }

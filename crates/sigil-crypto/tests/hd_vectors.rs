@@ -121,3 +121,62 @@ fn derivation_refuses_no_roots_and_keys_off_the_curve() {
     ));
     assert!(hd::parse_root_keys(&[[0u8; 7]]).is_err());
 }
+
+#[test]
+fn dealt_root_shares_derive_shares_of_each_derived_key() {
+    use rand_chacha::rand_core::SeedableRng;
+    let mut rng = rand_chacha::ChaCha20Rng::from_seed([5; 32]);
+    let (roots, nodes) = hd::deal_root_keys(hd::ROOT_KEY_COUNT, 2, 3, &mut rng).expect("deal");
+    assert_eq!(roots.len(), 10);
+    assert_eq!(nodes.len(), 3);
+    for key_id in [&b"a key id"[..], &[0u8; 32][..]] {
+        let public = hd::derive_public_key(key_id, &roots).expect("public");
+        let share = |i: usize| {
+            (
+                nodes[i].index,
+                nodes[i].derive_secret_share(key_id).expect("share"),
+            )
+        };
+        for pair in [[0, 1], [0, 2], [1, 2]] {
+            let secret =
+                hd::combine_secret_shares(&[share(pair[0]), share(pair[1])]).expect("combine");
+            let combined = k256::PublicKey::from_secret_scalar(
+                &Option::from(k256::NonZeroScalar::new(secret)).expect("non-zero"),
+            );
+            assert_eq!(combined, public, "nodes {pair:?}");
+        }
+    }
+}
+
+#[test]
+fn root_key_shares_survive_their_json_and_refuse_tampering() {
+    use rand_chacha::rand_core::SeedableRng;
+    let mut rng = rand_chacha::ChaCha20Rng::from_seed([6; 32]);
+    let (roots, nodes) = hd::deal_root_keys(3, 2, 3, &mut rng).expect("deal");
+    let text = nodes[1].to_json();
+    let back = hd::RootKeyShares::from_json(&text).expect("parses");
+    assert_eq!(back.index, 2);
+    assert_eq!(back.root_public_keys, roots);
+    assert_eq!(
+        back.derive_secret_share(b"k").expect("share"),
+        nodes[1].derive_secret_share(b"k").expect("share")
+    );
+    assert!(back
+        .root_public_keys_hex()
+        .iter()
+        .all(|k| k.len() == 66 && !k.starts_with("0x")));
+    let json: Value = serde_json::from_str(&text).expect("json");
+    let first_share = json["rootKeyShares"][0].as_str().expect("share");
+    assert!(!format!("{back:?}").contains(first_share));
+    for (from, to) in [
+        ("\"K256\"", "\"P256\""),
+        ("\"index\": 2", "\"index\": 9"),
+        ("\"threshold\": 2", "\"threshold\": 1"),
+    ] {
+        assert!(text.contains(from), "{from}");
+        assert!(
+            hd::RootKeyShares::from_json(&text.replace(from, to)).is_err(),
+            "{to}"
+        );
+    }
+}
