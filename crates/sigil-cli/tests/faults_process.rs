@@ -180,6 +180,12 @@ fn node_killed_mid_burst_restarts_cleanly_and_no_counted_use_is_lost() -> TestRe
         listen: "127.0.0.1:0".parse()?,
         external_address: None,
         key_share_file: devnet.data_dir().join("node-0").join("key-share.json"),
+        root_key_shares_file: Some(
+            devnet
+                .data_dir()
+                .join("node-0")
+                .join("ecdsa-root-shares.json"),
+        ),
         network_public_key: devnet.network_public_key().to_owned(),
         threshold: u16::try_from(devnet.threshold())?,
         chain_rpc_url: Some(devnet.rpc_url()),

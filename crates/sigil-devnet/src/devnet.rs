@@ -17,7 +17,9 @@
 //! every node's counters; the node count and threshold must then match.
 
 use crate::chain::validator_of;
-use crate::dealer::{self, create_private_dir, node_dir, NetworkFile, KEY_SHARE_FILE};
+use crate::dealer::{
+    self, create_private_dir, node_dir, NetworkFile, KEY_SHARE_FILE, ROOT_KEY_SHARES_FILE,
+};
 use crate::error::DevnetError;
 use crate::wallet::{dev_wallet, DEV_WALLET_ADDRESS, DEV_WALLET_PRIVATE_KEY};
 use alloy_primitives::Address;
@@ -235,6 +237,7 @@ impl Devnet {
             listen: SocketAddr::from((LOCALHOST, port)),
             external_address: None,
             key_share_file: node_dir.join(KEY_SHARE_FILE),
+            root_key_shares_file: Some(node_dir.join(ROOT_KEY_SHARES_FILE)),
             network_public_key: self.network.network_public_key.clone(),
             threshold: u16::try_from(self.network.threshold).unwrap_or(u16::MAX),
             chain_rpc_url: None,
@@ -254,6 +257,7 @@ impl Devnet {
         let mut file_config = node_config.clone();
         file_config.chain_rpc_url = Some(self.rpc_url());
         file_config.key_share_file = KEY_SHARE_FILE.into();
+        file_config.root_key_shares_file = Some(ROOT_KEY_SHARES_FILE.into());
         file_config.data_dir = ".".into();
         file_config.save(&node_dir.join("config.json"))?;
         self.nodes.push(NodeSlot {

@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 ///   "listen": "127.0.0.1:7470",
 ///   "externalAddress": "127.0.0.1:7470",
 ///   "keyShareFile": "key-share.json",
+///   "rootKeySharesFile": "ecdsa-root-shares.json",
 ///   "networkPublicKey": "8f…(96 hex)",
 ///   "threshold": 2,
 ///   "chainRpcUrl": "http://127.0.0.1:8545",
@@ -35,6 +36,10 @@ pub struct NodeConfig {
     pub external_address: Option<String>,
     /// This node's BLS key share file (written by the devnet's dealer, mode 0600).
     pub key_share_file: PathBuf,
+    /// This node's shares of the root ECDSA keys PKP keys derive from (mode 0600). Absent: the
+    /// node has no root keys (an older network) and its handshake lists none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub root_key_shares_file: Option<PathBuf>,
     /// The network's BLS public key, 96 hex characters (a compressed G1 point).
     pub network_public_key: String,
     /// Shares a client needs to combine.
@@ -70,6 +75,7 @@ impl NodeConfig {
             .map_err(|e| NodeError::Config(format!("{}: {e}", path.display())))?;
         let base = path.parent().unwrap_or(Path::new("."));
         config.key_share_file = base.join(&config.key_share_file);
+        config.root_key_shares_file = config.root_key_shares_file.map(|file| base.join(file));
         config.data_dir = base.join(&config.data_dir);
         config.validate()?;
         Ok(config)
@@ -117,6 +123,7 @@ mod tests {
                 .unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 7470))),
             external_address: None,
             key_share_file: "key-share.json".into(),
+            root_key_shares_file: Some("ecdsa-root-shares.json".into()),
             network_public_key: "ab".repeat(48),
             threshold: 2,
             chain_rpc_url: Some("http://127.0.0.1:8545".into()),
@@ -133,6 +140,10 @@ mod tests {
         sample().save(&path).expect("save");
         let loaded = NodeConfig::load(&path).expect("load");
         assert_eq!(loaded.key_share_file, dir.path().join("key-share.json"));
+        assert_eq!(
+            loaded.root_key_shares_file,
+            Some(dir.path().join("ecdsa-root-shares.json"))
+        );
         assert_eq!(loaded.free_allowance, 5);
         assert_eq!(
             loaded.chain_rpc_url.as_deref(),

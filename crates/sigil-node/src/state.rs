@@ -5,7 +5,7 @@ use crate::authorize::usage_error;
 use crate::clock::Clock;
 use crate::config::NodeConfig;
 use crate::error::NodeError;
-use crate::keys::NodeKey;
+use crate::keys::{load_root_key_shares, NodeKey};
 use crate::usage::UsageStore;
 use sigil_auth::CapabilityCache;
 use sigil_chain::ChainView;
@@ -21,6 +21,7 @@ const CAPABILITY_CACHE_ENTRIES: usize = 4096;
 pub struct NodeState {
     pub(crate) node_address: String,
     key: NodeKey,
+    hd_root_pubkeys: Vec<String>,
     chain: Arc<dyn ChainView>,
     pub(crate) usage: UsageStore,
     pub(crate) capability_cache: CapabilityCache,
@@ -58,6 +59,15 @@ impl NodeState {
             &config.network_public_key,
             config.threshold,
         )?;
+        // The shares are read (and checked) at start so a bad file stops the node now; only the
+        // public keys are kept until the node signs with the shares.
+        let hd_root_pubkeys = config
+            .root_key_shares_file
+            .as_deref()
+            .map(|path| load_root_key_shares(path, key.share_id(), config.threshold))
+            .transpose()?
+            .map(|shares| shares.root_public_keys_hex())
+            .unwrap_or_default();
         std::fs::create_dir_all(&config.data_dir)
             .map_err(|e| NodeError::io("creating the data dir", &config.data_dir, e))?;
         let usage = UsageStore::open(
@@ -71,6 +81,7 @@ impl NodeState {
         Ok(Arc::new(NodeState {
             node_address,
             key,
+            hd_root_pubkeys,
             chain,
             usage,
             capability_cache: CapabilityCache::new(CAPABILITY_CACHE_ENTRIES),
@@ -92,6 +103,12 @@ impl NodeState {
     /// The network public key, 96 hex characters.
     pub fn network_public_key_hex(&self) -> &str {
         self.key.network_public_key_hex()
+    }
+
+    /// The root ECDSA public keys, compressed hex (the handshake's `hdRootPubkeys`); empty when
+    /// the node has no root key shares.
+    pub fn hd_root_pubkeys(&self) -> &[String] {
+        &self.hd_root_pubkeys
     }
 
     /// This node's public key share, hex (the handshake's `serverPublicKey`).

@@ -2,6 +2,7 @@
 // `ecdsaDeriveKey`, which the SDK runs on the handshake's `hdRootPubkeys`), for fixed root keys
 // and key ids, checked against tests/vectors/hd-derive.json, which the Rust tests read.
 // SIGIL_WRITE_WIRE_VECTORS=1 rewrites that file from this run's SDK outputs instead of checking.
+// Then the SDK connects to the devnet and derives from the root keys its nodes list.
 'use strict';
 
 const test = require('node:test');
@@ -10,6 +11,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { computeHDPubKey } = require('@lit-protocol/crypto');
 const { ethers } = require('ethers');
+const { connectedClient } = require('./lib');
 
 const VECTOR_FILE = path.join(__dirname, '..', '..', '..', 'tests', 'vectors', 'hd-derive.json');
 const WRITE = process.env.SIGIL_WRITE_WIRE_VECTORS === '1';
@@ -63,4 +65,20 @@ test('the SDK derives PKP public keys from root keys as the vector file says', a
   }
   const saved = JSON.parse(fs.readFileSync(VECTOR_FILE, 'utf8'));
   assert.deepEqual(saved, vector);
+});
+
+test('connect() takes the devnet root keys and the SDK derives PKP keys from them', async () => {
+  const client = await connectedClient();
+  try {
+    assert.equal(client.hdRootPubkeys.length, 10);
+    for (const key of client.hdRootPubkeys) {
+      assert.match(key, /^0[23][0-9a-f]{64}$/);
+    }
+    const keyId = ethers.utils.keccak256(ethers.utils.toUtf8Bytes('sigil devnet pkp'));
+    const derived = await client.computeHDPubKey(keyId);
+    assert.match(derived, /^04[0-9a-f]{128}$/);
+    assert.equal(derived, await computeHDPubKey(client.hdRootPubkeys, keyId, 'ECDSA_CAIT_SITH'));
+  } finally {
+    await client.disconnect();
+  }
 });

@@ -50,6 +50,7 @@ mod tests {
     struct TestNode {
         _dir: tempfile::TempDir,
         app: Router,
+        root_public_keys: Vec<String>,
     }
 
     fn test_node() -> TestNode {
@@ -65,10 +66,21 @@ mod tests {
             key_share: key_shares[0].clone(),
         };
         std::fs::write(&key_share_file, first.to_json().as_str()).expect("write share");
+        let (_, root_shares) = sigil_crypto::hd::deal_root_keys(
+            sigil_crypto::hd::ROOT_KEY_COUNT,
+            2,
+            3,
+            &mut rand::rngs::OsRng,
+        )
+        .expect("deal roots");
+        let root_key_shares_file = dir.path().join("ecdsa-root-shares.json");
+        std::fs::write(&root_key_shares_file, root_shares[0].to_json().as_str())
+            .expect("write root shares");
         let config = NodeConfig {
             listen: "127.0.0.1:0".parse().expect("addr"),
             external_address: None,
             key_share_file,
+            root_key_shares_file: Some(root_key_shares_file),
             network_public_key,
             threshold: 2,
             chain_rpc_url: None,
@@ -87,6 +99,7 @@ mod tests {
         TestNode {
             _dir: dir,
             app: app(state),
+            root_public_keys: root_shares[0].root_public_keys_hex(),
         }
     }
 
@@ -124,7 +137,11 @@ mod tests {
             assert_eq!(key.len(), 96);
             assert_eq!(body["networkPublicKey"], body["subnetPublicKey"]);
             assert_eq!(body["networkPublicKeySet"], body["subnetPublicKey"]);
-            assert_eq!(body["hdRootPubkeys"], serde_json::json!([]));
+            assert_eq!(
+                body["hdRootPubkeys"],
+                serde_json::json!(node.root_public_keys)
+            );
+            assert_eq!(node.root_public_keys.len(), 10);
             assert!(body["attestation"].is_null());
             assert_eq!(body["latestBlockhash"].as_str().map(str::len), Some(66));
             assert_eq!(body["serverPublicKey"].as_str().map(str::len), Some(98));
