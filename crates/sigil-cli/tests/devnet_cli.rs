@@ -175,6 +175,11 @@ fn devnet_json_is_printed_and_written_to_ready_json_and_a_node_runs_from_its_con
         "keyShareFile".into(),
         key_share.to_str().expect("utf-8").into(),
     );
+    let root_shares = data_dir.path().join("node-0/ecdsa-root-shares.json");
+    fields.insert(
+        "rootKeySharesFile".into(),
+        root_shares.to_str().expect("utf-8").into(),
+    );
     let config_path = node_dir.path().join("node.json");
     std::fs::write(&config_path, config.to_string()).expect("write config");
 
@@ -184,6 +189,7 @@ fn devnet_json_is_printed_and_written_to_ready_json_and_a_node_runs_from_its_con
     let (status, body) = handshake(&url);
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["subnetPublicKey"], network_key.as_str());
+    assert_eq!(body["hdRootPubkeys"].as_array().map(Vec::len), Some(10));
 
     node.interrupt();
     let status = node.wait_exit(Duration::from_secs(10)).expect("node exits");

@@ -405,3 +405,32 @@ fn every_error_has_a_lit_code() {
     );
     assert_eq!(CryptoError::InvalidKeyShare.code().status(), 500);
 }
+
+/// The depth limit counts the conditions array as one level inside its request body, whichever
+/// way the conditions arrive (body text, body value, the array alone, a bare-array document), so
+/// conditions that pass one way never fail another.
+#[test]
+fn nesting_limit_is_the_same_for_body_value_and_array_alone() {
+    use sigil_crypto::conditions::MAX_JSON_DEPTH;
+    // body(0) > array(1) > condition(2) > params(3) > wraps > ":userAddress"
+    let conditions = |wraps: usize| {
+        format!(
+            r#"[{{"chain":"solana","method":"getBalance","params":[{}":userAddress"{}],"pdaParams":[],"pdaInterface":{{"offset":0,"fields":{{}}}},"pdaKey":"","returnValueTest":{{"key":"","comparator":">=","value":"1"}}}}]"#,
+            "[".repeat(wraps),
+            "]".repeat(wraps)
+        )
+    };
+    for (wraps, accepted) in [(MAX_JSON_DEPTH - 4, true), (MAX_JSON_DEPTH - 3, false)] {
+        let array = conditions(wraps);
+        let body = format!(r#"{{"solRpcConditions":{array}}}"#);
+        let value: serde_json::Value = serde_json::from_str(&body).expect("json");
+        let outcomes = [
+            ConditionSet::from_request_str(&body).is_ok(),
+            ConditionSet::from_request(&value).is_ok(),
+            ConditionSet::from_kind_text("solRpcConditions", &array).is_ok(),
+            ConditionSet::from_document(&body).is_ok(),
+            ConditionSet::from_document(&array).is_ok(),
+        ];
+        assert_eq!(outcomes, [accepted; 5], "{wraps} wraps");
+    }
+}

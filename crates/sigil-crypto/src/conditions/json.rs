@@ -41,16 +41,32 @@ impl JsonValue {
     /// Parses JSON text, keeping object key order. Depth is capped by serde_json (128) and then
     /// checked against [`MAX_JSON_DEPTH`] and [`MAX_JSON_VALUES`].
     pub(crate) fn parse(text: &str) -> Result<JsonValue, CryptoError> {
+        Self::parse_at_depth(text, 0)
+    }
+
+    /// [`JsonValue::parse`] for text that stands at `depth` inside the document the limits are
+    /// about: a conditions array parsed alone is one level inside its request body, and counts
+    /// so, or the same conditions would pass alone and fail in the body.
+    pub(crate) fn parse_at_depth(text: &str, depth: usize) -> Result<JsonValue, CryptoError> {
         let value: JsonValue = serde_json::from_str(text).map_err(CryptoError::Json)?;
-        value.check_limits()?;
+        value.check_limits(depth)?;
         Ok(value)
     }
 
     /// Converts a `serde_json::Value` (whose object keys come in that map's order), refusing
     /// anything deeper or larger than the limits before recursing further.
     pub(crate) fn from_serde(value: &serde_json::Value) -> Result<JsonValue, CryptoError> {
+        Self::from_serde_at_depth(value, 0)
+    }
+
+    /// [`JsonValue::from_serde`] for a value standing at `depth` inside the document the limits
+    /// are about (see [`JsonValue::parse_at_depth`]).
+    pub(crate) fn from_serde_at_depth(
+        value: &serde_json::Value,
+        depth: usize,
+    ) -> Result<JsonValue, CryptoError> {
         let mut budget = MAX_JSON_VALUES;
-        Self::from_serde_bounded(value, 0, &mut budget)
+        Self::from_serde_bounded(value, depth, &mut budget)
     }
 
     fn from_serde_bounded(
@@ -86,9 +102,9 @@ impl JsonValue {
         })
     }
 
-    fn check_limits(&self) -> Result<(), CryptoError> {
+    fn check_limits(&self, depth: usize) -> Result<(), CryptoError> {
         // Iterative walk: the value may be up to serde_json's own limit (128) deep.
-        let mut stack = vec![(self, 0usize)];
+        let mut stack = vec![(self, depth)];
         let mut count = 0usize;
         while let Some((value, depth)) = stack.pop() {
             if depth > MAX_JSON_DEPTH {

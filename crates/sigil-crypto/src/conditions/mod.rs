@@ -91,7 +91,10 @@ impl ConditionSet {
         for key in CONDITION_KEYS {
             match map.get(key) {
                 None | Some(serde_json::Value::Null) => continue,
-                Some(value) => return Self::from_kind(key, &JsonValue::from_serde(value)?),
+                // The array is one level inside the body, and its limits count it so.
+                Some(value) => {
+                    return Self::from_kind(key, &JsonValue::from_serde_at_depth(value, 1)?)
+                }
             }
         }
         Err(CryptoError::MissingConditions)
@@ -121,7 +124,7 @@ impl ConditionSet {
         }
         let value = JsonValue::parse(document)?;
         match value {
-            JsonValue::Array(_) => Self::from_kind("accessControlConditions", &value),
+            JsonValue::Array(_) => Self::from_kind_text("accessControlConditions", document),
             _ => Self::from_object(&value),
         }
     }
@@ -136,7 +139,8 @@ impl ConditionSet {
                 max: MAX_DOCUMENT_BYTES,
             });
         }
-        Self::from_kind(key, &JsonValue::parse(conditions)?)
+        // Counted as inside the request body `{"<key>": [...]}`, where a node meets it.
+        Self::from_kind(key, &JsonValue::parse_at_depth(conditions, 1)?)
     }
 
     /// Parses the array of one kind, named by its JSON key (one of [`CONDITION_KEYS`]).
