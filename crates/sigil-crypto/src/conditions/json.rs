@@ -53,14 +53,9 @@ impl JsonValue {
         Ok(value)
     }
 
-    /// Converts a `serde_json::Value` (whose object keys come in that map's order), refusing
-    /// anything deeper or larger than the limits before recursing further.
-    pub(crate) fn from_serde(value: &serde_json::Value) -> Result<JsonValue, CryptoError> {
-        Self::from_serde_at_depth(value, 0)
-    }
-
-    /// [`JsonValue::from_serde`] for a value standing at `depth` inside the document the limits
-    /// are about (see [`JsonValue::parse_at_depth`]).
+    /// Converts a `serde_json::Value` (whose object keys come in that map's order) standing at
+    /// `depth` inside the document the limits are about (see [`JsonValue::parse_at_depth`]),
+    /// refusing anything deeper or larger than the limits before recursing further.
     pub(crate) fn from_serde_at_depth(
         value: &serde_json::Value,
         depth: usize,
@@ -420,7 +415,7 @@ mod tests {
         ));
         let value: serde_json::Value = serde_json::from_str(&deep).expect("valid json");
         assert!(matches!(
-            JsonValue::from_serde(&value),
+            JsonValue::from_serde_at_depth(&value, 0),
             Err(CryptoError::NestingTooDeep { .. })
         ));
     }
