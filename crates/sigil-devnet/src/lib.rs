@@ -1,5 +1,8 @@
 //! A whole local Lit network in one process: the devchain (served as Ethereum JSON-RPC) and N
-//! `sigil-node` nodes holding shares of one BLS network key, dealt here.
+//! `sigil-node` nodes holding shares of one BLS network key and of the 10 root ECDSA keys PKP
+//! keys derive from (listed in every handshake as `hdRootPubkeys`), all dealt here. Each node's
+//! directory in the data dir holds `key-share.json`, `ecdsa-root-shares.json` (both 0600) and
+//! `config.json`.
 //!
 //! - [`Devnet::start`] runs the network; `sigil devnet` and `sigil demo` are thin wrappers
 //!   around it. [`Devnet::info`] is what `sigil devnet --json` prints (and writes as
