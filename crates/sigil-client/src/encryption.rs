@@ -161,8 +161,10 @@ impl LitNodeClient {
 
     /// Decrypts as the JS SDK's `decrypt`: each connected node gets `POST /web/encryption/sign/`
     /// with its own session sig and one shared `X-Request-Id`; once `min_node_count` shares
-    /// are in they are combined, the signature is verified for the identity under the
-    /// network key, and the ciphertext decrypted.
+    /// are in they are combined and the ciphertext decrypted with the result, which succeeds
+    /// only with the signature of its identity under the network key (a failure is checked
+    /// against the key to tell wrong shares from a bad ciphertext; see
+    /// `sigil_crypto::bls::combine_and_decrypt`).
     ///
     /// Node refusals come back in [`ClientError::NodeErrors`], each with the node URL, HTTP
     /// status, Lit `errorCode` and message.
@@ -225,8 +227,13 @@ impl LitNodeClient {
                 failures,
             });
         }
-        let signature = bls::combine_and_verify(&key, identity.as_bytes(), &shares, needed)?;
-        Ok(bls::decrypt(&ciphertext, &signature)?)
+        Ok(bls::combine_and_decrypt(
+            &key,
+            identity.as_bytes(),
+            &ciphertext,
+            &shares,
+            needed,
+        )?)
     }
 
     /// [`LitNodeClient::decrypt`] to a UTF-8 string (`decryptToString`).

@@ -608,6 +608,33 @@ pub fn combine_and_verify(
     Ok(signature)
 }
 
+/// What a client does with the nodes' answers to a decryption: at least `threshold` shares,
+/// combined, then the ciphertext decrypted with the result. The combined signature is verified
+/// only when decryption fails: a ciphertext opens only under the signature of its own identity
+/// and key (its consistency check), so a successful decryption has verified it already, and the
+/// separate check (two pairings, a third of a client's work) is spent only to name the fault:
+/// [`CryptoError::VerificationFailed`] for wrong shares, the decryption error otherwise.
+pub fn combine_and_decrypt(
+    public_key: &NetworkPublicKey,
+    identity: &[u8],
+    ciphertext: &[u8],
+    shares: &[SignatureShare],
+    threshold: usize,
+) -> Result<Vec<u8>, CryptoError> {
+    let need = threshold.max(2);
+    if shares.len() < need {
+        return Err(CryptoError::NotEnoughShares {
+            got: shares.len(),
+            need,
+        });
+    }
+    let signature = combine(shares)?;
+    decrypt(ciphertext, &signature).map_err(|error| match public_key.verify(identity, &signature) {
+        Err(unverified) => unverified,
+        Ok(()) => error,
+    })
+}
+
 // ---------------------------------------------------------------------------------------------
 // Encryption
 

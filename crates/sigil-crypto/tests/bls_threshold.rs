@@ -362,3 +362,38 @@ fn malformed_keys_shares_and_signatures_are_typed_errors() {
         Err(CryptoError::InvalidSignatureShare)
     ));
 }
+
+#[test]
+fn combine_and_decrypt_opens_with_good_shares_and_names_each_fault() {
+    let (public_key, key_shares) = bls::deal(2, 3, &mut rng(21)).expect("deal");
+    let (_, foreign) = bls::deal(2, 3, &mut rng(22)).expect("deal");
+    let ciphertext = bls::encrypt(&public_key, PLAINTEXT, IDENTITY).expect("encrypt");
+    let good: Vec<_> = key_shares
+        .iter()
+        .skip(1)
+        .map(|k| k.sign(IDENTITY))
+        .collect();
+    assert_eq!(
+        bls::combine_and_decrypt(&public_key, IDENTITY, &ciphertext, &good, 2).expect("opens"),
+        PLAINTEXT
+    );
+    // Wrong shares: named as such, as a verify-first client would.
+    let mixed = [key_shares[0].sign(IDENTITY), foreign[1].sign(IDENTITY)];
+    assert!(matches!(
+        bls::combine_and_decrypt(&public_key, IDENTITY, &ciphertext, &mixed, 2),
+        Err(CryptoError::VerificationFailed)
+    ));
+    // Good shares, altered ciphertext: the ciphertext's fault.
+    let mut altered = ciphertext.clone();
+    let last = altered.len() - 1;
+    altered[last] ^= 1;
+    assert!(matches!(
+        bls::combine_and_decrypt(&public_key, IDENTITY, &altered, &good, 2),
+        Err(CryptoError::DecryptionFailed | CryptoError::MalformedCiphertext)
+    ));
+    // Too few shares.
+    assert!(matches!(
+        bls::combine_and_decrypt(&public_key, IDENTITY, &ciphertext, &good[..1], 2),
+        Err(CryptoError::NotEnoughShares { got: 1, need: 2 })
+    ));
+}
