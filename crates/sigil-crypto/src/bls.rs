@@ -596,6 +596,16 @@ pub fn combine_and_verify(
     shares: &[SignatureShare],
     threshold: usize,
 ) -> Result<Signature, CryptoError> {
+    let signature = combine_threshold(shares, threshold)?;
+    public_key.verify(identity, &signature)?;
+    Ok(signature)
+}
+
+/// [`combine`], refusing fewer than `threshold` shares (and never fewer than 2).
+fn combine_threshold(
+    shares: &[SignatureShare],
+    threshold: usize,
+) -> Result<Signature, CryptoError> {
     let need = threshold.max(2);
     if shares.len() < need {
         return Err(CryptoError::NotEnoughShares {
@@ -603,9 +613,7 @@ pub fn combine_and_verify(
             need,
         });
     }
-    let signature = combine(shares)?;
-    public_key.verify(identity, &signature)?;
-    Ok(signature)
+    combine(shares)
 }
 
 /// What a client does with the nodes' answers to a decryption: at least `threshold` shares,
@@ -621,14 +629,7 @@ pub fn combine_and_decrypt(
     shares: &[SignatureShare],
     threshold: usize,
 ) -> Result<Vec<u8>, CryptoError> {
-    let need = threshold.max(2);
-    if shares.len() < need {
-        return Err(CryptoError::NotEnoughShares {
-            got: shares.len(),
-            need,
-        });
-    }
-    let signature = combine(shares)?;
+    let signature = combine_threshold(shares, threshold)?;
     decrypt(ciphertext, &signature).map_err(|error| match public_key.verify(identity, &signature) {
         Err(unverified) => unverified,
         Ok(()) => error,
