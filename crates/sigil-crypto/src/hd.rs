@@ -251,8 +251,13 @@ pub fn deal_root_keys<R: rand_core::RngCore + rand_core::CryptoRng>(
     total: usize,
     rng: &mut R,
 ) -> Result<(Vec<PublicKey>, Vec<RootKeyShares>), CryptoError> {
+    if count == 0 {
+        return Err(CryptoError::InvalidHdDerivation {
+            reason: "no root keys",
+        });
+    }
     let (threshold_byte, total_byte) = match (u8::try_from(threshold), u8::try_from(total)) {
-        (Ok(t), Ok(n)) if t >= 2 && t <= n && count > 0 => (t, n),
+        (Ok(t), Ok(n)) if t >= 2 && t <= n => (t, n),
         _ => return Err(CryptoError::InvalidThreshold { threshold, total }),
     };
     let mut roots = Vec::with_capacity(count);

@@ -221,27 +221,23 @@ fn encryption_sign_floor_cost(sigil: &Figures) -> Option<f64> {
 }
 
 pub fn headline_ratios(sigil: &Figures, js: &Figures, cores: usize) -> Vec<Ratio> {
-    let divide = |a: Option<f64>, b: Option<f64>| match (a, b) {
-        (Some(a), Some(b)) if b > 0.0 => Some(a / b),
-        _ => None,
-    };
     vec![
         Ratio {
             name: "session_sigs_100_js_over_sigil",
-            value: divide(js.mean("session_sigs_100"), sigil.mean("session_sigs_100")),
+            value: ratio(js.mean("session_sigs_100"), sigil.mean("session_sigs_100")),
             target: Target::AtLeast(50.0),
             meaning: "JS getSessionSigs time / Sigil get_session_sigs time, 100 nodes",
         },
         Ratio {
             name: "verify_cold_sigil_over_floor",
-            value: divide(sigil.cost("verify_cold"), sigil.cost("floor_verify")),
+            value: ratio(sigil.cost("verify_cold"), sigil.cost("floor_verify")),
             target: Target::AtMost(1.25),
             meaning: "cold verify / (ed25519 verify_strict + libsecp256k1 recover + JSON + SIWE \
                       parse)",
         },
         Ratio {
             name: "verify_warm_sigil_over_ed25519",
-            value: divide(
+            value: ratio(
                 sigil.cost("verify_warm"),
                 sigil.cost("floor_ed25519_verify_strict"),
             ),
@@ -250,7 +246,7 @@ pub fn headline_ratios(sigil: &Figures, js: &Figures, cores: usize) -> Vec<Ratio
         },
         Ratio {
             name: "encryption_sign_sigil_over_floor",
-            value: divide(
+            value: ratio(
                 sigil.per_second("encryption_sign"),
                 encryption_sign_floor(sigil, cores).map(|(floor, _, _)| floor),
             ),
@@ -258,31 +254,32 @@ pub fn headline_ratios(sigil: &Figures, js: &Figures, cores: usize) -> Vec<Ratio
             meaning: "requests per second served / (cores the node used / (one BLS share-sign + \
                       one ed25519 verify_strict))",
         },
-        decrypt_ratio(sigil, js, 1, Target::None),
-        decrypt_ratio(sigil, js, 8, Target::None),
-        decrypt_ratio(sigil, js, 32, Target::AtLeast(15.0)),
+        Ratio {
+            name: "decrypt_js_over_sigil_1",
+            value: decrypt_ratio(sigil, js, 1),
+            target: Target::None,
+            meaning: "Sigil decrypts per second / the JS SDK's, 1 client",
+        },
+        Ratio {
+            name: "decrypt_js_over_sigil_8",
+            value: decrypt_ratio(sigil, js, 8),
+            target: Target::None,
+            meaning: "Sigil decrypts per second / the JS SDK's, 8 concurrent clients",
+        },
+        Ratio {
+            name: "decrypt_js_over_sigil_32",
+            value: decrypt_ratio(sigil, js, 32),
+            target: Target::AtLeast(15.0),
+            meaning: "Sigil decrypts per second / the JS SDK's, 32 concurrent clients \
+                      (= JS time per decrypt / Sigil's)",
+        },
     ]
 }
 
-fn decrypt_ratio(sigil: &Figures, js: &Figures, clients: u32, target: Target) -> Ratio {
+/// Sigil's decrypt throughput over the JS SDK's with `clients` concurrent clients.
+fn decrypt_ratio(sigil: &Figures, js: &Figures, clients: u32) -> Option<f64> {
     let name = format!("decrypt_c{clients}");
-    Ratio {
-        name: match clients {
-            1 => "decrypt_js_over_sigil_1",
-            8 => "decrypt_js_over_sigil_8",
-            _ => "decrypt_js_over_sigil_32",
-        },
-        value: ratio(sigil.per_second(&name), js.per_second(&name)),
-        target,
-        meaning: match clients {
-            1 => "Sigil decrypts per second / the JS SDK's, 1 client",
-            8 => "Sigil decrypts per second / the JS SDK's, 8 concurrent clients",
-            _ => {
-                "Sigil decrypts per second / the JS SDK's, 32 concurrent clients \
-                 (= JS time per decrypt / Sigil's)"
-            }
-        },
-    }
+    ratio(sigil.per_second(&name), js.per_second(&name))
 }
 
 pub fn ratio_lines(ratios: &[Ratio]) -> Vec<String> {
