@@ -114,7 +114,7 @@ impl NodeState {
 }
 
 /// Most capabilities a session may carry to be verified without the CPU pool.
-pub(crate) const INLINE_CAPABILITIES: usize = 2;
+const INLINE_CAPABILITIES: usize = 2;
 
 /// Whether verifying `session_sig` is cheap enough to do in place. A template that does not
 /// parse is: verification stops at the parse.
