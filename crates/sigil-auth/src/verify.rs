@@ -101,20 +101,28 @@ impl CapacityDelegation {
     }
 }
 
-/// A bounded, thread-safe cache of checked wallet capabilities, so the next request of the same
-/// session skips the expensive part.
+/// A bounded, thread-safe cache of what a session's earlier requests already proved, so the next
+/// request of the same session skips the expensive part.
 ///
 /// It caches, per capability (keyed by sha256 of its `sig` and `signedMessage`, so a cached
 /// signature never vouches for another text), the SIWE parse, the ecrecover result (only
-/// successes are stored) and the decoded ReCaps. It never caches the outer ed25519 check, the
-/// session's time checks, the SIWE time window, the URI or the coverage check: those run on
-/// every request. An entry is dropped once its SIWE expiration has passed.
-///
-/// It also keeps the decoded session public keys (the point decompression is a tenth of a
-/// cached verify); the ed25519 signature itself is still checked on every request.
+/// successes are stored) and the decoded ReCaps. Per session sig (keyed by sha256 of its
+/// `address`, `sig` and `signedMessage`) it keeps the parsed template once the outer ed25519
+/// signature has verified: `verify_strict` is a pure function of those three, and the JS SDK
+/// sends the same session sig with every request to a node until it expires. It never caches the
+/// session's time checks, the SIWE time window, the resource, node, URI or coverage checks: those
+/// run on every request. An entry is dropped once its expiration has passed.
 pub struct CapabilityCache {
     entries: Mutex<LruCache<[u8; 32], Arc<CheckedCapability>>>,
-    session_keys: Mutex<LruCache<[u8; 32], VerifyingKey>>,
+    sessions: Mutex<LruCache<[u8; 32], Arc<VerifiedSession>>>,
+}
+
+/// A session sig whose outer ed25519 signature has verified, with its parsed template.
+struct VerifiedSession {
+    key: VerifyingKey,
+    template: SessionKeySignedMessage,
+    /// The expiration plus the grace period: past it no request can pass the time check.
+    usable_until: Option<OffsetDateTime>,
 }
 
 impl CapabilityCache {
@@ -123,7 +131,7 @@ impl CapabilityCache {
         let capacity = NonZeroUsize::new(capacity).unwrap_or(NonZeroUsize::MIN);
         CapabilityCache {
             entries: Mutex::new(LruCache::new(capacity)),
-            session_keys: Mutex::new(LruCache::new(capacity)),
+            sessions: Mutex::new(LruCache::new(capacity)),
         }
     }
 
@@ -140,17 +148,33 @@ impl CapabilityCache {
     /// Forgets everything.
     pub fn clear(&self) {
         self.entries.lock().clear();
-        self.session_keys.lock().clear();
+        self.sessions.lock().clear();
     }
 
-    /// The decoded session key for `bytes`, decoding (and remembering) it on a miss.
-    fn session_key(&self, bytes: &[u8; 32]) -> Result<VerifyingKey, AuthError> {
-        if let Some(key) = self.session_keys.lock().get(bytes) {
-            return Ok(*key);
+    /// How many capabilities `session_sig` carries, if its outer signature has verified before
+    /// (and it has not expired): such a session costs a hash, the per-request checks and, per
+    /// capability not cached as valid, a recovery.
+    pub fn known_session_capabilities(
+        &self,
+        session_sig: &AuthSig,
+        now: OffsetDateTime,
+    ) -> Option<usize> {
+        self.verified_session(&session_cache_key(session_sig), now)
+            .map(|session| session.template.capabilities.len())
+    }
+
+    fn verified_session(
+        &self,
+        key: &[u8; 32],
+        now: OffsetDateTime,
+    ) -> Option<Arc<VerifiedSession>> {
+        let mut sessions = self.sessions.lock();
+        let entry = sessions.get(key)?.clone();
+        if entry.usable_until.is_some_and(|until| until < now) {
+            sessions.pop(key);
+            return None;
         }
-        let key = decode_session_key(bytes)?;
-        self.session_keys.lock().put(*bytes, key);
-        Ok(key)
+        Some(entry)
     }
 
     fn get(&self, key: &[u8; 32], now: OffsetDateTime) -> Option<Arc<CheckedCapability>> {
@@ -271,11 +295,23 @@ pub fn verify_session_sig(
         });
     }
 
-    // 1. Outer signature.
-    let session_key = check_ed25519(session_sig, cache)?;
-
-    // 2. Template.
-    let template = SessionKeySignedMessage::parse(&session_sig.signed_message)?;
+    // 1. Outer signature, and 2. template: both from the cache when this session sig has
+    // verified before.
+    let session = match cache {
+        Some(cache) => {
+            let key = session_cache_key(session_sig);
+            match cache.verified_session(&key, request.now) {
+                Some(session) => session,
+                None => {
+                    let session = Arc::new(verify_outer(session_sig)?);
+                    cache.sessions.lock().put(key, Arc::clone(&session));
+                    session
+                }
+            }
+        }
+        None => Arc::new(verify_outer(session_sig)?),
+    };
+    let (session_key, template) = (&session.key, &session.template);
 
     // 3. Requested resource (the ability is not checked here, as on a Lit node: the ReCap is).
     let prefix = request.resource.prefix().as_str();
@@ -342,13 +378,24 @@ pub fn verify_session_sig(
     })
 }
 
+/// Steps 1 and 2, the part of a verification that depends only on the session sig's bytes.
+fn verify_outer(session_sig: &AuthSig) -> Result<VerifiedSession, AuthError> {
+    let key = check_ed25519(session_sig)?;
+    let template = SessionKeySignedMessage::parse(&session_sig.signed_message)?;
+    let usable_until = parse_rfc3339(&template.expiration)
+        .ok()
+        .and_then(|expiration| expiration.checked_add(GRACE_PERIOD));
+    Ok(VerifiedSession {
+        key,
+        template,
+        usable_until,
+    })
+}
+
 /// Step 1: `address` is the ed25519 key (hex, `0x` optional), `sig` 128 hex of one case,
 /// `verify_strict` over the raw bytes of `signedMessage`. Strict verification refuses
 /// small-order keys and non-canonical encodings, so one message has one valid signature per key.
-fn check_ed25519(
-    session_sig: &AuthSig,
-    cache: Option<&CapabilityCache>,
-) -> Result<VerifyingKey, AuthError> {
+fn check_ed25519(session_sig: &AuthSig) -> Result<VerifyingKey, AuthError> {
     let address = session_sig
         .address
         .strip_prefix("0x")
@@ -359,10 +406,7 @@ fn check_ed25519(
             reason: error.to_string(),
         }
     })?;
-    let key = match cache {
-        Some(cache) => cache.session_key(&key_bytes)?,
-        None => decode_session_key(&key_bytes)?,
-    };
+    let key = decode_session_key(&key_bytes)?;
     let signature: Signature = session_sig
         .sig
         .parse()
@@ -634,6 +678,17 @@ fn read_delegation(
         sig_hash,
         expiration: siwe.expiration_time(),
     })
+}
+
+/// The outer signature's inputs, each length-prefixed so no two sigs share a key.
+fn session_cache_key(session_sig: &AuthSig) -> [u8; 32] {
+    let mut hasher = Sha256::new();
+    for part in [&session_sig.address, &session_sig.sig] {
+        hasher.update((part.len() as u64).to_be_bytes());
+        hasher.update(part.as_bytes());
+    }
+    hasher.update(session_sig.signed_message.as_bytes());
+    hasher.finalize().into()
 }
 
 fn cache_key(capability: &AuthSig) -> [u8; 32] {

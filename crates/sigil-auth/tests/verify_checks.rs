@@ -614,6 +614,85 @@ fn cached_capabilities_still_get_every_per_request_check() {
 }
 
 #[test]
+fn a_cached_session_sig_still_gets_every_per_request_check() {
+    let cache = CapabilityCache::new(16);
+    let sig = valid_session_sig();
+    let item = decryption_of_item();
+    let request = VerificationRequest {
+        resource: &item,
+        ability: LitAbility::AccessControlConditionDecryption,
+        node_address: "127.0.0.1:7470",
+        now: NOW,
+    };
+    assert_eq!(cache.known_session_capabilities(&sig, NOW), None);
+    let first = verify_session_sig(&sig, &request, Some(&cache)).unwrap();
+    assert_eq!(cache.known_session_capabilities(&sig, NOW), Some(1));
+    assert_eq!(
+        verify_session_sig(&sig, &request, Some(&cache)).unwrap(),
+        first
+    );
+
+    // Another node's address, another resource, a later time: each refused from the cache.
+    let other_node = VerificationRequest {
+        node_address: "127.0.0.1:7471",
+        ..request
+    };
+    assert_code(
+        verify_session_sig(&sig, &other_node, Some(&cache)),
+        "NodeNotAuthorized",
+        403,
+    );
+    let pkp = LitResource::wildcard(ResourcePrefix::Pkp);
+    let other_resource = VerificationRequest {
+        resource: &pkp,
+        ability: LitAbility::PkpSigning,
+        ..request
+    };
+    let error = verify_session_sig(&sig, &other_resource, Some(&cache)).unwrap_err();
+    assert!(
+        matches!(error, AuthError::ResourceNotRequested { .. }),
+        "{error:?}"
+    );
+    let expired = VerificationRequest {
+        now: NOW + Duration::minutes(10) + Duration::seconds(59),
+        ..request
+    };
+    assert!(verify_session_sig(&sig, &expired, Some(&cache)).is_ok());
+    let expired = VerificationRequest {
+        now: NOW + Duration::minutes(10) + Duration::seconds(61),
+        ..request
+    };
+    assert_code(
+        verify_session_sig(&sig, &expired, Some(&cache)),
+        "NodeExpWrongOrTooLarge",
+        403,
+    );
+    assert_eq!(cache.known_session_capabilities(&sig, expired.now), None);
+
+    // The same template under another key, or the key's signature on another template, is a
+    // different session sig: its signature is checked, not taken from the cache.
+    let mut other_key = sig.clone();
+    other_key.address = hex::encode(
+        ed25519_dalek::SigningKey::from_bytes(&[9; 32])
+            .verifying_key()
+            .as_bytes(),
+    );
+    assert_code(
+        verify_session_sig(&other_key, &request, Some(&cache)),
+        "NodeInvalidAuthSigSessionKeySignature",
+        400,
+    );
+    let mut other_text = sig.clone();
+    other_text.signed_message.push(' ');
+    assert_code(
+        verify_session_sig(&other_text, &request, Some(&cache)),
+        "NodeInvalidAuthSigSessionKeySignature",
+        400,
+    );
+    assert_eq!(cache.known_session_capabilities(&other_key, NOW), None);
+}
+
+#[test]
 fn a_cached_signature_does_not_vouch_for_another_message() {
     let verifier = Verifier::new("127.0.0.1:7470", 16);
     let item = decryption_of_item();

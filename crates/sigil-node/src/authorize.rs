@@ -9,11 +9,12 @@ use crate::state::NodeState;
 use crate::usage::{DelegatedCredits, ExpectedRequest, UsageError, UsageRequest};
 use alloy_primitives::U256;
 use sigil_auth::{
-    AuthContext, AuthSig, CapacityDelegation, LitAbility, LitResource, SessionKeySignedMessage,
-    VerificationRequest,
+    AuthContext, AuthSig, CapabilityCache, CapacityDelegation, LitAbility, LitResource,
+    SessionKeySignedMessage, VerificationRequest,
 };
 use sigil_chain::CapacityCredit;
 use std::sync::Arc;
+use time::OffsetDateTime;
 
 impl NodeState {
     /// Verifies `session_sig` for `ability` on `resource`, as of the node's clock, then counts
@@ -32,7 +33,7 @@ impl NodeState {
         let now = self.clock.now();
         // Announced before verifying, so a commit under way may wait for this request's use.
         let expected = self.usage.expect_request();
-        let small = is_small_session(&session_sig);
+        let small = is_small_session(&self.capability_cache, &session_sig, now);
         let verify = move |state: &NodeState, resource: &LitResource| {
             let verification = VerificationRequest {
                 resource,
@@ -117,11 +118,16 @@ impl NodeState {
 const INLINE_CAPABILITIES: usize = 2;
 
 /// Whether verifying `session_sig` is cheap enough to do in place. A template that does not
-/// parse is: verification stops at the parse.
-fn is_small_session(session_sig: &AuthSig) -> bool {
-    SessionKeySignedMessage::parse(&session_sig.signed_message).map_or(true, |template| {
-        template.capabilities.len() <= INLINE_CAPABILITIES
-    })
+/// parse is: verification stops at the parse. A session seen before is counted without a parse.
+fn is_small_session(cache: &CapabilityCache, session_sig: &AuthSig, now: OffsetDateTime) -> bool {
+    cache
+        .known_session_capabilities(session_sig, now)
+        .or_else(|| {
+            SessionKeySignedMessage::parse(&session_sig.signed_message)
+                .ok()
+                .map(|template| template.capabilities.len())
+        })
+        .is_none_or(|count| count <= INLINE_CAPABILITIES)
 }
 
 pub(crate) fn usage_error(error: UsageError) -> NodeError {
