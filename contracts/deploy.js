@@ -49,8 +49,8 @@ function devWallet(provider, index = 0) {
  * @param opts.env          ContractResolver env (default 0 = Dev)
  * @param opts.signer       deployer (default: account 0 of the dev mnemonic)
  * @param opts.mintCost     PKP mint cost in wei (default 1)
- * @param opts.keyDeriver   address of an HD key deriver; default deploys the
- *                          TEST-ONLY TestKeyDeriver (not real EC math)
+ * @param opts.keyDeriver   address of an HD key deriver (a chain's precompile-backed
+ *                          one); default deploys KeyDeriver (the derivation in EVM code)
  * @param opts.rootKeys     optional [{pubkey, keyType}] set on PubkeyRouter for Staking
  * @param opts.litTokenCap  LITToken cap (default 1e9 * 1e18)
  */
@@ -81,9 +81,9 @@ async function deploy(provider, opts = {}) {
   await dep('PKPHelper', [resolver.address, env]);
   await dep('RateLimitNFT');
   if (opts.keyDeriver) {
-    out.KeyDeriver = { address: opts.keyDeriver, abi: artifact('TestKeyDeriver').abi, name: 'KeyDeriver' };
+    out.KeyDeriver = { address: opts.keyDeriver, abi: artifact('KeyDeriver').abi, name: 'KeyDeriver' };
   } else {
-    await dep('TestKeyDeriver', [], 'KeyDeriver');
+    await dep('KeyDeriver');
   }
 
   for (const [name, key] of Object.entries(RESOLVER_KEYS)) {

@@ -28,8 +28,7 @@ const sdk = (name, signer) => new ethers.Contract(ctx[name].address, datilAbi(na
 const ours = (name, signer) => new ethers.Contract(ctx[name].address, ctx[name].abi, signer ?? provider);
 
 function ethAddressOf(pubkey) {
-  // last 20 bytes of keccak256(X || Y); the test deriver's keys are not curve points,
-  // so ethers.utils.computeAddress cannot be used.
+  // last 20 bytes of keccak256(X || Y), as the contracts compute it.
   return getAddress(hexDataSlice(keccak256(hexDataSlice(pubkey, 1)), 12));
 }
 
