@@ -60,6 +60,9 @@ mod eth_rpc_client;
 #[cfg(feature = "remote")]
 mod remote;
 
+#[cfg(feature = "evm")]
+pub mod evm;
+
 #[cfg(feature = "devchain")]
 mod devchain;
 #[cfg(feature = "devchain")]

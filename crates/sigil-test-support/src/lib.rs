@@ -7,6 +7,7 @@
 
 #![deny(missing_docs)]
 
+pub mod anvil;
 pub mod mutation;
 pub mod secrets;
 pub mod session;

@@ -1,0 +1,35 @@
+//! Lit's contracts on an EVM chain: bindings generated from the committed artifacts, their
+//! deployment, `network-context.json`, and the view a node reads through an alloy provider.
+
+mod chain;
+pub mod contracts;
+mod deploy;
+mod network_context;
+
+pub use chain::{resolve_addresses, EvmChain, EvmChainConfig, NetworkAddresses};
+pub use deploy::{deploy, DeployOptions, ENV_DEV, KEY_TYPE_ECDSA, RESOLVER_KEYS};
+pub use network_context::{contract_abi, NetworkContext};
+
+/// What can go wrong talking to the contracts.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum EvmError {
+    /// A contract call or transaction failed (transport, revert, decoding).
+    #[error("contract call failed: {0}")]
+    Contract(#[from] alloy_contract::Error),
+    /// A transaction was sent but its receipt could not be had.
+    #[error("transaction failed: {0}")]
+    Transaction(#[from] alloy_provider::PendingTransactionError),
+    /// A plain RPC call failed.
+    #[error("chain rpc failed: {0}")]
+    Rpc(#[from] alloy_provider::transport::TransportError),
+    /// The network context lacks a contract this needs.
+    #[error("the network context has no {0} contract")]
+    MissingContract(&'static str),
+    /// `network-context.json` could not be read or written.
+    #[error("network context: {0}")]
+    NetworkContext(String),
+    /// The chain answered something the contracts never return.
+    #[error("unexpected chain data: {0}")]
+    Unexpected(String),
+}

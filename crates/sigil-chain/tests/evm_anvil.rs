@@ -1,0 +1,174 @@
+//! Sigil's contracts deployed from Rust to anvil and read back through `EvmChain`, as a node
+//! reads them: the validator set, capacity credits as they are minted and transferred, and a
+//! PKP minted with its key derived on chain from the registered root keys.
+
+use alloy_primitives::{keccak256, Address, B256, U256};
+use alloy_provider::ProviderBuilder;
+use alloy_signer_local::PrivateKeySigner;
+use sigil_chain::evm::contracts::{PubkeyRouter, RateLimitNFT, PKPNFT};
+use sigil_chain::evm::{deploy, DeployOptions, EvmChain, EvmChainConfig, NetworkContext};
+use sigil_chain::{ChainView, ValidatorInfo};
+use sigil_test_support::anvil::{Anvil, DEV_KEY_0, DEV_KEY_1, DEV_KEY_2};
+use std::net::Ipv4Addr;
+use std::time::Duration;
+
+const VECTORS: &str = include_str!("../../../tests/vectors/hd-derive.json");
+const DAY: u64 = 86_400;
+
+fn root_keys() -> Vec<Vec<u8>> {
+    let vectors: serde_json::Value = serde_json::from_str(VECTORS).unwrap();
+    vectors["rootPublicKeys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|key| hex::decode(key.as_str().unwrap().trim_start_matches("0x")).unwrap())
+        .collect()
+}
+
+fn validators() -> Vec<ValidatorInfo> {
+    (0..3u8)
+        .map(|i| ValidatorInfo {
+            ip: Ipv4Addr::new(127, 0, 0, 2 + i),
+            port: 7470 + u16::from(i),
+            node_address: Address::repeat_byte(0x10 + i),
+        })
+        .collect()
+}
+
+async fn deployed(anvil: &Anvil) -> NetworkContext {
+    let deployer: PrivateKeySigner = DEV_KEY_0.parse().unwrap();
+    let provider = ProviderBuilder::new()
+        .wallet(deployer)
+        .connect(&anvil.url())
+        .await
+        .unwrap();
+    let options = DeployOptions {
+        pkp_mint_cost: U256::from(1),
+        validators: validators(),
+        root_keys: root_keys(),
+        ..DeployOptions::default()
+    };
+    deploy(&provider, &options).await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deployed_network_reads_back_through_the_chain_view() {
+    let anvil = Anvil::start();
+    let context = deployed(&anvil).await;
+    for name in [
+        "Staking",
+        "PKPNFT",
+        "PKPHelper",
+        "PKPPermissions",
+        "PubkeyRouter",
+        "RateLimitNFT",
+        "ContractResolver",
+        "Allowlist",
+        "LITToken",
+        "Multisender",
+        "PKPNFTMetadata",
+        "StakingBalances",
+        "KeyDeriver",
+    ] {
+        assert!(context.address(name).is_some(), "{name} deployed");
+    }
+    let mut config = EvmChainConfig::new(anvil.url(), context.require("ContractResolver").unwrap());
+    config.poll_interval = Duration::from_secs(3600);
+    let chain = EvmChain::connect(config).await.unwrap();
+    assert_eq!(chain.chain_id(), 31337);
+    assert_eq!(
+        chain.addresses().staking,
+        context.require("Staking").unwrap()
+    );
+    let set = chain.validator_set().unwrap();
+    assert_eq!(set.validators, validators());
+    assert_eq!(set.min_node_count, 2);
+    assert_ne!(chain.latest_block().hash, B256::ZERO);
+
+    // A capacity credit as the JS SDK mints one: calculateCost, then mint with that value.
+    let alice: PrivateKeySigner = DEV_KEY_1.parse().unwrap();
+    let bob: PrivateKeySigner = DEV_KEY_2.parse().unwrap();
+    let alice_provider = ProviderBuilder::new()
+        .wallet(alice.clone())
+        .connect(&anvil.url())
+        .await
+        .unwrap();
+    let now = chain.latest_block().timestamp;
+    let expires_at = (now / DAY + 2) * DAY;
+    let nft = RateLimitNFT::new(chain.addresses().rate_limit_nft, &alice_provider);
+    let cost = nft
+        .calculateCost(U256::from(1000), U256::from(expires_at))
+        .call()
+        .await
+        .unwrap();
+    let receipt = nft
+        .mint(U256::from(expires_at))
+        .value(cost)
+        .send()
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    let token_id = U256::from_be_bytes(receipt.inner.logs()[0].topics()[3].0);
+
+    assert!(chain.capacity_credits_owned_by(alice.address()).is_empty());
+    chain.refresh().await.unwrap();
+    let credits = chain.capacity_credits_owned_by(alice.address());
+    assert_eq!(credits.len(), 1);
+    assert_eq!(credits[0].token_id, token_id);
+    assert!(credits[0].requests_per_kilosecond >= 1000);
+    assert_eq!(credits[0].expires_at, expires_at);
+    assert_eq!(chain.capacity_credit(token_id), Some(credits[0]));
+
+    // A transfer moves it; the index follows on the next refresh.
+    nft.transferFrom(alice.address(), bob.address(), token_id)
+        .send()
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    chain.refresh().await.unwrap();
+    assert!(chain.capacity_credits_owned_by(alice.address()).is_empty());
+    assert_eq!(
+        chain.capacity_credits_owned_by(bob.address())[0].token_id,
+        token_id
+    );
+
+    // A PKP: the token id is the first log's topic 1, the key is set in the mint's own
+    // transaction, and it is what the root keys derive for its key id.
+    let pkp_nft = PKPNFT::new(chain.addresses().pkp_nft, &alice_provider);
+    let mint_cost = pkp_nft.mintCost().call().await.unwrap();
+    let receipt = pkp_nft
+        .mintNext(U256::from(2))
+        .value(mint_cost)
+        .send()
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    assert!(receipt.status());
+    let pkp_token_id = U256::from_be_bytes(receipt.inner.logs()[0].topics()[1].0);
+    let pubkey = pkp_nft
+        .getPubkey(pkp_token_id)
+        .block(receipt.block_number.unwrap().into())
+        .call()
+        .await
+        .unwrap();
+    assert_eq!(pubkey.len(), 65);
+    assert_eq!(U256::from_be_bytes(keccak256(&pubkey).0), pkp_token_id);
+    let router = PubkeyRouter::new(chain.addresses().pubkey_router, chain.provider());
+    let routing = router.getRoutingData(pkp_token_id).call().await.unwrap();
+    let roots = sigil_crypto::hd::parse_root_keys(&root_keys()).unwrap();
+    let derived =
+        sigil_crypto::hd::derive_public_key(routing.derivedKeyId.as_slice(), &roots).unwrap();
+    use k256::elliptic_curve::sec1::ToEncodedPoint;
+    assert_eq!(derived.to_encoded_point(false).as_bytes(), pubkey.as_ref());
+    assert_eq!(
+        pkp_nft.ownerOf(pkp_token_id).call().await.unwrap(),
+        alice.address()
+    );
+    eprintln!("PKP mintNext with 10 root keys: {} gas", receipt.gas_used);
+}
