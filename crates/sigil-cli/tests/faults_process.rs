@@ -17,7 +17,6 @@ use sigil_auth::{
     generate_auth_sig, sign_session_sigs, siwe, AuthSig, LitAbility, LitResource,
     ResourceAbilityRequest, ResourcePrefix, SessionKeyPair, SessionSigningParams,
 };
-use sigil_chain::ChainView;
 use sigil_crypto::bls::SignatureShare;
 use sigil_crypto::conditions::{data_to_encrypt_hash, ConditionSet};
 use sigil_devnet::{Devnet, DevnetConfig};
@@ -189,6 +188,8 @@ fn node_killed_mid_burst_restarts_cleanly_and_no_counted_use_is_lost() -> TestRe
         network_public_key: devnet.network_public_key().to_owned(),
         threshold: u16::try_from(devnet.threshold())?,
         chain_rpc_url: Some(devnet.rpc_url()),
+        contract_resolver: None,
+        validator_staleness_secs: 10,
         data_dir: node_dir.path().join("state"),
         free_allowance: FREE_ALLOWANCE,
         rate_limit_window_secs: WINDOW_NO_TEST_CROSSES,
@@ -197,7 +198,7 @@ fn node_killed_mid_burst_restarts_cleanly_and_no_counted_use_is_lost() -> TestRe
 
     let node = NodeProcess::start(&config_path)?;
     let wallet = PrivateKeySigner::random();
-    let nonce = devnet.chain().latest_block().hash.to_string();
+    let nonce = devnet.latest_block().hash.to_string();
     let body = share_request_body(
         &wallet,
         &session_sig_for(&node.url, &wallet, nonce.clone())?,

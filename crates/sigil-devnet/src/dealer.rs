@@ -142,6 +142,25 @@ fn ensure_root_keys(data_dir: &Path, nodes: usize, threshold: usize) -> Result<(
     Ok(())
 }
 
+/// The root ECDSA public keys of the dealt network (compressed SEC1, in derivation order), as
+/// node 0's share file lists them: what the chain's PubkeyRouter registers.
+pub(crate) fn root_public_keys(data_dir: &Path) -> Result<Vec<Vec<u8>>, DevnetError> {
+    let path = node_dir(data_dir, 0).join(ROOT_KEY_SHARES_FILE);
+    let text = Zeroizing::new(
+        std::fs::read_to_string(&path)
+            .map_err(|e| DevnetError::io("reading the root key shares", &path, e))?,
+    );
+    let shares = sigil_crypto::hd::RootKeyShares::from_json(&text)
+        .map_err(|e| DevnetError::KeyMaterial(e.to_string()))?;
+    shares
+        .root_public_keys_hex()
+        .iter()
+        .map(|key| {
+            alloy_primitives::hex::decode(key).map_err(|e| DevnetError::KeyMaterial(e.to_string()))
+        })
+        .collect()
+}
+
 /// Writes a secret (a key share) to `path`, readable by the owner only (0600), fsynced.
 fn write_secret_file(path: &Path, contents: &str) -> Result<(), DevnetError> {
     let mut options = std::fs::OpenOptions::new();

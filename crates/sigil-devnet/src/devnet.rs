@@ -23,9 +23,11 @@ use crate::dealer::{
 use crate::error::DevnetError;
 use crate::wallet::{dev_wallet, DEV_WALLET_ADDRESS, DEV_WALLET_PRIVATE_KEY};
 use alloy_primitives::Address;
+use alloy_provider::{DynProvider, Provider, ProviderBuilder};
 use alloy_signer_local::PrivateKeySigner;
 use serde::Serialize;
-use sigil_chain::{ChainView, DevChain, DevChainConfig, RpcServer};
+use sigil_chain::evm::{self, DeployOptions, EvmChain, EvmChainConfig, NetworkContext};
+use sigil_chain::{Block, ChainView, DevChain, DevChainConfig, RpcServer};
 use sigil_node::{Clock, Node, NodeConfig, RunningNode, SystemClock, DEFAULT_FREE_ALLOWANCE};
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
@@ -35,6 +37,28 @@ use std::time::Duration;
 /// `ready.json`: [`Devnet::info`] as JSON, written in the data dir once the devnet serves
 /// (see [`Devnet::write_ready_file`]).
 pub const READY_FILE: &str = "ready.json";
+
+/// `network-context.json`: where the contracts are, when the devnet runs on an EVM chain (see
+/// [`sigil_chain::evm::NetworkContext`]).
+pub const NETWORK_CONTEXT_FILE: &str = "network-context.json";
+
+/// An EVM chain for the devnet's contracts, instead of the embedded devchain.
+#[derive(Clone)]
+pub struct ExternalChain {
+    /// The chain's JSON-RPC URL.
+    pub rpc_url: String,
+    /// Deploys the contracts and owns them (sets the validators); needs gas on that chain.
+    pub deployer: PrivateKeySigner,
+}
+
+impl std::fmt::Debug for ExternalChain {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ExternalChain")
+            .field("rpc_url", &self.rpc_url)
+            .field("deployer", &self.deployer.address())
+            .finish()
+    }
+}
 
 /// Settings of a [`Devnet`].
 #[derive(Clone)]
@@ -58,6 +82,10 @@ pub struct DevnetConfig {
     pub rate_limit_window_secs: u64,
     /// Clock the nodes judge session expiry and rate windows by; `None` = the system clock.
     pub clock: Option<Arc<dyn Clock>>,
+    /// Run on this EVM chain, with Sigil's contracts deployed to it (reused when the data dir's
+    /// `network-context.json` names contracts that are there), instead of the embedded
+    /// devchain. `None` (default): the embedded devchain.
+    pub external_chain: Option<ExternalChain>,
 }
 
 impl Default for DevnetConfig {
@@ -72,6 +100,7 @@ impl Default for DevnetConfig {
             free_allowance: DEFAULT_FREE_ALLOWANCE,
             rate_limit_window_secs: 1000,
             clock: None,
+            external_chain: None,
         }
     }
 }
@@ -88,6 +117,7 @@ impl std::fmt::Debug for DevnetConfig {
             .field("free_allowance", &self.free_allowance)
             .field("rate_limit_window_secs", &self.rate_limit_window_secs)
             .field("clock", &self.clock.as_ref().map(|_| "custom"))
+            .field("external_chain", &self.external_chain)
             .finish()
     }
 }
@@ -98,14 +128,32 @@ struct NodeSlot {
     running: Option<RunningNode>,
 }
 
+/// The chain under a devnet.
+enum ChainBackend {
+    /// The embedded devchain, served as JSON-RPC.
+    Embedded {
+        chain: DevChain,
+        rpc: Option<RpcServer>,
+        block_production: tokio::task::JoinHandle<()>,
+    },
+    /// Sigil's contracts on an EVM chain.
+    External(Box<ExternalBackend>),
+}
+
+struct ExternalBackend {
+    rpc_url: String,
+    /// Sends the deployer's transactions.
+    provider: DynProvider,
+    context: NetworkContext,
+    view: EvmChain,
+}
+
 /// A running local network. See the [module docs](self).
 pub struct Devnet {
     data_dir: PathBuf,
     _temp_dir: Option<tempfile::TempDir>,
     network: NetworkFile,
-    chain: DevChain,
-    rpc: Option<RpcServer>,
-    block_production: tokio::task::JoinHandle<()>,
+    chain: ChainBackend,
     nodes: Vec<NodeSlot>,
     clock: Arc<dyn Clock>,
 }
@@ -185,16 +233,28 @@ impl Devnet {
                 .map_err(|e| DevnetError::internal("dealing keys", e))??
         };
 
-        let chain = DevChain::open(DevChainConfig {
-            block_time: config.block_time,
-            data_dir: Some(data_dir.join("chain")),
-            min_node_count: Some(u64::try_from(config.threshold).unwrap_or(u64::MAX)),
-            ..DevChainConfig::default()
-        })?;
-        let block_production = chain.spawn_block_production();
-        let rpc = chain
-            .serve_rpc(SocketAddr::from((LOCALHOST, config.rpc_port)))
-            .await?;
+        let chain = match &config.external_chain {
+            None => {
+                let chain = DevChain::open(DevChainConfig {
+                    block_time: config.block_time,
+                    data_dir: Some(data_dir.join("chain")),
+                    min_node_count: Some(u64::try_from(config.threshold).unwrap_or(u64::MAX)),
+                    ..DevChainConfig::default()
+                })?;
+                let block_production = chain.spawn_block_production();
+                let rpc = chain
+                    .serve_rpc(SocketAddr::from((LOCALHOST, config.rpc_port)))
+                    .await?;
+                ChainBackend::Embedded {
+                    chain,
+                    rpc: Some(rpc),
+                    block_production,
+                }
+            }
+            Some(external) => {
+                ChainBackend::External(Box::new(connect_external(external, &data_dir).await?))
+            }
+        };
         let clock: Arc<dyn Clock> = config
             .clock
             .clone()
@@ -205,8 +265,6 @@ impl Devnet {
             _temp_dir: temp_dir,
             network,
             chain,
-            rpc: Some(rpc),
-            block_production,
             nodes: Vec::with_capacity(config.nodes),
             clock,
         };
@@ -221,7 +279,10 @@ impl Devnet {
                 return Err(error);
             }
         }
-        devnet.publish_validators();
+        if let Err(error) = devnet.publish_validators().await {
+            devnet.shutdown().await;
+            return Err(error);
+        }
         tracing::info!(nodes = config.nodes, threshold = config.threshold, rpc = %devnet.rpc_url(), "devnet ready");
         Ok(devnet)
     }
@@ -241,6 +302,8 @@ impl Devnet {
             network_public_key: self.network.network_public_key.clone(),
             threshold: u16::try_from(self.network.threshold).unwrap_or(u16::MAX),
             chain_rpc_url: None,
+            contract_resolver: None,
+            validator_staleness_secs: 10,
             data_dir: node_dir.clone(),
             free_allowance: config.free_allowance,
             rate_limit_window_secs: config.rate_limit_window_secs,
@@ -256,6 +319,9 @@ impl Devnet {
         node_config.external_address = Some(running.local_addr().to_string());
         let mut file_config = node_config.clone();
         file_config.chain_rpc_url = Some(self.rpc_url());
+        if let ChainBackend::External(external) = &self.chain {
+            file_config.contract_resolver = external.context.address("ContractResolver");
+        }
         file_config.key_share_file = KEY_SHARE_FILE.into();
         file_config.root_key_shares_file = Some(ROOT_KEY_SHARES_FILE.into());
         file_config.data_dir = ".".into();
@@ -269,18 +335,35 @@ impl Devnet {
     }
 
     fn chain_view(&self) -> Arc<dyn ChainView> {
-        Arc::new(self.chain.clone())
+        match &self.chain {
+            ChainBackend::Embedded { chain, .. } => Arc::new(chain.clone()),
+            ChainBackend::External(external) => Arc::new(external.view.clone()),
+        }
     }
 
     /// The Staking contract lists every node of the devnet, stopped ones included (a stopped
     /// node is down, not unstaked: clients see it unreachable, as on Lit's networks).
-    fn publish_validators(&self) {
-        let validators = self
+    async fn publish_validators(&self) -> Result<(), DevnetError> {
+        let validators: Vec<_> = self
             .nodes
             .iter()
             .map(|slot| validator_of(slot.config.listen))
             .collect();
-        self.chain.set_validators(validators);
+        match &self.chain {
+            ChainBackend::Embedded { chain, .. } => chain.set_validators(validators),
+            ChainBackend::External(external) => {
+                let staking = external.context.require("Staking").map_err(chain_error)?;
+                evm::set_validators(&external.provider, staking, &validators)
+                    .await
+                    .map_err(chain_error)?;
+                external
+                    .view
+                    .reload_validator_set()
+                    .await
+                    .map_err(chain_error)?;
+            }
+        }
+        Ok(())
     }
 
     /// Every node's URL (`http://127.0.0.1:<port>`), in share order, stopped nodes included.
@@ -290,7 +373,12 @@ impl Devnet {
 
     /// The chain's JSON-RPC URL (the JS SDK's `rpcUrl`).
     pub fn rpc_url(&self) -> String {
-        self.rpc.as_ref().map(RpcServer::url).unwrap_or_default()
+        match &self.chain {
+            ChainBackend::Embedded { rpc, .. } => {
+                rpc.as_ref().map(RpcServer::url).unwrap_or_default()
+            }
+            ChainBackend::External(external) => external.rpc_url.clone(),
+        }
     }
 
     /// The network's BLS public key, 96 hex characters (the handshake's `subnetPublicKey`).
@@ -305,7 +393,12 @@ impl Devnet {
 
     /// The Staking contract address the JS SDK's `contractContext` must name.
     pub fn staking_address(&self) -> Address {
-        self.chain.staking_address()
+        match &self.chain {
+            ChainBackend::Embedded { chain, .. } => chain.staking_address(),
+            ChainBackend::External(external) => {
+                external.context.address("Staking").unwrap_or_default()
+            }
+        }
     }
 
     /// The dev wallet ([`DEV_WALLET_PRIVATE_KEY`]).
@@ -313,9 +406,34 @@ impl Devnet {
         dev_wallet()
     }
 
-    /// The chain (mint capacity credits with [`DevChain::mint_capacity_credits`]).
-    pub fn chain(&self) -> &DevChain {
-        &self.chain
+    /// The embedded devchain (mint capacity credits with [`DevChain::mint_capacity_credits`]);
+    /// `None` on an external chain.
+    pub fn dev_chain(&self) -> Option<&DevChain> {
+        match &self.chain {
+            ChainBackend::Embedded { chain, .. } => Some(chain),
+            ChainBackend::External(_) => None,
+        }
+    }
+
+    /// The latest block the nodes know of (its hash is the SIWE nonce clients sign).
+    pub fn latest_block(&self) -> Block {
+        self.chain_view().latest_block()
+    }
+
+    /// Where the contracts are, on an external chain: `<data dir>/network-context.json`.
+    pub fn network_context_path(&self) -> Option<PathBuf> {
+        match &self.chain {
+            ChainBackend::Embedded { .. } => None,
+            ChainBackend::External(_) => Some(self.data_dir.join(NETWORK_CONTEXT_FILE)),
+        }
+    }
+
+    /// The contracts, on an external chain.
+    pub fn network_context(&self) -> Option<&NetworkContext> {
+        match &self.chain {
+            ChainBackend::Embedded { .. } => None,
+            ChainBackend::External(external) => Some(&external.context),
+        }
     }
 
     /// The data dir (a temporary one unless configured).
@@ -362,7 +480,8 @@ impl Devnet {
             node_urls: self.node_urls(),
             chain_rpc_url: self.rpc_url(),
             staking_address: self.staking_address(),
-            chain_id: self.chain.config().chain_id,
+            chain_id: self.chain_view().chain_id(),
+            network_context: self.network_context_path(),
             network_public_key: self.network.network_public_key.clone(),
             threshold: self.network.threshold,
             data_dir: self.data_dir.clone(),
@@ -402,12 +521,19 @@ impl Devnet {
                 running.shutdown().await;
             }
         }
-        if let Some(rpc) = self.rpc.take() {
-            rpc.shutdown().await;
+        if let ChainBackend::Embedded {
+            rpc,
+            block_production,
+            ..
+        } = &mut self.chain
+        {
+            if let Some(rpc) = rpc.take() {
+                rpc.shutdown().await;
+            }
+            block_production.abort();
+            // Awaited so the task's handle on the chain database is gone when this returns.
+            let _ = block_production.await;
         }
-        self.block_production.abort();
-        // Awaited so the task's handle on the chain database is gone when this returns.
-        let _ = (&mut self.block_production).await;
         tracing::info!("devnet stopped");
     }
 }
@@ -425,6 +551,9 @@ pub struct DevnetInfo {
     pub staking_address: Address,
     /// The chain's EIP-155 id.
     pub chain_id: u64,
+    /// `network-context.json` (every contract's address and ABI) on an external chain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub network_context: Option<PathBuf>,
     /// The network's BLS public key, 96 hex characters.
     pub network_public_key: String,
     /// Shares needed to decrypt.
@@ -451,6 +580,65 @@ pub struct DevWalletInfo {
 /// EIP-55 mixed case, as the banner prints addresses (serde's default is lowercase).
 fn checksummed<S: serde::Serializer>(address: &Address, serializer: S) -> Result<S::Ok, S::Error> {
     serializer.serialize_str(&address.to_checksum(None))
+}
+
+/// Connects to an external chain and finds the devnet's contracts on it: those the data dir's
+/// `network-context.json` names when they are there (a restart), or freshly deployed ones with
+/// the dealt root keys registered.
+async fn connect_external(
+    external: &ExternalChain,
+    data_dir: &Path,
+) -> Result<ExternalBackend, DevnetError> {
+    let provider = ProviderBuilder::new()
+        .wallet(external.deployer.clone())
+        .connect(&external.rpc_url)
+        .await
+        .map_err(|e| chain_error(evm::EvmError::from(e)))?
+        .erased();
+    let context_path = data_dir.join(NETWORK_CONTEXT_FILE);
+    let mut context = None;
+    if context_path.exists() {
+        let saved = NetworkContext::load(&context_path).map_err(chain_error)?;
+        let resolver = saved.require("ContractResolver").map_err(chain_error)?;
+        let code = provider
+            .get_code_at(resolver)
+            .await
+            .map_err(|e| chain_error(evm::EvmError::from(e)))?;
+        if code.is_empty() {
+            tracing::warn!(%resolver, "the saved contracts are not on this chain; deploying anew");
+        } else {
+            context = Some(saved);
+        }
+    }
+    let context = match context {
+        Some(context) => context,
+        None => {
+            let options = DeployOptions {
+                pkp_mint_cost: alloy_primitives::U256::from(1),
+                root_keys: dealer::root_public_keys(data_dir)?,
+                ..DeployOptions::default()
+            };
+            let context = evm::deploy(&provider, &options)
+                .await
+                .map_err(chain_error)?;
+            context.save(&context_path).map_err(chain_error)?;
+            context
+        }
+    };
+    let resolver = context.require("ContractResolver").map_err(chain_error)?;
+    let view = EvmChain::connect(EvmChainConfig::new(external.rpc_url.clone(), resolver))
+        .await
+        .map_err(chain_error)?;
+    Ok(ExternalBackend {
+        rpc_url: external.rpc_url.clone(),
+        provider,
+        context,
+        view,
+    })
+}
+
+fn chain_error(error: evm::EvmError) -> DevnetError {
+    DevnetError::Evm(error.to_string())
 }
 
 fn remove_ready_file(data_dir: &Path) {

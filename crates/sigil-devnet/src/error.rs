@@ -29,6 +29,9 @@ pub enum DevnetError {
     /// The devchain did not open or serve.
     #[error("chain: {0}")]
     Chain(#[from] sigil_chain::Error),
+    /// The contracts on an external chain could not be deployed or read.
+    #[error("evm chain: {0}")]
+    Evm(String),
     /// A background task failed.
     #[error("{context}: {detail}")]
     Internal {

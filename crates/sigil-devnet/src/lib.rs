@@ -19,6 +19,9 @@ mod error;
 mod wallet;
 
 pub use chain::{serve_chain_of, RunningChain};
-pub use devnet::{DevWalletInfo, Devnet, DevnetConfig, DevnetInfo, READY_FILE};
+pub use devnet::{
+    DevWalletInfo, Devnet, DevnetConfig, DevnetInfo, ExternalChain, NETWORK_CONTEXT_FILE,
+    READY_FILE,
+};
 pub use error::DevnetError;
 pub use wallet::{dev_wallet, DEV_WALLET_ADDRESS, DEV_WALLET_PRIVATE_KEY};

@@ -17,14 +17,20 @@ async fn the_chain_of_a_stopped_devnet_serves_its_validators_at_its_rpc_address(
         ..DevnetConfig::default()
     })
     .await?;
-    let validators = devnet.chain().validators();
+    let validators = devnet
+        .dev_chain()
+        .expect("the embedded devchain")
+        .validators();
     let rpc_url = devnet.rpc_url();
-    let credit = devnet.chain().mint(&MintRequest {
-        to: devnet.dev_wallet().address(),
-        requests_per_kilosecond: Some(10),
-        days_until_utc_midnight_expiration: Some(1),
-        ..MintRequest::default()
-    })?;
+    let credit = devnet
+        .dev_chain()
+        .expect("the embedded devchain")
+        .mint(&MintRequest {
+            to: devnet.dev_wallet().address(),
+            requests_per_kilosecond: Some(10),
+            days_until_utc_midnight_expiration: Some(1),
+            ..MintRequest::default()
+        })?;
     assert_eq!(validators.len(), 3);
     devnet.shutdown().await;
 

@@ -1,7 +1,6 @@
 //! `LitNodeClient` against an in-process `sigil devnet` (3 nodes, threshold 2) on free ports.
 
 use alloy_signer_local::PrivateKeySigner;
-use sigil_chain::ChainView;
 use sigil_client::{
     generate_auth_sig, AuthCallbackParams, AuthSig, ClientError, ConditionSet,
     CreateSiweMessageParams, DecryptRequest, LitAbility, LitNetwork, LitNodeClient,
@@ -262,16 +261,22 @@ async fn stale_blockhash_is_refreshed_from_the_chain_rpc() -> TestResult {
     config.blockhash_max_age = Duration::ZERO;
     let client = LitNodeClient::new(config)?;
     let connection = client.connect().await?;
-    let newer = devnet.chain().produce_block();
+    let newer = devnet
+        .dev_chain()
+        .expect("the embedded devchain")
+        .produce_block();
     let refreshed = client.get_latest_blockhash().await?;
     assert_eq!(refreshed, newer.hash.to_string());
     assert_ne!(refreshed, connection.latest_blockhash);
-    assert_eq!(devnet.chain().latest_block().hash, newer.hash);
+    assert_eq!(devnet.latest_block().hash, newer.hash);
 
     // Fresh: the handshake's value is used without asking the chain.
     let cached = LitNodeClient::new(config_for(&devnet))?;
     let handshake_hash = cached.connect().await?.latest_blockhash;
-    devnet.chain().produce_block();
+    devnet
+        .dev_chain()
+        .expect("the embedded devchain")
+        .produce_block();
     assert_eq!(cached.get_latest_blockhash().await?, handshake_hash);
     devnet.shutdown().await;
     Ok(())

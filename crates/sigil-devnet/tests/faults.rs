@@ -15,7 +15,6 @@ use sigil_auth::{
     generate_auth_sig, sign_session_sigs, siwe, AuthSig, SessionKeyPair, SessionSigningParams,
     SessionSigs,
 };
-use sigil_chain::ChainView;
 use sigil_client::{ClientError, ConditionSet, DecryptRequest, LitNodeClient};
 use sigil_crypto::bls::{self, NetworkPublicKey, SignatureShare};
 use sigil_crypto::CryptoError;
@@ -74,7 +73,7 @@ fn raw_session_sigs(
     let now = OffsetDateTime::now_utc();
     let session_key = SessionKeyPair::generate(&mut rand::rngs::OsRng);
     let request = decryption_everywhere()?;
-    let nonce = devnet.chain().latest_block().hash.to_string();
+    let nonce = devnet.latest_block().hash.to_string();
     let siwe_params = siwe::SiweMessageParams::new(wallet.address(), nonce)
         .with_uri(session_key.uri())
         .with_expiration(now + Duration::hours(1))
@@ -283,7 +282,8 @@ async fn restarted_nodes_rejoin_with_the_same_key_shares_and_rate_limit_counters
     // The reader owns a capacity credit, so its decryptions never meet the small allowance.
     let reader = PrivateKeySigner::random();
     devnet
-        .chain()
+        .dev_chain()
+        .expect("the embedded devchain")
         .mint_capacity_credits(reader.address(), 1000, far_future())?;
     let request = encrypt_for(&client, &reader)?;
     let reader_sigs = session_sigs(&client, &reader).await?;

@@ -10,7 +10,6 @@ use sigil_auth::{
     CapacityDelegationParams, LitAbility, LitResource, ResourceAbilityRequest, ResourcePrefix,
     SessionKeyPair, SessionSigningParams, SessionSigs,
 };
-use sigil_chain::ChainView;
 use sigil_crypto::bls::{self, NetworkPublicKey, SignatureShare};
 use sigil_crypto::conditions::{self, ConditionSet};
 use sigil_devnet::{Devnet, DevnetConfig};
@@ -69,7 +68,7 @@ fn session_sigs(
         LitAbility::AccessControlConditionDecryption,
     )
     .expect("request");
-    let nonce = devnet.chain().latest_block().hash.to_string();
+    let nonce = devnet.latest_block().hash.to_string();
     let siwe_params = siwe::SiweMessageParams::new(wallet.address(), nonce)
         .with_uri(session_key.uri())
         .with_expiration(expiration)
@@ -252,7 +251,8 @@ async fn credit_owner_is_served_without_delegation_and_others_are_limited() {
     let devnet = devnet(no_free_allowance()).await;
     let owner = PrivateKeySigner::random();
     devnet
-        .chain()
+        .dev_chain()
+        .expect("the embedded devchain")
         .mint_capacity_credits(owner.address(), 1000, far_future())
         .expect("mint");
 
@@ -282,14 +282,15 @@ async fn delegatee_is_served_up_to_uses_then_refused_even_after_a_restart() {
     .await;
     let owner = PrivateKeySigner::random();
     let credit = devnet
-        .chain()
+        .dev_chain()
+        .expect("the embedded devchain")
         .mint_capacity_credits(owner.address(), 1000, far_future())
         .expect("mint");
 
     let delegatee = PrivateKeySigner::random();
     let mut params = CapacityDelegationParams::new(
         vec![delegatee.address().to_string()],
-        devnet.chain().latest_block().hash.to_string(),
+        devnet.latest_block().hash.to_string(),
     );
     params.uses = Some(2);
     params.capacity_token_ids = vec![credit.token_id.to_string()];
@@ -460,7 +461,7 @@ async fn conditions_are_evaluated_with_the_user_and_the_chain_time() {
     let devnet = devnet(DevnetConfig::default()).await;
     let wallet = PrivateKeySigner::random();
     let sigs = fresh_session(&devnet, &wallet, vec![]);
-    let block_time = devnet.chain().latest_block().timestamp;
+    let block_time = devnet.latest_block().timestamp;
 
     let (status, body) =
         ask_with_conditions(&devnet, &sigs, json!([timestamp_at_least(block_time)])).await;

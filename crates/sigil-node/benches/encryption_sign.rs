@@ -21,7 +21,6 @@ use sigil_auth::{
     generate_auth_sig, sign_session_sigs, siwe, LitAbility, LitResource, ResourceAbilityRequest,
     ResourcePrefix, SessionKeyPair, SessionSigningParams,
 };
-use sigil_chain::ChainView;
 use sigil_crypto::bls;
 use sigil_crypto::conditions::{self, ConditionSet};
 use sigil_devnet::{Devnet, DevnetConfig};
@@ -64,13 +63,11 @@ fn prepare(runtime: &tokio::runtime::Runtime) -> (Devnet, Target) {
         LitAbility::AccessControlConditionDecryption,
     )
     .expect("request");
-    let siwe_params = siwe::SiweMessageParams::new(
-        wallet.address(),
-        devnet.chain().latest_block().hash.to_string(),
-    )
-    .with_uri(session_key.uri())
-    .with_expiration(now + time::Duration::hours(2))
-    .with_resources(vec![request.clone()]);
+    let siwe_params =
+        siwe::SiweMessageParams::new(wallet.address(), devnet.latest_block().hash.to_string())
+            .with_uri(session_key.uri())
+            .with_expiration(now + time::Duration::hours(2))
+            .with_resources(vec![request.clone()]);
     let auth_sig = generate_auth_sig(
         &wallet,
         &siwe::create_siwe_message(&siwe_params, now).expect("siwe"),

@@ -19,6 +19,8 @@ use std::path::{Path, PathBuf};
 ///   "networkPublicKey": "8f…(96 hex)",
 ///   "threshold": 2,
 ///   "chainRpcUrl": "http://127.0.0.1:8545",
+///   "contractResolver": "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+///   "validatorStalenessSecs": 10,
 ///   "dataDir": ".",
 ///   "freeAllowance": 10000,
 ///   "rateLimitWindowSecs": 1000
@@ -48,6 +50,15 @@ pub struct NodeConfig {
     /// [`crate::Node::start`] in-process (the devnet).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chain_rpc_url: Option<String>,
+    /// The network's ContractResolver on the chain at `chainRpcUrl`: the node finds Staking,
+    /// RateLimitNFT and the PKP contracts through it, so nodes on different hosts sharing one
+    /// chain form one network. Absent: the chain is Sigil's devchain, which answers those
+    /// reads itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contract_resolver: Option<alloy_primitives::Address>,
+    /// Oldest the validator set may be before it is read again from the chain, in seconds.
+    #[serde(default = "default_validator_staleness_secs")]
+    pub validator_staleness_secs: u64,
     /// Directory of the node's state (`node.redb`: rate-limit counters).
     pub data_dir: PathBuf,
     /// Requests per window every user gets without capacity credits.
@@ -60,6 +71,10 @@ pub struct NodeConfig {
 
 fn default_free_allowance() -> u64 {
     DEFAULT_FREE_ALLOWANCE
+}
+
+fn default_validator_staleness_secs() -> u64 {
+    10
 }
 
 fn default_window_secs() -> u64 {
@@ -127,6 +142,8 @@ mod tests {
             network_public_key: "ab".repeat(48),
             threshold: 2,
             chain_rpc_url: Some("http://127.0.0.1:8545".into()),
+            contract_resolver: Some(alloy_primitives::Address::repeat_byte(7)),
+            validator_staleness_secs: 10,
             data_dir: ".".into(),
             free_allowance: 5,
             rate_limit_window_secs: 1000,
@@ -148,6 +165,10 @@ mod tests {
         assert_eq!(
             loaded.chain_rpc_url.as_deref(),
             Some("http://127.0.0.1:8545")
+        );
+        assert_eq!(
+            loaded.contract_resolver,
+            Some(alloy_primitives::Address::repeat_byte(7))
         );
     }
 
@@ -171,7 +192,11 @@ mod tests {
         let object = json.as_object_mut().expect("object");
         object.remove("freeAllowance");
         object.remove("rateLimitWindowSecs");
+        object.remove("validatorStalenessSecs");
+        object.remove("contractResolver");
         let config: NodeConfig = serde_json::from_value(json).expect("parse");
         assert_eq!(config.rate_limit_policy(), RateLimitPolicy::default());
+        assert_eq!(config.validator_staleness_secs, 10);
+        assert_eq!(config.contract_resolver, None);
     }
 }

@@ -34,7 +34,6 @@ use sigil_auth::{
     CapacityDelegationParams, LitAbility, LitResource, ResourceAbilityRequest, ResourcePrefix,
     SessionKeyPair, ALGO_ED25519, DERIVED_VIA_SESSION,
 };
-use sigil_chain::ChainView;
 use sigil_crypto::bls::{self, NetworkPublicKey, SignatureShare};
 use sigil_crypto::conditions::{self, ConditionSet};
 use sigil_devnet::{Devnet, DevnetConfig};
@@ -103,7 +102,8 @@ async fn fixture() -> Fixture {
     .expect("devnet starts");
     let owner = PrivateKeySigner::random();
     let credit = devnet
-        .chain()
+        .dev_chain()
+        .expect("the embedded devchain")
         .mint_capacity_credits(owner.address(), 1_000_000, far_future())
         .expect("mint a credit");
     let conditions = conditions_for(&owner);
@@ -114,7 +114,7 @@ async fn fixture() -> Fixture {
         bls::encrypt(&key, PLAINTEXT, set.identity(&data_hash).as_bytes()).expect("encrypt");
     Fixture {
         urls: devnet.node_urls(),
-        nonce: devnet.chain().latest_block().hash.to_string(),
+        nonce: devnet.latest_block().hash.to_string(),
         now: OffsetDateTime::now_utc(),
         credit_token_id: credit.token_id.to_string(),
         devnet,
@@ -1639,7 +1639,7 @@ async fn from_another_devnet(f: &Fixture) -> (AuthSig, String) {
     })
     .await
     .expect("second devnet");
-    let nonce = other.chain().latest_block().hash.to_string();
+    let nonce = other.latest_block().hash.to_string();
     let key = session_key();
     let params = SiweMessageParams::new(f.owner.address(), nonce.clone())
         .with_uri(key.uri())

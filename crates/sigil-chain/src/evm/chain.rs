@@ -175,6 +175,13 @@ impl EvmChain {
         snapshot.validator_set.as_ref().map(|(set, _)| set.clone())
     }
 
+    /// Reads the validator set now, whatever its age (after a change the caller made).
+    pub async fn reload_validator_set(&self) -> Result<ValidatorSet, EvmError> {
+        let set = read_validator_set(&self.inner.provider, self.inner.addresses.staking).await?;
+        self.inner.snapshot.write().validator_set = Some((set.clone(), Instant::now()));
+        Ok(set)
+    }
+
     /// Reads the chain now: the latest block, the validator set when it is stale, and the
     /// credit logs of every block since the last read.
     pub async fn refresh(&self) -> Result<(), EvmError> {
@@ -191,8 +198,7 @@ impl EvmChain {
             .as_ref()
             .is_none_or(|(_, read_at)| read_at.elapsed() >= self.inner.config.validator_staleness);
         if stale {
-            let set = read_validator_set(provider, self.inner.addresses.staking).await?;
-            self.inner.snapshot.write().validator_set = Some((set, Instant::now()));
+            self.reload_validator_set().await?;
         }
 
         self.scan_credits(latest_block.number).await

@@ -91,14 +91,7 @@ pub async fn deploy<P: Provider>(
     }
 
     if !options.validators.is_empty() {
-        let stakers = options.validators.iter().map(|v| v.node_address).collect();
-        let validators = options.validators.iter().map(validator_struct).collect();
-        staking
-            .adminSetValidators(stakers, validators)
-            .send()
-            .await?
-            .get_receipt()
-            .await?;
+        set_validators(provider, *staking.address(), &options.validators).await?;
     }
     if !options.root_keys.is_empty() {
         let roots = options
@@ -117,6 +110,24 @@ pub async fn deploy<P: Provider>(
             .await?;
     }
     Ok(context)
+}
+
+/// Makes `validators` the current and next validator set (Staking's owner-only
+/// `adminSetValidators`; the sender of `provider` must be the deployer).
+pub async fn set_validators<P: Provider>(
+    provider: &P,
+    staking: Address,
+    validators: &[ValidatorInfo],
+) -> Result<(), EvmError> {
+    let stakers = validators.iter().map(|v| v.node_address).collect();
+    let structs = validators.iter().map(validator_struct).collect();
+    Staking::new(staking, provider)
+        .adminSetValidators(stakers, structs)
+        .send()
+        .await?
+        .get_receipt()
+        .await?;
+    Ok(())
 }
 
 /// The ContractResolver type key of each contract: `keccak256` of Lit's name for it.

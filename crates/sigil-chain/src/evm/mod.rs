@@ -7,7 +7,7 @@ mod deploy;
 mod network_context;
 
 pub use chain::{resolve_addresses, EvmChain, EvmChainConfig, NetworkAddresses};
-pub use deploy::{deploy, DeployOptions, ENV_DEV, KEY_TYPE_ECDSA, RESOLVER_KEYS};
+pub use deploy::{deploy, set_validators, DeployOptions, ENV_DEV, KEY_TYPE_ECDSA, RESOLVER_KEYS};
 pub use network_context::{contract_abi, NetworkContext};
 
 /// What can go wrong talking to the contracts.

@@ -1,7 +1,9 @@
 //! `sigil devnet`: a whole local Lit network (chain + N nodes) until Ctrl-C.
 
 use crate::Failure;
-use sigil_devnet::{Devnet, DevnetConfig, DEV_WALLET_ADDRESS, DEV_WALLET_PRIVATE_KEY};
+use sigil_devnet::{
+    Devnet, DevnetConfig, ExternalChain, DEV_WALLET_ADDRESS, DEV_WALLET_PRIVATE_KEY,
+};
 use sigil_node::DEFAULT_FREE_ALLOWANCE;
 use std::io::Write;
 use std::path::PathBuf;
@@ -35,6 +37,15 @@ pub struct Args {
     /// (0: only credit owners and their delegatees are served).
     #[arg(long = "free-requests", visible_alias = "free-allowance", default_value_t = DEFAULT_FREE_ALLOWANCE)]
     free_allowance: u64,
+    /// Run on this EVM chain (JSON-RPC URL) instead of the embedded one: Sigil's contracts are
+    /// deployed to it (or reused from DIR/network-context.json with --data-dir) and the nodes
+    /// read them there. Needs --deployer-key-env.
+    #[arg(long, requires = "deployer_key_env")]
+    evm_rpc: Option<String>,
+    /// Name of the environment variable holding the hex private key that deploys and owns the
+    /// contracts on --evm-rpc (it needs gas there).
+    #[arg(long, requires = "evm_rpc")]
+    deployer_key_env: Option<String>,
     /// Once ready, print one JSON object (node URLs, chain RPC URL, Staking address, chain id,
     /// network public key, threshold, data dir, dev wallet) instead of the banner. With
     /// --data-dir the same JSON is written to DIR/ready.json either way.
@@ -49,6 +60,13 @@ pub fn run(args: Args) -> Result<(), Failure> {
 async fn serve(args: Args) -> Result<(), Failure> {
     // Installed before anything starts, so a Ctrl-C at any point ends in a clean shutdown.
     let mut stop = super::node::StopSignals::install()?;
+    let external_chain = match (args.evm_rpc, args.deployer_key_env) {
+        (Some(rpc_url), Some(variable)) => Some(ExternalChain {
+            rpc_url,
+            deployer: super::session_sigs::wallet_from_env(&variable)?,
+        }),
+        _ => None,
+    };
     let config = DevnetConfig {
         nodes: args.nodes,
         threshold: args.threshold,
@@ -57,6 +75,7 @@ async fn serve(args: Args) -> Result<(), Failure> {
         data_dir: args.data_dir,
         block_time: args.block_time,
         free_allowance: args.free_allowance,
+        external_chain,
         ..DevnetConfig::default()
     };
     let data_dir_given = config.data_dir.is_some();
@@ -103,6 +122,9 @@ fn print_banner(devnet: &Devnet) -> std::io::Result<()> {
     writeln!(out)?;
     writeln!(out, "Chain RPC           {}", devnet.rpc_url())?;
     writeln!(out, "Staking contract    {}", devnet.staking_address())?;
+    if let Some(path) = devnet.network_context_path() {
+        writeln!(out, "Network context     {}", path.display())?;
+    }
     writeln!(out, "Network public key  {}", devnet.network_public_key())?;
     writeln!(out, "Data dir            {}", devnet.data_dir().display())?;
     writeln!(out)?;

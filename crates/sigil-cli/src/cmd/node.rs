@@ -2,7 +2,8 @@
 
 use crate::Failure;
 use anyhow::Context;
-use sigil_chain::{RemoteChain, RemoteChainConfig};
+use sigil_chain::evm::{EvmChain, EvmChainConfig};
+use sigil_chain::{ChainView, RemoteChain, RemoteChainConfig};
 use sigil_node::{Node, NodeConfig};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -25,10 +26,22 @@ async fn serve(args: Args) -> Result<(), Failure> {
     let rpc_url = config.chain_rpc_url.clone().context(
         "the config has no chainRpcUrl; a node in its own process reads the chain over JSON-RPC",
     )?;
-    let chain = RemoteChain::connect(RemoteChainConfig::new(rpc_url.clone()))
-        .await
-        .with_context(|| format!("cannot read the chain at {rpc_url}"))?;
-    let node = Node::start(config, Arc::new(chain)).await?;
+    let chain: Arc<dyn ChainView> = match config.contract_resolver {
+        Some(resolver) => {
+            let mut chain_config = EvmChainConfig::new(rpc_url.clone(), resolver);
+            chain_config.validator_staleness =
+                std::time::Duration::from_secs(config.validator_staleness_secs);
+            Arc::new(EvmChain::connect(chain_config).await.with_context(|| {
+                format!("cannot read the contracts of resolver {resolver} at {rpc_url}")
+            })?)
+        }
+        None => Arc::new(
+            RemoteChain::connect(RemoteChainConfig::new(rpc_url.clone()))
+                .await
+                .with_context(|| format!("cannot read the chain at {rpc_url}"))?,
+        ),
+    };
+    let node = Node::start(config, chain).await?;
     println!(
         "Sigil node ready at {} (share {}); chain {rpc_url}",
         node.url(),

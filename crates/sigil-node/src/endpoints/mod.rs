@@ -84,6 +84,8 @@ mod tests {
             network_public_key,
             threshold: 2,
             chain_rpc_url: None,
+            contract_resolver: None,
+            validator_staleness_secs: 10,
             data_dir: dir.path().to_owned(),
             free_allowance: 10,
             rate_limit_window_secs: 1000,
