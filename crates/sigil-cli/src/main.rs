@@ -34,6 +34,12 @@ enum Command {
     Encrypt(cmd::encrypt::Args),
     /// Decrypt through a network's decryption shares.
     Decrypt(cmd::decrypt::Args),
+    /// Capacity credits on a network's chain.
+    #[command(subcommand)]
+    Credits(cmd::contracts::CreditsCommand),
+    /// PKPs on a network's chain.
+    #[command(subcommand)]
+    Pkp(cmd::contracts::PkpCommand),
     /// Start a whole local Lit network (chain + N nodes) in one command.
     Devnet(cmd::devnet::Args),
     /// Run one node as its own process.
@@ -79,6 +85,8 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Conditions(command) => cmd::conditions::run(command),
         Command::Encrypt(args) => cmd::encrypt::run(args),
         Command::Decrypt(args) => cmd::decrypt::run(args),
+        Command::Credits(command) => cmd::contracts::run_credits(command),
+        Command::Pkp(command) => cmd::contracts::run_pkp(command),
         Command::Devnet(args) => cmd::devnet::run(args),
         Command::Node(args) => cmd::node::run(args),
         Command::Demo(args) => cmd::demo::run(args),

@@ -4,10 +4,15 @@
 mod chain;
 pub mod contracts;
 mod deploy;
+mod mint;
 mod network_context;
 
 pub use chain::{resolve_addresses, EvmChain, EvmChainConfig, NetworkAddresses};
 pub use deploy::{deploy, set_validators, DeployOptions, ENV_DEV, KEY_TYPE_ECDSA, RESOLVER_KEYS};
+pub use mint::{
+    mint_capacity_credit, mint_pkp, permit, pkp_info, pkp_token_id, MintedPkp, Permit,
+    PermittedAuthMethod, PkpInfo, AUTH_METHOD_ACTION, AUTH_METHOD_ADDRESS, SCOPE_SIGN_ANYTHING,
+};
 pub use network_context::{contract_abi, NetworkContext};
 
 /// What can go wrong talking to the contracts.

@@ -80,11 +80,17 @@ pub struct NetworkContext {
 /// One entry of the JSON form.
 #[derive(Debug, Serialize, Deserialize)]
 struct ContractEntry {
+    /// EIP-55 mixed case, as Lit's `networkContext.json` writes addresses.
+    #[serde(serialize_with = "checksummed")]
     address: Address,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     abi: Option<serde_json::Value>,
     #[serde(default)]
     name: Option<String>,
+}
+
+fn checksummed<S: serde::Serializer>(address: &Address, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&address.to_checksum(None))
 }
 
 impl NetworkContext {

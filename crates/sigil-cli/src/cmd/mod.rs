@@ -2,6 +2,7 @@
 
 pub mod capacity_delegation;
 pub mod conditions;
+pub mod contracts;
 pub mod decrypt;
 pub mod demo;
 pub mod devnet;

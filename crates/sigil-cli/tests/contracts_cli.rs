@@ -1,0 +1,208 @@
+//! `sigil devnet --evm-rpc` on anvil, then `sigil credits mint` and `sigil pkp mint|show|permit`
+//! as processes sending real transactions; a devnet restarted on its data dir still has them.
+
+mod common;
+
+use assert_cmd::Command;
+use common::{sigil_path, Running, Stderr};
+use sigil_test_support::anvil::{Anvil, DEV_KEY_0, DEV_KEY_1};
+use std::path::Path;
+use std::time::Duration;
+
+const ALICE: &str = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+const BOB: &str = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC";
+
+fn devnet(anvil: &Anvil, data_dir: &Path) -> (Running, serde_json::Value) {
+    let mut command = std::process::Command::new(sigil_path());
+    command
+        .args(["devnet", "--port", "0", "--rpc-port", "0", "--json"])
+        .args([
+            "--evm-rpc",
+            &anvil.url(),
+            "--deployer-key-env",
+            "DEPLOYER_KEY",
+        ])
+        .arg("--data-dir")
+        .arg(data_dir)
+        .env("DEPLOYER_KEY", DEV_KEY_0);
+    let running = Running::start(command, Stderr::Inherit).expect("sigil devnet starts");
+    let printed = running
+        .read_until(Duration::from_secs(30), |line| line.starts_with('{'))
+        .expect("the ready JSON");
+    let info = serde_json::from_str(printed.last().expect("a line")).expect("JSON");
+    (running, info)
+}
+
+/// Runs `sigil <args>` against the devnet's contracts with Alice's key; its stdout as JSON.
+fn sigil(anvil: &Anvil, context: &str, args: &[&str]) -> serde_json::Value {
+    let output = Command::new(sigil_path())
+        .args(args)
+        .args(["--rpc", &anvil.url(), "--network-context", context])
+        .env("ALICE_KEY", DEV_KEY_1)
+        .output()
+        .expect("sigil runs");
+    assert!(
+        output.status.success(),
+        "sigil {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("one JSON object")
+}
+
+fn lower(value: &serde_json::Value) -> String {
+    value.as_str().expect("a string").to_lowercase()
+}
+
+#[test]
+fn credits_and_pkps_are_minted_permitted_and_kept_through_a_devnet_restart() {
+    let anvil = Anvil::start();
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let (mut running, info) = devnet(&anvil, data_dir.path());
+    let context_path = info["networkContext"]
+        .as_str()
+        .expect("networkContext")
+        .to_owned();
+    assert_eq!(
+        Path::new(&context_path),
+        data_dir.path().join("network-context.json")
+    );
+    assert_eq!(info["chainRpcUrl"], anvil.url().as_str());
+    let context: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&context_path).expect("context"))
+            .expect("json");
+    for name in [
+        "Staking",
+        "PKPNFT",
+        "PKPHelper",
+        "PKPPermissions",
+        "PubkeyRouter",
+        "RateLimitNFT",
+        "ContractResolver",
+        "Allowlist",
+        "LITToken",
+        "Multisender",
+        "PKPNFTMetadata",
+        "StakingBalances",
+    ] {
+        assert_eq!(context[name]["name"], name);
+        assert!(
+            context[name]["abi"]
+                .as_array()
+                .is_some_and(|abi| !abi.is_empty()),
+            "{name}"
+        );
+    }
+    assert_eq!(context["Staking"]["address"], info["stakingAddress"]);
+
+    let credit = sigil(
+        &anvil,
+        &context_path,
+        &[
+            "credits",
+            "mint",
+            "--private-key-env",
+            "ALICE_KEY",
+            "--requests-per-kilosecond",
+            "500",
+            "--days-until-utc-midnight-expiration",
+            "2",
+        ],
+    );
+    assert_eq!(lower(&credit["owner"]), ALICE.to_lowercase());
+    assert!(credit["requestsPerKilosecond"]
+        .as_u64()
+        .is_some_and(|rate| rate >= 500));
+    assert_eq!(credit["expiresAt"].as_u64().map(|at| at % 86_400), Some(0));
+
+    let pkp = sigil(
+        &anvil,
+        &context_path,
+        &[
+            "pkp",
+            "mint",
+            "--private-key-env",
+            "ALICE_KEY",
+            "--permit-address",
+            BOB,
+            "--auth-method",
+            "6:0xc0ffee:1,2",
+        ],
+    );
+    let token_id = pkp["tokenId"].as_str().expect("tokenId").to_owned();
+    let public_key = pkp["publicKey"].as_str().expect("publicKey");
+    assert_eq!(public_key.len(), 2 + 130);
+    assert!(public_key.starts_with("0x04"));
+
+    let shown = sigil(&anvil, &context_path, &["pkp", "show", &token_id]);
+    assert_eq!(shown["publicKey"], public_key);
+    assert_eq!(shown["ethAddress"], pkp["ethAddress"]);
+    assert_eq!(lower(&shown["owner"]), ALICE.to_lowercase());
+    let addresses: Vec<String> = shown["permittedAddresses"]
+        .as_array()
+        .expect("addresses")
+        .iter()
+        .map(lower)
+        .collect();
+    assert!(addresses.contains(&BOB.to_lowercase()), "{shown}");
+    let methods = shown["permittedAuthMethods"].as_array().expect("methods");
+    assert!(
+        methods.iter().any(|m| m["authMethodType"] == 6
+            && m["id"] == "0xc0ffee"
+            && m["scopes"] == serde_json::json!([1, 2])),
+        "{shown}"
+    );
+
+    let permitted = sigil(
+        &anvil,
+        &context_path,
+        &[
+            "pkp",
+            "permit",
+            &token_id,
+            "--private-key-env",
+            "ALICE_KEY",
+            "--action",
+            "QmYLgjhNR7E6Ds9WVqYbjDdVR4hYyPcVgJSbPz4y2R9wxe",
+        ],
+    );
+    assert_eq!(
+        permitted["permittedActions"],
+        serde_json::json!(["QmYLgjhNR7E6Ds9WVqYbjDdVR4hYyPcVgJSbPz4y2R9wxe"])
+    );
+
+    // Bob does not own the PKP: his permit is refused, with a non-zero exit.
+    let refused = Command::new(sigil_path())
+        .args([
+            "pkp",
+            "permit",
+            &token_id,
+            "--private-key-env",
+            "BOB_KEY",
+            "--address",
+            BOB,
+        ])
+        .args(["--rpc", &anvil.url(), "--network-context", &context_path])
+        .env(
+            "BOB_KEY",
+            "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9e804cdab365a",
+        )
+        .output()
+        .expect("sigil runs");
+    assert!(!refused.status.success());
+
+    running.interrupt();
+    assert_eq!(
+        running
+            .wait_exit(Duration::from_secs(10))
+            .and_then(|s| s.code()),
+        Some(0)
+    );
+
+    // Restarted on its data dir: the same contracts, the PKP and its permissions still there.
+    let (mut running, again) = devnet(&anvil, data_dir.path());
+    assert_eq!(again["stakingAddress"], info["stakingAddress"]);
+    let shown_again = sigil(&anvil, &context_path, &["pkp", "show", &token_id]);
+    assert_eq!(shown_again, permitted);
+    running.interrupt();
+    running.wait_exit(Duration::from_secs(10));
+}
