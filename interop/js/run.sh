@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The interop suite: builds sigil, starts two `sigil devnet`s on free ports (one with the
-# default free allowance, one that serves nobody without capacity credits), runs the official
-# Lit JS SDK v7 tests against them, and stops the devnets whatever happens.
+# The interop suite: builds sigil, starts three `sigil devnet`s on free ports (one with the
+# default free allowance, one that serves nobody without capacity credits, one on anvil with
+# Sigil's contracts deployed there), runs the official Lit JS SDK v7 tests against them, and
+# stops them whatever happens.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -41,11 +42,30 @@ start_devnet() {
   return 1
 }
 
+# An EVM chain under a third devnet: anvil (the contracts' npm install), Sigil's contracts
+# deployed to it by `sigil devnet --evm-rpc`, nobody served for free.
+anvil="$root/contracts/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil"
+[ -x "$anvil" ] || (cd "$root/contracts" && npm ci --no-audit --no-fund --loglevel=error)
+anvil_port="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{process.stdout.write(String(s.address().port));s.close()})')"
+"$anvil" --host 127.0.0.1 --port "$anvil_port" --chain-id 31337 --silent > "$work/anvil.log" 2>&1 &
+pids+=($!)
+SIGIL_EVM_RPC_URL="http://127.0.0.1:$anvil_port"
+for _ in $(seq 1 100); do
+  node -e 'fetch(process.argv[1], { method: "POST", headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }) })
+    .then(() => process.exit(0), () => process.exit(1))' "$SIGIL_EVM_RPC_URL" && break
+  sleep 0.1
+done
+# anvil's account 0, public knowledge: the devnet's deployer.
+export SIGIL_DEPLOYER_KEY=0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80
+
 start_devnet open
 SIGIL_RPC_URL="$devnet_rpc_url"
 start_devnet paid --free-requests 0
 SIGIL_PAID_RPC_URL="$devnet_rpc_url"
-export SIGIL_RPC_URL SIGIL_PAID_RPC_URL
+start_devnet evm --free-requests 0 --evm-rpc "$SIGIL_EVM_RPC_URL" --deployer-key-env SIGIL_DEPLOYER_KEY
+SIGIL_EVM_CONTEXT="$work/evm/network-context.json"
+export SIGIL_RPC_URL SIGIL_PAID_RPC_URL SIGIL_EVM_RPC_URL SIGIL_EVM_CONTEXT
 export SIGIL_STAKING_ADDRESS="0x5FbDB2315678afecb367f032d93F642f64180aa3"
 export SIGIL_NODE_COUNT=3
 
