@@ -2,11 +2,14 @@
 //! reads them: the validator set, capacity credits as they are minted and transferred, and a
 //! PKP minted with its key derived on chain from the registered root keys.
 
-use alloy_primitives::{keccak256, Address, B256, U256};
+use alloy_primitives::{keccak256, Address, Bytes, B256, U256};
 use alloy_provider::ProviderBuilder;
 use alloy_signer_local::PrivateKeySigner;
-use sigil_chain::evm::contracts::{PubkeyRouter, RateLimitNFT, PKPNFT};
-use sigil_chain::evm::{deploy, DeployOptions, EvmChain, EvmChainConfig, NetworkContext};
+use sigil_chain::evm::contracts::{PKPPermissions, PubkeyRouter, RateLimitNFT, PKPNFT};
+use sigil_chain::evm::{
+    deploy, DeployOptions, EvmChain, EvmChainConfig, NetworkContext, Permit, AUTH_METHOD_ADDRESS,
+    SCOPE_SIGN_ANYTHING,
+};
 use sigil_chain::{ChainView, ValidatorInfo};
 use sigil_test_support::anvil::{Anvil, DEV_KEY_0, DEV_KEY_1, DEV_KEY_2};
 use std::net::Ipv4Addr;
@@ -171,4 +174,91 @@ async fn a_deployed_network_reads_back_through_the_chain_view() {
         alice.address()
     );
     eprintln!("PKP mintNext with 10 root keys: {} gas", receipt.gas_used);
+
+    // What the PKP permits is read at the latest block: a grant and a revocation count at once.
+    assert_eq!(
+        chain.pkp_owner(pkp_token_id).await.unwrap(),
+        alice.address()
+    );
+    assert_eq!(
+        chain.pkp_public_key(pkp_token_id).await.unwrap(),
+        Some(pubkey.clone())
+    );
+    assert_eq!(chain.pkp_public_key(U256::from(7)).await.unwrap(), None);
+    assert!(chain
+        .is_permitted_address(pkp_token_id, alice.address())
+        .await
+        .unwrap());
+    assert!(!chain
+        .is_permitted_address(pkp_token_id, bob.address())
+        .await
+        .unwrap());
+    let context = deployed_context_of(&chain);
+    let cid = "QmYLgjhNR7E6Ds9WVqYbjDdVR4hYyPcVgJSbPz4y2R9wxe";
+    for permit in [
+        Permit::Address {
+            address: bob.address(),
+            scopes: vec![SCOPE_SIGN_ANYTHING],
+        },
+        Permit::Action {
+            cid: cid.into(),
+            scopes: vec![SCOPE_SIGN_ANYTHING],
+        },
+    ] {
+        sigil_chain::evm::permit(&alice_provider, &context, pkp_token_id, &permit)
+            .await
+            .unwrap();
+    }
+    assert!(chain
+        .is_permitted_address(pkp_token_id, bob.address())
+        .await
+        .unwrap());
+    assert!(chain.is_permitted_action(pkp_token_id, cid).await.unwrap());
+    assert!(chain
+        .is_permitted_auth_method_scope(
+            pkp_token_id,
+            AUTH_METHOD_ADDRESS,
+            Bytes::copy_from_slice(bob.address().as_slice()),
+            SCOPE_SIGN_ANYTHING
+        )
+        .await
+        .unwrap());
+    PKPPermissions::new(chain.addresses().pkp_permissions, &alice_provider)
+        .removePermittedAddress(pkp_token_id, bob.address())
+        .send()
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    assert!(!chain
+        .is_permitted_address(pkp_token_id, bob.address())
+        .await
+        .unwrap());
+
+    // A burnt credit leaves the index.
+    let bob_provider = ProviderBuilder::new()
+        .wallet(bob.clone())
+        .connect(&anvil.url())
+        .await
+        .unwrap();
+    RateLimitNFT::new(chain.addresses().rate_limit_nft, &bob_provider)
+        .burn(token_id)
+        .send()
+        .await
+        .unwrap()
+        .get_receipt()
+        .await
+        .unwrap();
+    chain.refresh().await.unwrap();
+    assert!(chain.capacity_credits_owned_by(bob.address()).is_empty());
+    assert_eq!(chain.capacity_credit(token_id), None);
+}
+
+fn deployed_context_of(chain: &EvmChain) -> NetworkContext {
+    let addresses = chain.addresses();
+    let mut context = NetworkContext::default();
+    context.insert("PKPPermissions", addresses.pkp_permissions);
+    context.insert("PKPNFT", addresses.pkp_nft);
+    context
 }

@@ -5,7 +5,7 @@ mod common;
 
 use assert_cmd::Command;
 use common::{sigil_path, Running, Stderr};
-use sigil_test_support::anvil::{Anvil, DEV_KEY_0, DEV_KEY_1};
+use sigil_test_support::anvil::{Anvil, DEV_KEY_0, DEV_KEY_1, DEV_KEY_2};
 use std::path::Path;
 use std::time::Duration;
 
@@ -182,13 +182,12 @@ fn credits_and_pkps_are_minted_permitted_and_kept_through_a_devnet_restart() {
             BOB,
         ])
         .args(["--rpc", &anvil.url(), "--network-context", &context_path])
-        .env(
-            "BOB_KEY",
-            "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9e804cdab365a",
-        )
+        .env("BOB_KEY", DEV_KEY_2)
         .output()
         .expect("sigil runs");
     assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("revert"), "{stderr}");
 
     running.interrupt();
     assert_eq!(

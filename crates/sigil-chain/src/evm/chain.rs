@@ -6,18 +6,23 @@
 //! capacity credit, built from RateLimitNFT's `Transfer` logs block range by block range (a mint
 //! reads the token's `capacity` once: it never changes), so a poll costs one block read and one
 //! log query, never a download of whole tables.
+//!
+//! What a PKP permits is a security decision, so it is never cached: [`EvmChain::pkp_owner`]
+//! and the `is_permitted_*` reads ask the chain at its latest block on every call, and a
+//! revocation refuses the very next request. A PKP's public key never changes once minted and is
+//! remembered.
 
-use super::contracts::{ContractResolver, RateLimitNFT};
+use super::contracts::{ContractResolver, PKPPermissions, RateLimitNFT, PKPNFT};
 use super::{EvmError, ENV_DEV};
 use crate::staking::{self, ValidatorSet};
 use crate::{Block, CapacityCredit, ChainView};
 use alloy_network::TransactionBuilder;
-use alloy_primitives::{keccak256, Address, B256, U256};
+use alloy_primitives::{keccak256, Address, Bytes, B256, U256};
 use alloy_provider::{DynProvider, Provider, ProviderBuilder};
 use alloy_rpc_types_eth::{BlockNumberOrTag, Filter, TransactionRequest};
 use alloy_sol_types::SolEvent;
 use parking_lot::RwLock;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 
@@ -71,9 +76,65 @@ pub struct NetworkAddresses {
 struct Snapshot {
     latest_block: Block,
     validator_set: Option<(ValidatorSet, Instant)>,
-    credits: BTreeMap<U256, CapacityCredit>,
+    credits: CreditIndex,
     /// The last block whose credit logs are in `credits`.
     credits_scanned_to: Option<u64>,
+}
+
+/// Every capacity credit by token id, and the token ids of each owner, so a request finds its
+/// user's credits without a scan of all of them.
+#[derive(Debug, Clone, Default)]
+struct CreditIndex {
+    by_token: BTreeMap<U256, CapacityCredit>,
+    by_owner: HashMap<Address, BTreeSet<U256>>,
+}
+
+impl CreditIndex {
+    fn owned_by(&self, owner: Address) -> Vec<CapacityCredit> {
+        self.by_owner
+            .get(&owner)
+            .into_iter()
+            .flatten()
+            .filter_map(|token_id| self.by_token.get(token_id).copied())
+            .collect()
+    }
+
+    /// Applies one `Transfer`: a mint (with the token's capacity), a transfer, or a burn.
+    fn apply(&mut self, transfer: &RateLimitNFT::Transfer, minted: Option<(u64, u64)>) {
+        let token_id = transfer.tokenId;
+        if let Some(previous) = self.by_token.get(&token_id).map(|credit| credit.owner) {
+            if let Some(tokens) = self.by_owner.get_mut(&previous) {
+                tokens.remove(&token_id);
+                if tokens.is_empty() {
+                    self.by_owner.remove(&previous);
+                }
+            }
+        }
+        if transfer.to == Address::ZERO {
+            self.by_token.remove(&token_id);
+            return;
+        }
+        let credit = match (minted, self.by_token.get(&token_id)) {
+            (Some((requests_per_kilosecond, expires_at)), _) => CapacityCredit {
+                token_id,
+                owner: transfer.to,
+                requests_per_kilosecond,
+                expires_at,
+            },
+            (None, Some(known)) => CapacityCredit {
+                owner: transfer.to,
+                ..*known
+            },
+            // A transfer of a token minted before the scan began cannot happen: the scan starts
+            // at block 0.
+            (None, None) => return,
+        };
+        self.by_token.insert(token_id, credit);
+        self.by_owner
+            .entry(transfer.to)
+            .or_default()
+            .insert(token_id);
+    }
 }
 
 struct Inner {
@@ -84,6 +145,8 @@ struct Inner {
     snapshot: RwLock<Snapshot>,
     /// One refresh at a time: the credit index is built in block order.
     refreshing: tokio::sync::Mutex<()>,
+    /// PKP public keys read so far (they never change).
+    pkp_public_keys: RwLock<HashMap<U256, Bytes>>,
 }
 
 /// A [`ChainView`] of a network on an EVM chain. Cheap to clone; polling stops once every clone
@@ -148,10 +211,11 @@ impl EvmChain {
                 snapshot: RwLock::new(Snapshot {
                     latest_block,
                     validator_set: None,
-                    credits: BTreeMap::new(),
+                    credits: CreditIndex::default(),
                     credits_scanned_to: None,
                 }),
                 refreshing: tokio::sync::Mutex::new(()),
+                pkp_public_keys: RwLock::new(HashMap::new()),
             }),
         };
         chain.refresh().await?;
@@ -234,7 +298,7 @@ impl EvmChain {
             }
             let mut snapshot = self.inner.snapshot.write();
             for (transfer, capacity) in changes {
-                apply_transfer(&mut snapshot.credits, &transfer, capacity);
+                snapshot.credits.apply(&transfer, capacity);
             }
             snapshot.credits_scanned_to = Some(end);
             drop(snapshot);
@@ -252,6 +316,76 @@ impl EvmChain {
             clamp(capacity.requestsPerKilosecond),
             clamp(capacity.expiresAt),
         ))
+    }
+
+    /// The owner of PKP `token_id`, at the latest block.
+    pub async fn pkp_owner(&self, token_id: U256) -> Result<Address, EvmError> {
+        let nft = PKPNFT::new(self.inner.addresses.pkp_nft, &self.inner.provider);
+        Ok(nft.ownerOf(token_id).call().await?)
+    }
+
+    /// The uncompressed public key (`0x04…`) of PKP `token_id`; `None` if there is no such PKP.
+    pub async fn pkp_public_key(&self, token_id: U256) -> Result<Option<Bytes>, EvmError> {
+        if let Some(key) = self.inner.pkp_public_keys.read().get(&token_id) {
+            return Ok(Some(key.clone()));
+        }
+        let nft = PKPNFT::new(self.inner.addresses.pkp_nft, &self.inner.provider);
+        let key = nft.getPubkey(token_id).call().await?;
+        if key.is_empty() {
+            return Ok(None);
+        }
+        self.inner
+            .pkp_public_keys
+            .write()
+            .insert(token_id, key.clone());
+        Ok(Some(key))
+    }
+
+    /// Whether `address` may use PKP `token_id` (permitted, or its owner), at the latest block.
+    pub async fn is_permitted_address(
+        &self,
+        token_id: U256,
+        address: Address,
+    ) -> Result<bool, EvmError> {
+        Ok(self
+            .permissions()
+            .isPermittedAddress(token_id, address)
+            .call()
+            .await?)
+    }
+
+    /// Whether the Lit Action with IPFS CID `cid` may use PKP `token_id`, at the latest block.
+    pub async fn is_permitted_action(&self, token_id: U256, cid: &str) -> Result<bool, EvmError> {
+        Ok(self
+            .permissions()
+            .isPermittedAction(token_id, Bytes::copy_from_slice(cid.as_bytes()))
+            .call()
+            .await?)
+    }
+
+    /// Whether the auth method `(method_type, id)` holds scope `scope` on PKP `token_id`, at the
+    /// latest block.
+    pub async fn is_permitted_auth_method_scope(
+        &self,
+        token_id: U256,
+        method_type: u64,
+        id: Bytes,
+        scope: u64,
+    ) -> Result<bool, EvmError> {
+        Ok(self
+            .permissions()
+            .isPermittedAuthMethodScopePresent(
+                token_id,
+                U256::from(method_type),
+                id,
+                U256::from(scope),
+            )
+            .call()
+            .await?)
+    }
+
+    fn permissions(&self) -> PKPPermissions::PKPPermissionsInstance<&DynProvider> {
+        PKPPermissions::new(self.inner.addresses.pkp_permissions, &self.inner.provider)
     }
 
     fn spawn_polling(&self) {
@@ -273,30 +407,6 @@ impl EvmChain {
                 }
             }
         });
-    }
-}
-
-fn apply_transfer(
-    credits: &mut BTreeMap<U256, CapacityCredit>,
-    transfer: &RateLimitNFT::Transfer,
-    minted: Option<(u64, u64)>,
-) {
-    if transfer.to == Address::ZERO {
-        credits.remove(&transfer.tokenId);
-        return;
-    }
-    if let Some((requests_per_kilosecond, expires_at)) = minted {
-        credits.insert(
-            transfer.tokenId,
-            CapacityCredit {
-                token_id: transfer.tokenId,
-                owner: transfer.to,
-                requests_per_kilosecond,
-                expires_at,
-            },
-        );
-    } else if let Some(credit) = credits.get_mut(&transfer.tokenId) {
-        credit.owner = transfer.to;
     }
 }
 
@@ -334,18 +444,17 @@ impl ChainView for EvmChain {
     }
 
     fn capacity_credits_owned_by(&self, owner: Address) -> Vec<CapacityCredit> {
+        self.inner.snapshot.read().credits.owned_by(owner)
+    }
+
+    fn capacity_credit(&self, token_id: U256) -> Option<CapacityCredit> {
         self.inner
             .snapshot
             .read()
             .credits
-            .values()
-            .filter(|credit| credit.owner == owner)
+            .by_token
+            .get(&token_id)
             .copied()
-            .collect()
-    }
-
-    fn capacity_credit(&self, token_id: U256) -> Option<CapacityCredit> {
-        self.inner.snapshot.read().credits.get(&token_id).copied()
     }
 
     fn epoch_number(&self) -> u64 {
