@@ -93,40 +93,60 @@ impl DevChain {
     ///
     /// Must be called from within a tokio runtime.
     pub async fn serve_rpc(&self, addr: SocketAddr) -> Result<RpcServer, Error> {
-        let listener = tokio::net::TcpListener::bind(addr)
-            .await
-            .map_err(|source| Error::Bind { addr, source })?;
-        let local_addr = listener
-            .local_addr()
-            .map_err(|source| Error::Bind { addr, source })?;
-        let stop = CancellationToken::new();
-        let app = router(self.clone());
-        let stopped = stop.clone().cancelled_owned();
-        let task = tokio::spawn(async move {
-            let served = axum::serve(listener, app)
-                .with_graceful_shutdown(stopped)
-                .await;
-            if let Err(err) = served {
-                tracing::warn!(%err, "devchain rpc server failed");
-            }
-        });
-        tracing::debug!(%local_addr, "devchain rpc listening");
-        Ok(RpcServer {
-            local_addr,
-            stop: Some(stop.drop_guard()),
-            task: Some(task),
-        })
+        serve(self.clone(), addr).await
     }
+}
+
+/// A chain that answers JSON-RPC methods: the devchain, and the embedded EVM chain.
+pub(crate) trait Dispatch: Clone + Send + Sync + 'static {
+    /// Answers one method call.
+    fn dispatch(&self, method: &str, params: &[Value]) -> Result<Value, RpcFailure>;
+}
+
+impl Dispatch for DevChain {
+    fn dispatch(&self, method: &str, params: &[Value]) -> Result<Value, RpcFailure> {
+        dispatch(self, method, params)
+    }
+}
+
+/// Serves `chain` as JSON-RPC on `addr` (port 0 picks a free port); the socket is bound before
+/// this returns.
+pub(crate) async fn serve<D: Dispatch>(chain: D, addr: SocketAddr) -> Result<RpcServer, Error> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| Error::Bind { addr, source })?;
+    let local_addr = listener
+        .local_addr()
+        .map_err(|source| Error::Bind { addr, source })?;
+    let stop = CancellationToken::new();
+    let app = Router::new()
+        .route("/", post(handle_http::<D>))
+        .with_state(chain);
+    let stopped = stop.clone().cancelled_owned();
+    let task = tokio::spawn(async move {
+        let served = axum::serve(listener, app)
+            .with_graceful_shutdown(stopped)
+            .await;
+        if let Err(err) = served {
+            tracing::warn!(%err, "chain rpc server failed");
+        }
+    });
+    tracing::debug!(%local_addr, "chain rpc listening");
+    Ok(RpcServer {
+        local_addr,
+        stop: Some(stop.drop_guard()),
+        task: Some(task),
+    })
 }
 
 /// The JSON-RPC router for `chain`, without a socket (tests drive it with `oneshot`).
 pub fn router(chain: DevChain) -> Router {
     Router::new()
-        .route("/", post(handle_http))
+        .route("/", post(handle_http::<DevChain>))
         .with_state(chain)
 }
 
-async fn handle_http(State(chain): State<DevChain>, body: BodyBytes) -> impl IntoResponse {
+async fn handle_http<D: Dispatch>(State(chain): State<D>, body: BodyBytes) -> impl IntoResponse {
     let answer = handle_body(&chain, &body);
     (
         [(header::CONTENT_TYPE, "application/json")],
@@ -135,7 +155,8 @@ async fn handle_http(State(chain): State<DevChain>, body: BodyBytes) -> impl Int
 }
 
 /// Answers one HTTP body (a request or a batch); never panics, whatever the bytes.
-pub fn handle_body(chain: &DevChain, body: &[u8]) -> Value {
+#[allow(private_bounds)]
+pub fn handle_body<D: Dispatch>(chain: &D, body: &[u8]) -> Value {
     let parsed: Value = match serde_json::from_slice(body) {
         Ok(value) => value,
         Err(_) => return error_response(Value::Null, PARSE_ERROR, "parse error".into()),
@@ -160,28 +181,46 @@ fn error_response(id: Value, code: i64, message: String) -> Value {
     json!({"jsonrpc": "2.0", "id": id, "error": {"code": code, "message": message}})
 }
 
-/// A method's failure: the JSON-RPC code and message.
-struct RpcFailure {
+/// A method's failure: the JSON-RPC code, message and optional data (a revert's bytes).
+pub(crate) struct RpcFailure {
     code: i64,
     message: String,
+    data: Option<Value>,
 }
 
 impl RpcFailure {
-    fn invalid_params(message: impl Into<String>) -> Self {
+    pub(crate) fn invalid_params(message: impl Into<String>) -> Self {
         Self {
             code: INVALID_PARAMS,
             message: message.into(),
+            data: None,
         }
     }
-    fn server(message: impl Into<String>) -> Self {
+    pub(crate) fn server(message: impl Into<String>) -> Self {
         Self {
             code: SERVER_ERROR,
             message: message.into(),
+            data: None,
+        }
+    }
+    pub(crate) fn method_not_found(method: &str) -> Self {
+        Self {
+            code: METHOD_NOT_FOUND,
+            message: format!("method {method} is not supported"),
+            data: None,
+        }
+    }
+    /// A revert: code 3 with the revert data, as geth and anvil answer.
+    pub(crate) fn reverted(message: impl Into<String>, data: Value) -> Self {
+        Self {
+            code: 3,
+            message: message.into(),
+            data: Some(data),
         }
     }
 }
 
-fn handle_request(chain: &DevChain, request: &Value) -> Value {
+fn handle_request<D: Dispatch>(chain: &D, request: &Value) -> Value {
     let Value::Object(fields) = request else {
         return error_response(Value::Null, INVALID_REQUEST, "not a request object".into());
     };
@@ -196,13 +235,20 @@ fn handle_request(chain: &DevChain, request: &Value) -> Value {
             return error_response(id, INVALID_PARAMS, "params must be an array".into());
         }
     };
-    match dispatch(chain, method, params) {
+    match chain.dispatch(method, params) {
         Ok(result) => json!({"jsonrpc": "2.0", "id": id, "result": result}),
+        Err(RpcFailure {
+            code,
+            message,
+            data: Some(data),
+        }) => {
+            json!({"jsonrpc": "2.0", "id": id, "error": {"code": code, "message": message, "data": data}})
+        }
         Err(failure) => error_response(id, failure.code, failure.message),
     }
 }
 
-fn param<T: serde::de::DeserializeOwned>(
+pub(crate) fn param<T: serde::de::DeserializeOwned>(
     params: &[Value],
     index: usize,
     name: &str,
@@ -214,7 +260,7 @@ fn param<T: serde::de::DeserializeOwned>(
         .map_err(|err| RpcFailure::invalid_params(format!("bad param {index} ({name}): {err}")))
 }
 
-fn quantity(value: u64) -> Value {
+pub(crate) fn quantity(value: u64) -> Value {
     Value::String(format!("{value:#x}"))
 }
 
@@ -270,6 +316,7 @@ fn dispatch(chain: &DevChain, method: &str, params: &[Value]) -> Result<Value, R
         other => Err(RpcFailure {
             code: METHOD_NOT_FOUND,
             message: format!("method {other} is not supported by the sigil devchain"),
+            data: None,
         }),
     }
 }

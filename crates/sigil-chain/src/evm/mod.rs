@@ -4,11 +4,18 @@
 mod chain;
 pub mod contracts;
 mod deploy;
+mod embedded;
+mod embedded_rpc;
 mod mint;
 mod network_context;
 
 pub use chain::{resolve_addresses, EvmChain, EvmChainConfig, NetworkAddresses};
 pub use deploy::{deploy, set_validators, DeployOptions, ENV_DEV, KEY_TYPE_ECDSA, RESOLVER_KEYS};
+pub use embedded::{
+    CallRequest, EmbeddedBlock, EmbeddedError, EmbeddedEvm, MinedTransaction, BASE_FEE,
+    BLOCK_GAS_LIMIT, DEV_ACCOUNTS, DEV_ACCOUNT_BALANCE,
+};
+pub use embedded_rpc::EmbeddedChain;
 pub use mint::{
     mint_capacity_credit, mint_pkp, permit, pkp_info, pkp_token_id, MintedPkp, Permit,
     PermittedAuthMethod, PkpInfo, AUTH_METHOD_ACTION, AUTH_METHOD_ADDRESS, SCOPE_SIGN_ANYTHING,

@@ -1,4 +1,5 @@
-//! Sigil's contracts deployed from Rust to anvil and read back through `EvmChain`, as a node
+//! Sigil's contracts deployed from Rust to an EVM chain (anvil, and the embedded chain served
+//! as JSON-RPC: the same test on both) and read back through `EvmChain`, as a node
 //! reads them: the validator set, capacity credits as they are minted and transferred, and a
 //! PKP minted with its key derived on chain from the registered root keys.
 
@@ -7,8 +8,8 @@ use alloy_provider::ProviderBuilder;
 use alloy_signer_local::PrivateKeySigner;
 use sigil_chain::evm::contracts::{PKPPermissions, PubkeyRouter, RateLimitNFT, PKPNFT};
 use sigil_chain::evm::{
-    deploy, DeployOptions, EvmChain, EvmChainConfig, NetworkContext, Permit, AUTH_METHOD_ADDRESS,
-    SCOPE_SIGN_ANYTHING,
+    deploy, DeployOptions, EmbeddedChain, EvmChain, EvmChainConfig, NetworkContext, Permit,
+    AUTH_METHOD_ADDRESS, SCOPE_SIGN_ANYTHING,
 };
 use sigil_chain::{ChainView, ValidatorInfo};
 use sigil_test_support::anvil::{Anvil, DEV_KEY_0, DEV_KEY_1, DEV_KEY_2};
@@ -38,11 +39,11 @@ fn validators() -> Vec<ValidatorInfo> {
         .collect()
 }
 
-async fn deployed(anvil: &Anvil) -> NetworkContext {
+async fn deployed(url: &str) -> NetworkContext {
     let deployer: PrivateKeySigner = DEV_KEY_0.parse().unwrap();
     let provider = ProviderBuilder::new()
         .wallet(deployer)
-        .connect(&anvil.url())
+        .connect(url)
         .await
         .unwrap();
     let options = DeployOptions {
@@ -55,9 +56,24 @@ async fn deployed(anvil: &Anvil) -> NetworkContext {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_deployed_network_reads_back_through_the_chain_view() {
+async fn a_network_on_anvil_reads_back_through_the_chain_view() {
     let anvil = Anvil::start();
-    let context = deployed(&anvil).await;
+    reads_back(&anvil.url()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_network_on_the_embedded_chain_reads_back_through_the_chain_view() {
+    let chain = EmbeddedChain::new(31337);
+    let server = chain
+        .serve_rpc(std::net::SocketAddr::from(([127, 0, 0, 1], 0)))
+        .await
+        .unwrap();
+    reads_back(&server.url()).await;
+    server.shutdown().await;
+}
+
+async fn reads_back(url: &str) {
+    let context = deployed(url).await;
     for name in [
         "Staking",
         "PKPNFT",
@@ -75,7 +91,7 @@ async fn a_deployed_network_reads_back_through_the_chain_view() {
     ] {
         assert!(context.address(name).is_some(), "{name} deployed");
     }
-    let mut config = EvmChainConfig::new(anvil.url(), context.require("ContractResolver").unwrap());
+    let mut config = EvmChainConfig::new(url, context.require("ContractResolver").unwrap());
     config.poll_interval = Duration::from_secs(3600);
     let chain = EvmChain::connect(config).await.unwrap();
     assert_eq!(chain.chain_id(), 31337);
@@ -93,7 +109,7 @@ async fn a_deployed_network_reads_back_through_the_chain_view() {
     let bob: PrivateKeySigner = DEV_KEY_2.parse().unwrap();
     let alice_provider = ProviderBuilder::new()
         .wallet(alice.clone())
-        .connect(&anvil.url())
+        .connect(url)
         .await
         .unwrap();
     let now = chain.latest_block().timestamp;
@@ -239,7 +255,7 @@ async fn a_deployed_network_reads_back_through_the_chain_view() {
     // A burnt credit leaves the index.
     let bob_provider = ProviderBuilder::new()
         .wallet(bob.clone())
-        .connect(&anvil.url())
+        .connect(url)
         .await
         .unwrap();
     RateLimitNFT::new(chain.addresses().rate_limit_nft, &bob_provider)

@@ -1,0 +1,506 @@
+//! [`EmbeddedChain`]: the embedded EVM chain served as the Ethereum JSON-RPC that ethers v5 (the
+//! JS SDK's), alloy and anvil-based tooling use.
+//!
+//! | methods | |
+//! |---|---|
+//! | `eth_chainId`, `net_version`, `web3_clientVersion`, `eth_blockNumber` | |
+//! | `eth_getBlockByNumber`, `eth_getBlockByHash` | with `baseFeePerGas`; full transactions on request |
+//! | `eth_getBalance`, `eth_getTransactionCount`, `eth_getCode`, `eth_getStorageAt` | latest state |
+//! | `eth_gasPrice`, `eth_maxPriorityFeePerGas`, `eth_feeHistory` | constant base fee |
+//! | `eth_call`, `eth_estimateGas` | reverts are error 3 with the revert data |
+//! | `eth_sendRawTransaction` | legacy, EIP-2930, EIP-1559; mined at once |
+//! | `eth_getTransactionByHash`, `eth_getTransactionReceipt`, `eth_getLogs` | |
+//! | `evm_mine`, `evm_increaseTime`, `evm_setNextBlockTimestamp`, `evm_snapshot`, `evm_revert` | anvil's dev methods |
+//! | `anvil_setBalance`, `anvil_setCode`, `anvil_setStorageAt` | |
+//!
+//! State is answered at the latest block whatever block tag is asked.
+
+use super::embedded::{
+    CallRequest, EmbeddedBlock, EmbeddedError, EmbeddedEvm, MinedTransaction, BASE_FEE,
+    BLOCK_GAS_LIMIT,
+};
+use crate::rpc::{param, quantity, Dispatch, RpcFailure, RpcServer};
+use crate::Error;
+use alloy_consensus::transaction::Recovered;
+use alloy_consensus::{Eip658Value, Receipt, ReceiptEnvelope, ReceiptWithBloom, TxType};
+use alloy_primitives::{Address, Bloom, Bytes, B256, U256};
+use parking_lot::Mutex;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+/// Priority fee suggested to wallets, in wei.
+const PRIORITY_FEE: u64 = 1_000_000_000;
+
+/// The embedded chain, shareable between the RPC server and in-process readers.
+#[derive(Clone)]
+pub struct EmbeddedChain {
+    state: Arc<Mutex<ChainState>>,
+}
+
+struct ChainState {
+    evm: EmbeddedEvm,
+    /// `evm_snapshot`s, by id - 1.
+    snapshots: Vec<EmbeddedEvm>,
+}
+
+impl std::fmt::Debug for EmbeddedChain {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EmbeddedChain").finish_non_exhaustive()
+    }
+}
+
+impl EmbeddedChain {
+    /// A new chain with genesis now and the dev accounts funded.
+    pub fn new(chain_id: u64) -> Self {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |elapsed| elapsed.as_secs());
+        Self {
+            state: Arc::new(Mutex::new(ChainState {
+                evm: EmbeddedEvm::new(chain_id, now),
+                snapshots: Vec::new(),
+            })),
+        }
+    }
+
+    /// Runs `f` on the chain.
+    pub fn with<R>(&self, f: impl FnOnce(&mut EmbeddedEvm) -> R) -> R {
+        f(&mut self.state.lock().evm)
+    }
+
+    /// Serves the chain as JSON-RPC on `addr` (port 0 picks a free port).
+    pub async fn serve_rpc(&self, addr: SocketAddr) -> Result<RpcServer, Error> {
+        crate::rpc::serve(self.clone(), addr).await
+    }
+}
+
+impl Dispatch for EmbeddedChain {
+    fn dispatch(&self, method: &str, params: &[Value]) -> Result<Value, RpcFailure> {
+        let mut state = self.state.lock();
+        let evm = &mut state.evm;
+        match method {
+            "eth_chainId" => Ok(quantity(evm.chain_id())),
+            "net_version" => Ok(Value::String(evm.chain_id().to_string())),
+            "web3_clientVersion" => Ok(Value::String(format!(
+                "sigil-embedded-evm/{}",
+                env!("CARGO_PKG_VERSION")
+            ))),
+            "eth_blockNumber" => Ok(quantity(evm.latest_block().number)),
+            "eth_accounts" => Ok(json!([])),
+            "eth_getBlockByNumber" => {
+                let tag: Value = param(params, 0, "block")?;
+                let full: bool = params.get(1).and_then(Value::as_bool).unwrap_or(false);
+                let number = block_number(evm, &tag)?;
+                Ok(evm
+                    .block(number)
+                    .map_or(Value::Null, |block| block_json(evm, block, full)))
+            }
+            "eth_getBlockByHash" => {
+                let hash: B256 = param(params, 0, "hash")?;
+                let full: bool = params.get(1).and_then(Value::as_bool).unwrap_or(false);
+                Ok(evm
+                    .block_by_hash(hash)
+                    .map_or(Value::Null, |block| block_json(evm, block, full)))
+            }
+            "eth_getBalance" => {
+                let address: Address = param(params, 0, "address")?;
+                Ok(json!(evm.balance(address)))
+            }
+            "eth_getTransactionCount" => {
+                let address: Address = param(params, 0, "address")?;
+                Ok(quantity(evm.nonce(address)))
+            }
+            "eth_getCode" => {
+                let address: Address = param(params, 0, "address")?;
+                Ok(json!(evm.code(address)))
+            }
+            "eth_getStorageAt" => {
+                let address: Address = param(params, 0, "address")?;
+                let slot: U256 = param(params, 1, "slot")?;
+                Ok(json!(B256::from(evm.storage(address, slot))))
+            }
+            "eth_gasPrice" => Ok(quantity(BASE_FEE + PRIORITY_FEE)),
+            "eth_maxPriorityFeePerGas" => Ok(quantity(PRIORITY_FEE)),
+            "eth_feeHistory" => {
+                let count = match params.first() {
+                    Some(Value::String(text)) => parse_quantity(text)?,
+                    Some(Value::Number(number)) => number.as_u64().unwrap_or(1),
+                    _ => return Err(RpcFailure::invalid_params("missing block count")),
+                }
+                .clamp(1, 1024);
+                let newest = evm.latest_block().number;
+                let count = count.min(newest + 1);
+                let percentiles = params.get(2).and_then(Value::as_array).map_or(0, Vec::len);
+                Ok(json!({
+                    "oldestBlock": quantity(newest + 1 - count),
+                    "baseFeePerGas": vec![quantity(BASE_FEE); usize::try_from(count + 1).unwrap_or(2)],
+                    "gasUsedRatio": vec![0.0; usize::try_from(count).unwrap_or(1)],
+                    "reward": vec![vec![quantity(PRIORITY_FEE); percentiles]; usize::try_from(count).unwrap_or(1)],
+                }))
+            }
+            "eth_call" => {
+                let request = call_request(params)?;
+                evm.call(&request)
+                    .map(|output| json!(output))
+                    .map_err(failure)
+            }
+            "eth_estimateGas" => {
+                let request = call_request(params)?;
+                evm.estimate_gas(&request).map(quantity).map_err(failure)
+            }
+            "eth_sendRawTransaction" => {
+                let raw: Bytes = param(params, 0, "transaction")?;
+                evm.send_raw_transaction(&raw)
+                    .map(|hash| json!(hash))
+                    .map_err(failure)
+            }
+            "eth_getTransactionByHash" => {
+                let hash: B256 = param(params, 0, "hash")?;
+                Ok(evm.transaction(hash).map_or(Value::Null, transaction_json))
+            }
+            "eth_getTransactionReceipt" => {
+                let hash: B256 = param(params, 0, "hash")?;
+                Ok(evm
+                    .transaction(hash)
+                    .map_or(Value::Null, |mined| receipt_json(evm, mined)))
+            }
+            "eth_getLogs" => {
+                let filter: LogFilter = param(params, 0, "filter")?;
+                logs_json(evm, &filter)
+            }
+            "evm_mine" => {
+                evm.mine();
+                Ok(Value::String("0x0".into()))
+            }
+            "evm_increaseTime" => {
+                let seconds = match params.first() {
+                    Some(Value::String(text)) => parse_quantity(text)?,
+                    Some(Value::Number(number)) => number
+                        .as_u64()
+                        .ok_or_else(|| RpcFailure::invalid_params("seconds must be positive"))?,
+                    _ => return Err(RpcFailure::invalid_params("missing seconds")),
+                };
+                Ok(quantity(evm.increase_time(seconds)))
+            }
+            "evm_setNextBlockTimestamp" => {
+                let timestamp = match params.first() {
+                    Some(Value::String(text)) => parse_quantity(text)?,
+                    Some(Value::Number(number)) => number
+                        .as_u64()
+                        .ok_or_else(|| RpcFailure::invalid_params("timestamp must be positive"))?,
+                    _ => return Err(RpcFailure::invalid_params("missing timestamp")),
+                };
+                evm.set_next_block_timestamp(timestamp);
+                Ok(Value::Null)
+            }
+            "anvil_setBalance" | "hardhat_setBalance" => {
+                let address: Address = param(params, 0, "address")?;
+                let balance: U256 = param(params, 1, "balance")?;
+                evm.set_balance(address, balance);
+                Ok(Value::Null)
+            }
+            "anvil_setCode" | "hardhat_setCode" => {
+                let address: Address = param(params, 0, "address")?;
+                let code: Bytes = param(params, 1, "code")?;
+                evm.set_code(address, code);
+                Ok(Value::Null)
+            }
+            "anvil_setStorageAt" | "hardhat_setStorageAt" => {
+                let address: Address = param(params, 0, "address")?;
+                let slot: U256 = param(params, 1, "slot")?;
+                let value: B256 = param(params, 2, "value")?;
+                evm.set_storage(address, slot, value.into());
+                Ok(Value::Bool(true))
+            }
+            "evm_snapshot" => {
+                let copy = state.evm.clone();
+                state.snapshots.push(copy);
+                Ok(quantity(state.snapshots.len() as u64))
+            }
+            "evm_revert" => {
+                let id: Value = param(params, 0, "snapshot id")?;
+                let id = match &id {
+                    Value::String(text) => parse_quantity(text)?,
+                    Value::Number(number) => number.as_u64().unwrap_or(0),
+                    _ => 0,
+                };
+                let index = usize::try_from(id).unwrap_or(0);
+                if index == 0 || index > state.snapshots.len() {
+                    return Ok(Value::Bool(false));
+                }
+                // As on anvil, reverting to a snapshot also drops the ones taken after it.
+                state.snapshots.truncate(index);
+                let restored = state.snapshots.pop().expect("index is in range");
+                state.evm = restored;
+                Ok(Value::Bool(true))
+            }
+            other => Err(RpcFailure::method_not_found(other)),
+        }
+    }
+}
+
+fn failure(error: EmbeddedError) -> RpcFailure {
+    match error {
+        EmbeddedError::Reverted { data } => {
+            RpcFailure::reverted(revert_message(&data), json!(data))
+        }
+        other => RpcFailure::server(other.to_string()),
+    }
+}
+
+/// `execution reverted`, with the reason when the data is an `Error(string)`.
+fn revert_message(data: &Bytes) -> String {
+    use alloy_sol_types::{Revert, SolError};
+    match Revert::abi_decode(data) {
+        Ok(revert) => format!("execution reverted: {}", revert.reason),
+        Err(_) => "execution reverted".into(),
+    }
+}
+
+fn parse_quantity(text: &str) -> Result<u64, RpcFailure> {
+    let digits = text
+        .strip_prefix("0x")
+        .ok_or_else(|| RpcFailure::invalid_params(format!("{text:?} is not a hex quantity")))?;
+    u64::from_str_radix(digits, 16)
+        .map_err(|_| RpcFailure::invalid_params(format!("{text:?} is not a hex quantity")))
+}
+
+fn block_number(evm: &EmbeddedEvm, tag: &Value) -> Result<u64, RpcFailure> {
+    match tag {
+        Value::String(text) => match text.as_str() {
+            "latest" | "pending" | "safe" | "finalized" => Ok(evm.latest_block().number),
+            "earliest" => Ok(0),
+            number => parse_quantity(number),
+        },
+        Value::Number(number) => number
+            .as_u64()
+            .ok_or_else(|| RpcFailure::invalid_params("bad block number")),
+        _ => Err(RpcFailure::invalid_params("bad block tag")),
+    }
+}
+
+/// The transaction fields `eth_call` and `eth_estimateGas` read.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CallParams {
+    from: Option<Address>,
+    to: Option<Address>,
+    gas: Option<U256>,
+    value: Option<U256>,
+    data: Option<Bytes>,
+    input: Option<Bytes>,
+}
+
+fn call_request(params: &[Value]) -> Result<CallRequest, RpcFailure> {
+    let call: CallParams = param(params, 0, "transaction")?;
+    Ok(CallRequest {
+        from: call.from,
+        to: call.to,
+        gas: call.gas.map(|gas| {
+            u64::try_from(gas)
+                .unwrap_or(BLOCK_GAS_LIMIT)
+                .min(BLOCK_GAS_LIMIT)
+        }),
+        value: call.value,
+        input: call.input.or(call.data).unwrap_or_default(),
+    })
+}
+
+fn block_json(evm: &EmbeddedEvm, block: &EmbeddedBlock, full: bool) -> Value {
+    let transactions: Vec<Value> = block
+        .transactions
+        .iter()
+        .map(|hash| match (full, evm.transaction(*hash)) {
+            (true, Some(mined)) => transaction_json(mined),
+            _ => json!(hash),
+        })
+        .collect();
+    let mut bloom = Bloom::ZERO;
+    for hash in &block.transactions {
+        if let Some(mined) = evm.transaction(*hash) {
+            for log in &mined.logs {
+                bloom.accrue_log(log);
+            }
+        }
+    }
+    let zero = B256::ZERO;
+    json!({
+        "number": quantity(block.number),
+        "hash": block.hash,
+        "parentHash": block.parent_hash,
+        "nonce": "0x0000000000000000",
+        "sha3Uncles": alloy_consensus::constants::EMPTY_OMMER_ROOT_HASH,
+        "logsBloom": bloom,
+        "transactionsRoot": zero,
+        "stateRoot": zero,
+        "receiptsRoot": zero,
+        "miner": Address::ZERO,
+        "difficulty": "0x0",
+        "totalDifficulty": "0x0",
+        "extraData": "0x",
+        "size": "0x0",
+        "gasLimit": quantity(BLOCK_GAS_LIMIT),
+        "gasUsed": quantity(block.gas_used),
+        "timestamp": quantity(block.timestamp),
+        "mixHash": alloy_primitives::keccak256(block.number.to_be_bytes()),
+        "baseFeePerGas": quantity(BASE_FEE),
+        "transactions": transactions,
+        "uncles": [],
+    })
+}
+
+fn transaction_json(mined: &MinedTransaction) -> Value {
+    let transaction = alloy_rpc_types_eth::Transaction {
+        inner: Recovered::new_unchecked(mined.envelope.clone(), mined.from),
+        block_hash: Some(mined.block_hash),
+        block_number: Some(mined.block_number),
+        transaction_index: Some(mined.index),
+        effective_gas_price: Some(mined.effective_gas_price),
+    };
+    serde_json::to_value(transaction).unwrap_or(Value::Null)
+}
+
+fn rpc_logs(
+    evm: &EmbeddedEvm,
+    mined: &MinedTransaction,
+    first_index: u64,
+) -> Vec<alloy_rpc_types_eth::Log> {
+    let timestamp = evm.block(mined.block_number).map(|block| block.timestamp);
+    mined
+        .logs
+        .iter()
+        .zip(first_index..)
+        .map(|(log, index)| alloy_rpc_types_eth::Log {
+            inner: log.clone(),
+            block_hash: Some(mined.block_hash),
+            block_number: Some(mined.block_number),
+            block_timestamp: timestamp,
+            transaction_hash: Some(*mined.envelope.tx_hash()),
+            transaction_index: Some(mined.index),
+            log_index: Some(index),
+            removed: false,
+        })
+        .collect()
+}
+
+fn receipt_json(evm: &EmbeddedEvm, mined: &MinedTransaction) -> Value {
+    let logs = rpc_logs(evm, mined, 0);
+    let mut bloom = Bloom::ZERO;
+    for log in &mined.logs {
+        bloom.accrue_log(log);
+    }
+    let receipt = ReceiptWithBloom {
+        receipt: Receipt {
+            status: Eip658Value::Eip658(mined.success),
+            cumulative_gas_used: mined.cumulative_gas_used,
+            logs,
+        },
+        logs_bloom: bloom,
+    };
+    let inner = match mined.envelope.tx_type() {
+        TxType::Legacy => ReceiptEnvelope::Legacy(receipt),
+        TxType::Eip2930 => ReceiptEnvelope::Eip2930(receipt),
+        _ => ReceiptEnvelope::Eip1559(receipt),
+    };
+    let to = match alloy_consensus::Transaction::kind(&mined.envelope) {
+        alloy_primitives::TxKind::Call(to) => Some(to),
+        alloy_primitives::TxKind::Create => None,
+    };
+    let receipt = alloy_rpc_types_eth::TransactionReceipt {
+        inner,
+        transaction_hash: *mined.envelope.tx_hash(),
+        transaction_index: Some(mined.index),
+        block_hash: Some(mined.block_hash),
+        block_number: Some(mined.block_number),
+        gas_used: mined.gas_used,
+        effective_gas_price: mined.effective_gas_price,
+        blob_gas_used: None,
+        blob_gas_price: None,
+        from: mined.from,
+        to,
+        contract_address: mined.contract_address,
+    };
+    serde_json::to_value(receipt).unwrap_or(Value::Null)
+}
+
+/// `eth_getLogs`' filter: a block range (or one block hash), addresses and topics.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct LogFilter {
+    from_block: Option<Value>,
+    to_block: Option<Value>,
+    block_hash: Option<B256>,
+    address: Option<OneOrMany<Address>>,
+    #[serde(default)]
+    topics: Vec<Option<OneOrMany<B256>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum OneOrMany<T> {
+    One(T),
+    Many(Vec<T>),
+}
+
+impl<T: Clone> OneOrMany<T> {
+    fn to_vec(&self) -> Vec<T> {
+        match self {
+            OneOrMany::One(one) => vec![one.clone()],
+            OneOrMany::Many(many) => many.clone(),
+        }
+    }
+}
+
+/// Most blocks one `eth_getLogs` may span.
+const MAX_LOG_RANGE: u64 = 100_000;
+
+fn logs_json(evm: &EmbeddedEvm, filter: &LogFilter) -> Result<Value, RpcFailure> {
+    let latest = evm.latest_block().number;
+    let (from, to) = match filter.block_hash {
+        Some(hash) => {
+            let block = evm
+                .block_by_hash(hash)
+                .ok_or_else(|| RpcFailure::invalid_params("unknown block hash"))?;
+            (block.number, block.number)
+        }
+        None => {
+            let bound = |tag: &Option<Value>| match tag {
+                Some(tag) => block_number(evm, tag),
+                None => Ok(latest),
+            };
+            (bound(&filter.from_block)?, bound(&filter.to_block)?)
+        }
+    };
+    if to >= from && to - from > MAX_LOG_RANGE {
+        return Err(RpcFailure::invalid_params(format!(
+            "a log query may span at most {MAX_LOG_RANGE} blocks"
+        )));
+    }
+    let addresses: Vec<Address> = filter
+        .address
+        .as_ref()
+        .map(|one_or_many| one_or_many.to_vec())
+        .unwrap_or_default();
+    let topics: Vec<Vec<B256>> = filter
+        .topics
+        .iter()
+        .map(|topic| topic.as_ref().map(OneOrMany::to_vec).unwrap_or_default())
+        .collect();
+    let found: Vec<alloy_rpc_types_eth::Log> = evm
+        .logs(from, to, &addresses, &topics)
+        .into_iter()
+        .map(|(mined, log_index, log)| alloy_rpc_types_eth::Log {
+            inner: log.clone(),
+            block_hash: Some(mined.block_hash),
+            block_number: Some(mined.block_number),
+            block_timestamp: evm.block(mined.block_number).map(|block| block.timestamp),
+            transaction_hash: Some(*mined.envelope.tx_hash()),
+            transaction_index: Some(mined.index),
+            log_index: Some(u64::try_from(log_index).unwrap_or(u64::MAX)),
+            removed: false,
+        })
+        .collect();
+    Ok(json!(found))
+}
