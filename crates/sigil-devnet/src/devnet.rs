@@ -26,7 +26,9 @@ use alloy_primitives::Address;
 use alloy_provider::{DynProvider, Provider, ProviderBuilder};
 use alloy_signer_local::PrivateKeySigner;
 use serde::Serialize;
-use sigil_chain::evm::{self, DeployOptions, EvmChain, EvmChainConfig, NetworkContext};
+use sigil_chain::evm::{
+    self, DeployOptions, EmbeddedChain, EvmChain, EvmChainConfig, NetworkContext,
+};
 use sigil_chain::{Block, ChainView, DevChain, DevChainConfig, RpcServer};
 use sigil_node::{Clock, Node, NodeConfig, RunningNode, SystemClock, DEFAULT_FREE_ALLOWANCE};
 use std::net::{Ipv4Addr, SocketAddr};
@@ -86,6 +88,10 @@ pub struct DevnetConfig {
     /// `network-context.json` names contracts that are there), instead of the embedded
     /// devchain. `None` (default): the embedded devchain.
     pub external_chain: Option<ExternalChain>,
+    /// Run on an EVM chain embedded in the process (revm, served as JSON-RPC on `rpc_port`)
+    /// with Sigil's contracts deployed by the dev wallet, instead of the devchain. Its state is
+    /// not kept across restarts yet: a restart deploys afresh. Ignored with `external_chain`.
+    pub embedded_evm: bool,
 }
 
 impl Default for DevnetConfig {
@@ -101,6 +107,7 @@ impl Default for DevnetConfig {
             rate_limit_window_secs: 1000,
             clock: None,
             external_chain: None,
+            embedded_evm: false,
         }
     }
 }
@@ -118,6 +125,7 @@ impl std::fmt::Debug for DevnetConfig {
             .field("rate_limit_window_secs", &self.rate_limit_window_secs)
             .field("clock", &self.clock.as_ref().map(|_| "custom"))
             .field("external_chain", &self.external_chain)
+            .field("embedded_evm", &self.embedded_evm)
             .finish()
     }
 }
@@ -141,6 +149,8 @@ enum ChainBackend {
 }
 
 struct ExternalBackend {
+    /// The embedded chain's server, when the chain is in this process.
+    embedded: Option<RpcServer>,
     rpc_url: String,
     /// Sends the deployer's transactions.
     provider: DynProvider,
@@ -234,6 +244,19 @@ impl Devnet {
         };
 
         let chain = match &config.external_chain {
+            None if config.embedded_evm => {
+                let embedded = EmbeddedChain::new(sigil_chain::DEFAULT_DEVCHAIN_CHAIN_ID);
+                let server = embedded
+                    .serve_rpc(SocketAddr::from((LOCALHOST, config.rpc_port)))
+                    .await?;
+                let external = ExternalChain {
+                    rpc_url: server.url(),
+                    deployer: dev_wallet(),
+                };
+                let mut backend = connect_external(&external, &data_dir).await?;
+                backend.embedded = Some(server);
+                ChainBackend::External(Box::new(backend))
+            }
             None => {
                 let chain = DevChain::open(DevChainConfig {
                     block_time: config.block_time,
@@ -534,6 +557,11 @@ impl Devnet {
             // Awaited so the task's handle on the chain database is gone when this returns.
             let _ = block_production.await;
         }
+        if let ChainBackend::External(external) = &mut self.chain {
+            if let Some(server) = external.embedded.take() {
+                server.shutdown().await;
+            }
+        }
         tracing::info!("devnet stopped");
     }
 }
@@ -630,6 +658,7 @@ async fn connect_external(
         .await
         .map_err(chain_error)?;
     Ok(ExternalBackend {
+        embedded: None,
         rpc_url: external.rpc_url.clone(),
         provider,
         context,

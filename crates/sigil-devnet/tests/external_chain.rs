@@ -1,6 +1,6 @@
-//! `sigil devnet` on an external EVM chain (anvil): Sigil's contracts deployed there, the nodes
-//! reading validators and capacity credits from them, and a restart on the same data dir
-//! finding the same contracts.
+//! `sigil devnet` on an EVM chain, external (anvil) or embedded: Sigil's contracts deployed
+//! there, the nodes reading validators and capacity credits from them, and (on anvil) a restart
+//! on the same data dir finding the same contracts.
 
 use alloy_primitives::U256;
 use alloy_provider::ProviderBuilder;
@@ -140,6 +140,55 @@ async fn a_devnet_on_anvil_serves_a_wallet_that_minted_credits_there() -> TestRe
     let client = client_of(&devnet).await?;
     let sigs = session_sigs(&client, &wallet).await?;
     assert_eq!(client.decrypt_to_string(&request, &sigs).await?, "on anvil");
+    devnet.shutdown().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_devnet_on_the_embedded_evm_serves_a_wallet_that_minted_credits_there() -> TestResult {
+    let devnet = Devnet::start(DevnetConfig {
+        free_allowance: 0,
+        embedded_evm: true,
+        ..DevnetConfig::default()
+    })
+    .await?;
+    let context = NetworkContext::load(&devnet.network_context_path().expect("a context"))?;
+    assert_eq!(Some(devnet.staking_address()), context.address("Staking"));
+    let client = client_of(&devnet).await?;
+    assert_eq!(client.connect().await?.connected_nodes, devnet.node_urls());
+
+    // A dev account anvil funds is funded here too; it mints a credit and is then served.
+    let wallet: PrivateKeySigner = DEV_KEY_1.parse()?;
+    let conditions = ConditionSet::from_document(&format!(
+        r#"[{{"contractAddress":"","standardContractType":"","chain":"ethereum","method":"",
+            "parameters":[":userAddress"],"returnValueTest":{{"comparator":"=","value":"{}"}}}}]"#,
+        wallet.address()
+    ))?;
+    let request = DecryptRequest::new(
+        conditions.clone(),
+        client.encrypt_string(&conditions, "embedded")?,
+    );
+    let sigs = session_sigs(&client, &wallet).await?;
+    assert!(client.decrypt(&request, &sigs).await.is_err());
+    let provider = ProviderBuilder::new()
+        .wallet(wallet.clone())
+        .connect(&devnet.rpc_url())
+        .await?;
+    let now = devnet.latest_block().timestamp;
+    sigil_chain::evm::mint_capacity_credit(&provider, &context, 100, (now / DAY + 2) * DAY).await?;
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        match client.decrypt_to_string(&request, &sigs).await {
+            Ok(plaintext) => {
+                assert_eq!(plaintext, "embedded");
+                break;
+            }
+            Err(_) if Instant::now() < deadline => {
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            Err(error) => return Err(error.into()),
+        }
+    }
     devnet.shutdown().await;
     Ok(())
 }

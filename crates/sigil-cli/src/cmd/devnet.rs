@@ -42,6 +42,11 @@ pub struct Args {
     /// read them there. Needs --deployer-key-env.
     #[arg(long, requires = "deployer_key_env")]
     evm_rpc: Option<String>,
+    /// Run on an EVM chain inside the devnet process (revm, served on --rpc-port) with Sigil's
+    /// contracts deployed by the dev wallet, instead of the devchain. Its state is not kept
+    /// across restarts yet.
+    #[arg(long, conflicts_with = "evm_rpc")]
+    embedded_evm: bool,
     /// Name of the environment variable holding the hex private key that deploys and owns the
     /// contracts on --evm-rpc (it needs gas there).
     #[arg(long, requires = "evm_rpc")]
@@ -76,6 +81,7 @@ async fn serve(args: Args) -> Result<(), Failure> {
         block_time: args.block_time,
         free_allowance: args.free_allowance,
         external_chain,
+        embedded_evm: args.embedded_evm,
         ..DevnetConfig::default()
     };
     let data_dir_given = config.data_dir.is_some();
