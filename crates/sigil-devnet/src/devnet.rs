@@ -88,9 +88,9 @@ pub struct DevnetConfig {
     /// `network-context.json` names contracts that are there), instead of the embedded
     /// devchain. `None` (default): the embedded devchain.
     pub external_chain: Option<ExternalChain>,
-    /// Run on an EVM chain embedded in the process (revm, served as JSON-RPC on `rpc_port`)
-    /// with Sigil's contracts deployed by the dev wallet, instead of the devchain. Its state is
-    /// not kept across restarts yet: a restart deploys afresh. Ignored with `external_chain`.
+    /// Run on an EVM chain embedded in the process (revm, served as JSON-RPC on `rpc_port`,
+    /// its state journaled in `<data dir>/chain`) with Sigil's contracts deployed by the dev
+    /// wallet, instead of the devchain. Ignored with `external_chain`.
     pub embedded_evm: bool,
 }
 
@@ -245,7 +245,10 @@ impl Devnet {
 
         let chain = match &config.external_chain {
             None if config.embedded_evm => {
-                let embedded = EmbeddedChain::new(sigil_chain::DEFAULT_DEVCHAIN_CHAIN_ID);
+                let embedded = EmbeddedChain::open(
+                    sigil_chain::DEFAULT_DEVCHAIN_CHAIN_ID,
+                    &data_dir.join("chain"),
+                )?;
                 let server = embedded
                     .serve_rpc(SocketAddr::from((LOCALHOST, config.rpc_port)))
                     .await?;

@@ -146,12 +146,14 @@ async fn a_devnet_on_anvil_serves_a_wallet_that_minted_credits_there() -> TestRe
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_devnet_on_the_embedded_evm_serves_a_wallet_that_minted_credits_there() -> TestResult {
-    let devnet = Devnet::start(DevnetConfig {
+    let data_dir = tempfile::tempdir()?;
+    let embedded = || DevnetConfig {
         free_allowance: 0,
         embedded_evm: true,
+        data_dir: Some(data_dir.path().to_owned()),
         ..DevnetConfig::default()
-    })
-    .await?;
+    };
+    let devnet = Devnet::start(embedded()).await?;
     let context = NetworkContext::load(&devnet.network_context_path().expect("a context"))?;
     assert_eq!(Some(devnet.staking_address()), context.address("Staking"));
     let client = client_of(&devnet).await?;
@@ -189,6 +191,15 @@ async fn a_devnet_on_the_embedded_evm_serves_a_wallet_that_minted_credits_there(
             Err(error) => return Err(error.into()),
         }
     }
+    let staking = devnet.staking_address();
+    devnet.shutdown().await;
+
+    // Restarted on its data dir: the chain replays, the same contracts, the credit still there.
+    let devnet = Devnet::start(embedded()).await?;
+    assert_eq!(devnet.staking_address(), staking);
+    let client = client_of(&devnet).await?;
+    let sigs = session_sigs(&client, &wallet).await?;
+    assert_eq!(client.decrypt_to_string(&request, &sigs).await?, "embedded");
     devnet.shutdown().await;
     Ok(())
 }

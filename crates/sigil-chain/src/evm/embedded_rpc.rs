@@ -19,6 +19,7 @@ use super::embedded::{
     CallRequest, EmbeddedBlock, EmbeddedError, EmbeddedEvm, MinedTransaction, BASE_FEE,
     BLOCK_GAS_LIMIT,
 };
+use super::journal::{Entry, Journal};
 use crate::rpc::{param, quantity, Dispatch, RpcFailure, RpcServer};
 use crate::Error;
 use alloy_consensus::transaction::Recovered;
@@ -28,6 +29,7 @@ use parking_lot::Mutex;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::net::SocketAddr;
+use std::path::Path;
 use std::sync::Arc;
 
 /// Priority fee suggested to wallets, in wei.
@@ -41,8 +43,32 @@ pub struct EmbeddedChain {
 
 struct ChainState {
     evm: EmbeddedEvm,
-    /// `evm_snapshot`s, by id - 1.
-    snapshots: Vec<EmbeddedEvm>,
+    /// `evm_snapshot`s, by id - 1, each with the journal's length when it was taken.
+    snapshots: Vec<(EmbeddedEvm, u64)>,
+    /// Where every change is kept, when the chain has a data dir.
+    journal: Option<Journal>,
+}
+
+impl ChainState {
+    /// Records a change that has been made; an error if it could not be kept.
+    fn record(&self, entry: Entry) -> Result<(), RpcFailure> {
+        match &self.journal {
+            Some(journal) => journal.append(&entry).map_err(|error| {
+                tracing::error!(%error, "the embedded chain could not journal a change");
+                RpcFailure::server(format!(
+                    "the change was made but could not be kept: {error}"
+                ))
+            }),
+            None => Ok(()),
+        }
+    }
+
+    fn journal_len(&self) -> u64 {
+        self.journal
+            .as_ref()
+            .and_then(|journal| journal.len().ok())
+            .unwrap_or(0)
+    }
 }
 
 impl std::fmt::Debug for EmbeddedChain {
@@ -52,16 +78,49 @@ impl std::fmt::Debug for EmbeddedChain {
 }
 
 impl EmbeddedChain {
-    /// A new chain with genesis now and the dev accounts funded.
+    /// A new chain in memory only, with genesis now and the dev accounts funded.
     pub fn new(chain_id: u64) -> Self {
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |elapsed| elapsed.as_secs());
+        Self::from_state(ChainState {
+            evm: EmbeddedEvm::new(chain_id, unix_now()),
+            snapshots: Vec::new(),
+            journal: None,
+        })
+    }
+
+    /// The chain kept in `data_dir`: its journal replayed (the same blocks, contracts and
+    /// storage as before the restart), or a new chain there.
+    pub fn open(chain_id: u64, data_dir: &Path) -> Result<Self, Error> {
+        let journal = Journal::open(data_dir)?;
+        let entries = journal.entries()?;
+        let evm = match entries.split_first() {
+            None => {
+                let timestamp = unix_now();
+                journal.append(&Entry::Genesis { timestamp })?;
+                EmbeddedEvm::new(chain_id, timestamp)
+            }
+            Some((Entry::Genesis { timestamp }, changes)) => {
+                let mut evm = EmbeddedEvm::new(chain_id, *timestamp);
+                for change in changes {
+                    replay(&mut evm, change);
+                }
+                evm
+            }
+            Some(_) => {
+                return Err(Error::Storage(
+                    "the embedded chain's journal does not start with its genesis".into(),
+                ))
+            }
+        };
+        Ok(Self::from_state(ChainState {
+            evm,
+            snapshots: Vec::new(),
+            journal: Some(journal),
+        }))
+    }
+
+    fn from_state(state: ChainState) -> Self {
         Self {
-            state: Arc::new(Mutex::new(ChainState {
-                evm: EmbeddedEvm::new(chain_id, now),
-                snapshots: Vec::new(),
-            })),
+            state: Arc::new(Mutex::new(state)),
         }
     }
 
@@ -152,9 +211,10 @@ impl Dispatch for EmbeddedChain {
             }
             "eth_sendRawTransaction" => {
                 let raw: Bytes = param(params, 0, "transaction")?;
-                evm.send_raw_transaction(&raw)
-                    .map(|hash| json!(hash))
-                    .map_err(failure)
+                let hash = evm.send_raw_transaction(&raw).map_err(failure)?;
+                let timestamp = evm.latest_block().timestamp;
+                state.record(Entry::Transaction { timestamp, raw })?;
+                Ok(json!(hash))
             }
             "eth_getTransactionByHash" => {
                 let hash: B256 = param(params, 0, "hash")?;
@@ -172,6 +232,8 @@ impl Dispatch for EmbeddedChain {
             }
             "evm_mine" => {
                 evm.mine();
+                let timestamp = evm.latest_block().timestamp;
+                state.record(Entry::Mine { timestamp })?;
                 Ok(Value::String("0x0".into()))
             }
             "evm_increaseTime" => {
@@ -182,7 +244,9 @@ impl Dispatch for EmbeddedChain {
                         .ok_or_else(|| RpcFailure::invalid_params("seconds must be positive"))?,
                     _ => return Err(RpcFailure::invalid_params("missing seconds")),
                 };
-                Ok(quantity(evm.increase_time(seconds)))
+                let offset = evm.increase_time(seconds);
+                state.record(Entry::IncreaseTime { seconds })?;
+                Ok(quantity(offset))
             }
             "evm_setNextBlockTimestamp" => {
                 let timestamp = match params.first() {
@@ -199,12 +263,14 @@ impl Dispatch for EmbeddedChain {
                 let address: Address = param(params, 0, "address")?;
                 let balance: U256 = param(params, 1, "balance")?;
                 evm.set_balance(address, balance);
+                state.record(Entry::SetBalance { address, balance })?;
                 Ok(Value::Null)
             }
             "anvil_setCode" | "hardhat_setCode" => {
                 let address: Address = param(params, 0, "address")?;
                 let code: Bytes = param(params, 1, "code")?;
-                evm.set_code(address, code);
+                evm.set_code(address, code.clone());
+                state.record(Entry::SetCode { address, code })?;
                 Ok(Value::Null)
             }
             "anvil_setStorageAt" | "hardhat_setStorageAt" => {
@@ -212,10 +278,15 @@ impl Dispatch for EmbeddedChain {
                 let slot: U256 = param(params, 1, "slot")?;
                 let value: B256 = param(params, 2, "value")?;
                 evm.set_storage(address, slot, value.into());
+                state.record(Entry::SetStorage {
+                    address,
+                    slot,
+                    value,
+                })?;
                 Ok(Value::Bool(true))
             }
             "evm_snapshot" => {
-                let copy = state.evm.clone();
+                let copy = (state.evm.clone(), state.journal_len());
                 state.snapshots.push(copy);
                 Ok(quantity(state.snapshots.len() as u64))
             }
@@ -232,13 +303,64 @@ impl Dispatch for EmbeddedChain {
                 }
                 // As on anvil, reverting to a snapshot also drops the ones taken after it.
                 state.snapshots.truncate(index);
-                let restored = state.snapshots.pop().expect("index is in range");
+                let (restored, journal_len) = state.snapshots.pop().expect("index is in range");
+                if let Some(journal) = &state.journal {
+                    journal
+                        .truncate(journal_len)
+                        .map_err(|error| RpcFailure::server(error.to_string()))?;
+                }
                 state.evm = restored;
                 Ok(Value::Bool(true))
             }
             other => Err(RpcFailure::method_not_found(other)),
         }
     }
+}
+
+/// Applies one journaled change while reopening the chain.
+fn replay(evm: &mut EmbeddedEvm, entry: &Entry) {
+    let replayed = match entry {
+        Entry::Genesis { .. } => Ok(()),
+        Entry::Transaction { timestamp, raw } => {
+            evm.set_next_block_timestamp(*timestamp);
+            evm.send_raw_transaction(raw).map(drop)
+        }
+        Entry::Mine { timestamp } => {
+            evm.set_next_block_timestamp(*timestamp);
+            evm.mine();
+            Ok(())
+        }
+        Entry::SetBalance { address, balance } => {
+            evm.set_balance(*address, *balance);
+            Ok(())
+        }
+        Entry::SetCode { address, code } => {
+            evm.set_code(*address, code.clone());
+            Ok(())
+        }
+        Entry::SetStorage {
+            address,
+            slot,
+            value,
+        } => {
+            evm.set_storage(*address, *slot, (*value).into());
+            Ok(())
+        }
+        Entry::IncreaseTime { seconds } => {
+            evm.increase_time(*seconds);
+            Ok(())
+        }
+    };
+    if let Err(error) = replayed {
+        // It was accepted once on the same state, so this is a bug: say so, keep going.
+        tracing::error!(%error, "a journaled change did not replay");
+    }
+}
+
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_secs())
 }
 
 fn failure(error: EmbeddedError) -> RpcFailure {

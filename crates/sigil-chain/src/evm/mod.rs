@@ -6,6 +6,7 @@ pub mod contracts;
 mod deploy;
 mod embedded;
 mod embedded_rpc;
+mod journal;
 mod mint;
 mod network_context;
 

@@ -42,9 +42,9 @@ pub struct Args {
     /// read them there. Needs --deployer-key-env.
     #[arg(long, requires = "deployer_key_env")]
     evm_rpc: Option<String>,
-    /// Run on an EVM chain inside the devnet process (revm, served on --rpc-port) with Sigil's
-    /// contracts deployed by the dev wallet, instead of the devchain. Its state is not kept
-    /// across restarts yet.
+    /// Run on an EVM chain inside the devnet process (revm, served on --rpc-port, its state
+    /// kept in the data dir) with Sigil's contracts deployed by the dev wallet, instead of the
+    /// devchain.
     #[arg(long, conflicts_with = "evm_rpc")]
     embedded_evm: bool,
     /// Name of the environment variable holding the hex private key that deploys and owns the
