@@ -304,7 +304,8 @@ impl EmbeddedEvm {
 
     /// Runs `request` on the latest state without changing it; its output.
     pub fn call(&self, request: &CallRequest) -> Result<Bytes, EmbeddedError> {
-        let (result, _) = self.simulate(request, request.gas.unwrap_or(BLOCK_GAS_LIMIT))?;
+        let (result, _) =
+            self.simulate(request, request.gas.unwrap_or(BLOCK_GAS_LIMIT), false)?;
         match result {
             ExecutionResult::Success { output, .. } => Ok(output.into_data()),
             ExecutionResult::Revert { output, .. } => Err(EmbeddedError::Reverted { data: output }),
@@ -314,11 +315,13 @@ impl EmbeddedEvm {
         }
     }
 
-    /// The gas `request` needs: the least limit under which it succeeds (searched between what
-    /// it used with the whole block's gas and that).
+    /// The gas `request` needs in the next block: the least limit under which it succeeds
+    /// (searched between what it used with the whole block's gas and that). Run as the next
+    /// block, as anvil estimates: what a contract reads of the block (`blockhash` of its parent,
+    /// which a PKP mint hashes into its key) is then what the mined transaction will read.
     pub fn estimate_gas(&self, request: &CallRequest) -> Result<u64, EmbeddedError> {
         let cap = request.gas.unwrap_or(BLOCK_GAS_LIMIT);
-        let (result, used) = self.simulate(request, cap)?;
+        let (result, used) = self.simulate(request, cap, true)?;
         match result {
             ExecutionResult::Success { .. } => {}
             ExecutionResult::Revert { output, .. } => {
@@ -330,7 +333,7 @@ impl EmbeddedEvm {
         }
         let succeeds = |limit: u64| {
             matches!(
-                self.simulate(request, limit),
+                self.simulate(request, limit, true),
                 Ok((ExecutionResult::Success { .. }, _))
             )
         };
@@ -355,10 +358,13 @@ impl EmbeddedEvm {
         Ok(high)
     }
 
+    /// Runs `request` without keeping its changes, in the latest block or, when `pending`, as
+    /// the next one.
     fn simulate(
         &self,
         request: &CallRequest,
         gas_limit: u64,
+        pending: bool,
     ) -> Result<(ExecutionResult, u64), EmbeddedError> {
         let caller = request.from.unwrap_or_default();
         let tx = TxEnv {
@@ -373,7 +379,14 @@ impl EmbeddedEvm {
             ..TxEnv::default()
         };
         let latest = self.latest_block();
-        let block = self.block_env(latest.number, latest.timestamp);
+        let block = if pending {
+            let timestamp = unix_now()
+                .saturating_add(self.time_offset)
+                .max(latest.timestamp);
+            self.block_env(latest.number + 1, self.next_timestamp.unwrap_or(timestamp))
+        } else {
+            self.block_env(latest.number, latest.timestamp)
+        };
         let mut overlay = CacheDB::new(&self.db);
         let mut evm = Context::mainnet()
             .with_db(&mut overlay)
