@@ -18,18 +18,7 @@ use std::collections::HashMap;
 use std::hint::black_box;
 use std::time::Duration;
 
-const VECTORS: &str = include_str!("../../../tests/vectors/hd-derive.json");
 const DAY: u64 = 86_400;
-
-fn root_keys() -> Vec<Vec<u8>> {
-    let vectors: serde_json::Value = serde_json::from_str(VECTORS).expect("vectors");
-    vectors["rootPublicKeys"]
-        .as_array()
-        .expect("keys")
-        .iter()
-        .map(|key| hex::decode(key.as_str().expect("hex").trim_start_matches("0x")).expect("hex"))
-        .collect()
-}
 
 fn reads(c: &mut Criterion) {
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -57,7 +46,7 @@ fn reads_on(c: &mut Criterion, runtime: &tokio::runtime::Runtime, chain_name: &s
             .expect("provider");
         let options = DeployOptions {
             pkp_mint_cost: U256::from(1),
-            root_keys: root_keys(),
+            root_keys: sigil_test_support::vectors::hd_root_public_keys(),
             ..DeployOptions::default()
         };
         let context = evm::deploy(&deployer, &options).await.expect("deploy");

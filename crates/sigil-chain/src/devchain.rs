@@ -10,7 +10,7 @@ use alloy_primitives::{keccak256, Address, B256, U256};
 use parking_lot::{Mutex, RwLock};
 use std::collections::{BTreeMap, VecDeque};
 use std::path::PathBuf;
-use std::sync::{Arc, Weak};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// How many recent blocks `eth_getBlockByNumber` / `eth_getBlockByHash` can still find.
@@ -257,19 +257,13 @@ impl DevChain {
     ///
     /// Must be called from within a tokio runtime.
     pub fn spawn_block_production(&self) -> tokio::task::JoinHandle<()> {
-        // A weak reference, so a forgotten producer does not keep the chain (and its database
-        // file) alive.
-        let weak: Weak<Inner> = Arc::downgrade(&self.inner);
-        let period = self.inner.config.block_time.max(Duration::from_millis(10));
-        tokio::spawn(async move {
-            let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
-            ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            loop {
-                ticker.tick().await;
-                let Some(inner) = weak.upgrade() else { break };
+        crate::periodic::spawn_periodic(
+            Arc::downgrade(&self.inner),
+            self.inner.config.block_time,
+            |inner| async move {
                 DevChain { inner }.produce_block();
-            }
-        })
+            },
+        )
     }
 
     /// A recent block by number (the last 256 are kept).

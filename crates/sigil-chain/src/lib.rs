@@ -58,6 +58,8 @@ pub mod staking;
 #[cfg(feature = "remote")]
 mod eth_rpc_client;
 #[cfg(feature = "remote")]
+mod periodic;
+#[cfg(feature = "remote")]
 mod remote;
 
 #[cfg(feature = "evm")]

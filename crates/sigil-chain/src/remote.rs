@@ -5,7 +5,7 @@ use crate::{Block, CapacityCredit, ChainView, Error, EthRpcClient};
 use alloy_primitives::{Address, U256};
 use parking_lot::RwLock;
 use std::collections::BTreeMap;
-use std::sync::{Arc, Weak};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Settings of a [`RemoteChain`].
@@ -118,22 +118,11 @@ impl RemoteChain {
     }
 
     fn spawn_polling(&self) {
-        let weak: Weak<Inner> = Arc::downgrade(&self.inner);
-        let period = self
-            .inner
-            .config
-            .poll_interval
-            .max(Duration::from_millis(10));
-        tokio::spawn(async move {
-            let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
-            ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            loop {
-                ticker.tick().await;
-                let Some(inner) = weak.upgrade() else { break };
-                let chain = RemoteChain { inner };
-                if let Err(err) = chain.refresh().await {
-                    tracing::warn!(%err, rpc_url = %chain.inner.config.rpc_url, "chain refresh failed; serving the last snapshot");
-                }
+        let period = self.inner.config.poll_interval;
+        crate::periodic::spawn_periodic(Arc::downgrade(&self.inner), period, |inner| async move {
+            let chain = RemoteChain { inner };
+            if let Err(err) = chain.refresh().await {
+                tracing::warn!(%err, rpc_url = %chain.inner.config.rpc_url, "chain refresh failed; serving the last snapshot");
             }
         });
     }

@@ -8,18 +8,6 @@ use sigil_chain::evm::{self, DeployOptions, EmbeddedChain};
 use sigil_test_support::anvil::{DEV_KEY_0, DEV_KEY_1};
 use std::net::SocketAddr;
 
-const VECTORS: &str = include_str!("../../../tests/vectors/hd-derive.json");
-
-fn root_keys() -> Vec<Vec<u8>> {
-    let vectors: serde_json::Value = serde_json::from_str(VECTORS).unwrap();
-    vectors["rootPublicKeys"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|key| hex::decode(key.as_str().unwrap().trim_start_matches("0x")).unwrap())
-        .collect()
-}
-
 async fn rpc(url: &str, method: &str, params: serde_json::Value) -> serde_json::Value {
     let body = serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params});
     let answer: serde_json::Value = reqwest::Client::new()
@@ -49,7 +37,7 @@ async fn a_restart_replays_the_journal_into_the_same_chain() {
         .unwrap();
     let options = DeployOptions {
         pkp_mint_cost: U256::from(1),
-        root_keys: root_keys(),
+        root_keys: sigil_test_support::vectors::hd_root_public_keys(),
         ..DeployOptions::default()
     };
     let context = evm::deploy(&deployer, &options).await.unwrap();

@@ -16,18 +16,7 @@ use sigil_test_support::anvil::{Anvil, DEV_KEY_0, DEV_KEY_1, DEV_KEY_2};
 use std::net::Ipv4Addr;
 use std::time::Duration;
 
-const VECTORS: &str = include_str!("../../../tests/vectors/hd-derive.json");
 const DAY: u64 = 86_400;
-
-fn root_keys() -> Vec<Vec<u8>> {
-    let vectors: serde_json::Value = serde_json::from_str(VECTORS).unwrap();
-    vectors["rootPublicKeys"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|key| hex::decode(key.as_str().unwrap().trim_start_matches("0x")).unwrap())
-        .collect()
-}
 
 fn validators() -> Vec<ValidatorInfo> {
     (0..3u8)
@@ -49,7 +38,7 @@ async fn deployed(url: &str) -> NetworkContext {
     let options = DeployOptions {
         pkp_mint_cost: U256::from(1),
         validators: validators(),
-        root_keys: root_keys(),
+        root_keys: sigil_test_support::vectors::hd_root_public_keys(),
         ..DeployOptions::default()
     };
     deploy(&provider, &options).await.unwrap()
@@ -180,7 +169,9 @@ async fn reads_back(url: &str) {
     assert_eq!(U256::from_be_bytes(keccak256(&pubkey).0), pkp_token_id);
     let router = PubkeyRouter::new(chain.addresses().pubkey_router, chain.provider());
     let routing = router.getRoutingData(pkp_token_id).call().await.unwrap();
-    let roots = sigil_crypto::hd::parse_root_keys(&root_keys()).unwrap();
+    let roots =
+        sigil_crypto::hd::parse_root_keys(&sigil_test_support::vectors::hd_root_public_keys())
+            .unwrap();
     let derived =
         sigil_crypto::hd::derive_public_key(routing.derivedKeyId.as_slice(), &roots).unwrap();
     use k256::elliptic_curve::sec1::ToEncodedPoint;

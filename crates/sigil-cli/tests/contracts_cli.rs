@@ -4,7 +4,7 @@
 mod common;
 
 use assert_cmd::Command;
-use common::{sigil_path, Running, Stderr};
+use common::{devnet_on_evm, sigil_path, Running};
 use sigil_test_support::anvil::{Anvil, DEV_KEY_0, DEV_KEY_1, DEV_KEY_2};
 use std::path::Path;
 use std::time::Duration;
@@ -13,24 +13,7 @@ const ALICE: &str = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
 const BOB: &str = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC";
 
 fn devnet(anvil: &Anvil, data_dir: &Path) -> (Running, serde_json::Value) {
-    let mut command = std::process::Command::new(sigil_path());
-    command
-        .args(["devnet", "--port", "0", "--rpc-port", "0", "--json"])
-        .args([
-            "--evm-rpc",
-            &anvil.url(),
-            "--deployer-key-env",
-            "DEPLOYER_KEY",
-        ])
-        .arg("--data-dir")
-        .arg(data_dir)
-        .env("DEPLOYER_KEY", DEV_KEY_0);
-    let running = Running::start(command, Stderr::Inherit).expect("sigil devnet starts");
-    let printed = running
-        .read_until(Duration::from_secs(30), |line| line.starts_with('{'))
-        .expect("the ready JSON");
-    let info = serde_json::from_str(printed.last().expect("a line")).expect("JSON");
-    (running, info)
+    devnet_on_evm(&anvil.url(), DEV_KEY_0, data_dir)
 }
 
 /// Runs `sigil <args>` against the devnet's contracts with Alice's key; its stdout as JSON.

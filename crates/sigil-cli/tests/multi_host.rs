@@ -6,7 +6,7 @@ mod common;
 
 use alloy_provider::ProviderBuilder;
 use alloy_signer_local::PrivateKeySigner;
-use common::{sigil_path, Running, Stderr};
+use common::{devnet_on_evm, Running};
 use sigil_chain::evm::{set_validators, NetworkContext};
 use sigil_chain::ValidatorInfo;
 use sigil_client::{
@@ -28,22 +28,7 @@ const HOSTS: [Ipv4Addr; 3] = [
 
 /// Deals the keys and deploys the contracts with a short-lived `sigil devnet` on anvil.
 fn prepare(anvil: &Anvil, data_dir: &Path) {
-    let mut command = std::process::Command::new(sigil_path());
-    command
-        .args(["devnet", "--port", "0", "--rpc-port", "0", "--json"])
-        .args([
-            "--evm-rpc",
-            &anvil.url(),
-            "--deployer-key-env",
-            "DEPLOYER_KEY",
-        ])
-        .arg("--data-dir")
-        .arg(data_dir)
-        .env("DEPLOYER_KEY", DEV_KEY_0);
-    let devnet = Running::start(command, Stderr::Inherit).expect("sigil devnet starts");
-    devnet
-        .read_until(Duration::from_secs(30), |line| line.starts_with('{'))
-        .expect("the ready JSON");
+    let (devnet, _) = devnet_on_evm(&anvil.url(), DEV_KEY_0, data_dir);
     devnet.stop(Duration::from_secs(10));
 }
 

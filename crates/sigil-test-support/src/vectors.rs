@@ -74,6 +74,19 @@ pub fn hd_derive() -> Value {
     )
 }
 
+/// The ten root public keys of tests/vectors/hd-derive.json, SEC1 compressed bytes.
+pub fn hd_root_public_keys() -> Vec<Vec<u8>> {
+    hd_derive()["rootPublicKeys"]
+        .as_array()
+        .expect("rootPublicKeys")
+        .iter()
+        .map(|key| {
+            let text = key.as_str().expect("a hex key");
+            hex::decode(text.trim_start_matches("0x")).expect("hex")
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -23,7 +23,7 @@ use alloy_rpc_types_eth::{BlockNumberOrTag, Filter, TransactionRequest};
 use alloy_sol_types::SolEvent;
 use parking_lot::RwLock;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::{Arc, Weak};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// How many blocks one `eth_getLogs` asks for: under the caps public RPC providers set.
@@ -389,22 +389,11 @@ impl EvmChain {
     }
 
     fn spawn_polling(&self) {
-        let weak: Weak<Inner> = Arc::downgrade(&self.inner);
-        let period = self
-            .inner
-            .config
-            .poll_interval
-            .max(Duration::from_millis(10));
-        tokio::spawn(async move {
-            let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
-            ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            loop {
-                ticker.tick().await;
-                let Some(inner) = weak.upgrade() else { break };
-                let chain = EvmChain { inner };
-                if let Err(error) = chain.refresh().await {
-                    tracing::warn!(%error, rpc_url = %chain.inner.config.rpc_url, "chain refresh failed; serving the last snapshot");
-                }
+        let period = self.inner.config.poll_interval;
+        crate::periodic::spawn_periodic(Arc::downgrade(&self.inner), period, |inner| async move {
+            let chain = EvmChain { inner };
+            if let Err(error) = chain.refresh().await {
+                tracing::warn!(%error, rpc_url = %chain.inner.config.rpc_url, "chain refresh failed; serving the last snapshot");
             }
         });
     }

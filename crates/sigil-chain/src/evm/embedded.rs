@@ -304,8 +304,7 @@ impl EmbeddedEvm {
 
     /// Runs `request` on the latest state without changing it; its output.
     pub fn call(&self, request: &CallRequest) -> Result<Bytes, EmbeddedError> {
-        let (result, _) =
-            self.simulate(request, request.gas.unwrap_or(BLOCK_GAS_LIMIT), false)?;
+        let (result, _) = self.simulate(request, request.gas.unwrap_or(BLOCK_GAS_LIMIT), false)?;
         match result {
             ExecutionResult::Success { output, .. } => Ok(output.into_data()),
             ExecutionResult::Revert { output, .. } => Err(EmbeddedError::Reverted { data: output }),

@@ -248,3 +248,26 @@ pub fn banner_value<'a>(banner: &'a [String], label: &str) -> &'a str {
         .map(str::trim)
         .unwrap_or_else(|| panic!("banner has no {label:?}: {banner:#?}"))
 }
+
+/// `sigil devnet --json` on the EVM chain at `rpc_url`, deploying with `deployer_key` (through
+/// an env var, as a user would), keeping its data in `data_dir`; the running devnet and its
+/// ready JSON.
+pub fn devnet_on_evm(
+    rpc_url: &str,
+    deployer_key: &str,
+    data_dir: &std::path::Path,
+) -> (Running, serde_json::Value) {
+    let mut command = Command::new(sigil_path());
+    command
+        .args(["devnet", "--port", "0", "--rpc-port", "0", "--json"])
+        .args(["--evm-rpc", rpc_url, "--deployer-key-env", "DEPLOYER_KEY"])
+        .arg("--data-dir")
+        .arg(data_dir)
+        .env("DEPLOYER_KEY", deployer_key);
+    let running = Running::start(command, Stderr::Inherit).expect("sigil devnet starts");
+    let printed = running
+        .read_until(Duration::from_secs(30), |line| line.starts_with('{'))
+        .expect("the ready JSON");
+    let info = serde_json::from_str(printed.last().expect("a line")).expect("JSON");
+    (running, info)
+}
