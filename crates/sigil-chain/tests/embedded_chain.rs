@@ -47,6 +47,37 @@ async fn a_restart_replays_the_journal_into_the_same_chain() {
         .await
         .unwrap();
     let pkp = evm::mint_pkp(&alice, &context, &[]).await.unwrap();
+
+    // A call that reverts answers error 3 with the revert data and its reason, as anvil does.
+    let not_owner = evm::contracts::PKPPermissions::addPermittedAddressCall {
+        tokenId: pkp.token_id,
+        user: Address::with_last_byte(5),
+        scopes: vec![],
+    };
+    let body = serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "eth_call", "params": [{
+        "from": Address::with_last_byte(5),
+        "to": context.require("PKPPermissions").unwrap(),
+        "data": alloy_primitives::Bytes::from(alloy_sol_types::SolCall::abi_encode(&not_owner)),
+    }, "latest"]});
+    let answer: serde_json::Value = reqwest::Client::new()
+        .post(&url)
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(answer["error"]["code"], 3, "{answer}");
+    assert!(answer["error"]["message"]
+        .as_str()
+        .is_some_and(|message| message.starts_with("execution reverted")));
+    assert!(
+        answer["error"]["data"]
+            .as_str()
+            .is_some_and(|data| data.starts_with("0x08c379a0")),
+        "{answer}"
+    );
     let rich = Address::with_last_byte(0x77);
     rpc(
         &url,
@@ -110,5 +141,56 @@ async fn a_restart_replays_the_journal_into_the_same_chain() {
         .unwrap();
     assert_eq!(next.header.parent_hash, latest.header.hash);
     assert!(next.header.timestamp >= latest.header.timestamp);
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dev_accounts_are_listed_and_send_unsigned_transactions_as_on_anvil() {
+    let chain = EmbeddedChain::new(31337);
+    let server = chain
+        .serve_rpc(SocketAddr::from(([127, 0, 0, 1], 0)))
+        .await
+        .unwrap();
+    let url = server.url();
+    let reader = ProviderBuilder::new().connect(&url).await.unwrap();
+    let accounts = reader.get_accounts().await.unwrap();
+    assert_eq!(accounts.len(), 10);
+    let account_0: PrivateKeySigner = DEV_KEY_0.parse().unwrap();
+    assert_eq!(accounts[0], account_0.address());
+    assert_eq!(
+        reader.get_balance(accounts[9]).await.unwrap(),
+        evm::DEV_ACCOUNT_BALANCE
+    );
+
+    // An unsigned transfer from account 3: the chain fills nonce, gas and fees and signs it.
+    let to = Address::with_last_byte(0xee);
+    let hash = rpc(
+        &url,
+        "eth_sendTransaction",
+        serde_json::json!([{"from": accounts[3], "to": to, "value": "0x64"}]),
+    )
+    .await;
+    let hash: alloy_primitives::B256 = serde_json::from_value(hash).unwrap();
+    let receipt = reader.get_transaction_receipt(hash).await.unwrap().unwrap();
+    assert!(receipt.status());
+    assert_eq!(receipt.from, accounts[3]);
+    assert_eq!(reader.get_balance(to).await.unwrap(), U256::from(100));
+    assert_eq!(reader.get_transaction_count(accounts[3]).await.unwrap(), 1);
+
+    // Any other sender has no key here.
+    let body = serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "eth_sendTransaction",
+        "params": [{"from": Address::with_last_byte(1), "to": to, "value": "0x1"}]});
+    let answer: serde_json::Value = reqwest::Client::new()
+        .post(&url)
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(answer["error"]["message"]
+        .as_str()
+        .is_some_and(|message| message.contains("no key")));
     server.shutdown().await;
 }

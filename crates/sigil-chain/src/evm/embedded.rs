@@ -22,20 +22,32 @@ pub const BASE_FEE: u64 = 1_000_000_000;
 /// What each dev account holds at genesis: 10 000 ether, as on anvil.
 pub const DEV_ACCOUNT_BALANCE: U256 = U256::from_limbs([0x1ed09bead87c0378, 0x21e, 0, 0]);
 
-/// anvil's dev accounts 0-9 (mnemonic `test test test test test test test test test test test
-/// junk`, path `m/44'/60'/0'/0/i`).
-pub const DEV_ACCOUNTS: [Address; 10] = [
-    alloy_primitives::address!("f39Fd6e51aad88F6F4ce6aB8827279cffFb92266"),
-    alloy_primitives::address!("70997970C51812dc3A010C7d01b50e0d17dc79C8"),
-    alloy_primitives::address!("3C44CdDdB6a900fa2b585dd299e03d12FA4293BC"),
-    alloy_primitives::address!("90F79bf6EB2c4f870365E785982E1f101E93b906"),
-    alloy_primitives::address!("15d34AAf54267DB7D7c367839AAf71A00a2C6A65"),
-    alloy_primitives::address!("9965507D1a55bcC2695C58ba16FB37d819B0A4dc"),
-    alloy_primitives::address!("976EA74026E726554dB657fA54763abd0C3a0aa9"),
-    alloy_primitives::address!("14dC79964da2C08b23698B3D3cc7Ca32193d9955"),
-    alloy_primitives::address!("23618e81E3f5cdF7f54C3d65f7FBc0aBf5B21E8f"),
-    alloy_primitives::address!("a0Ee7A142d267C1f36714E4a8F75612F20a79720"),
+/// The private keys of anvil's dev accounts 0-9 (mnemonic `test test test test test test test
+/// test test test test junk`, path `m/44'/60'/0'/0/i`): public knowledge, for local chains only.
+/// The embedded chain funds these accounts and signs `eth_sendTransaction` for them, as anvil
+/// does.
+pub const DEV_ACCOUNT_KEYS: [B256; 10] = [
+    alloy_primitives::b256!("ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"),
+    alloy_primitives::b256!("59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"),
+    alloy_primitives::b256!("5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a"),
+    alloy_primitives::b256!("7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6"),
+    alloy_primitives::b256!("47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a"),
+    alloy_primitives::b256!("8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba"),
+    alloy_primitives::b256!("92db14e403b83dfe3df233f83dfa3a0d7096f21ca9b0d6d6b8d88b2b4ec1564e"),
+    alloy_primitives::b256!("4bbbf85ce3377467afe5d46f804f221813b2bb87f24d81f60f1fcdbf7cbf4356"),
+    alloy_primitives::b256!("dbda1821b80551c9d65939329250298aa3472ba22feea921c0cf5d620ea67b97"),
+    alloy_primitives::b256!("2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6"),
 ];
+
+/// anvil's dev accounts 0-9, as signers.
+pub fn dev_signers() -> Vec<alloy_signer_local::PrivateKeySigner> {
+    DEV_ACCOUNT_KEYS
+        .iter()
+        .map(|key| {
+            alloy_signer_local::PrivateKeySigner::from_bytes(key).expect("anvil's keys are valid")
+        })
+        .collect()
+}
 
 /// One block.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -145,9 +157,9 @@ impl EmbeddedEvm {
     /// A new chain: genesis at `now` (unix seconds) with the dev accounts funded.
     pub fn new(chain_id: u64, now: u64) -> Self {
         let mut db = CacheDB::new(EmptyDB::default());
-        for account in DEV_ACCOUNTS {
+        for signer in dev_signers() {
             db.insert_account_info(
-                account,
+                signer.address(),
                 AccountInfo {
                     balance: DEV_ACCOUNT_BALANCE,
                     ..AccountInfo::default()

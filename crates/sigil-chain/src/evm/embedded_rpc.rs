@@ -9,6 +9,7 @@
 //! | `eth_gasPrice`, `eth_maxPriorityFeePerGas`, `eth_feeHistory` | constant base fee |
 //! | `eth_call`, `eth_estimateGas` | reverts are error 3 with the revert data |
 //! | `eth_sendRawTransaction` | legacy, EIP-2930, EIP-1559; mined at once |
+//! | `eth_accounts`, `eth_sendTransaction` | anvil's dev accounts, signed with their well-known keys |
 //! | `eth_getTransactionByHash`, `eth_getTransactionReceipt`, `eth_getLogs` | |
 //! | `evm_mine`, `evm_increaseTime`, `evm_setNextBlockTimestamp`, `evm_snapshot`, `evm_revert` | anvil's dev methods |
 //! | `anvil_setBalance`, `anvil_setCode`, `anvil_setStorageAt` | |
@@ -16,8 +17,8 @@
 //! State is answered at the latest block whatever block tag is asked.
 
 use super::embedded::{
-    CallRequest, EmbeddedBlock, EmbeddedError, EmbeddedEvm, MinedTransaction, BASE_FEE,
-    BLOCK_GAS_LIMIT,
+    dev_signers, CallRequest, EmbeddedBlock, EmbeddedError, EmbeddedEvm, MinedTransaction,
+    BASE_FEE, BLOCK_GAS_LIMIT,
 };
 use super::journal::{Entry, Journal};
 use crate::rpc::{param, quantity, Dispatch, RpcFailure, RpcServer};
@@ -147,7 +148,10 @@ impl Dispatch for EmbeddedChain {
                 env!("CARGO_PKG_VERSION")
             ))),
             "eth_blockNumber" => Ok(quantity(evm.latest_block().number)),
-            "eth_accounts" => Ok(json!([])),
+            "eth_accounts" => Ok(json!(dev_signers()
+                .iter()
+                .map(|signer| signer.address())
+                .collect::<Vec<_>>())),
             "eth_getBlockByNumber" => {
                 let tag: Value = param(params, 0, "block")?;
                 let full: bool = params.get(1).and_then(Value::as_bool).unwrap_or(false);
@@ -208,6 +212,13 @@ impl Dispatch for EmbeddedChain {
             "eth_estimateGas" => {
                 let request = call_request(params)?;
                 evm.estimate_gas(&request).map(quantity).map_err(failure)
+            }
+            "eth_sendTransaction" => {
+                let raw = sign_for_dev_account(evm, params)?;
+                let hash = evm.send_raw_transaction(&raw).map_err(failure)?;
+                let timestamp = evm.latest_block().timestamp;
+                state.record(Entry::Transaction { timestamp, raw })?;
+                Ok(json!(hash))
             }
             "eth_sendRawTransaction" => {
                 let raw: Bytes = param(params, 0, "transaction")?;
@@ -403,7 +414,7 @@ fn block_number(evm: &EmbeddedEvm, tag: &Value) -> Result<u64, RpcFailure> {
     }
 }
 
-/// The transaction fields `eth_call` and `eth_estimateGas` read.
+/// The transaction fields `eth_call`, `eth_estimateGas` and `eth_sendTransaction` read.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct CallParams {
@@ -413,6 +424,69 @@ struct CallParams {
     value: Option<U256>,
     data: Option<Bytes>,
     input: Option<Bytes>,
+    nonce: Option<U256>,
+    gas_price: Option<U256>,
+    max_fee_per_gas: Option<U256>,
+    max_priority_fee_per_gas: Option<U256>,
+}
+
+/// `eth_sendTransaction` from one of anvil's dev accounts, as anvil answers it: the chain fills
+/// what is missing (nonce, gas, fees) and signs an EIP-1559 transaction with the account's
+/// well-known key. Any other sender has no key here.
+fn sign_for_dev_account(evm: &EmbeddedEvm, params: &[Value]) -> Result<Bytes, RpcFailure> {
+    use alloy_consensus::{SignableTransaction, TxEip1559};
+    use alloy_eips::eip2718::Encodable2718;
+    use alloy_signer::SignerSync;
+
+    let call: CallParams = param(params, 0, "transaction")?;
+    let from = call
+        .from
+        .ok_or_else(|| RpcFailure::invalid_params("eth_sendTransaction needs from"))?;
+    let signer = dev_signers()
+        .into_iter()
+        .find(|signer| signer.address() == from)
+        .ok_or_else(|| {
+            RpcFailure::server(format!(
+                "no key for {from}: sign the transaction and use eth_sendRawTransaction"
+            ))
+        })?;
+    let request = call_request(params)?;
+    let gas_limit = match request.gas {
+        Some(gas) => gas,
+        None => evm.estimate_gas(&request).map_err(failure)?,
+    };
+    let to_u128 = |value: Option<U256>| value.map(|v| u128::try_from(v).unwrap_or(u128::MAX));
+    let max_fee_per_gas = to_u128(call.max_fee_per_gas)
+        .or(to_u128(call.gas_price))
+        .unwrap_or(u128::from(2 * BASE_FEE + PRIORITY_FEE));
+    let max_priority_fee_per_gas = to_u128(call.max_priority_fee_per_gas)
+        .unwrap_or(u128::from(PRIORITY_FEE))
+        .min(max_fee_per_gas);
+    let nonce = match call.nonce {
+        Some(nonce) => {
+            u64::try_from(nonce).map_err(|_| RpcFailure::invalid_params("nonce out of range"))?
+        }
+        None => evm.nonce(from),
+    };
+    let transaction = TxEip1559 {
+        chain_id: evm.chain_id(),
+        nonce,
+        gas_limit,
+        max_fee_per_gas,
+        max_priority_fee_per_gas,
+        to: request.to.map_or(
+            alloy_primitives::TxKind::Create,
+            alloy_primitives::TxKind::Call,
+        ),
+        value: request.value.unwrap_or_default(),
+        access_list: Default::default(),
+        input: request.input,
+    };
+    let signature = signer
+        .sign_hash_sync(&transaction.signature_hash())
+        .map_err(|error| RpcFailure::server(error.to_string()))?;
+    let envelope = alloy_consensus::TxEnvelope::from(transaction.into_signed(signature));
+    Ok(Bytes::from(envelope.encoded_2718()))
 }
 
 fn call_request(params: &[Value]) -> Result<CallRequest, RpcFailure> {

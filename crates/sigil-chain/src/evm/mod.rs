@@ -13,8 +13,8 @@ mod network_context;
 pub use chain::{resolve_addresses, EvmChain, EvmChainConfig, NetworkAddresses};
 pub use deploy::{deploy, set_validators, DeployOptions, ENV_DEV, KEY_TYPE_ECDSA, RESOLVER_KEYS};
 pub use embedded::{
-    CallRequest, EmbeddedBlock, EmbeddedError, EmbeddedEvm, MinedTransaction, BASE_FEE,
-    BLOCK_GAS_LIMIT, DEV_ACCOUNTS, DEV_ACCOUNT_BALANCE,
+    dev_signers, CallRequest, EmbeddedBlock, EmbeddedError, EmbeddedEvm, MinedTransaction,
+    BASE_FEE, BLOCK_GAS_LIMIT, DEV_ACCOUNT_BALANCE, DEV_ACCOUNT_KEYS,
 };
 pub use embedded_rpc::EmbeddedChain;
 pub use mint::{
