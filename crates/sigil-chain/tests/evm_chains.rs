@@ -63,6 +63,11 @@ async fn a_network_on_the_embedded_chain_reads_back_through_the_chain_view() {
 
 async fn reads_back(url: &str) {
     let context = deployed(url).await;
+    // A fresh deployer puts Staking where local clients look for it by default.
+    assert_eq!(
+        context.require("Staking").unwrap(),
+        sigil_chain::DEFAULT_STAKING_ADDRESS
+    );
     for name in [
         "Staking",
         "PKPNFT",

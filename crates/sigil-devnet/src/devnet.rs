@@ -624,8 +624,7 @@ async fn connect_external(
         .wallet(external.deployer.clone())
         .connect(&external.rpc_url)
         .await
-        .map_err(|e| chain_error(evm::EvmError::from(e)))?
-        .erased();
+        .map_err(|e| chain_error(evm::EvmError::from(e)))?;
     let context_path = data_dir.join(NETWORK_CONTEXT_FILE);
     let mut context = None;
     if context_path.exists() {
@@ -656,6 +655,7 @@ async fn connect_external(
             context
         }
     };
+    let provider = provider.erased();
     let resolver = context.require("ContractResolver").map_err(chain_error)?;
     let view = EvmChain::connect(EvmChainConfig::new(external.rpc_url.clone(), resolver))
         .await

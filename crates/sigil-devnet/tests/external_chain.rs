@@ -156,8 +156,15 @@ async fn a_devnet_on_the_embedded_evm_serves_a_wallet_that_minted_credits_there(
     let devnet = Devnet::start(embedded()).await?;
     let context = NetworkContext::load(&devnet.network_context_path().expect("a context"))?;
     assert_eq!(Some(devnet.staking_address()), context.address("Staking"));
+    // Staking is where a local network's clients look by default: the RPC URL is enough.
+    let default_client = LitNodeClient::new(LitNodeClientConfig::new(LitNetwork::custom(
+        devnet.rpc_url(),
+    )))?;
+    assert_eq!(
+        default_client.connect().await?.connected_nodes,
+        devnet.node_urls()
+    );
     let client = client_of(&devnet).await?;
-    assert_eq!(client.connect().await?.connected_nodes, devnet.node_urls());
 
     // A dev account anvil funds is funded here too; it mints a credit and is then served.
     let wallet: PrivateKeySigner = DEV_KEY_1.parse()?;

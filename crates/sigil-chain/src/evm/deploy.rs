@@ -10,7 +10,7 @@ use super::network_context::NetworkContext;
 use super::EvmError;
 use crate::ValidatorInfo;
 use alloy_primitives::{keccak256, Address, Bytes, U256};
-use alloy_provider::Provider;
+use alloy_provider::{Provider, WalletProvider};
 
 /// ContractResolver's environment for a devnet (Lit's `Env.Dev`; the JS SDK's default).
 pub const ENV_DEV: u8 = 0;
@@ -34,20 +34,29 @@ pub struct DeployOptions {
     pub key_deriver: Option<Address>,
 }
 
-/// Deploys every contract from the sender of `provider` (which must sign transactions) and
-/// wires them. Each transaction is mined before the next is sent.
-pub async fn deploy<P: Provider>(
+/// Deploys every contract from the default signer of `provider` and wires them. Each transaction is mined before the next is sent.
+pub async fn deploy<P: Provider + WalletProvider>(
     provider: &P,
     options: &DeployOptions,
 ) -> Result<NetworkContext, EvmError> {
     let env = options.env;
     let mut context = NetworkContext::default();
 
-    let resolver = ContractResolver::deploy(provider, env).await?;
-    let resolver_address = *resolver.address();
-    context.insert("ContractResolver", resolver_address);
+    // Staking first, naming the resolver the next transaction creates: a fresh deployer then
+    // puts Staking where anvil's first contract goes, the address clients assume for a local
+    // network (`DEFAULT_STAKING_ADDRESS`).
+    let sender = provider.default_signer_address();
+    let nonce = provider.get_transaction_count(sender).await?;
+    let resolver_address = sender.create(nonce + 1);
     let staking = Staking::deploy(provider, resolver_address, env).await?;
     context.insert("Staking", *staking.address());
+    let resolver = ContractResolver::deploy(provider, env).await?;
+    if *resolver.address() != resolver_address {
+        return Err(EvmError::Unexpected(
+            "another transaction from the deployer landed during the deployment".into(),
+        ));
+    }
+    context.insert("ContractResolver", resolver_address);
     let staking_balances = StakingBalances::deploy(provider, resolver_address, env).await?;
     context.insert("StakingBalances", *staking_balances.address());
     let lit_token_cap = U256::from(1_000_000_000u64) * U256::from(10u64).pow(U256::from(18));
