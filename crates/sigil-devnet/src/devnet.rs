@@ -256,7 +256,9 @@ impl Devnet {
                     rpc_url: server.url(),
                     deployer: dev_wallet(),
                 };
-                let mut backend = connect_external(&external, &data_dir).await?;
+                // The chain derives PKP keys natively, as Lit's does.
+                let deriver = Some(evm::HD_KEY_DERIVER_PRECOMPILE);
+                let mut backend = connect_external(&external, &data_dir, deriver).await?;
                 backend.embedded = Some(server);
                 ChainBackend::External(Box::new(backend))
             }
@@ -278,7 +280,7 @@ impl Devnet {
                 }
             }
             Some(external) => {
-                ChainBackend::External(Box::new(connect_external(external, &data_dir).await?))
+                ChainBackend::External(Box::new(connect_external(external, &data_dir, None).await?))
             }
         };
         let clock: Arc<dyn Clock> = config
@@ -615,10 +617,12 @@ fn checksummed<S: serde::Serializer>(address: &Address, serializer: S) -> Result
 
 /// Connects to an external chain and finds the devnet's contracts on it: those the data dir's
 /// `network-context.json` names when they are there (a restart), or freshly deployed ones with
-/// the dealt root keys registered.
+/// the dealt root keys registered and `key_deriver` (`None`: the KeyDeriver contract) deriving
+/// PKP keys.
 async fn connect_external(
     external: &ExternalChain,
     data_dir: &Path,
+    key_deriver: Option<Address>,
 ) -> Result<ExternalBackend, DevnetError> {
     let provider = ProviderBuilder::new()
         .wallet(external.deployer.clone())
@@ -646,6 +650,7 @@ async fn connect_external(
             let options = DeployOptions {
                 pkp_mint_cost: alloy_primitives::U256::from(1),
                 root_keys: dealer::root_public_keys(data_dir)?,
+                key_deriver,
                 ..DeployOptions::default()
             };
             let context = evm::deploy(&provider, &options)

@@ -274,6 +274,7 @@ impl EmbeddedEvm {
                 .with_block(block)
                 .with_cfg(cfg)
                 .build_mainnet();
+            evm.precompiles.precompiles = super::derive_precompile::precompiles();
             evm.transact_commit(tx).map_err(rejection)?
         };
         let effective_gas_price = envelope.effective_gas_price(Some(BASE_FEE));
@@ -404,6 +405,7 @@ impl EmbeddedEvm {
             .with_block(block)
             .with_cfg(self.cfg(true))
             .build_mainnet();
+        evm.precompiles.precompiles = super::derive_precompile::precompiles();
         let result = evm.transact(tx).map_err(rejection)?.result;
         let used = result.tx_gas_used();
         Ok((result, used))

@@ -4,6 +4,7 @@
 mod chain;
 pub mod contracts;
 mod deploy;
+mod derive_precompile;
 mod embedded;
 mod embedded_rpc;
 mod journal;
@@ -12,6 +13,7 @@ mod network_context;
 
 pub use chain::{resolve_addresses, EvmChain, EvmChainConfig, NetworkAddresses};
 pub use deploy::{deploy, set_validators, DeployOptions, ENV_DEV, KEY_TYPE_ECDSA, RESOLVER_KEYS};
+pub use derive_precompile::HD_KEY_DERIVER_PRECOMPILE;
 pub use embedded::{
     dev_signers, CallRequest, EmbeddedBlock, EmbeddedError, EmbeddedEvm, MinedTransaction,
     BASE_FEE, BLOCK_GAS_LIMIT, DEV_ACCOUNT_BALANCE, DEV_ACCOUNT_KEYS,
