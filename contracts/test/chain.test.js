@@ -139,9 +139,19 @@ describe('(b) Staking', () => {
     assert.equal((await staking.getValidatorsInCurrentEpoch()).length, 3);
   });
 
+  it('the owner can fix the consensus count (a network dealt for its own threshold), 0 restores 2/3', async () => {
+    const staking = sdk('Staking');
+    await (await ours('Staking', owner).adminSetConsensusThreshold(3)).wait();
+    assert.equal((await staking.getActiveUnkickedValidatorStructsAndCounts())[1].toNumber(), 3);
+    assert.equal((await staking.currentValidatorCountForConsensus()).toNumber(), 3);
+    await (await ours('Staking', owner).adminSetConsensusThreshold(0)).wait();
+    assert.equal((await staking.getActiveUnkickedValidatorStructsAndCounts())[1].toNumber(), 2);
+  });
+
   it('admin functions are owner-only', async () => {
     await assert.rejects(ours('Staking', alice).adminSetValidators([], []));
     await assert.rejects(ours('Staking', alice).adminSetEpoch([1, 1, 1, 0, 1]));
+    await assert.rejects(ours('Staking', alice).adminSetConsensusThreshold(1));
   });
 });
 

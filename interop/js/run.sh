@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The interop suite: builds sigil, starts four `sigil devnet`s on free ports (one with the
-# default free allowance, one that serves nobody without capacity credits, and two with Sigil's
-# contracts: one on anvil, one on its embedded EVM chain), runs the official Lit JS SDK v7 tests
-# against them, and stops them whatever happens.
+# The interop suite: builds sigil, starts three `sigil devnet`s on free ports (one with the
+# default free allowance and one that serves nobody without capacity credits, both on their
+# embedded EVM chain, and one on anvil with Sigil's contracts deployed there), runs the official
+# Lit JS SDK v7 tests against them, and stops them whatever happens.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -63,12 +63,13 @@ start_devnet open
 SIGIL_RPC_URL="$devnet_rpc_url"
 start_devnet paid --free-requests 0
 SIGIL_PAID_RPC_URL="$devnet_rpc_url"
+SIGIL_PAID_CONTEXT="$work/paid/network-context.json"
 start_devnet evm --free-requests 0 --evm-rpc "$SIGIL_EVM_RPC_URL" --deployer-key-env SIGIL_DEPLOYER_KEY
 SIGIL_EVM_CONTEXT="$work/evm/network-context.json"
-start_devnet embedded --free-requests 0 --embedded-evm
-SIGIL_EMBEDDED_RPC_URL="$devnet_rpc_url"
-SIGIL_EMBEDDED_CONTEXT="$work/embedded/network-context.json"
-export SIGIL_RPC_URL SIGIL_PAID_RPC_URL SIGIL_EVM_RPC_URL SIGIL_EVM_CONTEXT SIGIL_EMBEDDED_RPC_URL SIGIL_EMBEDDED_CONTEXT
+# The paid devnet runs on its embedded chain, the default.
+SIGIL_EMBEDDED_RPC_URL="$SIGIL_PAID_RPC_URL"
+SIGIL_EMBEDDED_CONTEXT="$SIGIL_PAID_CONTEXT"
+export SIGIL_RPC_URL SIGIL_PAID_RPC_URL SIGIL_PAID_CONTEXT SIGIL_EVM_RPC_URL SIGIL_EVM_CONTEXT SIGIL_EMBEDDED_RPC_URL SIGIL_EMBEDDED_CONTEXT
 export SIGIL_STAKING_ADDRESS="0x5FbDB2315678afecb367f032d93F642f64180aa3"
 export SIGIL_NODE_COUNT=3
 

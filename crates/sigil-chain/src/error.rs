@@ -26,7 +26,7 @@ pub enum Error {
     /// A capacity credit mint request is not acceptable (zero rate, expiry in the past...).
     #[error("capacity credit rejected: {0}")]
     InvalidCapacityCredit(&'static str),
-    /// The devchain's database failed to open, read or write.
+    /// The embedded chain's journal failed to open, read or write.
     #[error("chain storage failed: {0}")]
     Storage(#[source] BoxedSource),
     /// The JSON-RPC server could not bind its address.

@@ -1,7 +1,7 @@
 //! A small Ethereum JSON-RPC client: the calls Sigil's nodes and clients make.
 
 use crate::staking::{self, ValidatorSet};
-use crate::{Block, CapacityCredit, Error, MintRequest};
+use crate::{Block, Error};
 use alloy_primitives::{Address, Bytes, B256, U64};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -15,7 +15,7 @@ pub const DEFAULT_RPC_TIMEOUT: Duration = Duration::from_secs(10);
 /// Largest response body read (the Staking answer for 100 nodes is under 30 KiB).
 const MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
 
-/// A JSON-RPC client for one chain endpoint (the devchain, or Lit's Chronicle Yellowstone).
+/// A JSON-RPC client for one chain endpoint (a devnet's chain, or Lit's Chronicle Yellowstone).
 ///
 /// ```no_run
 /// # async fn demo() -> Result<(), sigil_chain::Error> {
@@ -163,24 +163,5 @@ impl EthRpcClient {
     pub async fn validator_set(&self, staking_address: Address) -> Result<ValidatorSet, Error> {
         let returned = self.call(staking_address, &staking::call_data()).await?;
         staking::decode_validator_set(&returned)
-    }
-
-    /// `sigil_mintCapacityCredits` (devchain admin).
-    pub async fn mint_capacity_credits(
-        &self,
-        request: &MintRequest,
-    ) -> Result<CapacityCredit, Error> {
-        self.request("sigil_mintCapacityCredits", json!([request]))
-            .await
-    }
-
-    /// `sigil_capacityCredits` (devchain): the credits `owner` holds.
-    pub async fn capacity_credits(&self, owner: Address) -> Result<Vec<CapacityCredit>, Error> {
-        self.request("sigil_capacityCredits", json!([owner])).await
-    }
-
-    /// `sigil_allCapacityCredits` (devchain): every credit.
-    pub async fn all_capacity_credits(&self) -> Result<Vec<CapacityCredit>, Error> {
-        self.request("sigil_allCapacityCredits", json!([])).await
     }
 }

@@ -1,4 +1,4 @@
-//! The chain view Sigil nodes and clients read, and an embedded devchain.
+//! The chain view Sigil nodes and clients read, Sigil's contracts, and an embedded EVM chain.
 //!
 //! Lit's nodes read three things from a chain: the latest block (its hash is the SIWE nonce a
 //! client signs, its timestamp drives `timestamp` access-control conditions), the validator set
@@ -13,16 +13,15 @@
 //!
 //! ## Feature `remote`
 //!
-//! [`EthRpcClient`], a small Ethereum JSON-RPC client (chain id, latest block, the Staking call,
-//! Sigil's admin methods), and [`RemoteChain`], a [`ChainView`] that polls an RPC URL in the
-//! background so a node in its own process answers every request from memory.
+//! [`EthRpcClient`], a small Ethereum JSON-RPC client (chain id, latest block, the Staking
+//! call): what a client needs to find a network's nodes.
 //!
-//! ## Feature `devchain` (default, implies `remote`)
+//! ## Feature `evm` (default, implies `remote`)
 //!
-//! [`DevChain`]: an in-memory chain that produces a new block every `block_time`, keeps
-//! minted capacity credits in `redb`, and serves the JSON-RPC subset the JS SDK v7 calls
-//! ([`DevChain::serve_rpc`]), plus admin methods in anvil's style. See [`rpc`] for the method
-//! list.
+//! [`evm`]: Sigil's contracts (bindings generated from the committed artifacts), their
+//! deployment, the mints a user makes, [`evm::EvmChain`] (the [`ChainView`] a node keeps of any
+//! EVM chain through an alloy provider) and [`evm::EmbeddedChain`] (an EVM chain in process,
+//! served as Ethereum JSON-RPC, its state journaled in `redb`).
 //!
 //! ```
 //! use sigil_chain::{staking, ValidatorInfo};
@@ -57,38 +56,26 @@ pub mod staking;
 
 #[cfg(feature = "remote")]
 mod eth_rpc_client;
-#[cfg(feature = "remote")]
-mod periodic;
-#[cfg(feature = "remote")]
-mod remote;
 
 #[cfg(feature = "evm")]
 pub mod evm;
-
-#[cfg(feature = "devchain")]
-mod devchain;
-#[cfg(feature = "devchain")]
+#[cfg(feature = "evm")]
+mod periodic;
+#[cfg(feature = "evm")]
 pub mod rpc;
-#[cfg(feature = "devchain")]
-mod store;
 
 pub use error::Error;
 pub use types::{Block, CapacityCredit, ChainView, MintRequest, ValidatorInfo};
 
 #[cfg(feature = "remote")]
 pub use eth_rpc_client::EthRpcClient;
-#[cfg(feature = "remote")]
-pub use remote::{RemoteChain, RemoteChainConfig};
-
-#[cfg(feature = "devchain")]
-pub use devchain::{DevChain, DevChainConfig};
-#[cfg(feature = "devchain")]
+#[cfg(feature = "evm")]
 pub use rpc::RpcServer;
 
-/// Anvil's and Hardhat's chain id, so wallets and tools already treat the devchain as local.
+/// Anvil's and Hardhat's chain id, so wallets and tools already treat a devnet's chain as local.
 pub const DEFAULT_DEVCHAIN_CHAIN_ID: u64 = 31337;
 
-/// The first contract address anvil's default account deploys to; the devchain answers Staking
-/// calls there by default (the same address `jsref/mock-e2e.js` uses).
+/// The first contract address anvil's default account deploys to: where a devnet's deployment
+/// puts Staking, and where local clients look for it by default.
 pub const DEFAULT_STAKING_ADDRESS: alloy_primitives::Address =
     alloy_primitives::address!("5FbDB2315678afecb367f032d93F642f64180aa3");

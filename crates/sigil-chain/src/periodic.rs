@@ -1,4 +1,4 @@
-//! The one background loop the chain views and the devchain share.
+//! The one background loop the chain view and the embedded chain share.
 
 use std::future::Future;
 use std::sync::{Arc, Weak};

@@ -21,12 +21,12 @@ pub struct Block {
 /// `expires_at`. Its owner uses it without delegation; others through a capacity-delegation
 /// AuthSig naming its token id.
 ///
-/// JSON form (the admin RPC methods): `{"tokenId":"0x1","owner":"0x…","requestsPerKilosecond":
+/// JSON form (what `sigil credits mint` prints): `{"tokenId":"0x1","owner":"0x…","requestsPerKilosecond":
 /// 1000,"expiresAt":1767225600}`; `tokenId` is a hex quantity, `expiresAt` unix seconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CapacityCredit {
-    /// NFT token id; the devchain counts them up from 1.
+    /// RateLimitNFT token id.
     pub token_id: U256,
     /// Current owner (EIP-55 checksummed in JSON).
     #[serde(serialize_with = "serialize_checksummed")]
@@ -52,12 +52,11 @@ impl CapacityCredit {
     }
 }
 
-/// The parameters of a capacity-credit mint, as the devchain's `sigil_mintCapacityCredits`
-/// method takes them. Named like the JS SDK's `LitContracts.mintCapacityCreditsNFT` arguments:
+/// The parameters of a capacity-credit mint, named like the JS SDK's
+/// `LitContracts.mintCapacityCreditsNFT` arguments (the credit goes to the sender):
 ///
 /// ```json
-/// {"to": "0x70997970C51812dc3A010C7d01b50e0d17dc79C8",
-///  "requestsPerKilosecond": 1000, "daysUntilUTCMidnightExpiration": 2}
+/// {"requestsPerKilosecond": 1000, "daysUntilUTCMidnightExpiration": 2}
 /// ```
 ///
 /// The rate is one of `requestsPerDay`, `requestsPerSecond` or `requestsPerKilosecond` (checked
@@ -67,9 +66,6 @@ impl CapacityCredit {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct MintRequest {
-    /// The owner of the new credit.
-    #[serde(serialize_with = "serialize_checksummed")]
-    pub to: Address,
     /// Requests per 1000 seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub requests_per_kilosecond: Option<u64>,
@@ -150,8 +146,7 @@ pub struct ValidatorInfo {
 /// A read-only view of the chain, answered from memory.
 ///
 /// Nodes call these on every request, so implementations keep a snapshot and never do a network
-/// call here: [`crate::DevChain`] is the state itself, [`crate::RemoteChain`] polls in the
-/// background.
+/// call here: `evm::EvmChain` polls in the background.
 pub trait ChainView: Send + Sync {
     /// The EIP-155 chain id.
     fn chain_id(&self) -> u64;
@@ -234,7 +229,7 @@ mod tests {
     #[test]
     fn mint_request_expires_at_utc_midnight_after_the_given_days() {
         let request: MintRequest = serde_json::from_str(
-            r#"{"to":"0x70997970C51812dc3A010C7d01b50e0d17dc79C8","requestsPerKilosecond":10,"daysUntilUTCMidnightExpiration":2}"#,
+            r#"{"requestsPerKilosecond":10,"daysUntilUTCMidnightExpiration":2}"#,
         )
         .unwrap_or_default();
         // 2025-01-01T13:00:00Z -> 2025-01-03T00:00:00Z
@@ -246,9 +241,7 @@ mod tests {
 
     #[test]
     fn mint_request_rejects_unknown_fields() {
-        let parsed: Result<MintRequest, _> = serde_json::from_str(
-            r#"{"to":"0x70997970C51812dc3A010C7d01b50e0d17dc79C8","requestsPerKilosecnd":10}"#,
-        );
+        let parsed: Result<MintRequest, _> = serde_json::from_str(r#"{"requestsPerKilosecnd":10}"#);
         assert!(parsed.is_err());
     }
 

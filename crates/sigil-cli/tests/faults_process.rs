@@ -188,7 +188,7 @@ fn node_killed_mid_burst_restarts_cleanly_and_no_counted_use_is_lost() -> TestRe
         network_public_key: devnet.network_public_key().to_owned(),
         threshold: u16::try_from(devnet.threshold())?,
         chain_rpc_url: Some(devnet.rpc_url()),
-        contract_resolver: None,
+        contract_resolver: devnet.network_context().address("ContractResolver"),
         validator_staleness_secs: 10,
         data_dir: node_dir.path().join("state"),
         free_allowance: FREE_ALLOWANCE,

@@ -13,9 +13,11 @@
 //! that signs `create_siwe_message` with `generate_auth_sig`. At the end the session sigs are
 //! used once: encrypt to the wallet's address, decrypt.
 
+use alloy_provider::{Provider, ProviderBuilder};
 use alloy_signer_local::PrivateKeySigner;
 use sigil_auth::{create_capacity_delegation_auth_sig, CapacityDelegationParams};
-use sigil_chain::{EthRpcClient, MintRequest};
+use sigil_chain::evm::{self, NetworkContext};
+use sigil_chain::{CapacityCredit, MintRequest};
 use sigil_client::{
     generate_auth_sig, AuthCallbackParams, ConditionSet, CreateSiweMessageParams, DecryptRequest,
     LitAbility, LitNetwork, LitNodeClient, LitNodeClientConfig, LitResource,
@@ -57,21 +59,21 @@ pub async fn using_an_auth_sig(
     let connection = lit_node_client.connect().await?;
     println!("✅ Connected to {} nodes", connection.connected_nodes.len());
 
-    // Paying for usage: a capacity credit owned by the signer, delegated to itself. On a
-    // devnet the credit is minted with the devchain's admin method; on Lit's networks mint one
-    // with the Lit explorer and set CAPACITY_TOKEN_ID.
+    // Paying for usage: a capacity credit owned by the signer, delegated to itself. On a local
+    // network the wallet mints one, as `LitContracts.mintCapacityCreditsNFT` does; on Lit's
+    // networks mint one with the Lit explorer and set CAPACITY_TOKEN_ID.
     let capacity_token_id = match (std::env::var("CAPACITY_TOKEN_ID"), &lit_network) {
         (Ok(id), _) => id,
-        (Err(_), LitNetwork::Custom { rpc_url, .. }) => {
+        (
+            Err(_),
+            LitNetwork::Custom {
+                rpc_url,
+                staking_address,
+            },
+        ) => {
             println!("🔄 Minting Capacity Credits NFT...");
-            let credit = EthRpcClient::new(rpc_url.clone())?
-                .mint_capacity_credits(&MintRequest {
-                    to: ethers_signer.address(),
-                    requests_per_kilosecond: Some(80),
-                    days_until_utc_midnight_expiration: Some(1),
-                    ..MintRequest::default()
-                })
-                .await?;
+            let credit =
+                mint_capacity_credits_nft(rpc_url, *staking_address, &ethers_signer).await?;
             println!("✅ Minted new Capacity Credit with ID: {}", credit.token_id);
             credit.token_id.to_string()
         }
@@ -136,4 +138,42 @@ pub async fn using_an_auth_sig(
     Ok(lit_node_client
         .decrypt_to_string(&request, &session_signatures)
         .await?)
+}
+
+/// `LitContracts.mintCapacityCreditsNFT({ requestsPerKilosecond: 80,
+/// daysUntilUTCMidnightExpiration: 1 })` on a local network: the contracts found from its
+/// Staking contract, the wallet paying. A fresh wallet holds no ether, so on a local chain
+/// anvil's account #0 (funded on every local chain) sends it some first.
+async fn mint_capacity_credits_nft(
+    rpc_url: &str,
+    staking_address: alloy_primitives::Address,
+    ethers_signer: &PrivateKeySigner,
+) -> Result<CapacityCredit, Error> {
+    let local_funder = ProviderBuilder::new()
+        .wallet(evm::dev_signers()[0].clone())
+        .connect(rpc_url)
+        .await?;
+    let one_ether = alloy_primitives::U256::from(10u64).pow(alloy_primitives::U256::from(18));
+    evm::top_up(&local_funder, ethers_signer.address(), one_ether).await?;
+    let provider = ProviderBuilder::new()
+        .wallet(ethers_signer.clone())
+        .connect(rpc_url)
+        .await?;
+    let contracts = NetworkContext::discover(&provider, staking_address).await?;
+    let now = provider
+        .get_block_by_number(Default::default())
+        .await?
+        .ok_or("the chain has no latest block")?
+        .header
+        .timestamp;
+    let (requests_per_kilosecond, expires_at) = MintRequest {
+        requests_per_kilosecond: Some(80),
+        days_until_utc_midnight_expiration: Some(1),
+        ..MintRequest::default()
+    }
+    .resolve(now)?;
+    Ok(
+        evm::mint_capacity_credit(&provider, &contracts, requests_per_kilosecond, expires_at)
+            .await?,
+    )
 }

@@ -1,10 +1,12 @@
-//! The devchain of a devnet data dir, alone: for a network whose nodes run as separate
+//! The chain of a devnet data dir, alone: for a network whose nodes run as separate
 //! `sigil node --config <data dir>/node-<i>/config.json` processes.
 
 use crate::dealer::{node_dir, NetworkFile};
+use crate::devnet::{serve_embedded_chain, NETWORK_CONTEXT_FILE};
 use crate::error::DevnetError;
 use alloy_primitives::{keccak256, Address};
-use sigil_chain::{DevChain, DevChainConfig, RpcServer, ValidatorInfo};
+use sigil_chain::evm::EmbeddedChain;
+use sigil_chain::{RpcServer, ValidatorInfo};
 use sigil_node::NodeConfig;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::Path;
@@ -32,13 +34,14 @@ fn staking_node_address(url: &str) -> Address {
     Address::from_word(keccak256(format!("sigil-devnet-node:{url}")))
 }
 
-/// A devchain served by [`serve_chain_of`]. Dropping it stops the server without waiting;
-/// prefer [`RunningChain::shutdown`].
+/// A devnet's embedded chain served by [`serve_chain_of`]. Dropping it stops the server without
+/// waiting; prefer [`RunningChain::shutdown`].
 #[derive(Debug)]
 pub struct RunningChain {
-    chain: DevChain,
+    chain: EmbeddedChain,
     rpc: Option<RpcServer>,
-    block_production: Option<tokio::task::JoinHandle<()>>,
+    interval_mining: Option<tokio::task::JoinHandle<()>>,
+    validator_count: usize,
 }
 
 impl RunningChain {
@@ -47,17 +50,22 @@ impl RunningChain {
         self.rpc.as_ref().map(RpcServer::url).unwrap_or_default()
     }
 
-    /// The chain (its validators, credits and blocks).
-    pub fn chain(&self) -> &DevChain {
+    /// The chain.
+    pub fn chain(&self) -> &EmbeddedChain {
         &self.chain
     }
 
-    /// Stops serving (in-flight requests finish) and producing blocks.
+    /// How many nodes the data dir's configs name (the validators Staking lists).
+    pub fn validator_count(&self) -> usize {
+        self.validator_count
+    }
+
+    /// Stops serving (in-flight requests finish) and mining.
     pub async fn shutdown(mut self) {
-        if let Some(blocks) = self.block_production.take() {
-            blocks.abort();
-            // Awaited so the task's handle on the chain database is gone when this returns.
-            let _ = blocks.await;
+        if let Some(mining) = self.interval_mining.take() {
+            mining.abort();
+            // Awaited so the task's handle on the chain's journal is gone when this returns.
+            let _ = mining.await;
         }
         if let Some(rpc) = self.rpc.take() {
             rpc.shutdown().await;
@@ -67,17 +75,17 @@ impl RunningChain {
 
 impl Drop for RunningChain {
     fn drop(&mut self) {
-        if let Some(blocks) = &self.block_production {
-            blocks.abort();
+        if let Some(mining) = &self.interval_mining {
+            mining.abort();
         }
     }
 }
 
-/// Serves the devchain of the devnet data dir `data_dir` (one a `sigil devnet --data-dir`
-/// made, now stopped) at the RPC address its node configs name, with those nodes as the
-/// Staking validators (derived exactly as [`Devnet::start`](crate::Devnet::start) does) and its
-/// minted credits. `sigil node --config <data_dir>/node-<i>/config.json` processes then make the
-/// same network as the devnet did, each node in a process of its own.
+/// Serves the embedded chain of the devnet data dir `data_dir` (one a `sigil devnet --data-dir`
+/// made on its embedded chain, now stopped) at the RPC address its node configs name: its
+/// contracts, validators, PKPs and credits as the devnet left them. `sigil node --config
+/// <data_dir>/node-<i>/config.json` processes then make the same network as the devnet did, each
+/// node in a process of its own.
 ///
 /// Must be called within a tokio runtime.
 pub async fn serve_chain_of(
@@ -106,32 +114,20 @@ pub async fn serve_chain_of(
         .map_err(|_| {
             DevnetError::Config(format!("chainRpcUrl {rpc_url} is not http://<ip>:<port>"))
         })?;
-
-    let chain = DevChain::open(DevChainConfig {
-        block_time,
-        data_dir: Some(data_dir.join("chain")),
-        min_node_count: Some(u64::try_from(network.threshold).unwrap_or(u64::MAX)),
-        ..DevChainConfig::default()
-    })?;
-    chain.set_validators(
-        configs
-            .iter()
-            .map(|config| validator_of(config.listen))
-            .collect(),
-    );
-    let block_production = chain.spawn_block_production();
-    let rpc = match chain.serve_rpc(rpc_addr).await {
-        Ok(rpc) => rpc,
-        Err(error) => {
-            block_production.abort();
-            return Err(error.into());
-        }
-    };
-    tracing::info!(rpc = %rpc.url(), validators = configs.len(), "devchain of {} ready", data_dir.display());
+    if !data_dir.join(NETWORK_CONTEXT_FILE).exists() || !data_dir.join("chain").exists() {
+        return Err(DevnetError::Config(format!(
+            "{} holds no embedded chain (a devnet on an external chain keeps its chain there)",
+            data_dir.display()
+        )));
+    }
+    let (chain, rpc) = serve_embedded_chain(data_dir, rpc_addr).await?;
+    let interval_mining = chain.spawn_interval_mining(block_time);
+    tracing::info!(rpc = %rpc.url(), validators = configs.len(), "chain of {} ready", data_dir.display());
     Ok(RunningChain {
         chain,
         rpc: Some(rpc),
-        block_production: Some(block_production),
+        interval_mining: Some(interval_mining),
+        validator_count: configs.len(),
     })
 }
 

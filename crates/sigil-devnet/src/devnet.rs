@@ -1,12 +1,13 @@
-//! A whole local Lit network in one process: the devchain (served as JSON-RPC) and N nodes
-//! holding shares of one BLS network key.
+//! A whole local Lit network in one process: an EVM chain with Sigil's contracts (embedded and
+//! served as JSON-RPC, or any external one) and N nodes holding shares of one BLS network key.
 //!
 //! # Data dir layout
 //!
 //! ```text
 //! <data dir>/
 //!   network.json            network public key, threshold, node count (public)
-//!   chain/devchain.redb     minted capacity credits
+//!   network-context.json    every contract's address and ABI (Lit's networkContext.json)
+//!   chain/embedded-evm.redb the embedded chain's journal (every block, contract, PKP, credit)
 //!   node-<i>/key-share.json the node's BLS key share (0600; the dealt secret key is not kept)
 //!   node-<i>/node.redb      the node's rate-limit counters
 //!   node-<i>/config.json    the node's NodeConfig (for `sigil node --config`)
@@ -29,7 +30,7 @@ use serde::Serialize;
 use sigil_chain::evm::{
     self, DeployOptions, EmbeddedChain, EvmChain, EvmChainConfig, NetworkContext,
 };
-use sigil_chain::{Block, ChainView, DevChain, DevChainConfig, RpcServer};
+use sigil_chain::{Block, CapacityCredit, ChainView, RpcServer};
 use sigil_node::{Clock, Node, NodeConfig, RunningNode, SystemClock, DEFAULT_FREE_ALLOWANCE};
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
@@ -40,11 +41,10 @@ use std::time::Duration;
 /// (see [`Devnet::write_ready_file`]).
 pub const READY_FILE: &str = "ready.json";
 
-/// `network-context.json`: where the contracts are, when the devnet runs on an EVM chain (see
-/// [`sigil_chain::evm::NetworkContext`]).
+/// `network-context.json`: where the contracts are (see [`sigil_chain::evm::NetworkContext`]).
 pub const NETWORK_CONTEXT_FILE: &str = "network-context.json";
 
-/// An EVM chain for the devnet's contracts, instead of the embedded devchain.
+/// An EVM chain for the devnet's contracts, instead of the embedded one.
 #[derive(Clone)]
 pub struct ExternalChain {
     /// The chain's JSON-RPC URL.
@@ -76,7 +76,8 @@ pub struct DevnetConfig {
     /// Where keys, credits and counters live; `None` (default) = a temporary directory
     /// removed at shutdown.
     pub data_dir: Option<PathBuf>,
-    /// Time between blocks; default 2 s.
+    /// The embedded chain mines an empty block after this long without a transaction (it also
+    /// mines every transaction at once); default 2 s. Ignored on an external chain.
     pub block_time: Duration,
     /// Requests per window every user gets from each node without credits.
     pub free_allowance: u64,
@@ -85,13 +86,10 @@ pub struct DevnetConfig {
     /// Clock the nodes judge session expiry and rate windows by; `None` = the system clock.
     pub clock: Option<Arc<dyn Clock>>,
     /// Run on this EVM chain, with Sigil's contracts deployed to it (reused when the data dir's
-    /// `network-context.json` names contracts that are there), instead of the embedded
-    /// devchain. `None` (default): the embedded devchain.
+    /// `network-context.json` names contracts that are there). `None` (default): an EVM chain
+    /// embedded in the process (revm, served as JSON-RPC on `rpc_port`, its state journaled in
+    /// `<data dir>/chain`), the contracts deployed by the dev wallet.
     pub external_chain: Option<ExternalChain>,
-    /// Run on an EVM chain embedded in the process (revm, served as JSON-RPC on `rpc_port`,
-    /// its state journaled in `<data dir>/chain`) with Sigil's contracts deployed by the dev
-    /// wallet, instead of the devchain. Ignored with `external_chain`.
-    pub embedded_evm: bool,
 }
 
 impl Default for DevnetConfig {
@@ -107,7 +105,6 @@ impl Default for DevnetConfig {
             rate_limit_window_secs: 1000,
             clock: None,
             external_chain: None,
-            embedded_evm: false,
         }
     }
 }
@@ -125,7 +122,6 @@ impl std::fmt::Debug for DevnetConfig {
             .field("rate_limit_window_secs", &self.rate_limit_window_secs)
             .field("clock", &self.clock.as_ref().map(|_| "custom"))
             .field("external_chain", &self.external_chain)
-            .field("embedded_evm", &self.embedded_evm)
             .finish()
     }
 }
@@ -136,26 +132,21 @@ struct NodeSlot {
     running: Option<RunningNode>,
 }
 
-/// The chain under a devnet.
-enum ChainBackend {
-    /// The embedded devchain, served as JSON-RPC.
-    Embedded {
-        chain: DevChain,
-        rpc: Option<RpcServer>,
-        block_production: tokio::task::JoinHandle<()>,
-    },
-    /// Sigil's contracts on an EVM chain.
-    External(Box<ExternalBackend>),
-}
-
-struct ExternalBackend {
-    /// The embedded chain's server, when the chain is in this process.
-    embedded: Option<RpcServer>,
+/// The chain under a devnet: Sigil's contracts on an EVM chain.
+struct ChainBackend {
+    /// The chain, when it is embedded in this process.
+    embedded: Option<EmbeddedBackend>,
     rpc_url: String,
     /// Sends the deployer's transactions.
     provider: DynProvider,
     context: NetworkContext,
     view: EvmChain,
+}
+
+struct EmbeddedBackend {
+    chain: EmbeddedChain,
+    server: RpcServer,
+    interval_mining: tokio::task::JoinHandle<()>,
 }
 
 /// A running local network. See the [module docs](self).
@@ -243,45 +234,33 @@ impl Devnet {
                 .map_err(|e| DevnetError::internal("dealing keys", e))??
         };
 
+        let threshold = u64::try_from(network.threshold).unwrap_or(u64::MAX);
         let chain = match &config.external_chain {
-            None if config.embedded_evm => {
-                let embedded = EmbeddedChain::open(
-                    sigil_chain::DEFAULT_DEVCHAIN_CHAIN_ID,
-                    &data_dir.join("chain"),
-                )?;
-                let server = embedded
-                    .serve_rpc(SocketAddr::from((LOCALHOST, config.rpc_port)))
-                    .await?;
+            None => {
+                let (embedded, server) =
+                    serve_embedded_chain(&data_dir, SocketAddr::from((LOCALHOST, config.rpc_port)))
+                        .await?;
                 let external = ExternalChain {
                     rpc_url: server.url(),
                     deployer: dev_wallet(),
                 };
                 // The chain derives PKP keys natively, as Lit's does.
                 let deriver = Some(evm::HD_KEY_DERIVER_PRECOMPILE);
-                let mut backend = connect_external(&external, &data_dir, deriver).await?;
-                backend.embedded = Some(server);
-                ChainBackend::External(Box::new(backend))
+                let mut backend = match connect(&external, &data_dir, threshold, deriver).await {
+                    Ok(backend) => backend,
+                    Err(error) => {
+                        server.shutdown().await;
+                        return Err(error);
+                    }
+                };
+                backend.embedded = Some(EmbeddedBackend {
+                    interval_mining: embedded.spawn_interval_mining(config.block_time),
+                    chain: embedded,
+                    server,
+                });
+                backend
             }
-            None => {
-                let chain = DevChain::open(DevChainConfig {
-                    block_time: config.block_time,
-                    data_dir: Some(data_dir.join("chain")),
-                    min_node_count: Some(u64::try_from(config.threshold).unwrap_or(u64::MAX)),
-                    ..DevChainConfig::default()
-                })?;
-                let block_production = chain.spawn_block_production();
-                let rpc = chain
-                    .serve_rpc(SocketAddr::from((LOCALHOST, config.rpc_port)))
-                    .await?;
-                ChainBackend::Embedded {
-                    chain,
-                    rpc: Some(rpc),
-                    block_production,
-                }
-            }
-            Some(external) => {
-                ChainBackend::External(Box::new(connect_external(external, &data_dir, None).await?))
-            }
+            Some(external) => connect(external, &data_dir, threshold, None).await?,
         };
         let clock: Arc<dyn Clock> = config
             .clock
@@ -347,9 +326,7 @@ impl Devnet {
         node_config.external_address = Some(running.local_addr().to_string());
         let mut file_config = node_config.clone();
         file_config.chain_rpc_url = Some(self.rpc_url());
-        if let ChainBackend::External(external) = &self.chain {
-            file_config.contract_resolver = external.context.address("ContractResolver");
-        }
+        file_config.contract_resolver = self.chain.context.address("ContractResolver");
         file_config.key_share_file = KEY_SHARE_FILE.into();
         file_config.root_key_shares_file = Some(ROOT_KEY_SHARES_FILE.into());
         file_config.data_dir = ".".into();
@@ -363,10 +340,7 @@ impl Devnet {
     }
 
     fn chain_view(&self) -> Arc<dyn ChainView> {
-        match &self.chain {
-            ChainBackend::Embedded { chain, .. } => Arc::new(chain.clone()),
-            ChainBackend::External(external) => Arc::new(external.view.clone()),
-        }
+        Arc::new(self.chain.view.clone())
     }
 
     /// The Staking contract lists every node of the devnet, stopped ones included (a stopped
@@ -377,20 +351,15 @@ impl Devnet {
             .iter()
             .map(|slot| validator_of(slot.config.listen))
             .collect();
-        match &self.chain {
-            ChainBackend::Embedded { chain, .. } => chain.set_validators(validators),
-            ChainBackend::External(external) => {
-                let staking = external.context.require("Staking").map_err(chain_error)?;
-                evm::set_validators(&external.provider, staking, &validators)
-                    .await
-                    .map_err(chain_error)?;
-                external
-                    .view
-                    .reload_validator_set()
-                    .await
-                    .map_err(chain_error)?;
-            }
-        }
+        let staking = self.chain.context.require("Staking").map_err(chain_error)?;
+        evm::set_validators(&self.chain.provider, staking, &validators)
+            .await
+            .map_err(chain_error)?;
+        self.chain
+            .view
+            .reload_validator_set()
+            .await
+            .map_err(chain_error)?;
         Ok(())
     }
 
@@ -401,12 +370,7 @@ impl Devnet {
 
     /// The chain's JSON-RPC URL (the JS SDK's `rpcUrl`).
     pub fn rpc_url(&self) -> String {
-        match &self.chain {
-            ChainBackend::Embedded { rpc, .. } => {
-                rpc.as_ref().map(RpcServer::url).unwrap_or_default()
-            }
-            ChainBackend::External(external) => external.rpc_url.clone(),
-        }
+        self.chain.rpc_url.clone()
     }
 
     /// The network's BLS public key, 96 hex characters (the handshake's `subnetPublicKey`).
@@ -421,12 +385,7 @@ impl Devnet {
 
     /// The Staking contract address the JS SDK's `contractContext` must name.
     pub fn staking_address(&self) -> Address {
-        match &self.chain {
-            ChainBackend::Embedded { chain, .. } => chain.staking_address(),
-            ChainBackend::External(external) => {
-                external.context.address("Staking").unwrap_or_default()
-            }
-        }
+        self.chain.context.address("Staking").unwrap_or_default()
     }
 
     /// The dev wallet ([`DEV_WALLET_PRIVATE_KEY`]).
@@ -434,13 +393,9 @@ impl Devnet {
         dev_wallet()
     }
 
-    /// The embedded devchain (mint capacity credits with [`DevChain::mint_capacity_credits`]);
-    /// `None` on an external chain.
-    pub fn dev_chain(&self) -> Option<&DevChain> {
-        match &self.chain {
-            ChainBackend::Embedded { chain, .. } => Some(chain),
-            ChainBackend::External(_) => None,
-        }
+    /// The embedded chain; `None` on an external chain.
+    pub fn embedded_chain(&self) -> Option<&EmbeddedChain> {
+        self.chain.embedded.as_ref().map(|embedded| &embedded.chain)
     }
 
     /// The latest block the nodes know of (its hash is the SIWE nonce clients sign).
@@ -448,20 +403,79 @@ impl Devnet {
         self.chain_view().latest_block()
     }
 
-    /// Where the contracts are, on an external chain: `<data dir>/network-context.json`.
-    pub fn network_context_path(&self) -> Option<PathBuf> {
-        match &self.chain {
-            ChainBackend::Embedded { .. } => None,
-            ChainBackend::External(_) => Some(self.data_dir.join(NETWORK_CONTEXT_FILE)),
-        }
+    /// Mines an empty block (`evm_mine`, which anvil and the embedded chain answer) and returns
+    /// it once the nodes know of it.
+    pub async fn mine_block(&self) -> Result<Block, DevnetError> {
+        let _: serde_json::Value = self
+            .chain
+            .provider
+            .raw_request("evm_mine".into(), ())
+            .await
+            .map_err(|e| chain_error(evm::EvmError::from(e)))?;
+        self.chain.view.refresh().await.map_err(chain_error)?;
+        Ok(self.latest_block())
     }
 
-    /// The contracts, on an external chain.
-    pub fn network_context(&self) -> Option<&NetworkContext> {
-        match &self.chain {
-            ChainBackend::Embedded { .. } => None,
-            ChainBackend::External(external) => Some(&external.context),
+    /// Mints a capacity credit as its owner does (`RateLimitNFT.mint`, paying `calculateCost`,
+    /// as `LitContracts.mintCapacityCreditsNFT` with these arguments), the deployer first sending
+    /// `owner` the ether it needs when it has less, and returns it once the nodes count it.
+    pub async fn mint_capacity_credit(
+        &self,
+        owner: &PrivateKeySigner,
+        requests_per_kilosecond: u64,
+        days_until_utc_midnight_expiration: u64,
+    ) -> Result<CapacityCredit, DevnetError> {
+        let (requests_per_kilosecond, expires_at) = sigil_chain::MintRequest {
+            requests_per_kilosecond: Some(requests_per_kilosecond),
+            days_until_utc_midnight_expiration: Some(days_until_utc_midnight_expiration),
+            ..Default::default()
         }
+        .resolve(self.latest_block().timestamp)
+        .map_err(|e| DevnetError::Config(e.to_string()))?;
+        let evm_error = |e| chain_error(evm::EvmError::from(e));
+        let rate_limit_nft = self
+            .chain
+            .context
+            .require("RateLimitNFT")
+            .map_err(chain_error)?;
+        let cost = evm::contracts::RateLimitNFT::new(rate_limit_nft, &self.chain.provider)
+            .calculateCost(
+                alloy_primitives::U256::from(requests_per_kilosecond),
+                alloy_primitives::U256::from(expires_at),
+            )
+            .call()
+            .await
+            .map_err(|e| chain_error(evm::EvmError::from(e)))?;
+        // The price and one ether for gas.
+        let gas_money = alloy_primitives::U256::from(10u64).pow(alloy_primitives::U256::from(18));
+        evm::top_up(&self.chain.provider, owner.address(), cost + gas_money)
+            .await
+            .map_err(chain_error)?;
+        let as_owner = ProviderBuilder::new()
+            .wallet(owner.clone())
+            .connect(&self.chain.rpc_url)
+            .await
+            .map_err(evm_error)?;
+        let credit = evm::mint_capacity_credit(
+            &as_owner,
+            &self.chain.context,
+            requests_per_kilosecond,
+            expires_at,
+        )
+        .await
+        .map_err(chain_error)?;
+        self.chain.view.refresh().await.map_err(chain_error)?;
+        Ok(credit)
+    }
+
+    /// Where the contracts are: `<data dir>/network-context.json`.
+    pub fn network_context_path(&self) -> PathBuf {
+        self.data_dir.join(NETWORK_CONTEXT_FILE)
+    }
+
+    /// The contracts.
+    pub fn network_context(&self) -> &NetworkContext {
+        &self.chain.context
     }
 
     /// The data dir (a temporary one unless configured).
@@ -549,23 +563,11 @@ impl Devnet {
                 running.shutdown().await;
             }
         }
-        if let ChainBackend::Embedded {
-            rpc,
-            block_production,
-            ..
-        } = &mut self.chain
-        {
-            if let Some(rpc) = rpc.take() {
-                rpc.shutdown().await;
-            }
-            block_production.abort();
-            // Awaited so the task's handle on the chain database is gone when this returns.
-            let _ = block_production.await;
-        }
-        if let ChainBackend::External(external) = &mut self.chain {
-            if let Some(server) = external.embedded.take() {
-                server.shutdown().await;
-            }
+        if let Some(embedded) = self.chain.embedded.take() {
+            embedded.server.shutdown().await;
+            embedded.interval_mining.abort();
+            // Awaited so the task's handle on the chain's journal is gone when this returns.
+            let _ = embedded.interval_mining.await;
         }
         tracing::info!("devnet stopped");
     }
@@ -584,9 +586,8 @@ pub struct DevnetInfo {
     pub staking_address: Address,
     /// The chain's EIP-155 id.
     pub chain_id: u64,
-    /// `network-context.json` (every contract's address and ABI) on an external chain.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub network_context: Option<PathBuf>,
+    /// `network-context.json` (every contract's address and ABI).
+    pub network_context: PathBuf,
     /// The network's BLS public key, 96 hex characters.
     pub network_public_key: String,
     /// Shares needed to decrypt.
@@ -615,15 +616,32 @@ fn checksummed<S: serde::Serializer>(address: &Address, serializer: S) -> Result
     serializer.serialize_str(&address.to_checksum(None))
 }
 
-/// Connects to an external chain and finds the devnet's contracts on it: those the data dir's
+/// Opens the embedded chain kept in `<data_dir>/chain` (a new one if there is none) and serves
+/// it on `addr`.
+pub(crate) async fn serve_embedded_chain(
+    data_dir: &Path,
+    addr: SocketAddr,
+) -> Result<(EmbeddedChain, RpcServer), DevnetError> {
+    let chain_dir = data_dir.join("chain");
+    let embedded = tokio::task::spawn_blocking(move || {
+        EmbeddedChain::open(sigil_chain::DEFAULT_DEVCHAIN_CHAIN_ID, &chain_dir)
+    })
+    .await
+    .map_err(|e| DevnetError::internal("opening the chain", e))??;
+    let server = embedded.serve_rpc(addr).await?;
+    Ok((embedded, server))
+}
+
+/// Connects to the chain and finds the devnet's contracts on it: those the data dir's
 /// `network-context.json` names when they are there (a restart), or freshly deployed ones with
-/// the dealt root keys registered and `key_deriver` (`None`: the KeyDeriver contract) deriving
-/// PKP keys.
-async fn connect_external(
+/// the dealt root keys registered, `threshold` as Staking's consensus count and `key_deriver`
+/// (`None`: the KeyDeriver contract) deriving PKP keys.
+async fn connect(
     external: &ExternalChain,
     data_dir: &Path,
+    threshold: u64,
     key_deriver: Option<Address>,
-) -> Result<ExternalBackend, DevnetError> {
+) -> Result<ChainBackend, DevnetError> {
     let provider = ProviderBuilder::new()
         .wallet(external.deployer.clone())
         .connect(&external.rpc_url)
@@ -647,10 +665,17 @@ async fn connect_external(
     let context = match context {
         Some(context) => context,
         None => {
+            let now = provider
+                .get_block_by_number(Default::default())
+                .await
+                .map_err(|e| chain_error(evm::EvmError::from(e)))?
+                .map_or(0, |block| block.header.timestamp);
             let options = DeployOptions {
                 pkp_mint_cost: alloy_primitives::U256::from(1),
                 root_keys: dealer::root_public_keys(data_dir)?,
                 key_deriver,
+                first_epoch: Some(first_epoch(now)),
+                consensus_threshold: Some(threshold),
                 ..DeployOptions::default()
             };
             let context = evm::deploy(&provider, &options)
@@ -665,13 +690,27 @@ async fn connect_external(
     let view = EvmChain::connect(EvmChainConfig::new(external.rpc_url.clone(), resolver))
         .await
         .map_err(chain_error)?;
-    Ok(ExternalBackend {
+    Ok(ChainBackend {
         embedded: None,
         rpc_url: external.rpc_url.clone(),
         provider,
         context,
         view,
     })
+}
+
+/// A devnet's first epoch: number 3, from which the JS SDK sends `number - 1` during an epoch's
+/// first 45 s (so the nodes' acceptance of both is exercised, as on Lit's networks), one hour
+/// long from `now`.
+fn first_epoch(now: u64) -> sigil_chain::staking::EpochInfo {
+    const EPOCH_LENGTH: u64 = 3600;
+    sigil_chain::staking::EpochInfo {
+        epoch_length: EPOCH_LENGTH,
+        number: 3,
+        end_time: now + EPOCH_LENGTH,
+        retries: 0,
+        timeout: 60,
+    }
 }
 
 fn chain_error(error: evm::EvmError) -> DevnetError {

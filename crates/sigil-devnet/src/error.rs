@@ -26,7 +26,7 @@ pub enum DevnetError {
     /// A node did not start.
     #[error(transparent)]
     Node(#[from] NodeError),
-    /// The devchain did not open or serve.
+    /// The embedded chain did not open or serve.
     #[error("chain: {0}")]
     Chain(#[from] sigil_chain::Error),
     /// The contracts on an external chain could not be deployed or read.

@@ -1,9 +1,11 @@
-//! `serve_chain_of`: the devchain of a stopped devnet's data dir comes back at the same RPC
-//! address with the same validator set (derived as `Devnet::start` derives it) and the credits
-//! minted before, so `sigil node --config` processes make the same network.
+//! `serve_chain_of`: the embedded chain of a stopped devnet's data dir comes back at the same
+//! RPC address with its contracts, its validator set and the credits minted before, so
+//! `sigil node --config` processes make the same network.
 
-use sigil_chain::MintRequest;
-use sigil_devnet::{serve_chain_of, Devnet, DevnetConfig};
+use alloy_signer_local::PrivateKeySigner;
+use sigil_chain::evm::{EvmChain, EvmChainConfig, NetworkContext};
+use sigil_chain::ChainView;
+use sigil_devnet::{serve_chain_of, Devnet, DevnetConfig, NETWORK_CONTEXT_FILE};
 use std::time::Duration;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
@@ -13,35 +15,34 @@ async fn the_chain_of_a_stopped_devnet_serves_its_validators_at_its_rpc_address(
     let data_dir = tempfile::tempdir()?;
     let devnet = Devnet::start(DevnetConfig {
         data_dir: Some(data_dir.path().to_owned()),
-        block_time: Duration::from_millis(100),
         ..DevnetConfig::default()
     })
     .await?;
-    let validators = devnet
-        .dev_chain()
-        .expect("the embedded devchain")
-        .validators();
     let rpc_url = devnet.rpc_url();
-    let credit = devnet
-        .dev_chain()
-        .expect("the embedded devchain")
-        .mint(&MintRequest {
-            to: devnet.dev_wallet().address(),
-            requests_per_kilosecond: Some(10),
-            days_until_utc_midnight_expiration: Some(1),
-            ..MintRequest::default()
-        })?;
-    assert_eq!(validators.len(), 3);
+    let owner = PrivateKeySigner::random();
+    let credit = devnet.mint_capacity_credit(&owner, 10, 1).await?;
+    let node_urls = devnet.node_urls();
     devnet.shutdown().await;
 
     let chain = serve_chain_of(data_dir.path(), Duration::from_millis(100)).await?;
     assert_eq!(chain.url(), rpc_url);
-    assert_eq!(chain.chain().validators(), validators);
-    assert!(chain
-        .chain()
-        .capacity_credits()
-        .iter()
-        .any(|kept| kept.token_id == credit.token_id));
+    assert_eq!(chain.validator_count(), 3);
+    let context = NetworkContext::load(&data_dir.path().join(NETWORK_CONTEXT_FILE))?;
+    let view = EvmChain::connect(EvmChainConfig::new(
+        chain.url(),
+        context.require("ContractResolver")?,
+    ))
+    .await?;
+    let validators = view.validator_set().ok_or("no validator set")?;
+    assert_eq!(
+        validators.node_urls(sigil_chain::staking::NodeProtocol::Http),
+        node_urls
+    );
+    assert_eq!(
+        view.capacity_credits_owned_by(owner.address()),
+        vec![credit]
+    );
+    drop(view);
     chain.shutdown().await;
     Ok(())
 }

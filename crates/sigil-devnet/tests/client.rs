@@ -256,15 +256,17 @@ async fn two_nodes_down_is_an_error_naming_them() -> TestResult {
 
 #[tokio::test]
 async fn stale_blockhash_is_refreshed_from_the_chain_rpc() -> TestResult {
-    let devnet = devnet().await?;
+    // No idle blocks: the only new blocks are the ones this test mines.
+    let devnet = Devnet::start(DevnetConfig {
+        block_time: std::time::Duration::from_secs(3600),
+        ..DevnetConfig::default()
+    })
+    .await?;
     let mut config = config_for(&devnet);
     config.blockhash_max_age = Duration::ZERO;
     let client = LitNodeClient::new(config)?;
     let connection = client.connect().await?;
-    let newer = devnet
-        .dev_chain()
-        .expect("the embedded devchain")
-        .produce_block();
+    let newer = devnet.mine_block().await?;
     let refreshed = client.get_latest_blockhash().await?;
     assert_eq!(refreshed, newer.hash.to_string());
     assert_ne!(refreshed, connection.latest_blockhash);
@@ -273,10 +275,7 @@ async fn stale_blockhash_is_refreshed_from_the_chain_rpc() -> TestResult {
     // Fresh: the handshake's value is used without asking the chain.
     let cached = LitNodeClient::new(config_for(&devnet))?;
     let handshake_hash = cached.connect().await?.latest_blockhash;
-    devnet
-        .dev_chain()
-        .expect("the embedded devchain")
-        .produce_block();
+    devnet.mine_block().await?;
     assert_eq!(cached.get_latest_blockhash().await?, handshake_hash);
     devnet.shutdown().await;
     Ok(())

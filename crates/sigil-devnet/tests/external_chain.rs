@@ -1,4 +1,4 @@
-//! `sigil devnet` on an EVM chain, external (anvil) or embedded: Sigil's contracts deployed
+//! `sigil devnet` on an EVM chain, external (anvil) or embedded (the default): Sigil's contracts deployed
 //! there, the nodes reading validators and capacity credits from them, and (on anvil) a restart
 //! on the same data dir finding the same contracts.
 
@@ -73,7 +73,7 @@ async fn a_devnet_on_anvil_serves_a_wallet_that_minted_credits_there() -> TestRe
     let data_dir = tempfile::tempdir()?;
     let devnet = Devnet::start(config(&anvil, data_dir.path())).await?;
     let context_path = data_dir.path().join(NETWORK_CONTEXT_FILE);
-    assert_eq!(devnet.network_context_path(), Some(context_path.clone()));
+    assert_eq!(devnet.network_context_path(), context_path);
     let context = NetworkContext::load(&context_path)?;
     assert_eq!(Some(devnet.staking_address()), context.address("Staking"));
     assert_eq!(devnet.info().chain_id, 31337);
@@ -145,16 +145,15 @@ async fn a_devnet_on_anvil_serves_a_wallet_that_minted_credits_there() -> TestRe
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_devnet_on_the_embedded_evm_serves_a_wallet_that_minted_credits_there() -> TestResult {
+async fn a_devnet_on_its_embedded_chain_serves_a_wallet_that_minted_credits_there() -> TestResult {
     let data_dir = tempfile::tempdir()?;
     let embedded = || DevnetConfig {
         free_allowance: 0,
-        embedded_evm: true,
         data_dir: Some(data_dir.path().to_owned()),
         ..DevnetConfig::default()
     };
     let devnet = Devnet::start(embedded()).await?;
-    let context = NetworkContext::load(&devnet.network_context_path().expect("a context"))?;
+    let context = NetworkContext::load(&devnet.network_context_path())?;
     assert_eq!(Some(devnet.staking_address()), context.address("Staking"));
     // Staking is where a local network's clients look by default: the RPC URL is enough.
     let default_client = LitNodeClient::new(LitNodeClientConfig::new(LitNetwork::custom(

@@ -39,11 +39,6 @@ fn three_of_five() -> DevnetConfig {
     }
 }
 
-fn far_future() -> u64 {
-    u64::try_from((OffsetDateTime::now_utc() + Duration::days(30)).unix_timestamp())
-        .unwrap_or(u64::MAX)
-}
-
 fn client_of(devnet: &Devnet) -> Result<LitNodeClient, ClientError> {
     client_for(&devnet.rpc_url(), devnet.staking_address())
 }
@@ -281,10 +276,7 @@ async fn restarted_nodes_rejoin_with_the_same_key_shares_and_rate_limit_counters
     client.connect().await?;
     // The reader owns a capacity credit, so its decryptions never meet the small allowance.
     let reader = PrivateKeySigner::random();
-    devnet
-        .dev_chain()
-        .expect("the embedded devchain")
-        .mint_capacity_credits(reader.address(), 1000, far_future())?;
+    devnet.mint_capacity_credit(&reader, 1000, 30).await?;
     let request = encrypt_for(&client, &reader)?;
     let reader_sigs = session_sigs(&client, &reader).await?;
     assert_eq!(

@@ -241,19 +241,13 @@ fn no_free_allowance() -> DevnetConfig {
     }
 }
 
-fn far_future() -> u64 {
-    u64::try_from((OffsetDateTime::now_utc() + Duration::days(30)).unix_timestamp())
-        .unwrap_or(u64::MAX)
-}
-
 #[tokio::test]
 async fn credit_owner_is_served_without_delegation_and_others_are_limited() {
     let devnet = devnet(no_free_allowance()).await;
     let owner = PrivateKeySigner::random();
     devnet
-        .dev_chain()
-        .expect("the embedded devchain")
-        .mint_capacity_credits(owner.address(), 1000, far_future())
+        .mint_capacity_credit(&owner, 1000, 30)
+        .await
         .expect("mint");
 
     let encrypted = encrypt_for(&devnet, &owner);
@@ -282,9 +276,8 @@ async fn delegatee_is_served_up_to_uses_then_refused_even_after_a_restart() {
     .await;
     let owner = PrivateKeySigner::random();
     let credit = devnet
-        .dev_chain()
-        .expect("the embedded devchain")
-        .mint_capacity_credits(owner.address(), 1000, far_future())
+        .mint_capacity_credit(&owner, 1000, 30)
+        .await
         .expect("mint");
 
     let delegatee = PrivateKeySigner::random();
@@ -479,7 +472,7 @@ async fn conditions_are_evaluated_with_the_user_and_the_chain_time() {
     let (status, body) = ask_with_conditions(&devnet, &sigs, either).await;
     assert_eq!(status, 200, "{body}");
 
-    // A type that needs a chain read the devchain cannot serve: named, never read as false.
+    // A type that needs a chain read the node cannot serve yet: named, never read as false.
     let erc20 = json!([{
         "contractAddress": "0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48", "standardContractType": "ERC20",
         "chain": "ethereum", "method": "balanceOf", "parameters": [":userAddress"],

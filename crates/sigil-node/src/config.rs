@@ -3,6 +3,7 @@
 use crate::error::NodeError;
 use crate::usage::{RateLimitPolicy, DEFAULT_FREE_ALLOWANCE};
 use serde::{Deserialize, Serialize};
+use sigil_chain::evm::EvmChainConfig;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
@@ -52,8 +53,7 @@ pub struct NodeConfig {
     pub chain_rpc_url: Option<String>,
     /// The network's ContractResolver on the chain at `chainRpcUrl`: the node finds Staking,
     /// RateLimitNFT and the PKP contracts through it, so nodes on different hosts sharing one
-    /// chain form one network. Absent: the chain is Sigil's devchain, which answers those
-    /// reads itself.
+    /// chain form one network. Required with `chainRpcUrl`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_resolver: Option<alloy_primitives::Address>,
     /// Oldest the validator set may be before it is read again from the chain, in seconds.
@@ -116,6 +116,26 @@ impl NodeConfig {
             return invalid("networkPublicKey must be 96 hex characters");
         }
         Ok(())
+    }
+
+    /// How a node in its own process reads the chain: `chainRpcUrl`, `contractResolver` and
+    /// the validator set's staleness bound.
+    pub fn evm_chain_config(&self) -> Result<EvmChainConfig, NodeError> {
+        let rpc_url = self.chain_rpc_url.clone().ok_or_else(|| {
+            NodeError::Config(
+                "the config has no chainRpcUrl; a node in its own process reads the chain over JSON-RPC"
+                    .into(),
+            )
+        })?;
+        let resolver = self.contract_resolver.ok_or_else(|| {
+            NodeError::Config(
+                "the config has no contractResolver; the node finds the network's contracts through it"
+                    .into(),
+            )
+        })?;
+        let mut config = EvmChainConfig::new(rpc_url, resolver);
+        config.validator_staleness = std::time::Duration::from_secs(self.validator_staleness_secs);
+        Ok(config)
     }
 
     /// The rate-limit policy this config describes.

@@ -88,7 +88,7 @@ pub enum NodeError {
     /// The rate-limit database failed.
     #[error("node storage failed: {0}")]
     Storage(String),
-    /// The chain (devchain or RPC) failed.
+    /// The chain failed.
     #[error("chain: {0}")]
     Chain(#[from] sigil_chain::Error),
 }

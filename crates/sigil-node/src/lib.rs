@@ -12,12 +12,12 @@
 //! # Serving
 //!
 //! - [`Node::start`] serves one node from a [`NodeConfig`] and a chain view
-//!   (`sigil_chain::ChainView`: the devchain in-process, or `RemoteChain` over JSON-RPC).
+//!   (`sigil_chain::ChainView`: `EvmChain`, the contracts read over JSON-RPC).
 //! - [`app`] is the router alone, for tests driving it with `tower::ServiceExt::oneshot`. Each
 //!   endpoint is a module of its own; those that act for a user call one shared step that
 //!   verifies the session sig for the endpoint's resource and ability and counts the request.
 //!
-//! A whole local network (dealer, devchain, N nodes in one process) is the `sigil-devnet`
+//! A whole local network (dealer, embedded chain, N nodes in one process) is the `sigil-devnet`
 //! crate's `Devnet`.
 //!
 //! # Limits

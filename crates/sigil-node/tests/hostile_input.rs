@@ -67,7 +67,7 @@ struct Fixture {
     urls: Vec<String>,
     owner: PrivateKeySigner,
     credit_token_id: String,
-    /// The SIWE nonce the JS SDK would use: the devchain's latest blockhash.
+    /// The SIWE nonce the JS SDK would use: the chain's latest blockhash.
     nonce: String,
     /// The clock every session and SIWE below is made at.
     now: OffsetDateTime,
@@ -88,11 +88,6 @@ fn conditions_for(user: &PrivateKeySigner) -> Value {
     }])
 }
 
-fn far_future() -> u64 {
-    u64::try_from((OffsetDateTime::now_utc() + Duration::days(30)).unix_timestamp())
-        .unwrap_or(u64::MAX)
-}
-
 async fn fixture() -> Fixture {
     let devnet = Devnet::start(DevnetConfig {
         free_allowance: 0,
@@ -102,9 +97,8 @@ async fn fixture() -> Fixture {
     .expect("devnet starts");
     let owner = PrivateKeySigner::random();
     let credit = devnet
-        .dev_chain()
-        .expect("the embedded devchain")
-        .mint_capacity_credits(owner.address(), 1_000_000, far_future())
+        .mint_capacity_credit(&owner, 1_000_000, 30)
+        .await
         .expect("mint a credit");
     let conditions = conditions_for(&owner);
     let set = ConditionSet::from_document(&conditions.to_string()).expect("conditions parse");

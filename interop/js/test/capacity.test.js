@@ -3,17 +3,15 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { encryptString, decryptToString } = require('@lit-protocol/encryption');
-const { ethers, connectedClient, seedGuideSessionSigs, onlyAddress, rpc, litErrorOf } = require('./lib');
+const {
+  ethers, connectedClient, seedGuideSessionSigs, onlyAddress, litErrorOf, mintCapacityCredits, retryWhile,
+} = require('./lib');
 
 const PAID_RPC_URL = process.env.SIGIL_PAID_RPC_URL;
+const PAID_CONTEXT = process.env.SIGIL_PAID_CONTEXT;
 
 async function mintCredits(owner) {
-  const credit = await rpc(
-    'sigil_mintCapacityCredits',
-    [{ to: owner, requestsPerKilosecond: 100, daysUntilUTCMidnightExpiration: 1 }],
-    { rpcUrl: PAID_RPC_URL }
-  );
-  return BigInt(credit.tokenId).toString();
+  return mintCapacityCredits(owner, { rpcUrl: PAID_RPC_URL, context: PAID_CONTEXT });
 }
 
 async function decryptAs(client, wallet, encrypted, options) {
@@ -41,8 +39,9 @@ test('capacity credits: the owner is served without delegation, a stranger witho
     }
     assert.equal(refused && refused.errorCode, 'rate_limit_exceeded');
 
-    await mintCredits(owner.address);
-    assert.equal(await decryptAs(client, owner, encrypted), 'paid by the owner');
+    await mintCredits(owner);
+    // The nodes index a new credit within a poll of the chain.
+    assert.equal(await retryWhile('rate_limit_exceeded', () => decryptAs(client, owner, encrypted)), 'paid by the owner');
   } finally {
     await client.disconnect();
   }
@@ -53,7 +52,7 @@ test('capacity credits: a second wallet is served through createCapacityDelegati
   try {
     const owner = ethers.Wallet.createRandom();
     const delegatee = ethers.Wallet.createRandom();
-    const capacityTokenId = await mintCredits(owner.address);
+    const capacityTokenId = await mintCredits(owner);
     const conditions = onlyAddress(delegatee.address);
     const { ciphertext, dataToEncryptHash } = await encryptString(
       { accessControlConditions: conditions, dataToEncrypt: 'paid by a delegation' },
@@ -67,7 +66,12 @@ test('capacity credits: a second wallet is served through createCapacityDelegati
       delegateeAddresses: [delegatee.address],
       uses: '1',
     });
-    assert.equal(await decryptAs(client, delegatee, encrypted, { capacityDelegationAuthSig }), 'paid by a delegation');
+    // The nodes index a new credit within a poll of the chain; until then the delegation pays
+    // for nothing, so no use of it is spent.
+    assert.equal(
+      await retryWhile('rate_limit_exceeded', () => decryptAs(client, delegatee, encrypted, { capacityDelegationAuthSig })),
+      'paid by a delegation'
+    );
 
     // uses = 1: the same delegation does not pay for a second decryption.
     let refused;

@@ -1,7 +1,7 @@
 // Sigil's contracts on an EVM chain, driven by the official contracts-sdk 7.4.0 (`LitContracts`
 // with the devnet's network-context.json as its customContext), ethers v5 and the
 // lit-node-client, unchanged: the same tests on anvil (`sigil devnet --evm-rpc`) and on the
-// chain embedded in the devnet (`sigil devnet --embedded-evm`).
+// chain embedded in the devnet (`sigil devnet`'s default).
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');

@@ -107,7 +107,7 @@ function tempFile(name, contents) {
   return file;
 }
 
-/** Admin JSON-RPC call to the devchain (e.g. sigil_mintCapacityCredits). */
+/** One JSON-RPC call to a devnet's chain. */
 async function rpc(method, params, { rpcUrl = RPC_URL } = {}) {
   const response = await fetch(rpcUrl, {
     method: 'POST',
@@ -117,6 +117,49 @@ async function rpc(method, params, { rpcUrl = RPC_URL } = {}) {
   const body = await response.json();
   if (body.error) throw new Error(`${method}: ${JSON.stringify(body.error)}`);
   return body.result;
+}
+
+const DEV_MNEMONIC = 'test test test test test test test test test test test junk';
+
+/**
+ * Mints a capacity credit for `owner` as a Lit user does: contracts-sdk `LitContracts`
+ * (customContext = the devnet's network-context.json) `mintCapacityCreditsNFT`, paid by
+ * `owner`, whom anvil's dev account 9 first sends gas money. Returns the token id (decimal).
+ */
+async function mintCapacityCredits(owner, { rpcUrl, context, requestsPerKilosecond = 100 }) {
+  const { LitContracts } = require('@lit-protocol/contracts-sdk');
+  const provider = new ethers.providers.StaticJsonRpcProvider(rpcUrl);
+  provider.pollingInterval = 100;
+  const funder = ethers.Wallet.fromMnemonic(DEV_MNEMONIC, "m/44'/60'/0'/0/9").connect(provider);
+  await (await funder.sendTransaction({ to: owner.address, value: ethers.utils.parseEther('1') })).wait();
+  const litContracts = new LitContracts({
+    signer: owner.connect(provider),
+    network: 'custom',
+    customContext: JSON.parse(fs.readFileSync(context, 'utf8')),
+    rpc: rpcUrl,
+    debug: false,
+  });
+  await litContracts.connect();
+  const { capacityTokenIdStr } = await litContracts.mintCapacityCreditsNFT({
+    requestsPerKilosecond,
+    daysUntilUTCMidnightExpiration: 1,
+  });
+  return capacityTokenIdStr;
+}
+
+/** Retries `attempt` while it fails with `errorCode` (e.g. until the nodes' chain index has a
+ * new credit, within a poll of the chain), for at most 15 s. */
+async function retryWhile(errorCode, attempt) {
+  const deadline = Date.now() + 15000;
+  for (;;) {
+    try {
+      return await attempt();
+    } catch (error) {
+      const lit = litErrorOf(error);
+      if (!lit || lit.errorCode !== errorCode || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
 }
 
 /** The Lit error the SDK surfaced, as {errorCode, status, ...}, whatever wrapper it used. */
@@ -146,5 +189,7 @@ module.exports = {
   sigil,
   tempFile,
   rpc,
+  mintCapacityCredits,
+  retryWhile,
   litErrorOf,
 };

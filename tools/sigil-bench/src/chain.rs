@@ -2,9 +2,9 @@
 //! `sigil node` processes.
 //!
 //! `sigil devnet --data-dir DIR` deals the keys and writes `DIR/node-<i>/config.json`, each
-//! naming its port and the chain RPC URL. Once that devnet is stopped, this serves its devchain
-//! (through `sigil-devnet`, so the validators are derived exactly as `sigil devnet` derives
-//! them), and `sigil node --config DIR/node-<i>/config.json` processes make the same network,
+//! naming its port, the chain RPC URL and the ContractResolver. Once that devnet is stopped,
+//! this serves its embedded chain (contracts, validators and credits as the devnet left them),
+//! and `sigil node --config DIR/node-<i>/config.json` processes make the same network,
 //! each node in a process of its own (its memory and CPU measurable alone).
 
 use std::path::PathBuf;
@@ -19,7 +19,7 @@ pub struct Args {
     /// the chain RPC address).
     #[arg(long)]
     data_dir: PathBuf,
-    /// Milliseconds between blocks.
+    /// Milliseconds without a transaction after which an empty block is mined.
     #[arg(long, default_value_t = 2000)]
     block_time_ms: u64,
 }
@@ -40,7 +40,7 @@ async fn serve(args: Args) -> anyhow::Result<()> {
     println!(
         "{READY_PREFIX}{} ({} validators)",
         chain.url(),
-        chain.chain().validators().len()
+        chain.validator_count()
     );
     let signal = stop.wait().await;
     eprintln!("{signal}: shutting down");

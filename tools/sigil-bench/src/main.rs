@@ -9,7 +9,7 @@
 //!   and 100 nodes, node-side verification cold and warm, the cryptographic floors (ed25519
 //!   `verify_strict`, secp256k1 recovery, the template JSON and SIWE parses, one BLS share
 //!   signature), all in the same process and run.
-//! - `chain`: serves the devchain of a dealt devnet data dir, so its nodes can run as separate
+//! - `chain`: serves the embedded chain of a dealt devnet data dir, so its nodes can run as separate
 //!   `sigil node` processes whose memory and CPU are their own.
 //! - `encryption-sign`: requests per second one node serves on `/web/encryption/sign/`, with the
 //!   CPU time the node process spent on them.

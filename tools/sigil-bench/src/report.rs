@@ -644,7 +644,7 @@ pub fn render(sigil: &Figures, js: &Figures, ratios: &[Ratio], context: &RunCont
            `verify_strict` (a node without the session cache pays that verify on every request; \
            with it, a repeated session sig skips it, so the ratio may exceed what the floor \
            alone allows).\n\
-         - **Decrypt**: a 3-node, threshold-2 network: the devchain (`sigil-bench chain`) and \
+         - **Decrypt**: a 3-node, threshold-2 network: the embedded chain (`sigil-bench chain`) and \
            three `sigil node` processes dealt by `sigil devnet`. Each client has its own wallet, \
            `LitNodeClient`, ciphertext and session sigs, made before timing; the Sigil load \
            generator (`sigil-bench decrypt`, one multi-threaded process) and the JS SDK \

@@ -5,7 +5,7 @@
 //! process, through the library. Budgets are tiny: these check behaviour, never speed.
 
 use serde_json::Value;
-use sigil_chain::{RemoteChain, RemoteChainConfig};
+use sigil_chain::evm::EvmChain;
 use sigil_devnet::{Devnet, DevnetConfig};
 use sigil_node::{Node, NodeConfig, RunningNode};
 use std::io::{BufRead, BufReader};
@@ -287,8 +287,10 @@ async fn deal(data_dir: &Path) {
 async fn start_node(data_dir: &Path, index: usize) -> RunningNode {
     let config =
         NodeConfig::load(&data_dir.join(format!("node-{index}/config.json"))).expect("node config");
-    let rpc_url = config.chain_rpc_url.clone().expect("chainRpcUrl");
-    let chain = RemoteChain::connect(RemoteChainConfig::new(rpc_url))
+    let chain_config = config
+        .evm_chain_config()
+        .expect("the config names the chain");
+    let chain = EvmChain::connect(chain_config)
         .await
         .expect("the bench chain answers");
     Node::start(config, Arc::new(chain))

@@ -32,6 +32,11 @@ pub struct DeployOptions {
     /// The HD key deriver to register (a chain's precompile-backed one); `None` deploys
     /// `KeyDeriver`, the derivation in EVM code.
     pub key_deriver: Option<Address>,
+    /// The first epoch; `None` keeps Staking's (number 1, 300 s from the deployment).
+    pub first_epoch: Option<crate::staking::EpochInfo>,
+    /// The validator count needed for consensus (`minNodeCount` to the JS SDK), for a network
+    /// whose keys were dealt for a threshold of its own; `None`: two thirds, rounded up.
+    pub consensus_threshold: Option<u64>,
 }
 
 /// Deploys every contract from the default signer of `provider` and wires them. Each transaction is mined before the next is sent.
@@ -99,6 +104,28 @@ pub async fn deploy<P: Provider + WalletProvider>(
             .await?;
     }
 
+    if let Some(epoch) = &options.first_epoch {
+        staking
+            .adminSetEpoch(Staking::Epoch {
+                epochLength: U256::from(epoch.epoch_length),
+                number: U256::from(epoch.number),
+                endTime: U256::from(epoch.end_time),
+                retries: U256::from(epoch.retries),
+                timeout: U256::from(epoch.timeout),
+            })
+            .send()
+            .await?
+            .get_receipt()
+            .await?;
+    }
+    if let Some(threshold) = options.consensus_threshold {
+        staking
+            .adminSetConsensusThreshold(U256::from(threshold))
+            .send()
+            .await?
+            .get_receipt()
+            .await?;
+    }
     if !options.validators.is_empty() {
         set_validators(provider, *staking.address(), &options.validators).await?;
     }

@@ -493,12 +493,14 @@ impl EmbeddedEvm {
         let _ = self.db.insert_account_storage(address, slot, value);
     }
 
+    /// The chain's clock: unix seconds plus what `evm_increaseTime` added.
+    pub fn clock(&self) -> u64 {
+        unix_now().saturating_add(self.time_offset)
+    }
+
     fn next_block_timestamp(&mut self) -> u64 {
         let latest = self.latest_block().timestamp;
-        let chosen = self
-            .next_timestamp
-            .take()
-            .unwrap_or_else(|| unix_now().saturating_add(self.time_offset));
+        let chosen = self.next_timestamp.take().unwrap_or_else(|| self.clock());
         // Timestamps never go back.
         chosen.max(latest)
     }

@@ -32,6 +32,7 @@ use serde_json::{json, Value};
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// Priority fee suggested to wallets, in wei.
 const PRIORITY_FEE: u64 = 1_000_000_000;
@@ -51,6 +52,22 @@ struct ChainState {
 }
 
 impl ChainState {
+    /// Mines a raw transaction and journals it.
+    fn send_and_record(&mut self, raw: Bytes) -> Result<B256, RpcFailure> {
+        let hash = self.evm.send_raw_transaction(&raw).map_err(failure)?;
+        let timestamp = self.evm.latest_block().timestamp;
+        self.record(Entry::Transaction { timestamp, raw })?;
+        Ok(hash)
+    }
+
+    /// Mines an empty block and journals it.
+    fn mine_and_record(&mut self) -> Result<B256, RpcFailure> {
+        let hash = self.evm.mine();
+        let timestamp = self.evm.latest_block().timestamp;
+        self.record(Entry::Mine { timestamp })?;
+        Ok(hash)
+    }
+
     /// Records a change that has been made; an error if it could not be kept.
     fn record(&self, entry: Entry) -> Result<(), RpcFailure> {
         match &self.journal {
@@ -128,6 +145,25 @@ impl EmbeddedChain {
     /// Runs `f` on the chain.
     pub fn with<R>(&self, f: impl FnOnce(&mut EmbeddedEvm) -> R) -> R {
         f(&mut self.state.lock().evm)
+    }
+
+    /// Mines an empty block every `block_time` in which no transaction made one, on the
+    /// current tokio runtime, for as long as a clone of the chain lives: on top of automine,
+    /// as a real chain's steady blocks, so the latest block's timestamp (what `timestamp`
+    /// conditions compare) follows the clock. A block's timestamp is in whole seconds, so no
+    /// two idle blocks share one.
+    pub fn spawn_interval_mining(&self, block_time: Duration) -> tokio::task::JoinHandle<()> {
+        crate::periodic::spawn_periodic(
+            Arc::downgrade(&self.state),
+            block_time,
+            |state| async move {
+                let mut state = state.lock();
+                if state.evm.clock() > state.evm.latest_block().timestamp {
+                    // An error is logged where it happens; the next tick tries again.
+                    let _ = state.mine_and_record();
+                }
+            },
+        )
     }
 
     /// Serves the chain as JSON-RPC on `addr` (port 0 picks a free port).
@@ -215,17 +251,11 @@ impl Dispatch for EmbeddedChain {
             }
             "eth_sendTransaction" => {
                 let raw = sign_for_dev_account(evm, params)?;
-                let hash = evm.send_raw_transaction(&raw).map_err(failure)?;
-                let timestamp = evm.latest_block().timestamp;
-                state.record(Entry::Transaction { timestamp, raw })?;
-                Ok(json!(hash))
+                state.send_and_record(raw).map(|hash| json!(hash))
             }
             "eth_sendRawTransaction" => {
                 let raw: Bytes = param(params, 0, "transaction")?;
-                let hash = evm.send_raw_transaction(&raw).map_err(failure)?;
-                let timestamp = evm.latest_block().timestamp;
-                state.record(Entry::Transaction { timestamp, raw })?;
-                Ok(json!(hash))
+                state.send_and_record(raw).map(|hash| json!(hash))
             }
             "eth_getTransactionByHash" => {
                 let hash: B256 = param(params, 0, "hash")?;
@@ -242,9 +272,7 @@ impl Dispatch for EmbeddedChain {
                 logs_json(evm, &filter)
             }
             "evm_mine" => {
-                evm.mine();
-                let timestamp = evm.latest_block().timestamp;
-                state.record(Entry::Mine { timestamp })?;
+                state.mine_and_record()?;
                 Ok(Value::String("0x0".into()))
             }
             "evm_increaseTime" => {

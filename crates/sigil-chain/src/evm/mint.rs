@@ -114,6 +114,29 @@ pub struct PermittedAuthMethod {
     pub scopes: Vec<u64>,
 }
 
+/// Sends `to` at least `minimum` wei from the sender when it holds less (gas for a fresh wallet on
+/// a local chain); returns whether it sent.
+pub async fn top_up<P: Provider>(
+    provider: &P,
+    to: Address,
+    minimum: U256,
+) -> Result<bool, EvmError> {
+    use alloy_network::TransactionBuilder;
+    let balance = provider.get_balance(to).await?;
+    if balance >= minimum {
+        return Ok(false);
+    }
+    let transfer = alloy_rpc_types_eth::TransactionRequest::default()
+        .with_to(to)
+        .with_value(minimum - balance);
+    provider
+        .send_transaction(transfer)
+        .await?
+        .get_receipt()
+        .await?;
+    Ok(true)
+}
+
 /// Mints a capacity credit to the sender for `requests_per_kilosecond` until `expires_at` (a
 /// UTC midnight), paying what `calculateCost` asks.
 pub async fn mint_capacity_credit<P: Provider>(

@@ -20,7 +20,7 @@ pub use embedded::{
 };
 pub use embedded_rpc::EmbeddedChain;
 pub use mint::{
-    mint_capacity_credit, mint_pkp, permit, pkp_info, pkp_token_id, MintedPkp, Permit,
+    mint_capacity_credit, mint_pkp, permit, pkp_info, pkp_token_id, top_up, MintedPkp, Permit,
     PermittedAuthMethod, PkpInfo, AUTH_METHOD_ACTION, AUTH_METHOD_ADDRESS, SCOPE_SIGN_ANYTHING,
 };
 pub use network_context::{contract_abi, NetworkContext};

@@ -94,6 +94,33 @@ fn checksummed<S: serde::Serializer>(address: &Address, serializer: S) -> Result
 }
 
 impl NetworkContext {
+    /// Finds a network's contracts from its Staking contract alone (what a client knows of a
+    /// network, as the JS SDK's `contractContext`): Staking names its ContractResolver and
+    /// environment, the resolver every other contract by Lit's type key. Contracts the resolver
+    /// does not name are left out.
+    pub async fn discover<P: alloy_provider::Provider>(
+        provider: &P,
+        staking: Address,
+    ) -> Result<Self, EvmError> {
+        use super::contracts::{ContractResolver, Staking};
+        let staking_contract = Staking::new(staking, provider);
+        let resolver_address = staking_contract.contractResolver().call().await?;
+        let env = staking_contract.env().call().await?;
+        let resolver = ContractResolver::new(resolver_address, provider);
+        let mut context = Self::default();
+        context.insert("ContractResolver", resolver_address);
+        for (name, key) in super::deploy::RESOLVER_KEYS {
+            let address = resolver
+                .getContract(alloy_primitives::keccak256(key), env)
+                .call()
+                .await?;
+            if address != Address::ZERO {
+                context.insert(name, address);
+            }
+        }
+        Ok(context)
+    }
+
     /// Records where `name` is deployed.
     pub fn insert(&mut self, name: &str, address: Address) {
         self.addresses.insert(name.to_owned(), address);

@@ -30,7 +30,8 @@ pub struct Args {
     /// Default: a temporary directory, removed at exit.
     #[arg(long)]
     data_dir: Option<PathBuf>,
-    /// Time between blocks, e.g. 2s, 500ms, 1m, 1m 30s (a bare number is seconds).
+    /// The embedded chain mines every transaction at once, and an empty block after this long
+    /// without one, e.g. 2s, 500ms, 1m, 1m 30s (a bare number is seconds).
     #[arg(long, default_value = "2s", value_parser = parse_duration)]
     block_time: Duration,
     /// Requests per 1000 s every address gets from each node without capacity credits
@@ -42,11 +43,6 @@ pub struct Args {
     /// read them there. Needs --deployer-key-env.
     #[arg(long, requires = "deployer_key_env")]
     evm_rpc: Option<String>,
-    /// Run on an EVM chain inside the devnet process (revm, served on --rpc-port, its state
-    /// kept in the data dir) with Sigil's contracts deployed by the dev wallet, instead of the
-    /// devchain.
-    #[arg(long, conflicts_with = "evm_rpc")]
-    embedded_evm: bool,
     /// Name of the environment variable holding the hex private key that deploys and owns the
     /// contracts on --evm-rpc (it needs gas there).
     #[arg(long, requires = "evm_rpc")]
@@ -81,7 +77,6 @@ async fn serve(args: Args) -> Result<(), Failure> {
         block_time: args.block_time,
         free_allowance: args.free_allowance,
         external_chain,
-        embedded_evm: args.embedded_evm,
         ..DevnetConfig::default()
     };
     let data_dir_given = config.data_dir.is_some();
@@ -128,9 +123,11 @@ fn print_banner(devnet: &Devnet) -> std::io::Result<()> {
     writeln!(out)?;
     writeln!(out, "Chain RPC           {}", devnet.rpc_url())?;
     writeln!(out, "Staking contract    {}", devnet.staking_address())?;
-    if let Some(path) = devnet.network_context_path() {
-        writeln!(out, "Network context     {}", path.display())?;
-    }
+    writeln!(
+        out,
+        "Network context     {}",
+        devnet.network_context_path().display()
+    )?;
     writeln!(out, "Network public key  {}", devnet.network_public_key())?;
     writeln!(out, "Data dir            {}", devnet.data_dir().display())?;
     writeln!(out)?;

@@ -2,8 +2,8 @@
 
 use crate::Failure;
 use anyhow::Context;
-use sigil_chain::evm::{EvmChain, EvmChainConfig};
-use sigil_chain::{ChainView, RemoteChain, RemoteChainConfig};
+use sigil_chain::evm::EvmChain;
+use sigil_chain::ChainView;
 use sigil_node::{Node, NodeConfig};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -23,24 +23,12 @@ pub fn run(args: Args) -> Result<(), Failure> {
 async fn serve(args: Args) -> Result<(), Failure> {
     let mut stop = StopSignals::install()?;
     let config = NodeConfig::load(&args.config)?;
-    let rpc_url = config.chain_rpc_url.clone().context(
-        "the config has no chainRpcUrl; a node in its own process reads the chain over JSON-RPC",
-    )?;
-    let chain: Arc<dyn ChainView> = match config.contract_resolver {
-        Some(resolver) => {
-            let mut chain_config = EvmChainConfig::new(rpc_url.clone(), resolver);
-            chain_config.validator_staleness =
-                std::time::Duration::from_secs(config.validator_staleness_secs);
-            Arc::new(EvmChain::connect(chain_config).await.with_context(|| {
-                format!("cannot read the contracts of resolver {resolver} at {rpc_url}")
-            })?)
-        }
-        None => Arc::new(
-            RemoteChain::connect(RemoteChainConfig::new(rpc_url.clone()))
-                .await
-                .with_context(|| format!("cannot read the chain at {rpc_url}"))?,
-        ),
-    };
+    let chain_config = config.evm_chain_config()?;
+    let (rpc_url, resolver) = (chain_config.rpc_url.clone(), chain_config.resolver);
+    let chain: Arc<dyn ChainView> =
+        Arc::new(EvmChain::connect(chain_config).await.with_context(|| {
+            format!("cannot read the contracts of resolver {resolver} at {rpc_url}")
+        })?);
     let node = Node::start(config, chain).await?;
     println!(
         "Sigil node ready at {} (share {}); chain {rpc_url}",

@@ -44,8 +44,26 @@ mod tests {
     use axum::body::Body;
     use axum::http::{Request, StatusCode};
     use serde_json::Value;
-    use sigil_chain::{DevChain, DevChainConfig};
+    use sigil_chain::{Block, CapacityCredit, ChainView};
     use tower::ServiceExt;
+
+    /// A chain that stays at one block and holds no credits.
+    struct StillChain(Block);
+
+    impl ChainView for StillChain {
+        fn chain_id(&self) -> u64 {
+            sigil_chain::DEFAULT_DEVCHAIN_CHAIN_ID
+        }
+        fn latest_block(&self) -> Block {
+            self.0
+        }
+        fn capacity_credits_owned_by(&self, _: alloy_primitives::Address) -> Vec<CapacityCredit> {
+            Vec::new()
+        }
+        fn capacity_credit(&self, _: alloy_primitives::U256) -> Option<CapacityCredit> {
+            None
+        }
+    }
 
     struct TestNode {
         _dir: tempfile::TempDir,
@@ -90,7 +108,11 @@ mod tests {
             free_allowance: 10,
             rate_limit_window_secs: 1000,
         };
-        let chain = DevChain::open(DevChainConfig::default()).expect("chain");
+        let chain = StillChain(Block {
+            number: 1,
+            hash: alloy_primitives::B256::repeat_byte(7),
+            timestamp: 1_700_000_000,
+        });
         let state = NodeState::open(
             &config,
             "127.0.0.1:7470".into(),
