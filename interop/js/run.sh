@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The interop suite: builds sigil, starts three `sigil devnet`s on free ports (one with the
 # default free allowance and one that serves nobody without capacity credits, both on their
-# embedded EVM chain, and one on anvil with Sigil's contracts deployed there), runs the official
+# embedded EVM chain, and one on anvil with Sigil's contracts deployed there; the multi-host
+# test deploys its own network on that anvil), runs the official
 # Lit JS SDK v7 tests against them, and stops them whatever happens.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"

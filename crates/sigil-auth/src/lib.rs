@@ -84,8 +84,9 @@ pub use siwe::{
 };
 pub use timefmt::{parse_rfc3339, to_js_iso_string};
 pub use verify::{
-    is_recap_resource, verify_session_sig, AuthContext, CapabilityCache, CapacityDelegation,
-    VerificationRequest, Verifier, GRACE_PERIOD, MAX_CAPABILITIES, MAX_SESSION_VALIDITY,
+    is_recap_resource, verify_looked_up_session_sig, verify_session_sig, AuthContext,
+    CapabilityCache, CapacityDelegation, SessionLookup, VerificationRequest, Verifier,
+    GRACE_PERIOD, MAX_CAPABILITIES, MAX_SESSION_VALIDITY,
 };
 
 /// The RNG traits [`SessionKeyPair::generate`] and [`siwe::random_nonce`] take (`rand_core::OsRng`

@@ -117,6 +117,29 @@ pub struct CapabilityCache {
     sessions: Mutex<LruCache<[u8; 32], Arc<VerifiedSession>>>,
 }
 
+/// A session sig looked up in a [`CapabilityCache`] ([`CapabilityCache::look_up_session`]).
+pub struct SessionLookup {
+    key: [u8; 32],
+    verified: Option<Arc<VerifiedSession>>,
+}
+
+impl SessionLookup {
+    /// How many capabilities the session carries, if its outer signature has verified before.
+    pub fn known_capabilities(&self) -> Option<usize> {
+        self.verified
+            .as_ref()
+            .map(|session| session.template.capabilities.len())
+    }
+}
+
+impl std::fmt::Debug for SessionLookup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionLookup")
+            .field("known_capabilities", &self.known_capabilities())
+            .finish()
+    }
+}
+
 /// A session sig whose outer ed25519 signature has verified, with its parsed template.
 struct VerifiedSession {
     key: VerifyingKey,
@@ -159,8 +182,15 @@ impl CapabilityCache {
         session_sig: &AuthSig,
         now: OffsetDateTime,
     ) -> Option<usize> {
-        self.verified_session(&session_cache_key(session_sig), now)
-            .map(|session| session.template.capabilities.len())
+        self.look_up_session(session_sig, now).known_capabilities()
+    }
+
+    /// Looks `session_sig` up once: what [`verify_looked_up_session_sig`] then verifies, and
+    /// what a caller deciding how to verify (in place or on a pool) needs to know first.
+    pub fn look_up_session(&self, session_sig: &AuthSig, now: OffsetDateTime) -> SessionLookup {
+        let key = session_cache_key(session_sig);
+        let verified = self.verified_session(&key, now);
+        SessionLookup { key, verified }
     }
 
     fn verified_session(
@@ -286,6 +316,27 @@ pub fn verify_session_sig(
     request: &VerificationRequest<'_>,
     cache: Option<&CapabilityCache>,
 ) -> Result<AuthContext, AuthError> {
+    let lookup = cache.map(|cache| (cache, cache.look_up_session(session_sig, request.now)));
+    verify(session_sig, request, lookup)
+}
+
+/// [`verify_session_sig`] with the session already looked up in `cache` (by
+/// [`CapabilityCache::look_up_session`], at `request.now`), so it is not hashed twice.
+pub fn verify_looked_up_session_sig(
+    session_sig: &AuthSig,
+    lookup: SessionLookup,
+    request: &VerificationRequest<'_>,
+    cache: &CapabilityCache,
+) -> Result<AuthContext, AuthError> {
+    verify(session_sig, request, Some((cache, lookup)))
+}
+
+fn verify(
+    session_sig: &AuthSig,
+    request: &VerificationRequest<'_>,
+    cached: Option<(&CapabilityCache, SessionLookup)>,
+) -> Result<AuthContext, AuthError> {
+    let cache = cached.as_ref().map(|(cache, _)| *cache);
     if session_sig.derived_via != DERIVED_VIA_SESSION
         || session_sig.algo.as_deref() != Some(ALGO_ED25519)
     {
@@ -297,17 +348,24 @@ pub fn verify_session_sig(
 
     // 1. Outer signature, and 2. template: both from the cache when this session sig has
     // verified before.
-    let session = match cache {
-        Some(cache) => {
-            let key = session_cache_key(session_sig);
-            match cache.verified_session(&key, request.now) {
-                Some(session) => session,
-                None => {
-                    let session = Arc::new(verify_outer(session_sig)?);
-                    cache.sessions.lock().put(key, Arc::clone(&session));
-                    session
-                }
-            }
+    let session = match cached {
+        Some((
+            _,
+            SessionLookup {
+                verified: Some(session),
+                ..
+            },
+        )) => session,
+        Some((
+            cache,
+            SessionLookup {
+                key,
+                verified: None,
+            },
+        )) => {
+            let session = Arc::new(verify_outer(session_sig)?);
+            cache.sessions.lock().put(key, Arc::clone(&session));
+            session
         }
         None => Arc::new(verify_outer(session_sig)?),
     };

@@ -693,6 +693,52 @@ fn a_cached_session_sig_still_gets_every_per_request_check() {
 }
 
 #[test]
+fn a_session_looked_up_once_verifies_as_the_plain_entry_point_does() {
+    let cache = CapabilityCache::new(16);
+    let sig = valid_session_sig();
+    let item = decryption_of_item();
+    let request = VerificationRequest {
+        resource: &item,
+        ability: LitAbility::AccessControlConditionDecryption,
+        node_address: "127.0.0.1:7470",
+        now: NOW,
+    };
+    let unseen = cache.look_up_session(&sig, NOW);
+    assert_eq!(unseen.known_capabilities(), None);
+    let first = verify_looked_up_session_sig(&sig, unseen, &request, &cache).unwrap();
+    assert_eq!(first, verify_session_sig(&sig, &request, None).unwrap());
+    let seen = cache.look_up_session(&sig, NOW);
+    assert_eq!(seen.known_capabilities(), Some(1));
+    assert_eq!(
+        verify_looked_up_session_sig(&sig, seen, &request, &cache).unwrap(),
+        first
+    );
+    // A lookup's verified session still gets every per-request check.
+    let other_node = VerificationRequest {
+        node_address: "127.0.0.1:7471",
+        ..request
+    };
+    assert_code(
+        verify_looked_up_session_sig(&sig, cache.look_up_session(&sig, NOW), &other_node, &cache),
+        "NodeNotAuthorized",
+        403,
+    );
+    // A forged signature looked up is checked, not vouched for by the cache.
+    let mut other_text = sig.clone();
+    other_text.signed_message.push(' ');
+    assert_code(
+        verify_looked_up_session_sig(
+            &other_text,
+            cache.look_up_session(&other_text, NOW),
+            &request,
+            &cache,
+        ),
+        "NodeInvalidAuthSigSessionKeySignature",
+        400,
+    );
+}
+
+#[test]
 fn a_cached_signature_does_not_vouch_for_another_message() {
     let verifier = Verifier::new("127.0.0.1:7470", 16);
     let item = decryption_of_item();

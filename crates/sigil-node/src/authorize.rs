@@ -9,12 +9,11 @@ use crate::state::NodeState;
 use crate::usage::{DelegatedCredits, ExpectedRequest, UsageError, UsageRequest};
 use alloy_primitives::U256;
 use sigil_auth::{
-    AuthContext, AuthSig, CapabilityCache, CapacityDelegation, LitAbility, LitResource,
-    SessionKeySignedMessage, VerificationRequest,
+    AuthContext, AuthSig, CapacityDelegation, LitAbility, LitResource, SessionKeySignedMessage,
+    SessionLookup, VerificationRequest,
 };
 use sigil_chain::CapacityCredit;
 use std::sync::Arc;
-use time::OffsetDateTime;
 
 impl NodeState {
     /// Verifies `session_sig` for `ability` on `resource`, as of the node's clock, then counts
@@ -33,7 +32,8 @@ impl NodeState {
         let now = self.clock.now();
         // Announced before verifying, so a commit under way may wait for this request's use.
         let expected = self.usage.expect_request();
-        let small = is_small_session(&self.capability_cache, &session_sig, now);
+        let lookup = self.capability_cache.look_up_session(&session_sig, now);
+        let small = is_small_session(&lookup, &session_sig);
         let verify = move |state: &NodeState, resource: &LitResource| {
             let verification = VerificationRequest {
                 resource,
@@ -41,10 +41,11 @@ impl NodeState {
                 node_address: &state.node_address,
                 now,
             };
-            sigil_auth::verify_session_sig(
+            sigil_auth::verify_looked_up_session_sig(
                 &session_sig,
+                lookup,
                 &verification,
-                Some(&state.capability_cache),
+                &state.capability_cache,
             )
         };
         let context = if small {
@@ -119,9 +120,9 @@ const INLINE_CAPABILITIES: usize = 2;
 
 /// Whether verifying `session_sig` is cheap enough to do in place. A template that does not
 /// parse is: verification stops at the parse. A session seen before is counted without a parse.
-fn is_small_session(cache: &CapabilityCache, session_sig: &AuthSig, now: OffsetDateTime) -> bool {
-    cache
-        .known_session_capabilities(session_sig, now)
+fn is_small_session(lookup: &SessionLookup, session_sig: &AuthSig) -> bool {
+    lookup
+        .known_capabilities()
         .or_else(|| {
             SessionKeySignedMessage::parse(&session_sig.signed_message)
                 .ok()
