@@ -8,7 +8,7 @@
 
 use alloy_primitives::Address;
 use libfuzzer_sys::fuzz_target;
-use sigil_crypto::conditions::{ConditionEnv, ConditionSet};
+use sigil_crypto::conditions::{ChainAnswer, ChainRead, ChainReadError, ConditionEnv, ConditionSet};
 
 struct FixedEnv;
 
@@ -17,8 +17,19 @@ impl ConditionEnv for FixedEnv {
         Address::repeat_byte(0x50)
     }
 
-    fn latest_block_timestamp(&self) -> u64 {
-        1_735_689_600
+    fn knows_chain(&self, chain: &str) -> bool {
+        chain == "ethereum"
+    }
+
+    fn chain_read(&self, read: &ChainRead) -> Result<ChainAnswer, ChainReadError> {
+        match read {
+            ChainRead::LatestBlockTimestamp { .. } => {
+                Ok(ChainAnswer::Word(alloy_primitives::U256::from(1_735_689_600u64)))
+            }
+            // Arbitrary output: decoding must refuse it cleanly, never panic.
+            ChainRead::Call { data, .. } => Ok(ChainAnswer::Output(data.clone())),
+            ChainRead::Balance { .. } => Err(ChainReadError::Failed("offline".into())),
+        }
     }
 }
 
@@ -41,6 +52,7 @@ fn check(set: &ConditionSet) {
     let _ = set.condition_count();
     let _ = set.identity("00");
     let _ = set.evaluate(&FixedEnv);
+    let _ = set.chain_reads(Address::repeat_byte(0x50));
 }
 
 fuzz_target!(|data: &[u8]| {

@@ -71,6 +71,56 @@ pub enum CryptoError {
         /// The text that should have been an address.
         value: String,
     },
+    /// The condition names a chain the node has no RPC for.
+    #[error("unknown chain {chain:?}: the node has no RPC URL for it (node config `chains`, or `sigil devnet --chain-rpc {chain}=URL`)")]
+    UnknownChain {
+        /// The chain's Lit name.
+        chain: String,
+    },
+    /// A chain read failed: the RPC is down, timed out or the call reverted.
+    #[error("reading chain {chain:?} failed: {reason}")]
+    ChainReadFailed {
+        /// The chain's Lit name.
+        chain: String,
+        /// What went wrong.
+        reason: String,
+        /// Whether the read was an `evmContractConditions` call (Lit answers those with
+        /// `NodeBlockchainError`, the others with `NodeRpcError`).
+        contract_call: bool,
+    },
+    /// `functionParams` and the ABI's inputs differ in number.
+    #[error("{params} functionParams for a function of {inputs} inputs")]
+    MismatchParameters {
+        /// Parameters given.
+        params: usize,
+        /// Inputs the ABI declares.
+        inputs: usize,
+    },
+    /// A parameter does not parse as its ABI type, or the ABI names an unknown type.
+    #[error("parameter {index} ({value:?}) is not a {kind}")]
+    ConditionTokenizing {
+        /// The parameter's position.
+        index: usize,
+        /// The parameter after substitution.
+        value: String,
+        /// Its ABI type.
+        kind: String,
+    },
+    /// The call's output does not decode as the ABI says.
+    #[error("the output does not decode as the ABI's outputs: {reason}")]
+    TokenEncodingDecoding {
+        /// Why.
+        reason: String,
+    },
+    /// The selected output's type cannot be compared (int, bytes, arrays, tuples), or no output
+    /// has the `key`.
+    #[error("output {key:?} cannot be compared: {reason}")]
+    InvalidConditionTokenType {
+        /// The `returnValueTest.key`.
+        key: String,
+        /// Why.
+        reason: String,
+    },
 
     // ---- BLS ----
     /// A PKP key that cannot be derived: no root keys, a root key off the curve, or (with
@@ -171,6 +221,20 @@ impl CryptoError {
             }
             CryptoError::InvalidReturnValue { .. } => LitErrorCode::NodeInvalidAccReturnValueTest,
             CryptoError::InvalidAddress { .. } => LitErrorCode::NodeConditionAddressConversionError,
+            CryptoError::UnknownChain { .. } => LitErrorCode::NodeBlockchainChainUnknown,
+            CryptoError::ChainReadFailed {
+                contract_call: true,
+                ..
+            } => LitErrorCode::NodeBlockchainError,
+            CryptoError::ChainReadFailed { .. } => LitErrorCode::NodeRpcError,
+            CryptoError::MismatchParameters { .. } => LitErrorCode::NodeMismatchParameters,
+            CryptoError::ConditionTokenizing { .. } => LitErrorCode::NodeConditionTokenizingError,
+            CryptoError::TokenEncodingDecoding { .. } => {
+                LitErrorCode::NodeTokenEncodingDecodingError
+            }
+            CryptoError::InvalidConditionTokenType { .. } => {
+                LitErrorCode::NodeInvalidConditionTokenType
+            }
             CryptoError::InvalidPublicKey
             | CryptoError::InvalidPublicKeyShare
             | CryptoError::InvalidKeyShare

@@ -1,24 +1,55 @@
 //! Evaluation of conditions, as Lit's Datil node does it.
 
-use alloy_primitives::{address, Address};
+use alloy_primitives::{address, Address, Bytes, U256};
+use alloy_sol_types::{SolCall, SolValue};
 use serde_json::{json, Value};
-use sigil_crypto::conditions::{ConditionEnv, ConditionSet};
+use sigil_crypto::conditions::{
+    ChainAnswer, ChainRead, ChainReadError, ConditionEnv, ConditionSet,
+};
 use sigil_crypto::CryptoError;
+use std::collections::HashMap;
 
 const USER: Address = address!("50e2dac5e78B5905CB09495547452cEE64426db2");
 const NOW: u64 = 1_735_689_600;
+const TOKEN: Address = address!("A0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48");
 
+/// A node's view of its chains, faked: the chains it knows, and the answers it has.
 struct Env {
     user: Address,
     timestamp: u64,
+    chains: Vec<&'static str>,
+    answers: HashMap<ChainRead, Result<ChainAnswer, ChainReadError>>,
 }
 
 impl ConditionEnv for Env {
     fn user_address(&self) -> Address {
         self.user
     }
-    fn latest_block_timestamp(&self) -> u64 {
-        self.timestamp
+    fn knows_chain(&self, chain: &str) -> bool {
+        self.chains.contains(&chain)
+    }
+    fn chain_read(&self, read: &ChainRead) -> Result<ChainAnswer, ChainReadError> {
+        if let ChainRead::LatestBlockTimestamp { .. } = read {
+            return Ok(ChainAnswer::Word(U256::from(self.timestamp)));
+        }
+        self.answers
+            .get(read)
+            .cloned()
+            .unwrap_or_else(|| Err(ChainReadError::Failed(format!("no answer for {read:?}"))))
+    }
+}
+
+impl Env {
+    /// `to` answers the call `data` with `output`.
+    fn answer_call(mut self, to: Address, data: Vec<u8>, output: Vec<u8>) -> Self {
+        let read = ChainRead::Call {
+            chain: "ethereum".into(),
+            to,
+            data: data.into(),
+        };
+        self.answers
+            .insert(read, Ok(ChainAnswer::Output(Bytes::from(output))));
+        self
     }
 }
 
@@ -26,7 +57,17 @@ fn env() -> Env {
     Env {
         user: USER,
         timestamp: NOW,
+        chains: vec!["ethereum", "polygon", "xdai"],
+        answers: HashMap::new(),
     }
+}
+
+// The functions a Lit node calls for the standard contract types, named here independently.
+alloy_sol_types::sol! {
+    function balanceOf(address) returns (uint256);
+    function ownerOf(uint256) returns (address);
+    function balanceOfBatch(address[], uint256[]) returns (uint256[]);
+    function isPermittedAddress(uint256, address) returns (bool);
 }
 
 fn user_is(comparator: &str, value: &str) -> Value {
@@ -161,8 +202,8 @@ fn timestamp_compares_the_latest_block_time_as_an_integer() {
         Some(true)
     );
     let later = Env {
-        user: USER,
         timestamp: NOW + 10,
+        ..env()
     };
     assert_eq!(
         eval_with(json!([timestamp(">=", &after)]), &later).ok(),
@@ -249,27 +290,97 @@ fn malformed_boolean_expressions_are_typed_errors() {
 }
 
 #[test]
-fn chain_reads_we_cannot_serve_are_errors_naming_the_kind() {
-    let err = eval(json!([erc20()])).expect_err("erc20");
-    match &err {
-        CryptoError::UnsupportedCondition { kind } => assert!(kind.contains("ERC20"), "{kind}"),
-        other => panic!("{other:?}"),
+fn erc20_balance_compares_the_balance_of_calls_answer_as_a_uint256() {
+    let call = balanceOfCall::new((USER,)).abi_encode();
+    for (balance, expected) in [(999_999u64, false), (1_000_000, true), (1_000_001, true)] {
+        let env = env().answer_call(TOKEN, call.clone(), U256::from(balance).abi_encode());
+        assert_eq!(
+            eval_with(json!([erc20()]), &env).ok(),
+            Some(expected),
+            "{balance}"
+        );
     }
-    assert_eq!(err.code(), "NodeAccessControlConditionsCheckFailed");
-    // Even where the other branch would decide (Lit evaluates every condition).
-    assert!(matches!(
-        eval(json!([user_is("=", LOWER), or(), erc20()])),
-        Err(CryptoError::UnsupportedCondition { .. })
-    ));
-    let balance = json!([{"contractAddress": "", "standardContractType": "", "chain": "polygon", "method": "eth_getBalance",
-                          "parameters": [":userAddress", "latest"], "returnValueTest": {"comparator": ">=", "value": "1"}}]);
-    match eval(balance) {
-        Err(CryptoError::UnsupportedCondition { kind }) => {
-            assert!(kind.contains("eth_getBalance"), "{kind}")
-        }
-        other => panic!("{other:?}"),
-    }
-    for kind in ["POAP", "SIWE", "LitAction", "ERC721", "ERC1155"] {
+    // The read it needs, once however often it is named.
+    let set = ConditionSet::from_request(
+        &json!({"accessControlConditions": [erc20(), and(), erc20(), or(), user_is("=", LOWER)]}),
+    )
+    .expect("parses");
+    assert_eq!(
+        set.chain_reads(USER).expect("plans"),
+        vec![ChainRead::Call {
+            chain: "ethereum".into(),
+            to: TOKEN,
+            data: call.into()
+        }]
+    );
+}
+
+#[test]
+fn native_balance_erc721_owner_and_erc1155_batch_read_what_lit_reads() {
+    let balance = json!({"contractAddress": "", "standardContractType": "", "chain": "polygon",
+        "method": "eth_getBalance", "parameters": [":userAddress", "latest"],
+        "returnValueTest": {"comparator": ">", "value": "10"}});
+    let mut with_balance = env();
+    with_balance.answers.insert(
+        ChainRead::Balance {
+            chain: "polygon".into(),
+            address: USER,
+        },
+        Ok(ChainAnswer::Word(U256::from(11))),
+    );
+    assert_eq!(eval_with(json!([balance]), &with_balance).ok(), Some(true));
+
+    let owner = json!({"contractAddress": TOKEN.to_string(), "standardContractType": "ERC721",
+        "chain": "ethereum", "method": "ownerOf", "parameters": ["42"],
+        "returnValueTest": {"comparator": "=", "value": ":userAddress"}});
+    let call = ownerOfCall::new((U256::from(42),)).abi_encode();
+    let holder = env().answer_call(TOKEN, call.clone(), USER.abi_encode());
+    assert_eq!(eval_with(json!([owner.clone()]), &holder).ok(), Some(true));
+    let other = env().answer_call(TOKEN, call, Address::repeat_byte(9).abi_encode());
+    assert_eq!(eval_with(json!([owner]), &other).ok(), Some(false));
+
+    // balanceOfBatch: comma-separated lists; true when any balance passes.
+    let batch = json!({"contractAddress": TOKEN.to_string(), "standardContractType": "ERC1155",
+        "chain": "ethereum", "method": "balanceOfBatch", "parameters": [":userAddress,:userAddress", "1,2"],
+        "returnValueTest": {"comparator": ">", "value": "0"}});
+    let call = balanceOfBatchCall::new((vec![USER, USER], vec![U256::from(1), U256::from(2)]))
+        .abi_encode();
+    let some = env().answer_call(
+        TOKEN,
+        call.clone(),
+        vec![U256::ZERO, U256::from(3)].abi_encode(),
+    );
+    assert_eq!(eval_with(json!([batch.clone()]), &some).ok(), Some(true));
+    let none = env().answer_call(TOKEN, call, vec![U256::ZERO, U256::ZERO].abi_encode());
+    assert_eq!(eval_with(json!([batch.clone()]), &none).ok(), Some(false));
+    // Lists of different lengths: false, as on Lit, without a read.
+    let mut uneven = batch;
+    uneven["parameters"][1] = "1".into();
+    assert_eq!(eval(json!([uneven])).ok(), Some(false));
+
+    // PKPPermissions isPermittedAddress asks about the requesting user.
+    let pkp = json!({"contractAddress": TOKEN.to_string(), "standardContractType": "PKPPermissions",
+        "chain": "ethereum", "method": "isPermittedAddress", "parameters": ["7", "0x0000000000000000000000000000000000000001"],
+        "returnValueTest": {"comparator": "=", "value": "true"}});
+    let call = isPermittedAddressCall::new((U256::from(7), USER)).abi_encode();
+    let permitted = env().answer_call(TOKEN, call, true.abi_encode());
+    assert_eq!(eval_with(json!([pkp]), &permitted).ok(), Some(true));
+}
+
+#[test]
+fn chains_and_reads_that_fail_are_lits_errors_never_false() {
+    // Every condition's chain must be known, even one that reads nothing.
+    let mut unknown = user_is("=", LOWER);
+    unknown["chain"] = "nowhere".into();
+    let err = eval(json!([unknown])).expect_err("unknown chain");
+    assert_eq!(err.code(), "NodeBlockchainChainUnknown");
+    assert_eq!(err.code().status(), 502);
+    assert!(err.to_string().contains("nowhere"), "{err}");
+    // A read that fails (RPC down, revert): NodeRpcError, even where the other branch decides.
+    let err = eval(json!([user_is("=", LOWER), or(), erc20()])).expect_err("rpc down");
+    assert_eq!(err.code(), "NodeRpcError");
+    // Kinds Sigil cannot read yet are named, never read as false.
+    for kind in ["POAP", "SIWE", "LitAction", "MolochDAOv2.1"] {
         let mut c = erc20();
         c["standardContractType"] = kind.into();
         match eval(json!([c])) {
@@ -279,18 +390,151 @@ fn chain_reads_we_cannot_serve_are_errors_naming_the_kind() {
             other => panic!("{kind}: {other:?}"),
         }
     }
+    // ERC721MetadataName: Lit's node has no call for it and answers false.
+    let mut name = erc20();
+    name["standardContractType"] = "ERC721MetadataName".into();
+    name["method"] = "name".into();
+    assert_eq!(eval(json!([name])).ok(), Some(false));
+}
+
+fn contract_condition(key: &str, comparator: &str, value: &str) -> Value {
+    json!({"contractAddress": TOKEN.to_string(), "functionName": "status",
+        "functionParams": [":userAddress", "5"],
+        "functionAbi": {"name": "status", "type": "function", "stateMutability": "view",
+            "inputs": [{"name": "who", "type": "address"}, {"name": "id", "type": "uint256"}],
+            "outputs": [{"name": "level", "type": "uint256"}, {"name": "label", "type": "string"}]},
+        "chain": "ethereum", "returnValueTest": {"key": key, "comparator": comparator, "value": value}})
+}
+
+fn eval_contract(conditions: Value, env: &Env) -> Result<bool, CryptoError> {
+    ConditionSet::from_request(&json!({ "evmContractConditions": conditions }))?.evaluate(env)
 }
 
 #[test]
-fn other_kinds_are_unsupported_except_unified_evm_basic() {
+fn evm_contract_conditions_call_the_abi_given_and_select_an_output_by_key() {
+    alloy_sol_types::sol! { function status(address, uint256) returns (uint256, string); }
+    let call = statusCall::new((USER, U256::from(5))).abi_encode();
+    let env = env().answer_call(
+        TOKEN,
+        call,
+        (U256::from(3), "gold".to_string()).abi_encode_params(),
+    );
+    let eval = |c: Value| eval_contract(json!([c]), &env);
+    assert_eq!(
+        eval(contract_condition("level", ">=", "3")).ok(),
+        Some(true)
+    );
+    assert_eq!(
+        eval(contract_condition("level", ">", "3")).ok(),
+        Some(false)
+    );
+    assert_eq!(
+        eval(contract_condition("", "=", "3")).ok(),
+        Some(true),
+        "empty key: the first output"
+    );
+    assert_eq!(
+        eval(contract_condition("label", "=", "gold")).ok(),
+        Some(true)
+    );
+    assert_eq!(
+        eval(contract_condition("label", "contains", "ol")).ok(),
+        Some(true)
+    );
+    assert_eq!(
+        eval(contract_condition("1", "=", "gold")).ok(),
+        Some(true),
+        "by index"
+    );
+    assert_eq!(
+        eval(contract_condition("missing", "=", "1")).map_err(|e| e.code().to_string()),
+        Err("NodeInvalidConditionTokenType".into())
+    );
+
+    let mut wrong_count = contract_condition("level", "=", "3");
+    wrong_count["functionParams"] = json!([":userAddress"]);
+    assert_eq!(
+        eval(wrong_count).map_err(|e| e.code().to_string()),
+        Err("NodeMismatchParameters".into())
+    );
+    let mut not_a_number = contract_condition("level", "=", "3");
+    not_a_number["functionParams"][1] = "five".into();
+    assert_eq!(
+        eval(not_a_number).map_err(|e| e.code().to_string()),
+        Err("NodeConditionTokenizingError".into())
+    );
+    // The ABI says two outputs; a contract answering one word does not decode.
+    let short = self::env().answer_call(
+        TOKEN,
+        statusCall::new((USER, U256::from(5))).abi_encode(),
+        U256::from(3).abi_encode(),
+    );
+    assert_eq!(
+        eval_contract(json!([contract_condition("level", "=", "3")]), &short)
+            .map_err(|e| e.code().to_string()),
+        Err("NodeTokenEncodingDecodingError".into())
+    );
+    // A failed call is NodeBlockchainError for this kind; an `and` with a false side is false
+    // whatever the other side does, as on Lit's node.
+    let down = self::env();
+    assert_eq!(
+        eval_contract(json!([contract_condition("level", "=", "3")]), &down)
+            .map_err(|e| e.code().to_string()),
+        Err("NodeBlockchainError".into())
+    );
+    let mut other = contract_condition("level", "=", "3");
+    other["contractAddress"] = Address::repeat_byte(1).to_string().into();
+    assert_eq!(
+        eval_contract(
+            json!([other.clone(), and(), contract_condition("level", "=", "4")]),
+            &env
+        )
+        .ok(),
+        Some(false)
+    );
+    assert_eq!(
+        eval_contract(
+            json!([other, or(), contract_condition("level", "=", "3")]),
+            &env
+        )
+        .ok(),
+        Some(true)
+    );
+}
+
+#[test]
+fn unified_lists_mix_evm_basic_and_evm_contract_and_name_what_they_cannot_read() {
+    alloy_sol_types::sol! { function status(address, uint256) returns (uint256, string); }
+    let call = statusCall::new((USER, U256::from(5))).abi_encode();
+    let env = env().answer_call(
+        TOKEN,
+        call,
+        (U256::from(3), "gold".to_string()).abi_encode_params(),
+    );
     let unified = |cond: Value| {
         ConditionSet::from_request(&json!({ "unifiedAccessControlConditions": cond }))
             .expect("parses")
-            .evaluate(&env())
+            .evaluate(&env)
     };
     let mut basic = user_is("=", LOWER);
     basic["conditionType"] = "evmBasic".into();
-    assert_eq!(unified(json!([basic.clone()])).ok(), Some(true));
+    let mut contract = contract_condition("label", "=", "gold");
+    contract["conditionType"] = "evmContract".into();
+    let mut stranger = user_is("=", BELOW);
+    stranger["conditionType"] = "evmBasic".into();
+    assert_eq!(
+        unified(json!([
+            basic.clone(),
+            and(),
+            [stranger.clone(), or(), contract.clone()]
+        ]))
+        .ok(),
+        Some(true)
+    );
+    assert_eq!(
+        unified(json!([stranger, and(), [basic.clone(), or(), contract]])).ok(),
+        Some(false)
+    );
     let sol = json!({"conditionType": "solRpc", "method": "getBalance", "params": [":userAddress"], "pdaParams": [],
                      "pdaInterface": {"offset": 0, "fields": {}}, "pdaKey": "", "chain": "solana",
                      "returnValueTest": {"key": "", "comparator": ">=", "value": "1"}});
@@ -300,16 +544,6 @@ fn other_kinds_are_unsupported_except_unified_evm_basic() {
         }
         other => panic!("{other:?}"),
     }
-    let evm = json!({"evmContractConditions": [{"contractAddress": "0xb71a679cfff330591d556c4b9f21c7739ca9590c",
-        "functionName": "members", "functionParams": [":userAddress"],
-        "functionAbi": {"name": "members", "inputs": [], "outputs": [], "stateMutability": "view"},
-        "chain": "xdai", "returnValueTest": {"key": "", "comparator": "=", "value": "2"}}]});
-    assert!(matches!(
-        ConditionSet::from_request(&evm)
-            .expect("parses")
-            .evaluate(&env()),
-        Err(CryptoError::UnsupportedCondition { .. })
-    ));
 }
 
 #[test]

@@ -32,6 +32,7 @@ use sigil_chain::evm::{
 };
 use sigil_chain::{Block, CapacityCredit, ChainView, RpcServer};
 use sigil_node::{Clock, Node, NodeConfig, RunningNode, SystemClock, DEFAULT_FREE_ALLOWANCE};
+use std::collections::BTreeMap;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -90,6 +91,9 @@ pub struct DevnetConfig {
     /// embedded in the process (revm, served as JSON-RPC on `rpc_port`, its state journaled in
     /// `<data dir>/chain`), the contracts deployed by the dev wallet.
     pub external_chain: Option<ExternalChain>,
+    /// Chains conditions may read, by Lit's name, that point elsewhere than the devnet's own
+    /// chain (which every other EVM chain name of [`sigil_wire::LIT_EVM_CHAINS`] reads).
+    pub chain_rpcs: BTreeMap<String, String>,
 }
 
 impl Default for DevnetConfig {
@@ -105,6 +109,7 @@ impl Default for DevnetConfig {
             rate_limit_window_secs: 1000,
             clock: None,
             external_chain: None,
+            chain_rpcs: BTreeMap::new(),
         }
     }
 }
@@ -122,6 +127,8 @@ impl std::fmt::Debug for DevnetConfig {
             .field("rate_limit_window_secs", &self.rate_limit_window_secs)
             .field("clock", &self.clock.as_ref().map(|_| "custom"))
             .field("external_chain", &self.external_chain)
+            // Names only: an RPC URL may carry an API key.
+            .field("chain_rpcs", &self.chain_rpcs.keys().collect::<Vec<_>>())
             .finish()
     }
 }
@@ -311,6 +318,9 @@ impl Devnet {
             chain_rpc_url: None,
             contract_resolver: None,
             validator_staleness_secs: 10,
+            chains: condition_chains(&self.rpc_url(), &config.chain_rpcs),
+            condition_read_timeout_ms: 5_000,
+            condition_reads_budget_ms: 10_000,
             data_dir: node_dir.clone(),
             free_allowance: config.free_allowance,
             rate_limit_window_secs: config.rate_limit_window_secs,
@@ -678,7 +688,11 @@ async fn connect(
                 consensus_threshold: Some(threshold),
                 ..DeployOptions::default()
             };
-            let context = evm::deploy(&provider, &options)
+            let mut context = evm::deploy(&provider, &options)
+                .await
+                .map_err(chain_error)?;
+            // Tokens to try token-gated conditions with, minted by the deployer.
+            evm::deploy_demo_tokens(&provider, &mut context)
                 .await
                 .map_err(chain_error)?;
             context.save(&context_path).map_err(chain_error)?;
@@ -697,6 +711,20 @@ async fn connect(
         context,
         view,
     })
+}
+
+/// The chains a devnet's conditions read: every Lit EVM chain name on the devnet's own chain,
+/// except those `overrides` points elsewhere.
+fn condition_chains(
+    own_rpc_url: &str,
+    overrides: &BTreeMap<String, String>,
+) -> BTreeMap<String, String> {
+    let mut chains: BTreeMap<String, String> = sigil_wire::LIT_EVM_CHAINS
+        .iter()
+        .map(|name| ((*name).to_owned(), own_rpc_url.to_owned()))
+        .collect();
+    chains.extend(overrides.clone());
+    chains
 }
 
 /// A devnet's first epoch: number 3, from which the JS SDK sends `number - 1` during an epoch's

@@ -1,9 +1,11 @@
 //! A node's configuration, as the JSON file `sigil node --config FILE` reads.
 
+use crate::condition_reads::ReadLimits;
 use crate::error::NodeError;
 use crate::usage::{RateLimitPolicy, DEFAULT_FREE_ALLOWANCE};
 use serde::{Deserialize, Serialize};
 use sigil_chain::evm::EvmChainConfig;
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
@@ -56,6 +58,17 @@ pub struct NodeConfig {
     /// chain form one network. Required with `chainRpcUrl`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_resolver: Option<alloy_primitives::Address>,
+    /// The chains access control conditions may read: Lit's chain name (`ethereum`, `polygon`,
+    /// `yellowstone`, ...) to a JSON-RPC URL. A condition naming a chain not here is refused
+    /// with `NodeBlockchainChainUnknown`. (URLs may carry API keys: they are never logged.)
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub chains: BTreeMap<String, String>,
+    /// Longest one chain read of a condition may take, in milliseconds.
+    #[serde(default = "default_condition_read_timeout_ms")]
+    pub condition_read_timeout_ms: u64,
+    /// Longest all the chain reads of one request may take together, in milliseconds.
+    #[serde(default = "default_condition_reads_budget_ms")]
+    pub condition_reads_budget_ms: u64,
     /// Oldest the validator set may be before it is read again from the chain, in seconds.
     #[serde(default = "default_validator_staleness_secs")]
     pub validator_staleness_secs: u64,
@@ -75,6 +88,14 @@ fn default_free_allowance() -> u64 {
 
 fn default_validator_staleness_secs() -> u64 {
     10
+}
+
+fn default_condition_read_timeout_ms() -> u64 {
+    5_000
+}
+
+fn default_condition_reads_budget_ms() -> u64 {
+    10_000
 }
 
 fn default_window_secs() -> u64 {
@@ -138,6 +159,14 @@ impl NodeConfig {
         Ok(config)
     }
 
+    /// The bounds on the chain reads of one request.
+    pub fn condition_read_limits(&self) -> ReadLimits {
+        ReadLimits {
+            per_read: std::time::Duration::from_millis(self.condition_read_timeout_ms.max(1)),
+            per_request: std::time::Duration::from_millis(self.condition_reads_budget_ms.max(1)),
+        }
+    }
+
     /// The rate-limit policy this config describes.
     pub fn rate_limit_policy(&self) -> RateLimitPolicy {
         RateLimitPolicy {
@@ -164,6 +193,9 @@ mod tests {
             chain_rpc_url: Some("http://127.0.0.1:8545".into()),
             contract_resolver: Some(alloy_primitives::Address::repeat_byte(7)),
             validator_staleness_secs: 10,
+            chains: Default::default(),
+            condition_read_timeout_ms: 5_000,
+            condition_reads_budget_ms: 10_000,
             data_dir: ".".into(),
             free_allowance: 5,
             rate_limit_window_secs: 1000,

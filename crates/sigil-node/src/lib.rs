@@ -32,6 +32,7 @@
 
 mod authorize;
 mod clock;
+mod condition_reads;
 mod config;
 mod endpoints;
 mod error;
@@ -42,6 +43,7 @@ mod state;
 mod usage;
 
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use condition_reads::ReadLimits;
 pub use config::NodeConfig;
 pub use endpoints::app;
 pub use error::{InternalError, NodeError};

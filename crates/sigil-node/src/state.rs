@@ -3,6 +3,7 @@
 
 use crate::authorize::usage_error;
 use crate::clock::Clock;
+use crate::condition_reads::ConditionReader;
 use crate::config::NodeConfig;
 use crate::error::NodeError;
 use crate::keys::{load_root_key_shares, NodeKey};
@@ -25,6 +26,7 @@ pub struct NodeState {
     chain: Arc<dyn ChainView>,
     pub(crate) usage: UsageStore,
     pub(crate) capability_cache: CapabilityCache,
+    pub(crate) condition_reader: ConditionReader,
     pub(crate) clock: Arc<dyn Clock>,
     /// Bounds CPU-heavy work (signature checks, BLS signing) to two jobs per core, off the async
     /// executor, so a burst queues instead of growing threads and memory. Two, not one: with
@@ -75,6 +77,8 @@ impl NodeState {
             config.rate_limit_policy(),
         )
         .map_err(|e| NodeError::Storage(e.to_string()))?;
+        let condition_reader = ConditionReader::new(&config.chains, config.condition_read_limits())
+            .map_err(NodeError::Config)?;
         let cores = std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(2);
@@ -85,6 +89,7 @@ impl NodeState {
             chain,
             usage,
             capability_cache: CapabilityCache::new(CAPABILITY_CACHE_ENTRIES),
+            condition_reader,
             clock,
             cpu: Semaphore::new(cores * 2),
         }))

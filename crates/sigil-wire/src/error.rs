@@ -62,6 +62,20 @@ pub enum LitErrorCode {
     NodeBadInput,
     /// The node could not perform an encryption / decryption operation.
     NodeEncryptionError,
+    /// Lit nodes failed to complete the RPC call.
+    NodeRpcError,
+    /// Error related to a blockchain or its contract.
+    NodeBlockchainError,
+    /// Unknown blockchain chain for operation.
+    NodeBlockchainChainUnknown,
+    /// Mismatched number of parameters in Params & Condition.
+    NodeMismatchParameters,
+    /// Error tokenizing condition params.
+    NodeConditionTokenizingError,
+    /// Invalid condition token type.
+    NodeInvalidConditionTokenType,
+    /// Token encoding/decoding error.
+    NodeTokenEncodingDecodingError,
     /// `CoreApiMissingRequiredXRequestIdHeader`: Missing required 'X-Request-Id' or 'X-Correlation-Id' header.
     MissingRequestId,
     /// `rate_limit_exceeded`: Rate limit exceeded.
@@ -82,7 +96,7 @@ pub enum LitErrorCode {
 
 impl LitErrorCode {
     /// Every code the table knows, for exhaustive checks.
-    pub const KNOWN: [LitErrorCode; 32] = [
+    pub const KNOWN: [LitErrorCode; 39] = [
         LitErrorCode::NodeSystemFault,
         LitErrorCode::NodeAccessControlConditionsCheckFailed,
         LitErrorCode::NodeAccessControlConditionsReturnedNotAuthorized,
@@ -108,6 +122,13 @@ impl LitErrorCode {
         LitErrorCode::NodeTooManyConditions,
         LitErrorCode::NodeBadInput,
         LitErrorCode::NodeEncryptionError,
+        LitErrorCode::NodeRpcError,
+        LitErrorCode::NodeBlockchainError,
+        LitErrorCode::NodeBlockchainChainUnknown,
+        LitErrorCode::NodeMismatchParameters,
+        LitErrorCode::NodeConditionTokenizingError,
+        LitErrorCode::NodeInvalidConditionTokenType,
+        LitErrorCode::NodeTokenEncodingDecodingError,
         LitErrorCode::MissingRequestId,
         LitErrorCode::RateLimitExceeded,
         LitErrorCode::NodeUnsupportedContentType,
@@ -168,6 +189,13 @@ impl LitErrorCode {
             LitErrorCode::NodeRouteNotFound => "NodeRouteNotFound",
             LitErrorCode::NodeMethodNotAllowed => "NodeMethodNotAllowed",
             LitErrorCode::NodeInvalidDataToEncryptHash => "NodeInvalidDataToEncryptHash",
+            LitErrorCode::NodeRpcError => "NodeRpcError",
+            LitErrorCode::NodeBlockchainError => "NodeBlockchainError",
+            LitErrorCode::NodeBlockchainChainUnknown => "NodeBlockchainChainUnknown",
+            LitErrorCode::NodeMismatchParameters => "NodeMismatchParameters",
+            LitErrorCode::NodeConditionTokenizingError => "NodeConditionTokenizingError",
+            LitErrorCode::NodeInvalidConditionTokenType => "NodeInvalidConditionTokenType",
+            LitErrorCode::NodeTokenEncodingDecodingError => "NodeTokenEncodingDecodingError",
             LitErrorCode::Unknown(code) => code,
         }
     }
@@ -201,7 +229,15 @@ impl LitErrorCode {
             | LitErrorCode::NodePayloadTooLarge
             | LitErrorCode::NodeRouteNotFound
             | LitErrorCode::NodeMethodNotAllowed
+            | LitErrorCode::NodeRpcError
+            | LitErrorCode::NodeMismatchParameters
+            | LitErrorCode::NodeConditionTokenizingError
+            | LitErrorCode::NodeInvalidConditionTokenType
+            | LitErrorCode::NodeTokenEncodingDecodingError
             | LitErrorCode::NodeInvalidDataToEncryptHash => "Validation",
+            LitErrorCode::NodeBlockchainError | LitErrorCode::NodeBlockchainChainUnknown => {
+                "Blockchain"
+            }
             LitErrorCode::NodeParserError | LitErrorCode::NodeSiweMessageError => "Parser",
             LitErrorCode::NodeBadInput => "Blockchain",
             LitErrorCode::RateLimitExceeded => "RateLimit",
@@ -227,6 +263,10 @@ impl LitErrorCode {
             | LitErrorCode::NodeInvalidSiweResource
             | LitErrorCode::NodeInvalidAccReturnValueTest
             | LitErrorCode::NodeTooManyConditions
+            | LitErrorCode::NodeMismatchParameters
+            | LitErrorCode::NodeConditionTokenizingError
+            | LitErrorCode::NodeInvalidConditionTokenType
+            | LitErrorCode::NodeTokenEncodingDecodingError
             | LitErrorCode::NodeInvalidDataToEncryptHash => 400,
             LitErrorCode::NodeAccessControlConditionsReturnedNotAuthorized
             | LitErrorCode::NodeInvalidAuthSig => 401,
@@ -241,7 +281,10 @@ impl LitErrorCode {
             LitErrorCode::MissingRequestId => 418,
             LitErrorCode::NodeBadInput => 422,
             LitErrorCode::NodeSystemFault | LitErrorCode::NodeEncryptionError => 500,
-            LitErrorCode::NodeAccessControlConditionsCheckFailed => 502,
+            LitErrorCode::NodeAccessControlConditionsCheckFailed
+            | LitErrorCode::NodeRpcError
+            | LitErrorCode::NodeBlockchainError
+            | LitErrorCode::NodeBlockchainChainUnknown => 502,
             LitErrorCode::Unknown(_) => 500,
         }
     }
@@ -281,6 +324,13 @@ impl LitErrorCode {
             LitErrorCode::NodeRouteNotFound => "No route has this path",
             LitErrorCode::NodeMethodNotAllowed => "The route does not accept this method",
             LitErrorCode::NodeInvalidDataToEncryptHash => "dataToEncryptHash must be 64 lowercase hex characters (a SHA-256)",
+            LitErrorCode::NodeRpcError => "Lit nodes failed to complete the RPC call possibly due to RPC servers being down or because the RPC call is making an incorrect smart contract call that reverts",
+            LitErrorCode::NodeBlockchainError => "Error related to a blockchain or its contract",
+            LitErrorCode::NodeBlockchainChainUnknown => "Unknown blockchain chain for operation",
+            LitErrorCode::NodeMismatchParameters => "Mismatched number of parameters in Params & Condition",
+            LitErrorCode::NodeConditionTokenizingError => "Error tokenizing condition params",
+            LitErrorCode::NodeInvalidConditionTokenType => "Invalid condition token type",
+            LitErrorCode::NodeTokenEncodingDecodingError => "Token encoding/decoding error",
             LitErrorCode::Unknown(_) => "An error this client does not know",
         }
     }
@@ -431,6 +481,13 @@ mod tests {
                 ("NodeTooManyConditions", "Validation", 400),
                 ("NodeBadInput", "Blockchain", 422),
                 ("NodeEncryptionError", "Unexpected", 500),
+                ("NodeRpcError", "Validation", 502),
+                ("NodeBlockchainError", "Blockchain", 502),
+                ("NodeBlockchainChainUnknown", "Blockchain", 502),
+                ("NodeMismatchParameters", "Validation", 400),
+                ("NodeConditionTokenizingError", "Validation", 400),
+                ("NodeInvalidConditionTokenType", "Validation", 400),
+                ("NodeTokenEncodingDecodingError", "Validation", 400),
                 ("CoreApiMissingRequiredXRequestIdHeader", "Validation", 418),
                 ("rate_limit_exceeded", "RateLimit", 402),
                 ("NodeUnsupportedContentType", "Validation", 415),

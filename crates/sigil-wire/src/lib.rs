@@ -12,11 +12,13 @@
 #![forbid(unsafe_code)]
 
 mod auth_sig;
+mod chains;
 mod encryption_sign;
 mod error;
 mod handshake;
 
 pub use auth_sig::AuthSig;
+pub use chains::LIT_EVM_CHAINS;
 pub use encryption_sign::{EncryptionSignRequest, EncryptionSignResponse, SignatureShareJson};
 pub use error::{LitErrorBody, LitErrorCode};
 pub use handshake::{HandshakeRequest, HandshakeResponse};

@@ -136,3 +136,33 @@ pub mod key_deriver {
     );
 }
 pub use key_deriver::KeyDeriver;
+
+#[allow(missing_docs, clippy::too_many_arguments)]
+pub mod demo_erc20 {
+    alloy_sol_types::sol!(
+        #[sol(rpc)]
+        DemoERC20,
+        "../../contracts/artifacts/DemoERC20.json"
+    );
+}
+pub use demo_erc20::DemoERC20;
+
+#[allow(missing_docs, clippy::too_many_arguments)]
+pub mod demo_erc721 {
+    alloy_sol_types::sol!(
+        #[sol(rpc)]
+        DemoERC721,
+        "../../contracts/artifacts/DemoERC721.json"
+    );
+}
+pub use demo_erc721::DemoERC721;
+
+#[allow(missing_docs, clippy::too_many_arguments)]
+pub mod demo_erc1155 {
+    alloy_sol_types::sol!(
+        #[sol(rpc)]
+        DemoERC1155,
+        "../../contracts/artifacts/DemoERC1155.json"
+    );
+}
+pub use demo_erc1155::DemoERC1155;

@@ -10,6 +10,7 @@ mod embedded_rpc;
 mod journal;
 mod mint;
 mod network_context;
+mod tokens;
 
 pub use chain::{resolve_addresses, EvmChain, EvmChainConfig, NetworkAddresses};
 pub use deploy::{deploy, set_validators, DeployOptions, ENV_DEV, KEY_TYPE_ECDSA, RESOLVER_KEYS};
@@ -24,6 +25,7 @@ pub use mint::{
     PermittedAuthMethod, PkpInfo, AUTH_METHOD_ACTION, AUTH_METHOD_ADDRESS, SCOPE_SIGN_ANYTHING,
 };
 pub use network_context::{contract_abi, NetworkContext};
+pub use tokens::{deploy_demo_tokens, mint_erc1155, mint_erc20, mint_erc721, DEMO_TOKENS};
 
 /// What can go wrong talking to the contracts.
 #[derive(Debug, thiserror::Error)]

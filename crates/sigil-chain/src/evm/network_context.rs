@@ -9,7 +9,19 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 /// The committed artifact (`{contractName, abi, bytecode}`) of each contract, by name.
-const ARTIFACTS: [(&str, &str); 13] = [
+const ARTIFACTS: [(&str, &str); 16] = [
+    (
+        "DemoERC1155",
+        include_str!("../../../../contracts/artifacts/DemoERC1155.json"),
+    ),
+    (
+        "DemoERC20",
+        include_str!("../../../../contracts/artifacts/DemoERC20.json"),
+    ),
+    (
+        "DemoERC721",
+        include_str!("../../../../contracts/artifacts/DemoERC721.json"),
+    ),
     (
         "Allowlist",
         include_str!("../../../../contracts/artifacts/Allowlist.json"),

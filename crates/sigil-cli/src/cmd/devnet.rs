@@ -43,6 +43,11 @@ pub struct Args {
     /// read them there. Needs --deployer-key-env.
     #[arg(long, requires = "deployer_key_env")]
     evm_rpc: Option<String>,
+    /// Point a chain name conditions use elsewhere than the devnet's own chain (which every
+    /// EVM chain name of Lit's reads by default), e.g. `--chain-rpc sepolia=https://...`.
+    /// Repeatable.
+    #[arg(long = "chain-rpc", value_name = "NAME=URL", value_parser = parse_chain_rpc)]
+    chain_rpcs: Vec<(String, String)>,
     /// Name of the environment variable holding the hex private key that deploys and owns the
     /// contracts on --evm-rpc (it needs gas there).
     #[arg(long, requires = "evm_rpc")]
@@ -77,6 +82,7 @@ async fn serve(args: Args) -> Result<(), Failure> {
         block_time: args.block_time,
         free_allowance: args.free_allowance,
         external_chain,
+        chain_rpcs: args.chain_rpcs.into_iter().collect(),
         ..DevnetConfig::default()
     };
     let data_dir_given = config.data_dir.is_some();
@@ -96,6 +102,15 @@ async fn serve(args: Args) -> Result<(), Failure> {
     eprintln!("{signal}: shutting down");
     devnet.shutdown().await;
     Ok(())
+}
+
+fn parse_chain_rpc(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((name, url)) if !name.is_empty() && !url.is_empty() => {
+            Ok((name.to_owned(), url.to_owned()))
+        }
+        _ => Err("expected NAME=URL, e.g. sepolia=https://rpc.example".to_owned()),
+    }
 }
 
 fn print_json(devnet: &Devnet) -> Result<(), Failure> {

@@ -1,18 +1,83 @@
-//! Evaluation of conditions, as Lit's Datil node does it (`lit-node/src/access_control/mod.rs`),
-//! for the conditions that need no chain call beyond the latest block's timestamp.
+//! Evaluation of conditions, as Lit's Datil node does it (`lit-node/src/access_control/`).
+//!
+//! Evaluation is pure: what a condition reads from a chain is a [`ChainRead`], which the node
+//! answers (concurrently, cached per block) before it evaluates, through [`ConditionEnv`].
+//! [`super::ConditionSet::chain_reads`] lists the reads a set needs; the same functions plan a
+//! leaf's read for both.
 
-use super::model::{AccessControlCondition, BooleanOperator, ConditionItem, UnifiedCondition};
+use super::model::{
+    AccessControlCondition, BooleanOperator, ConditionItem, EvmContractCondition, UnifiedCondition,
+};
 use crate::CryptoError;
-use alloy_primitives::{Address, U256};
+use alloy_dyn_abi::{DynSolType, DynSolValue, FunctionExt, JsonAbiExt};
+use alloy_primitives::{Address, Bytes, U256};
+use alloy_sol_types::SolCall;
 
-/// What a node knows when it evaluates conditions: who is asking, and the chain's latest block.
-///
-/// Pure on purpose: the node reads both before calling [`super::ConditionSet::evaluate`].
+/// A chain read a condition needs.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ChainRead {
+    /// The native balance of `address` at the latest block (`eth_getBalance`).
+    Balance {
+        /// The chain's Lit name.
+        chain: String,
+        /// Whose balance.
+        address: Address,
+    },
+    /// A view call at the latest block (`eth_call`, no sender).
+    Call {
+        /// The chain's Lit name.
+        chain: String,
+        /// The contract.
+        to: Address,
+        /// Selector and arguments.
+        data: Bytes,
+    },
+    /// The latest block's timestamp.
+    LatestBlockTimestamp {
+        /// The chain's Lit name.
+        chain: String,
+    },
+}
+
+impl ChainRead {
+    /// The chain's Lit name.
+    pub fn chain(&self) -> &str {
+        match self {
+            ChainRead::Balance { chain, .. }
+            | ChainRead::Call { chain, .. }
+            | ChainRead::LatestBlockTimestamp { chain } => chain,
+        }
+    }
+}
+
+/// What a [`ChainRead`] returned: a number (balance, timestamp) or a call's output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChainAnswer {
+    /// A balance or a timestamp.
+    Word(U256),
+    /// A call's return data.
+    Output(Bytes),
+}
+
+/// Why a [`ChainRead`] has no answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChainReadError {
+    /// The node has no RPC for the chain.
+    UnknownChain,
+    /// The RPC failed, timed out, or the call reverted.
+    Failed(String),
+}
+
+/// What a node knows when it evaluates conditions: who is asking, which chains it can read, and
+/// the answers to the reads the conditions need.
 pub trait ConditionEnv {
     /// The address the session signature (or auth sig) proved, substituted for `:userAddress`.
     fn user_address(&self) -> Address;
-    /// The timestamp (seconds) of the latest block, compared by `timestamp` conditions.
-    fn latest_block_timestamp(&self) -> u64;
+    /// Whether the node has an RPC for `chain`: every condition's chain must be known, as on
+    /// Lit's node, even one that reads nothing.
+    fn knows_chain(&self, chain: &str) -> bool;
+    /// The answer to `read`.
+    fn chain_read(&self, read: &ChainRead) -> Result<ChainAnswer, ChainReadError>;
 }
 
 /// Evaluates one kind's list: check the boolean structure of the whole tree first (Lit refuses
@@ -22,6 +87,26 @@ pub trait ConditionEnv {
 pub(crate) fn evaluate_list<T>(
     items: &[ConditionItem<T>],
     eval_leaf: &dyn Fn(&T) -> Result<bool, CryptoError>,
+) -> Result<bool, CryptoError> {
+    evaluate_list_with(items, eval_leaf, Fold::FirstErrorAborts)
+}
+
+/// How a group's results combine.
+#[derive(Clone, Copy)]
+pub(crate) enum Fold {
+    /// `accessControlConditions` and unified lists: the first error is the result.
+    FirstErrorAborts,
+    /// `evmContractConditions`: Lit runs both sides of an operator at once and lets a side that
+    /// decides alone win: `false` for `and`, `true` for `or`, even over an error on the other
+    /// side. (Lit takes whichever side finishes first; here the deciding value always wins,
+    /// so the outcome does not depend on timing.)
+    DecidingSideWins,
+}
+
+pub(crate) fn evaluate_list_with<T>(
+    items: &[ConditionItem<T>],
+    eval_leaf: &dyn Fn(&T) -> Result<bool, CryptoError>,
+    fold: Fold,
 ) -> Result<bool, CryptoError> {
     // Lit's node: a top-level list without any operator (anywhere) is AND-ed; nested groups are
     // not, so a group of two conditions without an operator is a malformed expression there.
@@ -33,7 +118,7 @@ pub(crate) fn evaluate_list<T>(
     if !is_valid_expression(&items) {
         return Err(CryptoError::InvalidBooleanExpression);
     }
-    evaluate_group(&items, eval_leaf)
+    evaluate_group(&items, eval_leaf, fold)
 }
 
 fn has_operator<T>(items: &[ConditionItem<T>]) -> bool {
@@ -90,14 +175,22 @@ fn is_valid_expression<T>(items: &[ConditionItem<T>]) -> bool {
 fn evaluate_group<T>(
     items: &[ConditionItem<&T>],
     eval_leaf: &dyn Fn(&T) -> Result<bool, CryptoError>,
+    fold: Fold,
 ) -> Result<bool, CryptoError> {
     let mut results = Vec::with_capacity(items.len() / 2 + 1);
     let mut operators = Vec::with_capacity(items.len() / 2);
     for item in items {
-        match item {
-            ConditionItem::Condition(c) => results.push(eval_leaf(c)?),
-            ConditionItem::Operator(op) => operators.push(*op),
-            ConditionItem::Group(group) => results.push(evaluate_group(group, eval_leaf)?),
+        let result = match item {
+            ConditionItem::Condition(c) => eval_leaf(c),
+            ConditionItem::Operator(op) => {
+                operators.push(*op);
+                continue;
+            }
+            ConditionItem::Group(group) => evaluate_group(group, eval_leaf, fold),
+        };
+        match fold {
+            Fold::FirstErrorAborts => results.push(Ok(result?)),
+            Fold::DecidingSideWins => results.push(result),
         }
     }
     let mut results = results.into_iter();
@@ -108,12 +201,17 @@ fn evaluate_group<T>(
         return Err(CryptoError::InvalidBooleanExpression);
     }
     for (op, next) in operators.into_iter().zip(results) {
-        acc = match op {
-            BooleanOperator::And => acc && next,
-            BooleanOperator::Or => acc || next,
+        acc = match (op, acc, next) {
+            (BooleanOperator::And, Ok(false), _) | (BooleanOperator::And, _, Ok(false)) => {
+                Ok(false)
+            }
+            (BooleanOperator::Or, Ok(true), _) | (BooleanOperator::Or, _, Ok(true)) => Ok(true),
+            (_, Err(error), _) | (_, _, Err(error)) => Err(error),
+            (BooleanOperator::And, Ok(a), Ok(b)) => Ok(a && b),
+            (BooleanOperator::Or, Ok(a), Ok(b)) => Ok(a || b),
         };
     }
-    Ok(acc)
+    acc
 }
 
 /// One `accessControlConditions` (evmBasic) condition.
@@ -121,32 +219,238 @@ pub(crate) fn evaluate_access_control(
     condition: &AccessControlCondition,
     env: &dyn ConditionEnv,
 ) -> Result<bool, CryptoError> {
+    require_chain(env, &condition.chain)?;
+    let user = env.user_address();
+    let (read, test) = match plan_basic(condition, user)? {
+        BasicPlan::Decided(result) => return Ok(result),
+        BasicPlan::SignatureOnly => return evaluate_signature_only(condition, env),
+        BasicPlan::Read(read, test) => (read, test),
+    };
+    let answer = answer(env, &read, false)?;
     let comparator = condition.return_value_test.comparator.as_str();
-    if !condition.standard_contract_type.is_empty() {
-        if condition.standard_contract_type == "timestamp" {
-            // Lit reads the latest block and compares its timestamp; method and parameters are
-            // not looked at.
-            let expected = parse_dec_u256(&condition.return_value_test.value)?;
-            return Ok(compare_ordered(
-                &U256::from(env.latest_block_timestamp()),
+    let expected = condition.return_value_test.value.as_str();
+    match test {
+        BasicTest::Uint => {
+            let actual = match answer {
+                ChainAnswer::Word(word) => word,
+                ChainAnswer::Output(output) => decode_word(&output)?,
+            };
+            Ok(compare_ordered(
+                &actual,
                 comparator,
-                &expected,
+                &parse_dec_u256(expected)?,
                 true,
-            ));
+            ))
         }
-        return Err(CryptoError::UnsupportedCondition {
-            kind: format!(
-                "standardContractType {:?}",
-                condition.standard_contract_type
+        BasicTest::Owner => {
+            let owner = decode_output::<ierc721::ownerOfCall>(&answer)?;
+            let expected = parse_address(&substitute(expected, env)?)?;
+            // Lit compares addresses with = > < >= <= only.
+            Ok(compare_ordered(&owner, comparator, &expected, false))
+        }
+        BasicTest::AnyUint => {
+            let balances = decode_output::<ierc1155::balanceOfBatchCall>(&answer)?;
+            // Lit: true if any balance passes; an unreadable expected value passes none.
+            let Ok(expected) = parse_dec_u256(expected) else {
+                return Ok(false);
+            };
+            Ok(balances
+                .iter()
+                .any(|balance| compare_ordered(balance, comparator, &expected, true)))
+        }
+        BasicTest::Bool => {
+            let actual = match &read {
+                ChainRead::Call { data, .. }
+                    if data.starts_with(&ipkp_permissions::isPermittedActionCall::SELECTOR) =>
+                {
+                    decode_output::<ipkp_permissions::isPermittedActionCall>(&answer)?
+                }
+                ChainRead::Call { data, .. }
+                    if data.starts_with(&ipkp_permissions::isPermittedAddressCall::SELECTOR) =>
+                {
+                    decode_output::<ipkp_permissions::isPermittedAddressCall>(&answer)?
+                }
+                _ => decode_output::<iproof_of_humanity::isRegisteredCall>(&answer)?,
+            };
+            Ok(compare_bool(actual, comparator, expected))
+        }
+    }
+}
+
+/// What an evmBasic condition needs from the chain.
+enum BasicPlan {
+    /// Decided without reading (a type or method Lit answers `false` for).
+    Decided(bool),
+    /// The signature-only check: `parameters[0]` against the value.
+    SignatureOnly,
+    /// One read, then a test of its answer.
+    Read(ChainRead, BasicTest),
+}
+
+/// How an evmBasic condition's answer is tested.
+enum BasicTest {
+    /// A uint256 (a balance, a timestamp) against a decimal value.
+    Uint,
+    /// ERC-721 `ownerOf`: an address against the (substituted) value.
+    Owner,
+    /// ERC-1155 `balanceOfBatch`: any of the balances.
+    AnyUint,
+    /// A bool against `"true"`/anything else.
+    Bool,
+}
+
+// The fixed ABIs Lit's node calls for the standard contract types.
+alloy_sol_types::sol! {
+    interface ierc20 {
+        function balanceOf(address account) external view returns (uint256);
+    }
+    interface ierc721 {
+        function ownerOf(uint256 tokenId) external view returns (address);
+        function balanceOf(address owner) external view returns (uint256);
+    }
+    interface ierc1155 {
+        function balanceOf(address account, uint256 id) external view returns (uint256);
+        function balanceOfBatch(address[] accounts, uint256[] ids) external view returns (uint256[]);
+    }
+    interface ipkp_permissions {
+        function isPermittedAction(uint256 tokenId, bytes ipfsCID) external view returns (bool);
+        function isPermittedAddress(uint256 tokenId, address user) external view returns (bool);
+    }
+    interface iproof_of_humanity {
+        function isRegistered(address submissionID) external view returns (bool);
+    }
+}
+
+/// The read an evmBasic condition needs, if any.
+fn plan_basic(condition: &AccessControlCondition, user: Address) -> Result<BasicPlan, CryptoError> {
+    let chain = condition.chain.clone();
+    let param = |index: usize| -> Result<&str, CryptoError> {
+        condition
+            .parameters
+            .get(index)
+            .map(String::as_str)
+            .ok_or_else(|| CryptoError::InvalidCondition {
+                path: format!("parameters[{index}]"),
+                reason: "the method needs this parameter",
+            })
+    };
+    let address_param = |index: usize| -> Result<Address, CryptoError> {
+        parse_address(&substitute_user(param(index)?, user)?)
+    };
+    let call = |data: Vec<u8>| -> Result<ChainRead, CryptoError> {
+        Ok(ChainRead::Call {
+            chain: chain.clone(),
+            to: parse_address(&condition.contract_address)?,
+            data: data.into(),
+        })
+    };
+    let method = condition.method.as_str();
+    let plan = match condition.standard_contract_type.as_str() {
+        "" => match method {
+            "" => BasicPlan::SignatureOnly,
+            "eth_getBalance" => BasicPlan::Read(
+                ChainRead::Balance {
+                    chain: chain.clone(),
+                    address: address_param(0)?,
+                },
+                BasicTest::Uint,
             ),
-        });
-    }
-    if !condition.method.is_empty() {
-        return Err(CryptoError::UnsupportedCondition {
-            kind: format!("method {:?}", condition.method),
-        });
-    }
-    // Signature-only check: parameters[0] after substitution.
+            // Lit answers any other method with no contract type `false`.
+            _ => BasicPlan::Decided(false),
+        },
+        "timestamp" => BasicPlan::Read(
+            ChainRead::LatestBlockTimestamp {
+                chain: chain.clone(),
+            },
+            BasicTest::Uint,
+        ),
+        "ERC20" if method == "balanceOf" => BasicPlan::Read(
+            call(ierc20::balanceOfCall::new((address_param(0)?,)).abi_encode())?,
+            BasicTest::Uint,
+        ),
+        "ERC721" if method == "ownerOf" => BasicPlan::Read(
+            call(ierc721::ownerOfCall::new((parse_dec_u256(param(0)?)?,)).abi_encode())?,
+            BasicTest::Owner,
+        ),
+        "ERC721" if method == "balanceOf" => BasicPlan::Read(
+            call(ierc721::balanceOfCall::new((address_param(0)?,)).abi_encode())?,
+            BasicTest::Uint,
+        ),
+        "ERC1155" if method == "balanceOf" => BasicPlan::Read(
+            call(
+                ierc1155::balanceOfCall::new((address_param(0)?, parse_u256(param(1)?)?))
+                    .abi_encode(),
+            )?,
+            BasicTest::Uint,
+        ),
+        "ERC1155" if method == "balanceOfBatch" => {
+            // Comma-separated lists, items not trimmed, as Lit splits them.
+            let accounts = param(0)?
+                .split(',')
+                .map(|account| parse_address(&substitute_user(account, user)?))
+                .collect::<Result<Vec<_>, _>>()?;
+            let ids = param(1)?
+                .split(',')
+                .map(parse_dec_u256)
+                .collect::<Result<Vec<_>, _>>()?;
+            if accounts.len() != ids.len() {
+                return Ok(BasicPlan::Decided(false));
+            }
+            BasicPlan::Read(
+                call(ierc1155::balanceOfBatchCall::new((accounts, ids)).abi_encode())?,
+                BasicTest::AnyUint,
+            )
+        }
+        "PKPPermissions" if method == "isPermittedAction" => {
+            let cid = param(1)?;
+            let cid = hex::decode(cid.strip_prefix("0x").unwrap_or(cid)).map_err(|_| {
+                CryptoError::InvalidCondition {
+                    path: "parameters[1]".to_owned(),
+                    reason: "isPermittedAction takes the action's IPFS id as hex bytes",
+                }
+            })?;
+            BasicPlan::Read(
+                call(
+                    ipkp_permissions::isPermittedActionCall::new((
+                        parse_u256(param(0)?)?,
+                        cid.into(),
+                    ))
+                    .abi_encode(),
+                )?,
+                BasicTest::Bool,
+            )
+        }
+        // Lit asks about the requesting user, whatever parameters[1] says.
+        "PKPPermissions" if method == "isPermittedAddress" => BasicPlan::Read(
+            call(
+                ipkp_permissions::isPermittedAddressCall::new((parse_u256(param(0)?)?, user))
+                    .abi_encode(),
+            )?,
+            BasicTest::Bool,
+        ),
+        "ProofOfHumanity" if method == "isRegistered" => BasicPlan::Read(
+            call(iproof_of_humanity::isRegisteredCall::new((address_param(0)?,)).abi_encode())?,
+            BasicTest::Bool,
+        ),
+        // Lit's node has no call for ERC721MetadataName (its ERC-721 ABI lacks `name`), and
+        // answers methods it does not know for a contract type it knows `false`.
+        "ERC20" | "ERC721" | "ERC1155" | "PKPPermissions" | "ProofOfHumanity"
+        | "ERC721MetadataName" => BasicPlan::Decided(false),
+        other => {
+            return Err(CryptoError::UnsupportedCondition {
+                kind: format!("standardContractType {other:?}"),
+            })
+        }
+    };
+    Ok(plan)
+}
+
+/// The signature-only check: `parameters[0]` after substitution against the value.
+fn evaluate_signature_only(
+    condition: &AccessControlCondition,
+    env: &dyn ConditionEnv,
+) -> Result<bool, CryptoError> {
+    let comparator = condition.return_value_test.comparator.as_str();
     let Some(param) = condition.parameters.first() else {
         return Err(CryptoError::InvalidCondition {
             path: "parameters".to_owned(),
@@ -168,16 +472,258 @@ pub(crate) fn evaluate_access_control(
     }
 }
 
-/// One unified condition: only evmBasic ones can be evaluated here.
+/// One `evmContractConditions` condition: any view function, from the ABI it gives.
+pub(crate) fn evaluate_evm_contract(
+    condition: &EvmContractCondition,
+    env: &dyn ConditionEnv,
+) -> Result<bool, CryptoError> {
+    require_chain(env, &condition.chain)?;
+    let (read, function) = plan_contract(condition, env.user_address())?;
+    let ChainAnswer::Output(output) = answer(env, &read, true)? else {
+        return Err(CryptoError::TokenEncodingDecoding {
+            reason: "a call answered with a number".to_owned(),
+        });
+    };
+    let outputs =
+        function
+            .abi_decode_output(&output)
+            .map_err(|e| CryptoError::TokenEncodingDecoding {
+                reason: e.to_string(),
+            })?;
+    let test = &condition.return_value_test;
+    let key = test.key.as_str();
+    // An empty key is the first output; otherwise the output of that name, or (Sigil's
+    // addition, for unnamed outputs) of that index.
+    let position = if key.is_empty() {
+        Some(0)
+    } else {
+        function
+            .outputs
+            .iter()
+            .position(|output| output.name == key)
+            .or_else(|| key.parse::<usize>().ok())
+    };
+    let value = position
+        .and_then(|index| outputs.get(index))
+        .ok_or_else(|| CryptoError::InvalidConditionTokenType {
+            key: key.to_owned(),
+            reason: "no output has this name or index".to_owned(),
+        })?;
+    let comparator = test.comparator.as_str();
+    match value {
+        DynSolValue::Bool(actual) => {
+            let actual = *actual;
+            let expected: bool =
+                test.value
+                    .parse()
+                    .map_err(|_| CryptoError::InvalidReturnValue {
+                        value: test.value.clone(),
+                    })?;
+            Ok(compare_ordered(&actual, comparator, &expected, true))
+        }
+        DynSolValue::Uint(actual, _) => Ok(compare_ordered(
+            actual,
+            comparator,
+            &parse_dec_u256(&test.value)?,
+            true,
+        )),
+        DynSolValue::Address(actual) => Ok(compare_ordered(
+            actual,
+            comparator,
+            &parse_address(&substitute(&test.value, env)?)?,
+            true,
+        )),
+        // Lit's string test has `contains` but no `!contains`.
+        DynSolValue::String(_) if comparator == "!contains" => Ok(false),
+        DynSolValue::String(actual) => Ok(compare_strings(actual, comparator, &test.value)),
+        other => Err(CryptoError::InvalidConditionTokenType {
+            key: key.to_owned(),
+            reason: format!(
+                "a {} output cannot be compared",
+                other
+                    .as_type()
+                    .map_or_else(|| "tuple".to_owned(), |ty| ty.sol_type_name().into_owned())
+            ),
+        }),
+    }
+}
+
+/// The call an `evmContractConditions` condition makes, and the function to decode it with.
+fn plan_contract(
+    condition: &EvmContractCondition,
+    user: Address,
+) -> Result<(ChainRead, alloy_json_abi::Function), CryptoError> {
+    let abi = &condition.function_abi;
+    let param = |p: &super::model::AbiParam| -> Result<alloy_json_abi::Param, CryptoError> {
+        alloy_json_abi::Param::new(&p.name, &p.kind, vec![], None).map_err(|_| {
+            CryptoError::ConditionTokenizing {
+                index: 0,
+                value: p.kind.clone(),
+                kind: "Solidity type".to_owned(),
+            }
+        })
+    };
+    let function = alloy_json_abi::Function {
+        name: abi.name.clone(),
+        inputs: abi.inputs.iter().map(param).collect::<Result<_, _>>()?,
+        outputs: abi.outputs.iter().map(param).collect::<Result<_, _>>()?,
+        state_mutability: alloy_json_abi::StateMutability::View,
+    };
+    if condition.function_params.len() != function.inputs.len() {
+        return Err(CryptoError::MismatchParameters {
+            params: condition.function_params.len(),
+            inputs: function.inputs.len(),
+        });
+    }
+    let values = condition
+        .function_params
+        .iter()
+        .zip(&abi.inputs)
+        .enumerate()
+        .map(|(index, (text, input))| {
+            let tokenizing = |value: &str| CryptoError::ConditionTokenizing {
+                index,
+                value: value.to_owned(),
+                kind: input.kind.clone(),
+            };
+            let text = substitute_user(text, user)?;
+            let ty = DynSolType::parse(&input.kind).map_err(|_| tokenizing(&text))?;
+            // Lit drops every `0x` of an address or bytes parameter, then reads hex.
+            let text = match ty {
+                DynSolType::Address | DynSolType::Bytes | DynSolType::FixedBytes(_) => {
+                    format!("0x{}", text.replace("0x", ""))
+                }
+                _ => text,
+            };
+            ty.coerce_str(&text).map_err(|_| tokenizing(&text))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let data =
+        function
+            .abi_encode_input(&values)
+            .map_err(|e| CryptoError::TokenEncodingDecoding {
+                reason: e.to_string(),
+            })?;
+    let read = ChainRead::Call {
+        chain: condition.chain.clone(),
+        to: parse_address(&condition.contract_address)?,
+        data: data.into(),
+    };
+    Ok((read, function))
+}
+
+/// The reads `condition` needs (at most one), as [`evaluate_access_control`] would make them.
+pub(crate) fn basic_read(
+    condition: &AccessControlCondition,
+    user: Address,
+) -> Result<Option<ChainRead>, CryptoError> {
+    Ok(match plan_basic(condition, user)? {
+        BasicPlan::Read(read, _) => Some(read),
+        BasicPlan::Decided(_) | BasicPlan::SignatureOnly => None,
+    })
+}
+
+/// The read `condition` needs, as [`evaluate_evm_contract`] would make it.
+pub(crate) fn contract_read(
+    condition: &EvmContractCondition,
+    user: Address,
+) -> Result<ChainRead, CryptoError> {
+    plan_contract(condition, user).map(|(read, _)| read)
+}
+
+fn require_chain(env: &dyn ConditionEnv, chain: &str) -> Result<(), CryptoError> {
+    if env.knows_chain(chain) {
+        Ok(())
+    } else {
+        Err(CryptoError::UnknownChain {
+            chain: chain.to_owned(),
+        })
+    }
+}
+
+fn answer(
+    env: &dyn ConditionEnv,
+    read: &ChainRead,
+    contract_call: bool,
+) -> Result<ChainAnswer, CryptoError> {
+    env.chain_read(read).map_err(|error| match error {
+        ChainReadError::UnknownChain => CryptoError::UnknownChain {
+            chain: read.chain().to_owned(),
+        },
+        ChainReadError::Failed(reason) => CryptoError::ChainReadFailed {
+            chain: read.chain().to_owned(),
+            reason,
+            contract_call,
+        },
+    })
+}
+
+fn decode_word(output: &[u8]) -> Result<U256, CryptoError> {
+    <alloy_sol_types::sol_data::Uint<256> as alloy_sol_types::SolType>::abi_decode(output).map_err(
+        |e| CryptoError::ChainReadFailed {
+            chain: String::new(),
+            reason: format!("the call's output is not a uint256: {e}"),
+            contract_call: false,
+        },
+    )
+}
+
+fn decode_output<C: SolCall>(answer: &ChainAnswer) -> Result<C::Return, CryptoError> {
+    let ChainAnswer::Output(output) = answer else {
+        return Err(CryptoError::TokenEncodingDecoding {
+            reason: "a call answered with a number".to_owned(),
+        });
+    };
+    C::abi_decode_returns(output).map_err(|e| CryptoError::TokenEncodingDecoding {
+        reason: e.to_string(),
+    })
+}
+
+/// Lit's bool test: the expected value is `true` when it reads "true" in any case.
+fn compare_bool(actual: bool, comparator: &str, expected: &str) -> bool {
+    let expected = expected.eq_ignore_ascii_case("true");
+    match comparator {
+        "=" | "==" => actual == expected,
+        "!=" => actual != expected,
+        _ => false,
+    }
+}
+
+/// A token id: `0x` hex or decimal.
+fn parse_u256(text: &str) -> Result<U256, CryptoError> {
+    match text.strip_prefix("0x") {
+        Some(digits) => {
+            U256::from_str_radix(digits, 16).map_err(|_| CryptoError::InvalidReturnValue {
+                value: text.to_owned(),
+            })
+        }
+        None => parse_dec_u256(text),
+    }
+}
+
+fn substitute_user(param: &str, user: Address) -> Result<String, CryptoError> {
+    if param == ":userAddress" {
+        Ok(user.to_string())
+    } else if param == ":currentActionIpfsId" {
+        Ok(String::new())
+    } else if param.starts_with(":litParam") {
+        Err(CryptoError::UnsupportedCondition {
+            kind: format!("special parameter {param:?}"),
+        })
+    } else {
+        Ok(param.to_owned())
+    }
+}
+
+/// One unified condition: EVM ones are evaluated; Solana and Cosmos need RPCs Sigil's nodes do
+/// not read yet.
 pub(crate) fn evaluate_unified(
     condition: &UnifiedCondition,
     env: &dyn ConditionEnv,
 ) -> Result<bool, CryptoError> {
     match condition {
         UnifiedCondition::EvmBasic(c) => evaluate_access_control(c, env),
-        UnifiedCondition::EvmContract(c) => Err(CryptoError::UnsupportedCondition {
-            kind: format!("evmContract call {:?}", c.function_name),
-        }),
+        UnifiedCondition::EvmContract(c) => evaluate_evm_contract(c, env),
         UnifiedCondition::SolRpc(c) => Err(CryptoError::UnsupportedCondition {
             kind: format!("solRpc method {:?}", c.method),
         }),
@@ -190,17 +736,7 @@ pub(crate) fn evaluate_unified(
 /// Lit's special parameters. `:currentActionIpfsId` is empty outside a Lit Action;
 /// `:litParam:<name>` needs the SIWE resources, which this evaluator is not given.
 fn substitute(param: &str, env: &dyn ConditionEnv) -> Result<String, CryptoError> {
-    if param == ":userAddress" {
-        Ok(env.user_address().to_string())
-    } else if param == ":currentActionIpfsId" {
-        Ok(String::new())
-    } else if param.starts_with(":litParam") {
-        Err(CryptoError::UnsupportedCondition {
-            kind: format!("special parameter {param:?}"),
-        })
-    } else {
-        Ok(param.to_owned())
-    }
+    substitute_user(param, env.user_address())
 }
 
 fn parse_address(text: &str) -> Result<Address, CryptoError> {

@@ -28,7 +28,7 @@ mod evaluate;
 mod json;
 mod model;
 
-pub use evaluate::ConditionEnv;
+pub use evaluate::{ChainAnswer, ChainRead, ChainReadError, ConditionEnv};
 pub use json::{JsonValue, MAX_JSON_DEPTH, MAX_JSON_VALUES};
 pub use model::{
     AbiParam, AccessControlCondition, BooleanOperator, ConditionItem, CosmosCondition,
@@ -264,12 +264,19 @@ impl ConditionSet {
     ///
     /// ```
     /// use alloy_primitives::{address, Address};
-    /// use sigil_crypto::conditions::{ConditionEnv, ConditionSet};
+    /// use sigil_crypto::conditions::{ChainAnswer, ChainRead, ChainReadError, ConditionEnv, ConditionSet};
     ///
+    /// // A node's view: the user, and the one chain it reads (whose latest block is at `.1`).
     /// struct Env(Address, u64);
     /// impl ConditionEnv for Env {
     ///     fn user_address(&self) -> Address { self.0 }
-    ///     fn latest_block_timestamp(&self) -> u64 { self.1 }
+    ///     fn knows_chain(&self, chain: &str) -> bool { chain == "ethereum" }
+    ///     fn chain_read(&self, read: &ChainRead) -> Result<ChainAnswer, ChainReadError> {
+    ///         match read {
+    ///             ChainRead::LatestBlockTimestamp { .. } => Ok(ChainAnswer::Word(alloy_primitives::U256::from(self.1))),
+    ///             _ => Err(ChainReadError::Failed("not in this example".into())),
+    ///         }
+    ///     }
     /// }
     ///
     /// let set = ConditionSet::from_document(r#"[
@@ -293,11 +300,11 @@ impl ConditionSet {
             ConditionSet::AccessControl(items) => {
                 evaluate::evaluate_list(items, &|c| evaluate::evaluate_access_control(c, env))
             }
-            ConditionSet::EvmContract(items) => evaluate::evaluate_list(items, &|c| {
-                Err(CryptoError::UnsupportedCondition {
-                    kind: format!("evmContract call {:?}", c.function_name),
-                })
-            }),
+            ConditionSet::EvmContract(items) => evaluate::evaluate_list_with(
+                items,
+                &|c| evaluate::evaluate_evm_contract(c, env),
+                evaluate::Fold::DecidingSideWins,
+            ),
             ConditionSet::SolRpc(items) => evaluate::evaluate_list(items, &|c| {
                 Err(CryptoError::UnsupportedCondition {
                     kind: format!("solRpc method {:?}", c.method),
@@ -308,6 +315,61 @@ impl ConditionSet {
             }
         }
     }
+
+    /// Every chain read evaluating this set for `user` needs, each once, in order: what a node
+    /// answers (concurrently, from its per-block cache) before [`ConditionSet::evaluate`].
+    /// Conditions that read nothing (signature-only, Solana, Cosmos) add none.
+    pub fn chain_reads(
+        &self,
+        user: alloy_primitives::Address,
+    ) -> Result<Vec<ChainRead>, CryptoError> {
+        let mut reads = Vec::new();
+        let mut add = |read: ChainRead| {
+            if !reads.contains(&read) {
+                reads.push(read);
+            }
+        };
+        match self {
+            ConditionSet::AccessControl(items) => {
+                for condition in leaves(items) {
+                    evaluate::basic_read(condition, user)?.map(&mut add);
+                }
+            }
+            ConditionSet::EvmContract(items) => {
+                for condition in leaves(items) {
+                    add(evaluate::contract_read(condition, user)?);
+                }
+            }
+            ConditionSet::SolRpc(_) => {}
+            ConditionSet::Unified(items) => {
+                for condition in leaves(items) {
+                    match condition {
+                        UnifiedCondition::EvmBasic(c) => {
+                            evaluate::basic_read(c, user)?.map(&mut add);
+                        }
+                        UnifiedCondition::EvmContract(c) => {
+                            add(evaluate::contract_read(c, user)?);
+                        }
+                        UnifiedCondition::SolRpc(_) | UnifiedCondition::Cosmos(_) => {}
+                    }
+                }
+            }
+        }
+        Ok(reads)
+    }
+}
+
+/// Every condition of a list, groups flattened, in order.
+fn leaves<T>(items: &[ConditionItem<T>]) -> Vec<&T> {
+    let mut out = Vec::new();
+    for item in items {
+        match item {
+            ConditionItem::Condition(condition) => out.push(condition),
+            ConditionItem::Group(group) => out.extend(leaves(group)),
+            ConditionItem::Operator(_) => {}
+        }
+    }
+    out
 }
 
 /// The identity (and ReCap resource) of an encrypted item:

@@ -7,9 +7,12 @@ use crate::state::NodeState;
 use axum::extract::State;
 use axum::Json;
 use sigil_auth::{LitAbility, LitResource, ResourcePrefix};
-use sigil_crypto::conditions::{ConditionEnv, ConditionSet};
+use sigil_crypto::conditions::{
+    ChainAnswer, ChainRead, ChainReadError, ConditionEnv, ConditionSet,
+};
 use sigil_crypto::CryptoError;
 use sigil_wire::{EncryptionSignRequest, EncryptionSignResponse, SignatureShareJson};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// The flow in Lit's order: conditions (count, hash), resource, session sig, rate limit,
@@ -34,9 +37,15 @@ pub(super) async fn encryption_sign(
         .await?;
 
     let identity = resource.resource_key();
+    let user = context.user_address;
+    // What the conditions read from chains, read before they are evaluated (concurrently,
+    // within the node's bounds).
+    let reads = conditions.chain_reads(user)?;
+    let reader = &state.condition_reader;
     let env = Env {
-        user: context.user_address,
-        block_timestamp: state.chain().latest_block().timestamp,
+        user,
+        chains: reader.chain_names(),
+        answers: reader.read_all(&reads).await,
     };
     let signer = Arc::clone(&state);
     let share = state
@@ -58,15 +67,23 @@ pub(super) async fn encryption_sign(
 
 struct Env {
     user: alloy_primitives::Address,
-    block_timestamp: u64,
+    chains: Arc<[String]>,
+    answers: HashMap<ChainRead, Result<ChainAnswer, ChainReadError>>,
 }
 
 impl ConditionEnv for Env {
     fn user_address(&self) -> alloy_primitives::Address {
         self.user
     }
-    fn latest_block_timestamp(&self) -> u64 {
-        self.block_timestamp
+    fn knows_chain(&self, chain: &str) -> bool {
+        self.chains.iter().any(|known| known == chain)
+    }
+    fn chain_read(&self, read: &ChainRead) -> Result<ChainAnswer, ChainReadError> {
+        self.answers.get(read).cloned().unwrap_or_else(|| {
+            Err(ChainReadError::Failed(
+                "the read was not made before evaluation".to_owned(),
+            ))
+        })
     }
 }
 

@@ -104,6 +104,10 @@ mod tests {
             chain_rpc_url: None,
             contract_resolver: None,
             validator_staleness_secs: 10,
+            // Known, never read: these tests' conditions read nothing.
+            chains: [("ethereum".to_owned(), "http://127.0.0.1:9".to_owned())].into(),
+            condition_read_timeout_ms: 5_000,
+            condition_reads_budget_ms: 10_000,
             data_dir: dir.path().to_owned(),
             free_allowance: 10,
             rate_limit_window_secs: 1000,

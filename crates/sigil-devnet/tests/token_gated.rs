@@ -1,0 +1,294 @@
+//! Token-gated decryption on a devnet, one test per kind of condition that reads the chain: the
+//! nodes read the devnet's own chain (every EVM chain name maps to it) and refuse a user the
+//! chain says no to with `NodeAccessControlConditionsReturnedNotAuthorized`.
+
+use alloy_primitives::{Address, U256};
+use alloy_provider::{DynProvider, Provider, ProviderBuilder};
+use alloy_signer_local::PrivateKeySigner;
+use serde_json::{json, Value};
+use sigil_chain::evm::{self, Permit};
+use sigil_client::{
+    generate_auth_sig, AuthCallbackParams, AuthSig, ClientError, ConditionSet,
+    CreateSiweMessageParams, DecryptRequest, LitAbility, LitNetwork, LitNodeClient,
+    LitNodeClientConfig, LitResource, ResourceAbilityRequest, ResourcePrefix, SessionSigs,
+    SessionSigsParams,
+};
+use sigil_devnet::{Devnet, DevnetConfig};
+use std::time::Duration;
+
+type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+struct Fixture {
+    devnet: Devnet,
+    client: LitNodeClient,
+    /// The deployer of the demo tokens (the dev wallet), who mints them.
+    minter: DynProvider,
+}
+
+async fn fixture() -> Result<Fixture, Box<dyn std::error::Error>> {
+    let devnet = Devnet::start(DevnetConfig::default()).await?;
+    let client = LitNodeClient::new(
+        LitNodeClientConfig::new(LitNetwork::Custom {
+            rpc_url: devnet.rpc_url(),
+            staking_address: devnet.staking_address(),
+        })
+        .with_connect_timeout(Duration::from_secs(5)),
+    )?;
+    client.connect().await?;
+    let minter = ProviderBuilder::new()
+        .wallet(devnet.dev_wallet())
+        .connect(&devnet.rpc_url())
+        .await?
+        .erased();
+    Ok(Fixture {
+        devnet,
+        client,
+        minter,
+    })
+}
+
+impl Fixture {
+    fn token(&self, name: &'static str) -> Address {
+        self.devnet
+            .network_context()
+            .address(name)
+            .unwrap_or_else(|| panic!("the devnet deploys {name}"))
+    }
+
+    async fn session_sigs(&self, wallet: &PrivateKeySigner) -> Result<SessionSigs, ClientError> {
+        let decryption = ResourceAbilityRequest::new(
+            LitResource::wildcard(ResourcePrefix::AccessControlCondition),
+            LitAbility::AccessControlConditionDecryption,
+        )?;
+        let client = &self.client;
+        client
+            .get_session_sigs(
+                SessionSigsParams::new(vec![decryption]),
+                async |callback: AuthCallbackParams| {
+                    let mut siwe = CreateSiweMessageParams::new(wallet.address(), callback.uri);
+                    siwe.expiration = Some(callback.expiration);
+                    siwe.resources = callback.resource_ability_requests;
+                    let to_sign = client.create_siwe_message(siwe).await?;
+                    Ok::<AuthSig, ClientError>(generate_auth_sig(wallet, &to_sign)?)
+                },
+            )
+            .await
+    }
+
+    /// Whether `wallet` decrypts what was encrypted to `conditions` (a whole request body's
+    /// conditions, e.g. `{"accessControlConditions": [...]}`); a refusal must be the
+    /// not-authorized one.
+    async fn decrypts(
+        &self,
+        conditions: &Value,
+        wallet: &PrivateKeySigner,
+    ) -> Result<bool, Box<dyn std::error::Error>> {
+        let set = ConditionSet::from_request(conditions)?;
+        let request = DecryptRequest::new(set.clone(), self.client.encrypt_string(&set, "gated")?);
+        let sigs = self.session_sigs(wallet).await?;
+        match self.client.decrypt_to_string(&request, &sigs).await {
+            Ok(plaintext) => {
+                assert_eq!(plaintext, "gated");
+                Ok(true)
+            }
+            Err(error) => {
+                let text = format!("{error:?}");
+                assert!(
+                    text.contains("NodeAccessControlConditionsReturnedNotAuthorized"),
+                    "refused for another reason: {text}"
+                );
+                Ok(false)
+            }
+        }
+    }
+}
+
+fn basic(
+    contract: Address,
+    kind: &str,
+    method: &str,
+    parameters: Value,
+    comparator: &str,
+    value: &str,
+) -> Value {
+    json!({"contractAddress": contract.to_string(), "standardContractType": kind, "chain": "ethereum",
+           "method": method, "parameters": parameters,
+           "returnValueTest": {"comparator": comparator, "value": value}})
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_erc721_holder_decrypts_and_a_non_holder_is_refused() -> TestResult {
+    let f = fixture().await?;
+    let nft = f.token("DemoERC721");
+    let holder = PrivateKeySigner::random();
+    let token_id = evm::mint_erc721(&f.minter, nft, holder.address()).await?;
+    let stranger = PrivateKeySigner::random();
+
+    let holds = json!({"accessControlConditions": [basic(nft, "ERC721", "balanceOf", json!([":userAddress"]), ">", "0")]});
+    assert!(f.decrypts(&holds, &holder).await?);
+    assert!(!f.decrypts(&holds, &stranger).await?);
+    let owns = json!({"accessControlConditions": [basic(nft, "ERC721", "ownerOf", json!([token_id.to_string()]), "=", ":userAddress")]});
+    assert!(f.decrypts(&owns, &holder).await?);
+    assert!(!f.decrypts(&owns, &stranger).await?);
+    f.devnet.shutdown().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn erc20_balance_at_below_and_above_a_threshold_native_balance_and_erc1155() -> TestResult {
+    let f = fixture().await?;
+    let erc20 = f.token("DemoERC20");
+    let wallets: Vec<PrivateKeySigner> = (0..3).map(|_| PrivateKeySigner::random()).collect();
+    for (wallet, amount) in wallets.iter().zip([99u64, 100, 101]) {
+        evm::mint_erc20(&f.minter, erc20, wallet.address(), U256::from(amount)).await?;
+    }
+    let at_least_100 = json!({"accessControlConditions": [basic(erc20, "ERC20", "balanceOf", json!([":userAddress"]), ">=", "100")]});
+    assert!(!f.decrypts(&at_least_100, &wallets[0]).await?, "below");
+    assert!(f.decrypts(&at_least_100, &wallets[1]).await?, "exactly at");
+    assert!(f.decrypts(&at_least_100, &wallets[2]).await?, "above");
+
+    // Native balance: the dev wallet holds ether, a fresh wallet none.
+    let funded = json!({"accessControlConditions": [{"contractAddress": "", "standardContractType": "",
+        "chain": "sepolia", "method": "eth_getBalance", "parameters": [":userAddress", "latest"],
+        "returnValueTest": {"comparator": ">=", "value": "1000000000000000000"}}]});
+    assert!(f.decrypts(&funded, &f.devnet.dev_wallet()).await?);
+    assert!(!f.decrypts(&funded, &wallets[0]).await?);
+
+    // ERC-1155: a balance of id 7.
+    let multi = f.token("DemoERC1155");
+    evm::mint_erc1155(
+        &f.minter,
+        multi,
+        wallets[0].address(),
+        U256::from(7),
+        U256::from(2),
+    )
+    .await?;
+    let holds_7 = json!({"accessControlConditions": [basic(multi, "ERC1155", "balanceOf", json!([":userAddress", "7"]), ">=", "2")]});
+    assert!(f.decrypts(&holds_7, &wallets[0]).await?);
+    assert!(!f.decrypts(&holds_7, &wallets[1]).await?);
+    f.devnet.shutdown().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn evm_contract_outputs_by_key_unified_mixes_and_pkp_permissions() -> TestResult {
+    let f = fixture().await?;
+    let erc20 = f.token("DemoERC20");
+    let holder = PrivateKeySigner::random();
+    evm::mint_erc20(&f.minter, erc20, holder.address(), U256::from(5)).await?;
+    let stranger = PrivateKeySigner::random();
+    let standing = |key: &str, comparator: &str, value: &str| {
+        json!({"contractAddress": erc20.to_string(), "functionName": "standing",
+            "functionParams": [":userAddress"],
+            "functionAbi": {"name": "standing", "type": "function", "stateMutability": "view",
+                "inputs": [{"name": "account", "type": "address"}],
+                "outputs": [{"name": "balance", "type": "uint256"}, {"name": "holder", "type": "bool"}]},
+            "chain": "ethereum", "returnValueTest": {"key": key, "comparator": comparator, "value": value}})
+    };
+    let is_holder = json!({"evmContractConditions": [standing("holder", "=", "true")]});
+    assert!(f.decrypts(&is_holder, &holder).await?);
+    assert!(!f.decrypts(&is_holder, &stranger).await?);
+    let five = json!({"evmContractConditions": [standing("balance", "=", "5")]});
+    assert!(f.decrypts(&five, &holder).await?);
+
+    // Unified: the stranger by address, or (a holder and at least 5 by the contract call).
+    let mut by_address = json!({"contractAddress": "", "standardContractType": "", "chain": "ethereum",
+        "method": "", "parameters": [":userAddress"],
+        "returnValueTest": {"comparator": "=", "value": stranger.address().to_string()}});
+    by_address["conditionType"] = "evmBasic".into();
+    let mut holds = basic(
+        erc20,
+        "ERC20",
+        "balanceOf",
+        json!([":userAddress"]),
+        ">",
+        "0",
+    );
+    holds["conditionType"] = "evmBasic".into();
+    let mut at_least_5 = standing("balance", ">=", "5");
+    at_least_5["conditionType"] = "evmContract".into();
+    let mixed = json!({"unifiedAccessControlConditions": [by_address, {"operator": "or"}, [holds, {"operator": "and"}, at_least_5]]});
+    assert!(f.decrypts(&mixed, &holder).await?);
+    assert!(f.decrypts(&mixed, &stranger).await?);
+    assert!(!f.decrypts(&mixed, &PrivateKeySigner::random()).await?);
+
+    // PKPPermissions: the address a PKP's minter permitted.
+    let minted = evm::mint_pkp(
+        &f.minter,
+        f.devnet.network_context(),
+        &[Permit::Address {
+            address: holder.address(),
+            scopes: vec![1],
+        }],
+    )
+    .await?;
+    let permissions = f.token("PKPPermissions");
+    let permitted = json!({"accessControlConditions": [basic(permissions, "PKPPermissions", "isPermittedAddress",
+        json!([minted.token_id.to_string(), ":userAddress"]), "=", "true")]});
+    assert!(f.decrypts(&permitted, &holder).await?);
+    assert!(!f.decrypts(&permitted, &stranger).await?);
+    f.devnet.shutdown().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_chain_the_node_cannot_read_is_lits_error_and_the_node_keeps_serving() -> TestResult {
+    let devnet = Devnet::start(DevnetConfig {
+        // Nothing listens on port 9: every read of `sepolia` fails.
+        chain_rpcs: [("sepolia".to_owned(), "http://127.0.0.1:9".to_owned())].into(),
+        ..DevnetConfig::default()
+    })
+    .await?;
+    let f = Fixture {
+        client: {
+            let client = LitNodeClient::new(LitNodeClientConfig::new(LitNetwork::Custom {
+                rpc_url: devnet.rpc_url(),
+                staking_address: devnet.staking_address(),
+            }))?;
+            client.connect().await?;
+            client
+        },
+        minter: ProviderBuilder::new()
+            .connect(&devnet.rpc_url())
+            .await?
+            .erased(),
+        devnet,
+    };
+    let wallet = PrivateKeySigner::random();
+    let sigs = f.session_sigs(&wallet).await?;
+    for (chain, code) in [
+        ("sepolia", "NodeRpcError"),
+        ("notachain", "NodeBlockchainChainUnknown"),
+    ] {
+        let conditions = ConditionSet::from_request(
+            &json!({"accessControlConditions": [{"contractAddress": "",
+            "standardContractType": "", "chain": chain, "method": "eth_getBalance",
+            "parameters": [":userAddress", "latest"], "returnValueTest": {"comparator": ">=", "value": "0"}}]}),
+        )?;
+        let request = DecryptRequest::new(
+            conditions.clone(),
+            f.client.encrypt_string(&conditions, "x")?,
+        );
+        let error = f
+            .client
+            .decrypt_to_string(&request, &sigs)
+            .await
+            .expect_err("refused");
+        let text = format!("{error:?}");
+        assert!(text.contains(code), "{chain}: {text}");
+    }
+    // The node still serves a condition it can read.
+    let mine = ConditionSet::from_request(
+        &json!({"accessControlConditions": [{"contractAddress": "",
+        "standardContractType": "", "chain": "ethereum", "method": "", "parameters": [":userAddress"],
+        "returnValueTest": {"comparator": "=", "value": wallet.address().to_string()}}]}),
+    )?;
+    let request = DecryptRequest::new(mine.clone(), f.client.encrypt_string(&mine, "still up")?);
+    assert_eq!(
+        f.client.decrypt_to_string(&request, &sigs).await?,
+        "still up"
+    );
+    f.devnet.shutdown().await;
+    Ok(())
+}

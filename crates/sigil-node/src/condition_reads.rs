@@ -1,0 +1,197 @@
+//! The chain reads access control conditions need, answered before they are evaluated: one
+//! provider per chain name the config maps to an RPC, every read at that chain's latest block,
+//! the reads of a request concurrently, each within a timeout and all within a budget, and a
+//! cache keyed by (chain, block, read), so the same condition across many requests in one block
+//! costs one read.
+
+use alloy_network::TransactionBuilder;
+use alloy_provider::{DynProvider, Provider, ProviderBuilder};
+use alloy_rpc_types_eth::TransactionRequest;
+use lru::LruCache;
+use parking_lot::Mutex;
+use sigil_crypto::conditions::{ChainAnswer, ChainRead, ChainReadError};
+use std::collections::{BTreeMap, HashMap};
+use std::num::NonZeroUsize;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Oldest a chain's latest block number may be before it is asked again.
+const BLOCK_NUMBER_TTL: Duration = Duration::from_millis(500);
+
+/// Answers cached, across chains.
+const CACHE_ENTRIES: usize = 4096;
+
+/// Bounds on the chain reads of one request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadLimits {
+    /// Longest one read may take.
+    pub per_read: Duration,
+    /// Longest all the reads of one request may take together.
+    pub per_request: Duration,
+}
+
+/// The node's chains, for conditions. Cheap to clone.
+#[derive(Clone)]
+pub struct ConditionReader {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    chains: HashMap<String, ChainClient>,
+    cache: Mutex<LruCache<(u64, ChainRead), ChainAnswer>>,
+    limits: ReadLimits,
+}
+
+struct ChainClient {
+    provider: DynProvider,
+    latest: tokio::sync::Mutex<Option<(Instant, u64)>>,
+}
+
+impl std::fmt::Debug for ConditionReader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Chain names only: an RPC URL may carry an API key.
+        let mut names: Vec<_> = self.inner.chains.keys().collect();
+        names.sort();
+        f.debug_struct("ConditionReader")
+            .field("chains", &names)
+            .field("limits", &self.inner.limits)
+            .finish()
+    }
+}
+
+impl ConditionReader {
+    /// A reader of `chains` (Lit chain name to JSON-RPC URL); an unparsable URL is an error
+    /// naming the chain, never the URL.
+    pub fn new(chains: &BTreeMap<String, String>, limits: ReadLimits) -> Result<Self, String> {
+        let chains = chains
+            .iter()
+            .map(|(name, url)| {
+                let url = url
+                    .parse()
+                    .map_err(|_| format!("chains.{name}: not a URL"))?;
+                let provider = ProviderBuilder::new().connect_http(url).erased();
+                let client = ChainClient {
+                    provider,
+                    latest: tokio::sync::Mutex::new(None),
+                };
+                Ok((name.clone(), client))
+            })
+            .collect::<Result<_, String>>()?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                chains,
+                cache: Mutex::new(LruCache::new(
+                    NonZeroUsize::new(CACHE_ENTRIES).expect("non-zero"),
+                )),
+                limits,
+            }),
+        })
+    }
+
+    /// The chain names the node can read.
+    pub fn chain_names(&self) -> Arc<[String]> {
+        self.inner.chains.keys().cloned().collect()
+    }
+
+    /// Answers `reads`, concurrently, within the request budget.
+    pub async fn read_all(
+        &self,
+        reads: &[ChainRead],
+    ) -> HashMap<ChainRead, Result<ChainAnswer, ChainReadError>> {
+        let answers = futures::future::join_all(reads.iter().map(|read| async move {
+            let answer = tokio::time::timeout(self.inner.limits.per_request, self.read(read))
+                .await
+                .unwrap_or_else(|_| {
+                    Err(ChainReadError::Failed(format!(
+                        "the request's chain reads took over {} ms",
+                        self.inner.limits.per_request.as_millis()
+                    )))
+                });
+            (read.clone(), answer)
+        }))
+        .await;
+        answers.into_iter().collect()
+    }
+
+    async fn read(&self, read: &ChainRead) -> Result<ChainAnswer, ChainReadError> {
+        let client = self
+            .inner
+            .chains
+            .get(read.chain())
+            .ok_or(ChainReadError::UnknownChain)?;
+        let block = self.latest_block_number(client).await?;
+        let key = (block, read.clone());
+        if let Some(answer) = self.inner.cache.lock().get(&key) {
+            return Ok(answer.clone());
+        }
+        let per_read = self.inner.limits.per_read;
+        let provider = &client.provider;
+        let answer = tokio::time::timeout(per_read, async {
+            match read {
+                ChainRead::Balance { address, .. } => provider
+                    .get_balance(*address)
+                    .number(block)
+                    .await
+                    .map(ChainAnswer::Word),
+                ChainRead::Call { to, data, .. } => {
+                    let call = TransactionRequest::default()
+                        .with_to(*to)
+                        .with_input(data.clone());
+                    provider
+                        .call(call)
+                        .number(block)
+                        .await
+                        .map(ChainAnswer::Output)
+                }
+                ChainRead::LatestBlockTimestamp { .. } => provider
+                    .get_block_by_number(block.into())
+                    .await
+                    .map(|found| {
+                        ChainAnswer::Word(alloy_primitives::U256::from(
+                            found.map_or(0, |block| block.header.timestamp),
+                        ))
+                    }),
+            }
+        })
+        .await
+        .map_err(|_| timed_out(per_read))?
+        .map_err(rpc_failure)?;
+        self.inner.cache.lock().put(key, answer.clone());
+        Ok(answer)
+    }
+
+    async fn latest_block_number(&self, client: &ChainClient) -> Result<u64, ChainReadError> {
+        let mut latest = client.latest.lock().await;
+        if let Some((at, number)) = *latest {
+            if at.elapsed() < BLOCK_NUMBER_TTL {
+                return Ok(number);
+            }
+        }
+        let per_read = self.inner.limits.per_read;
+        let number = tokio::time::timeout(per_read, client.provider.get_block_number())
+            .await
+            .map_err(|_| timed_out(per_read))?
+            .map_err(rpc_failure)?;
+        *latest = Some((Instant::now(), number));
+        Ok(number)
+    }
+}
+
+fn timed_out(limit: Duration) -> ChainReadError {
+    ChainReadError::Failed(format!(
+        "the RPC did not answer within {} ms",
+        limit.as_millis()
+    ))
+}
+
+/// What went wrong, in words that carry no RPC URL (one may hold an API key): a JSON-RPC error
+/// the server answered (a revert, with its reason) is passed on; a transport failure is not.
+fn rpc_failure(error: alloy_provider::transport::TransportError) -> ChainReadError {
+    match error.as_error_resp() {
+        Some(response) => ChainReadError::Failed(format!(
+            "the RPC answered error {}: {}",
+            response.code, response.message
+        )),
+        None => ChainReadError::Failed("the RPC is unreachable or answered garbage".to_owned()),
+    }
+}
