@@ -40,6 +40,9 @@ enum Command {
     /// PKPs on a network's chain.
     #[command(subcommand)]
     Pkp(cmd::contracts::PkpCommand),
+    /// Demo tokens to try token-gated conditions with.
+    #[command(subcommand)]
+    Tokens(cmd::contracts::TokensCommand),
     /// Start a whole local Lit network (chain + N nodes) in one command.
     Devnet(cmd::devnet::Args),
     /// Run one node as its own process.
@@ -87,6 +90,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Decrypt(args) => cmd::decrypt::run(args),
         Command::Credits(command) => cmd::contracts::run_credits(command),
         Command::Pkp(command) => cmd::contracts::run_pkp(command),
+        Command::Tokens(command) => cmd::contracts::run_tokens(command),
         Command::Devnet(args) => cmd::devnet::run(args),
         Command::Node(args) => cmd::node::run(args),
         Command::Demo(args) => cmd::demo::run(args),

@@ -188,3 +188,100 @@ fn credits_and_pkps_are_minted_permitted_and_kept_through_a_devnet_restart() {
     running.interrupt();
     running.wait_exit(Duration::from_secs(10));
 }
+
+/// Runs `sigil tokens <args>` with the key in `key`; exit status and stdout.
+fn tokens(anvil: &Anvil, context: &str, key: &str, args: &[&str]) -> (bool, String, String) {
+    let output = Command::new(sigil_path())
+        .arg("tokens")
+        .args(args)
+        .args(["--rpc", &anvil.url(), "--network-context", context])
+        .args(["--private-key-env", "SENDER_KEY"])
+        .env("SENDER_KEY", key)
+        .output()
+        .expect("sigil runs");
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_tokens_are_minted_by_their_deployer_only_and_deployable_anew() {
+    use alloy_primitives::{Address, U256};
+    use sigil_chain::evm::contracts::{DemoERC20, DemoERC721};
+    let anvil = Anvil::start();
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let (running, info) = devnet(&anvil, data_dir.path());
+    let context_path = info["networkContext"]
+        .as_str()
+        .expect("networkContext")
+        .to_owned();
+    let context =
+        sigil_chain::evm::NetworkContext::load(Path::new(&context_path)).expect("context");
+    let provider = alloy_provider::ProviderBuilder::new()
+        .connect(&anvil.url())
+        .await
+        .expect("provider");
+    let alice: Address = ALICE.parse().expect("address");
+
+    // The devnet's deployer mints; the chain says Alice holds them.
+    let (ok, out, err) = tokens(
+        &anvil,
+        &context_path,
+        DEV_KEY_0,
+        &["mint", "erc721", "--to", ALICE],
+    );
+    assert!(ok, "{err}");
+    let minted: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let token_id: U256 = minted["tokenId"]
+        .as_str()
+        .expect("tokenId")
+        .parse()
+        .expect("id");
+    let nft = DemoERC721::new(context.require("DemoERC721").expect("deployed"), &provider);
+    assert_eq!(nft.ownerOf(token_id).call().await.expect("ownerOf"), alice);
+    let (ok, _, err) = tokens(
+        &anvil,
+        &context_path,
+        DEV_KEY_0,
+        &["mint", "erc20", "--to", ALICE, "--amount", "500"],
+    );
+    assert!(ok, "{err}");
+    let erc20 = DemoERC20::new(context.require("DemoERC20").expect("deployed"), &provider);
+    assert_eq!(
+        erc20.balanceOf(alice).call().await.expect("balanceOf"),
+        U256::from(500)
+    );
+
+    // Anyone else is refused by the token, with its reason.
+    let (ok, _, err) = tokens(
+        &anvil,
+        &context_path,
+        DEV_KEY_1,
+        &["mint", "erc20", "--to", ALICE],
+    );
+    assert!(!ok);
+    assert!(err.contains("caller is not the owner"), "{err}");
+
+    // Alice deploys her own set into a copy of the context, and mints from it.
+    let copy = data_dir.path().join("alice-context.json");
+    std::fs::copy(&context_path, &copy).expect("copy");
+    let copy = copy.to_str().expect("utf-8").to_owned();
+    let (ok, out, err) = tokens(&anvil, &copy, DEV_KEY_1, &["deploy"]);
+    assert!(ok, "{err}");
+    let deployed: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let own = deployed["DemoERC20"]
+        .as_str()
+        .expect("DemoERC20")
+        .to_owned();
+    assert_ne!(own.parse::<Address>().ok(), context.address("DemoERC20"));
+    let (ok, _, err) = tokens(
+        &anvil,
+        &copy,
+        DEV_KEY_1,
+        &["mint", "erc1155", "--to", BOB, "--id", "7", "--amount", "3"],
+    );
+    assert!(ok, "{err}");
+    running.stop(Duration::from_secs(10));
+}

@@ -1,6 +1,6 @@
-//! `sigil credits mint` and `sigil pkp mint|show|permit`: real transactions to a network's
-//! contracts, found through its `network-context.json`, sent with a key from an env var. Each
-//! prints one JSON object.
+//! `sigil credits mint`, `sigil pkp mint|show|permit` and `sigil tokens deploy|mint`: real
+//! transactions to a network's contracts, found through its `network-context.json`, sent with a
+//! key from an env var. Each prints one JSON object.
 
 use super::session_sigs::wallet_from_env;
 use crate::Failure;
@@ -93,6 +93,101 @@ pub enum PkpCommand {
         #[arg(long, value_name = "CID", group = "what")]
         action: Option<String>,
     },
+}
+
+#[derive(clap::Subcommand)]
+pub enum TokensCommand {
+    /// Deploy the demo ERC-20, ERC-721 and ERC-1155 (the sender mints them) and add them to
+    /// the network context file (`sigil devnet` deploys them already).
+    Deploy {
+        #[command(flatten)]
+        network: NetworkArgs,
+        #[command(flatten)]
+        sender: SenderArgs,
+    },
+    /// Mint a demo token to an address (the sender must be the tokens' deployer: on a devnet,
+    /// the dev wallet).
+    Mint {
+        #[command(flatten)]
+        network: NetworkArgs,
+        #[command(flatten)]
+        sender: SenderArgs,
+        /// Which token.
+        #[arg(value_enum)]
+        kind: TokenKind,
+        /// Who receives it.
+        #[arg(long, value_name = "ADDR")]
+        to: Address,
+        /// How many (ERC-20: in the smallest unit; ERC-1155: of --id). Not for ERC-721.
+        #[arg(long, value_name = "N", default_value = "1")]
+        amount: U256,
+        /// The ERC-1155 id.
+        #[arg(long, value_name = "ID", default_value = "1")]
+        id: U256,
+    },
+}
+
+/// A demo token.
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum TokenKind {
+    /// `DemoERC20`.
+    Erc20,
+    /// `DemoERC721` (the next id).
+    Erc721,
+    /// `DemoERC1155`.
+    Erc1155,
+}
+
+pub fn run_tokens(command: TokensCommand) -> Result<(), Failure> {
+    super::client_runtime()?.block_on(async {
+        match command {
+            TokensCommand::Deploy { network, sender } => {
+                let (provider, mut context) = connect(&network, Some(&sender)).await?;
+                evm::deploy_demo_tokens(&provider, &mut context)
+                    .await
+                    .context("deploying the demo tokens")?;
+                context.save(&network.network_context)?;
+                let deployed: std::collections::BTreeMap<_, _> = evm::DEMO_TOKENS
+                    .iter()
+                    .filter_map(|name| Some((*name, context.address(name)?.to_checksum(None))))
+                    .collect();
+                print_json(&deployed)
+            }
+            TokensCommand::Mint {
+                network,
+                sender,
+                kind,
+                to,
+                amount,
+                id,
+            } => {
+                let (provider, context) = connect(&network, Some(&sender)).await?;
+                let token = |name: &'static str| {
+                    context.require(name).with_context(|| {
+                        format!("no {name} in the network context: run `sigil tokens deploy`")
+                    })
+                };
+                let minted = match kind {
+                    TokenKind::Erc20 => {
+                        let token = token("DemoERC20")?;
+                        evm::mint_erc20(&provider, token, to, amount).await?;
+                        serde_json::json!({"token": token, "to": to, "amount": amount.to_string()})
+                    }
+                    TokenKind::Erc721 => {
+                        let token = token("DemoERC721")?;
+                        let token_id = evm::mint_erc721(&provider, token, to).await?;
+                        serde_json::json!({"token": token, "to": to, "tokenId": token_id.to_string()})
+                    }
+                    TokenKind::Erc1155 => {
+                        let token = token("DemoERC1155")?;
+                        evm::mint_erc1155(&provider, token, to, id, amount).await?;
+                        serde_json::json!({"token": token, "to": to, "id": id.to_string(), "amount": amount.to_string()})
+                    }
+                };
+                print_json(&minted)
+            }
+        }
+    })
 }
 
 pub fn run_credits(command: CreditsCommand) -> Result<(), Failure> {

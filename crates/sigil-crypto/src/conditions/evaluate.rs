@@ -233,7 +233,7 @@ pub(crate) fn evaluate_access_control(
         BasicTest::Uint => {
             let actual = match answer {
                 ChainAnswer::Word(word) => word,
-                ChainAnswer::Output(output) => decode_word(&output)?,
+                ChainAnswer::Output(output) => decode_word(&output, read.chain())?,
             };
             Ok(compare_ordered(
                 &actual,
@@ -658,11 +658,16 @@ fn answer(
     })
 }
 
-fn decode_word(output: &[u8]) -> Result<U256, CryptoError> {
+/// A standard call's uint256 answer; anything else (no contract at the address answers
+/// nothing) is a failed read of `chain`, as Lit's node reports a failed query.
+fn decode_word(output: &[u8], chain: &str) -> Result<U256, CryptoError> {
     <alloy_sol_types::sol_data::Uint<256> as alloy_sol_types::SolType>::abi_decode(output).map_err(
-        |e| CryptoError::ChainReadFailed {
-            chain: String::new(),
-            reason: format!("the call's output is not a uint256: {e}"),
+        |_| CryptoError::ChainReadFailed {
+            chain: chain.to_owned(),
+            reason: format!(
+                "the contract answered {} bytes, not a uint256 (is there a contract at the address?)",
+                output.len()
+            ),
             contract_call: false,
         },
     )
