@@ -31,7 +31,9 @@ use sigil_chain::evm::{
     self, DeployOptions, EmbeddedChain, EvmChain, EvmChainConfig, NetworkContext,
 };
 use sigil_chain::{Block, CapacityCredit, ChainView, RpcServer};
-use sigil_node::{Clock, Node, NodeConfig, RunningNode, SystemClock, DEFAULT_FREE_ALLOWANCE};
+use sigil_node::{
+    Clock, Node, NodeConfig, ReadLimits, RunningNode, SystemClock, DEFAULT_FREE_ALLOWANCE,
+};
 use std::collections::BTreeMap;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
@@ -94,6 +96,8 @@ pub struct DevnetConfig {
     /// Chains conditions may read, by Lit's name, that point elsewhere than the devnet's own
     /// chain (which every other EVM chain name of [`sigil_wire::LIT_EVM_CHAINS`] reads).
     pub chain_rpcs: BTreeMap<String, String>,
+    /// Bounds on the chain reads of one request's conditions.
+    pub condition_read_limits: ReadLimits,
 }
 
 impl Default for DevnetConfig {
@@ -110,6 +114,10 @@ impl Default for DevnetConfig {
             clock: None,
             external_chain: None,
             chain_rpcs: BTreeMap::new(),
+            condition_read_limits: ReadLimits {
+                per_read: Duration::from_secs(5),
+                per_request: Duration::from_secs(10),
+            },
         }
     }
 }
@@ -129,6 +137,7 @@ impl std::fmt::Debug for DevnetConfig {
             .field("external_chain", &self.external_chain)
             // Names only: an RPC URL may carry an API key.
             .field("chain_rpcs", &self.chain_rpcs.keys().collect::<Vec<_>>())
+            .field("condition_read_limits", &self.condition_read_limits)
             .finish()
     }
 }
@@ -319,8 +328,8 @@ impl Devnet {
             contract_resolver: None,
             validator_staleness_secs: 10,
             chains: condition_chains(&self.rpc_url(), &config.chain_rpcs),
-            condition_read_timeout_ms: 5_000,
-            condition_reads_budget_ms: 10_000,
+            condition_read_timeout_ms: millis(config.condition_read_limits.per_read),
+            condition_reads_budget_ms: millis(config.condition_read_limits.per_request),
             data_dir: node_dir.clone(),
             free_allowance: config.free_allowance,
             rate_limit_window_secs: config.rate_limit_window_secs,
@@ -711,6 +720,10 @@ async fn connect(
         context,
         view,
     })
+}
+
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }
 
 /// The chains a devnet's conditions read: every Lit EVM chain name on the devnet's own chain,

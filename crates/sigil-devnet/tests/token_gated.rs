@@ -292,3 +292,108 @@ async fn a_chain_the_node_cannot_read_is_lits_error_and_the_node_keeps_serving()
     f.devnet.shutdown().await;
     Ok(())
 }
+
+/// Ask once with `conditions`: the Lit error code of the refusal, and how long it took.
+async fn refusal(f: &Fixture, conditions: Value, wallet: &PrivateKeySigner) -> (String, Duration) {
+    let set = ConditionSet::from_request(&conditions).expect("conditions parse");
+    let request = DecryptRequest::new(
+        set.clone(),
+        f.client.encrypt_string(&set, "x").expect("encrypt"),
+    );
+    let sigs = f.session_sigs(wallet).await.expect("session sigs");
+    let started = std::time::Instant::now();
+    let error = f
+        .client
+        .decrypt_to_string(&request, &sigs)
+        .await
+        .expect_err("refused");
+    let elapsed = started.elapsed();
+    let text = format!("{error:?}");
+    let code = [
+        "NodeTokenEncodingDecodingError",
+        "NodeBlockchainError",
+        "NodeRpcError",
+        "NodeMismatchParameters",
+    ]
+    .into_iter()
+    .find(|code| text.contains(code))
+    .unwrap_or_else(|| panic!("no expected code in {text}"));
+    (code.to_owned(), elapsed)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_conditions_are_lits_errors_within_the_nodes_bounds() -> TestResult {
+    // An RPC that accepts connections and never answers.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0")?;
+    let silent_url = format!("http://{}", silent.local_addr()?);
+    let devnet = Devnet::start(DevnetConfig {
+        chain_rpcs: [("sepolia".to_owned(), silent_url)].into(),
+        condition_read_limits: sigil_node::ReadLimits {
+            per_read: Duration::from_millis(300),
+            per_request: Duration::from_secs(1),
+        },
+        ..DevnetConfig::default()
+    })
+    .await?;
+    let client = LitNodeClient::new(LitNodeClientConfig::new(LitNetwork::Custom {
+        rpc_url: devnet.rpc_url(),
+        staking_address: devnet.staking_address(),
+    }))?;
+    client.connect().await?;
+    let minter = ProviderBuilder::new()
+        .wallet(devnet.dev_wallet())
+        .connect(&devnet.rpc_url())
+        .await?
+        .erased();
+    let f = Fixture {
+        devnet,
+        client,
+        minter,
+    };
+    let wallet = PrivateKeySigner::random();
+    let erc20 = f.token("DemoERC20");
+    let erc1155 = f.token("DemoERC1155");
+
+    // The ABI says balanceOf returns a string and a uint: the answer does not decode.
+    let wrong_abi = json!({"evmContractConditions": [{"contractAddress": erc20.to_string(),
+        "functionName": "balanceOf", "functionParams": [":userAddress"],
+        "functionAbi": {"name": "balanceOf", "type": "function", "stateMutability": "view",
+            "inputs": [{"name": "account", "type": "address"}],
+            "outputs": [{"name": "label", "type": "string"}, {"name": "n", "type": "uint256"}]},
+        "chain": "ethereum", "returnValueTest": {"key": "n", "comparator": ">", "value": "0"}}]});
+    assert_eq!(
+        refusal(&f, wrong_abi, &wallet).await.0,
+        "NodeTokenEncodingDecodingError"
+    );
+    // A function that reverts (the zero address has no ERC-1155 balance).
+    let reverts = json!({"evmContractConditions": [{"contractAddress": erc1155.to_string(),
+        "functionName": "balanceOf", "functionParams": ["0x0000000000000000000000000000000000000000", "1"],
+        "functionAbi": {"name": "balanceOf", "type": "function", "stateMutability": "view",
+            "inputs": [{"name": "account", "type": "address"}, {"name": "id", "type": "uint256"}],
+            "outputs": [{"name": "", "type": "uint256"}]},
+        "chain": "ethereum", "returnValueTest": {"key": "", "comparator": ">", "value": "0"}}]});
+    assert_eq!(refusal(&f, reverts, &wallet).await.0, "NodeBlockchainError");
+
+    // 30 conditions on a chain whose RPC never answers: one error within the request's budget
+    // (1 s here, 0.3 s a read), not 30 reads one after another.
+    let slow: Vec<Value> = (0..30)
+        .flat_map(|i| {
+            let condition = json!({"contractAddress": "", "standardContractType": "", "chain": "sepolia",
+                "method": "eth_getBalance", "parameters": [Address::with_last_byte(i).to_string(), "latest"],
+                "returnValueTest": {"comparator": ">=", "value": "0"}});
+            if i == 0 { vec![condition] } else { vec![json!({"operator": "or"}), condition] }
+        })
+        .collect();
+    let (code, elapsed) = refusal(&f, json!({"accessControlConditions": slow}), &wallet).await;
+    assert_eq!(code, "NodeRpcError");
+    assert!(elapsed < Duration::from_secs(5), "took {elapsed:?}");
+
+    // The node still serves.
+    let mine = json!({"accessControlConditions": [{"contractAddress": "", "standardContractType": "",
+        "chain": "ethereum", "method": "", "parameters": [":userAddress"],
+        "returnValueTest": {"comparator": "=", "value": wallet.address().to_string()}}]});
+    assert!(f.decrypts(&mine, &wallet).await?);
+    drop(silent);
+    f.devnet.shutdown().await;
+    Ok(())
+}
