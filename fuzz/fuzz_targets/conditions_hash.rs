@@ -8,7 +8,9 @@
 
 use alloy_primitives::Address;
 use libfuzzer_sys::fuzz_target;
-use sigil_crypto::conditions::{ChainAnswer, ChainRead, ChainReadError, ConditionEnv, ConditionSet};
+use sigil_crypto::conditions::{
+    ChainAnswer, ChainRead, ChainReadError, ConditionEnv, ConditionSet, Requester,
+};
 
 struct FixedEnv;
 
@@ -52,7 +54,11 @@ fn check(set: &ConditionSet) {
     let _ = set.condition_count();
     let _ = set.identity("00");
     let _ = set.evaluate(&FixedEnv);
-    let _ = set.chain_reads(Address::repeat_byte(0x50));
+    let resources = ["litParam:name:c2lnaWw".to_owned(), "short".to_owned()];
+    let _ = set.chain_reads(&Requester {
+        user: Address::repeat_byte(0x50),
+        siwe_resources: &resources,
+    });
 }
 
 fuzz_target!(|data: &[u8]| {

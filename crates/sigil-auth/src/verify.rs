@@ -63,6 +63,11 @@ pub struct AuthContext {
     pub user_address: Address,
     /// The session public key, 64 lowercase hex.
     pub session_key_hex: String,
+    /// The `domain` of the wallet's SIWE message that granted the session (what `SIWE`
+    /// conditions compare).
+    pub siwe_domain: String,
+    /// Its resources, in order (where `SIWE` conditions and `:litParam:` parameters look).
+    pub siwe_resources: Vec<String>,
     /// The capacity delegations in the session's capabilities whose wallet signature and SIWE time
     /// window check out (in capability order). Whether one applies to the user is
     /// [`CapacityDelegation::delegates_to`].
@@ -408,17 +413,17 @@ fn verify(
     }
     let session_uri = format!("{SESSION_KEY_URI_PREFIX}{}", session_sig.address);
     let mut rejections = Vec::with_capacity(template.capabilities.len());
-    let mut user_address = None;
+    let mut grant = None;
     for capability in &template.capabilities {
         match check_session_capability(capability, &session_uri, request, cache) {
-            Ok(address) => {
-                user_address = Some(address);
+            Ok(granting) => {
+                grant = Some(granting);
                 break;
             }
             Err(rejection) => rejections.push(rejection),
         }
     }
-    let Some(user_address) = user_address else {
+    let Some(grant) = grant else {
         return Err(AuthError::NoValidCapability { rejections });
     };
 
@@ -430,8 +435,10 @@ fn verify(
         .collect();
 
     Ok(AuthContext {
-        user_address,
+        user_address: grant.siwe.address(),
         session_key_hex: hex::encode(session_key.as_bytes()),
+        siwe_domain: grant.siwe.domain(),
+        siwe_resources: grant.siwe.resources().map(str::to_owned).collect(),
         capacity_delegations,
     })
 }
@@ -629,7 +636,7 @@ fn check_session_capability(
     session_uri: &str,
     request: &VerificationRequest<'_>,
     cache: Option<&CapabilityCache>,
-) -> Result<Address, CapabilityRejection> {
+) -> Result<Arc<CheckedCapability>, CapabilityRejection> {
     let checked = check_wallet_capability(capability, request.now, cache)?;
     if checked.siwe.uri() != session_uri {
         return Err(CapabilityRejection::WrongUri {
@@ -650,7 +657,7 @@ fn check_session_capability(
     let mut first_failure = None;
     for recap in &checked.recaps {
         match recap.check_covers(request.resource, request.ability) {
-            Ok(()) => return Ok(checked.siwe.address()),
+            Ok(()) => return Ok(checked),
             Err(rejection) => {
                 first_failure.get_or_insert(rejection);
             }

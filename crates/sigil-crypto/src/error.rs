@@ -71,6 +71,13 @@ pub enum CryptoError {
         /// The text that should have been an address.
         value: String,
     },
+    /// A resource of the granting SIWE message is not `scheme:name:value` (every one must be,
+    /// for `:litParam:` lookups), or its value is not base64url text.
+    #[error("invalid SIWE resource {resource:?}")]
+    InvalidSiweResource {
+        /// The resource.
+        resource: String,
+    },
     /// The condition names a chain the node has no RPC for.
     #[error("unknown chain {chain:?}: the node has no RPC URL for it (node config `chains`, or `sigil devnet --chain-rpc {chain}=URL`)")]
     UnknownChain {
@@ -222,6 +229,7 @@ impl CryptoError {
             CryptoError::InvalidReturnValue { .. } => LitErrorCode::NodeInvalidAccReturnValueTest,
             CryptoError::InvalidAddress { .. } => LitErrorCode::NodeConditionAddressConversionError,
             CryptoError::UnknownChain { .. } => LitErrorCode::NodeBlockchainChainUnknown,
+            CryptoError::InvalidSiweResource { .. } => LitErrorCode::NodeInvalidSiweResource,
             CryptoError::ChainReadFailed {
                 contract_call: true,
                 ..

@@ -4,7 +4,7 @@ use alloy_primitives::{address, Address, Bytes, U256};
 use alloy_sol_types::{SolCall, SolValue};
 use serde_json::{json, Value};
 use sigil_crypto::conditions::{
-    ChainAnswer, ChainRead, ChainReadError, ConditionEnv, ConditionSet,
+    ChainAnswer, ChainRead, ChainReadError, ConditionEnv, ConditionSet, Requester,
 };
 use sigil_crypto::CryptoError;
 use std::collections::HashMap;
@@ -19,6 +19,7 @@ struct Env {
     timestamp: u64,
     chains: Vec<&'static str>,
     answers: HashMap<ChainRead, Result<ChainAnswer, ChainReadError>>,
+    siwe_resources: Vec<String>,
 }
 
 impl ConditionEnv for Env {
@@ -36,6 +37,12 @@ impl ConditionEnv for Env {
             .get(read)
             .cloned()
             .unwrap_or_else(|| Err(ChainReadError::Failed(format!("no answer for {read:?}"))))
+    }
+    fn siwe_domain(&self) -> &str {
+        "app.example"
+    }
+    fn siwe_resources(&self) -> &[String] {
+        &self.siwe_resources
     }
 }
 
@@ -59,6 +66,11 @@ fn env() -> Env {
         timestamp: NOW,
         chains: vec!["ethereum", "polygon", "xdai"],
         answers: HashMap::new(),
+        siwe_resources: vec![
+            "urn:recap:eyJhdHQiOnt9LCJwcmYiOltdfQ".to_owned(),
+            // "gold", base64url without padding.
+            "litParam:tier:Z29sZA".to_owned(),
+        ],
     }
 }
 
@@ -175,10 +187,8 @@ fn signature_condition_on_other_parameters_compares_strings() {
         Some(true),
         "no Lit Action: empty id"
     );
-    assert!(matches!(
-        eval(cond(":litParam:x", "=", "1")),
-        Err(CryptoError::UnsupportedCondition { .. })
-    ));
+    // No SIWE resource named x: the parameter as written, as on Lit's node.
+    assert_eq!(eval(cond(":litParam:x", "=", ":litParam:x")).ok(), Some(true));
 }
 
 #[test]
@@ -306,7 +316,11 @@ fn erc20_balance_compares_the_balance_of_calls_answer_as_a_uint256() {
     )
     .expect("parses");
     assert_eq!(
-        set.chain_reads(USER).expect("plans"),
+        set.chain_reads(&Requester {
+            user: USER,
+            siwe_resources: &[]
+        })
+        .expect("plans"),
         vec![ChainRead::Call {
             chain: "ethereum".into(),
             to: TOKEN,
@@ -380,7 +394,7 @@ fn chains_and_reads_that_fail_are_lits_errors_never_false() {
     let err = eval(json!([user_is("=", LOWER), or(), erc20()])).expect_err("rpc down");
     assert_eq!(err.code(), "NodeRpcError");
     // Kinds Sigil cannot read yet are named, never read as false.
-    for kind in ["POAP", "SIWE", "LitAction", "MolochDAOv2.1"] {
+    for kind in ["POAP", "LitAction", "MolochDAOv2.1"] {
         let mut c = erc20();
         c["standardContractType"] = kind.into();
         match eval(json!([c])) {
@@ -544,6 +558,64 @@ fn unified_lists_mix_evm_basic_and_evm_contract_and_name_what_they_cannot_read()
         }
         other => panic!("{other:?}"),
     }
+}
+
+#[test]
+fn lit_params_come_from_the_granting_siwe_resources_and_siwe_conditions_read_it() {
+    let tier = |value: &str| {
+        json!({"contractAddress": "", "standardContractType": "", "chain": "ethereum", "method": "",
+               "parameters": [":litParam:tier"], "returnValueTest": {"comparator": "=", "value": value}})
+    };
+    assert_eq!(eval(json!([tier("gold")])).ok(), Some(true));
+    assert_eq!(eval(json!([tier("silver")])).ok(), Some(false));
+    // No resource of that name: the parameter as written.
+    let mut missing = tier(":litParam:rank");
+    missing["parameters"][0] = ":litParam:rank".into();
+    assert_eq!(eval(json!([missing])).ok(), Some(true));
+    // Every resource must be scheme:name:value, as Lit requires before it looks.
+    let short = Env {
+        siwe_resources: vec!["nocolons".to_owned(), "litParam:tier:Z29sZA".to_owned()],
+        ..env()
+    };
+    assert_eq!(
+        eval_with(json!([tier("gold")]), &short).map_err(|e| e.code().to_string()),
+        Err("NodeInvalidSIWEResource".to_owned())
+    );
+
+    let siwe = |parameter: &str, comparator: &str, value: &str| {
+        json!({"contractAddress": "", "standardContractType": "SIWE", "chain": "ethereum", "method": "",
+               "parameters": [parameter], "returnValueTest": {"comparator": comparator, "value": value}})
+    };
+    assert_eq!(
+        eval(json!([siwe(":domain", "=", "app.example")])).ok(),
+        Some(true)
+    );
+    assert_eq!(
+        eval(json!([siwe(":domain", "=", "evil.example")])).ok(),
+        Some(false)
+    );
+    assert_eq!(
+        eval(json!([siwe(
+            ":resources",
+            "contains",
+            "litParam:tier:Z29sZA"
+        )]))
+        .ok(),
+        Some(true)
+    );
+    assert_eq!(
+        eval(json!([siwe(
+            ":resources",
+            "!contains",
+            "litParam:tier:Z29sZA"
+        )]))
+        .ok(),
+        Some(false)
+    );
+    assert_eq!(
+        eval(json!([siwe(":resources", "=", "x")])).ok(),
+        Some(false)
+    );
 }
 
 #[test]

@@ -78,6 +78,74 @@ pub trait ConditionEnv {
     fn knows_chain(&self, chain: &str) -> bool;
     /// The answer to `read`.
     fn chain_read(&self, read: &ChainRead) -> Result<ChainAnswer, ChainReadError>;
+    /// The `domain` of the wallet's SIWE message that granted the session (`SIWE` conditions
+    /// compare it); empty when unknown.
+    fn siwe_domain(&self) -> &str {
+        ""
+    }
+    /// That message's resources (where `SIWE` conditions and `:litParam:` parameters look).
+    fn siwe_resources(&self) -> &[String] {
+        &[]
+    }
+}
+
+/// Who asks, as conditions substitute it: `:userAddress`, and the resources of the SIWE message
+/// that granted the session for `:litParam:<name>`.
+#[derive(Debug, Clone, Copy)]
+pub struct Requester<'a> {
+    /// The user's address.
+    pub user: Address,
+    /// The granting SIWE message's resources.
+    pub siwe_resources: &'a [String],
+}
+
+impl<'a> Requester<'a> {
+    fn of(env: &'a dyn ConditionEnv) -> Self {
+        Requester {
+            user: env.user_address(),
+            siwe_resources: env.siwe_resources(),
+        }
+    }
+
+    /// Lit's special parameters, each only as a whole parameter: `:userAddress`;
+    /// `:currentActionIpfsId` (empty outside a Lit Action); `:litParam:<name>`, the base64url
+    /// text after `litParam:<name>:` in a SIWE resource (the parameter as written when none
+    /// matches; every resource must have at least three `:`-separated parts, as Lit requires).
+    fn substitute(&self, param: &str) -> Result<String, CryptoError> {
+        if param == ":userAddress" {
+            return Ok(self.user.to_string());
+        }
+        if param == ":currentActionIpfsId" {
+            return Ok(String::new());
+        }
+        let Some(wanted) = param
+            .strip_prefix(':')
+            .filter(|p| p.starts_with("litParam"))
+        else {
+            return Ok(param.to_owned());
+        };
+        for resource in self.siwe_resources {
+            let mut parts = resource.splitn(3, ':');
+            let (Some(scheme), Some(name), Some(rest)) = (parts.next(), parts.next(), parts.next())
+            else {
+                return Err(CryptoError::InvalidSiweResource {
+                    resource: resource.clone(),
+                });
+            };
+            if format!("{scheme}:{name}") == wanted {
+                use base64::Engine;
+                let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+                    .decode(rest)
+                    .map_err(|_| CryptoError::InvalidSiweResource {
+                        resource: resource.clone(),
+                    })?;
+                return String::from_utf8(bytes).map_err(|_| CryptoError::InvalidSiweResource {
+                    resource: resource.clone(),
+                });
+            }
+        }
+        Ok(param.to_owned())
+    }
 }
 
 /// Evaluates one kind's list: check the boolean structure of the whole tree first (Lit refuses
@@ -220,10 +288,10 @@ pub(crate) fn evaluate_access_control(
     env: &dyn ConditionEnv,
 ) -> Result<bool, CryptoError> {
     require_chain(env, &condition.chain)?;
-    let user = env.user_address();
-    let (read, test) = match plan_basic(condition, user)? {
+    let (read, test) = match plan_basic(condition, &Requester::of(env))? {
         BasicPlan::Decided(result) => return Ok(result),
         BasicPlan::SignatureOnly => return evaluate_signature_only(condition, env),
+        BasicPlan::Siwe => return Ok(evaluate_siwe(condition, env)),
         BasicPlan::Read(read, test) => (read, test),
     };
     let answer = answer(env, &read, false)?;
@@ -283,6 +351,8 @@ enum BasicPlan {
     Decided(bool),
     /// The signature-only check: `parameters[0]` against the value.
     SignatureOnly,
+    /// A `SIWE` condition: the granting SIWE message's domain or resources.
+    Siwe,
     /// One read, then a test of its answer.
     Read(ChainRead, BasicTest),
 }
@@ -322,7 +392,11 @@ alloy_sol_types::sol! {
 }
 
 /// The read an evmBasic condition needs, if any.
-fn plan_basic(condition: &AccessControlCondition, user: Address) -> Result<BasicPlan, CryptoError> {
+fn plan_basic(
+    condition: &AccessControlCondition,
+    who: &Requester<'_>,
+) -> Result<BasicPlan, CryptoError> {
+    let user = who.user;
     let chain = condition.chain.clone();
     let param = |index: usize| -> Result<&str, CryptoError> {
         condition
@@ -335,7 +409,7 @@ fn plan_basic(condition: &AccessControlCondition, user: Address) -> Result<Basic
             })
     };
     let address_param = |index: usize| -> Result<Address, CryptoError> {
-        parse_address(&substitute_user(param(index)?, user)?)
+        parse_address(&who.substitute(param(index)?)?)
     };
     let call = |data: Vec<u8>| -> Result<ChainRead, CryptoError> {
         Ok(ChainRead::Call {
@@ -358,6 +432,7 @@ fn plan_basic(condition: &AccessControlCondition, user: Address) -> Result<Basic
             // Lit answers any other method with no contract type `false`.
             _ => BasicPlan::Decided(false),
         },
+        "SIWE" => BasicPlan::Siwe,
         "timestamp" => BasicPlan::Read(
             ChainRead::LatestBlockTimestamp {
                 chain: chain.clone(),
@@ -387,7 +462,7 @@ fn plan_basic(condition: &AccessControlCondition, user: Address) -> Result<Basic
             // Comma-separated lists, items not trimmed, as Lit splits them.
             let accounts = param(0)?
                 .split(',')
-                .map(|account| parse_address(&substitute_user(account, user)?))
+                .map(|account| parse_address(&who.substitute(account)?))
                 .collect::<Result<Vec<_>, _>>()?;
             let ids = param(1)?
                 .split(',')
@@ -472,13 +547,31 @@ fn evaluate_signature_only(
     }
 }
 
+/// A `SIWE` condition, as Lit's node checks it: `:domain` compares the granting SIWE message's
+/// domain as a string; `:resources` asks whether its resources (do not) contain the value.
+fn evaluate_siwe(condition: &AccessControlCondition, env: &dyn ConditionEnv) -> bool {
+    let test = &condition.return_value_test;
+    match condition.parameters.first().map(String::as_str) {
+        Some(":domain") => compare_strings(env.siwe_domain(), &test.comparator, &test.value),
+        Some(":resources") => {
+            let contains = env.siwe_resources().contains(&test.value);
+            match test.comparator.as_str() {
+                "contains" => contains,
+                "!contains" => !contains,
+                _ => false,
+            }
+        }
+        _ => false,
+    }
+}
+
 /// One `evmContractConditions` condition: any view function, from the ABI it gives.
 pub(crate) fn evaluate_evm_contract(
     condition: &EvmContractCondition,
     env: &dyn ConditionEnv,
 ) -> Result<bool, CryptoError> {
     require_chain(env, &condition.chain)?;
-    let (read, function) = plan_contract(condition, env.user_address())?;
+    let (read, function) = plan_contract(condition, &Requester::of(env))?;
     let ChainAnswer::Output(output) = answer(env, &read, true)? else {
         return Err(CryptoError::TokenEncodingDecoding {
             reason: "a call answered with a number".to_owned(),
@@ -551,7 +644,7 @@ pub(crate) fn evaluate_evm_contract(
 /// The call an `evmContractConditions` condition makes, and the function to decode it with.
 fn plan_contract(
     condition: &EvmContractCondition,
-    user: Address,
+    who: &Requester<'_>,
 ) -> Result<(ChainRead, alloy_json_abi::Function), CryptoError> {
     let abi = &condition.function_abi;
     let param = |p: &super::model::AbiParam| -> Result<alloy_json_abi::Param, CryptoError> {
@@ -586,7 +679,7 @@ fn plan_contract(
                 value: value.to_owned(),
                 kind: input.kind.clone(),
             };
-            let text = substitute_user(text, user)?;
+            let text = who.substitute(text)?;
             let ty = DynSolType::parse(&input.kind).map_err(|_| tokenizing(&text))?;
             // Lit drops every `0x` of an address or bytes parameter, then reads hex.
             let text = match ty {
@@ -615,20 +708,20 @@ fn plan_contract(
 /// The reads `condition` needs (at most one), as [`evaluate_access_control`] would make them.
 pub(crate) fn basic_read(
     condition: &AccessControlCondition,
-    user: Address,
+    who: &Requester<'_>,
 ) -> Result<Option<ChainRead>, CryptoError> {
-    Ok(match plan_basic(condition, user)? {
+    Ok(match plan_basic(condition, who)? {
         BasicPlan::Read(read, _) => Some(read),
-        BasicPlan::Decided(_) | BasicPlan::SignatureOnly => None,
+        BasicPlan::Decided(_) | BasicPlan::SignatureOnly | BasicPlan::Siwe => None,
     })
 }
 
 /// The read `condition` needs, as [`evaluate_evm_contract`] would make it.
 pub(crate) fn contract_read(
     condition: &EvmContractCondition,
-    user: Address,
+    who: &Requester<'_>,
 ) -> Result<ChainRead, CryptoError> {
-    plan_contract(condition, user).map(|(read, _)| read)
+    plan_contract(condition, who).map(|(read, _)| read)
 }
 
 fn require_chain(env: &dyn ConditionEnv, chain: &str) -> Result<(), CryptoError> {
@@ -706,20 +799,6 @@ fn parse_u256(text: &str) -> Result<U256, CryptoError> {
     }
 }
 
-fn substitute_user(param: &str, user: Address) -> Result<String, CryptoError> {
-    if param == ":userAddress" {
-        Ok(user.to_string())
-    } else if param == ":currentActionIpfsId" {
-        Ok(String::new())
-    } else if param.starts_with(":litParam") {
-        Err(CryptoError::UnsupportedCondition {
-            kind: format!("special parameter {param:?}"),
-        })
-    } else {
-        Ok(param.to_owned())
-    }
-}
-
 /// One unified condition: EVM ones are evaluated; Solana and Cosmos need RPCs Sigil's nodes do
 /// not read yet.
 pub(crate) fn evaluate_unified(
@@ -741,7 +820,7 @@ pub(crate) fn evaluate_unified(
 /// Lit's special parameters. `:currentActionIpfsId` is empty outside a Lit Action;
 /// `:litParam:<name>` needs the SIWE resources, which this evaluator is not given.
 fn substitute(param: &str, env: &dyn ConditionEnv) -> Result<String, CryptoError> {
-    substitute_user(param, env.user_address())
+    Requester::of(env).substitute(param)
 }
 
 fn parse_address(text: &str) -> Result<Address, CryptoError> {

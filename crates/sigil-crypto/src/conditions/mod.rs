@@ -28,7 +28,7 @@ mod evaluate;
 mod json;
 mod model;
 
-pub use evaluate::{ChainAnswer, ChainRead, ChainReadError, ConditionEnv};
+pub use evaluate::{ChainAnswer, ChainRead, ChainReadError, ConditionEnv, Requester};
 pub use json::{JsonValue, MAX_JSON_DEPTH, MAX_JSON_VALUES};
 pub use model::{
     AbiParam, AccessControlCondition, BooleanOperator, ConditionItem, CosmosCondition,
@@ -316,13 +316,10 @@ impl ConditionSet {
         }
     }
 
-    /// Every chain read evaluating this set for `user` needs, each once, in order: what a node
+    /// Every chain read evaluating this set for `who` needs, each once, in order: what a node
     /// answers (concurrently, from its per-block cache) before [`ConditionSet::evaluate`].
     /// Conditions that read nothing (signature-only, Solana, Cosmos) add none.
-    pub fn chain_reads(
-        &self,
-        user: alloy_primitives::Address,
-    ) -> Result<Vec<ChainRead>, CryptoError> {
+    pub fn chain_reads(&self, who: &Requester<'_>) -> Result<Vec<ChainRead>, CryptoError> {
         let mut reads = Vec::new();
         let mut add = |read: ChainRead| {
             if !reads.contains(&read) {
@@ -332,12 +329,12 @@ impl ConditionSet {
         match self {
             ConditionSet::AccessControl(items) => {
                 for condition in leaves(items) {
-                    evaluate::basic_read(condition, user)?.map(&mut add);
+                    evaluate::basic_read(condition, who)?.map(&mut add);
                 }
             }
             ConditionSet::EvmContract(items) => {
                 for condition in leaves(items) {
-                    add(evaluate::contract_read(condition, user)?);
+                    add(evaluate::contract_read(condition, who)?);
                 }
             }
             ConditionSet::SolRpc(_) => {}
@@ -345,10 +342,10 @@ impl ConditionSet {
                 for condition in leaves(items) {
                     match condition {
                         UnifiedCondition::EvmBasic(c) => {
-                            evaluate::basic_read(c, user)?.map(&mut add);
+                            evaluate::basic_read(c, who)?.map(&mut add);
                         }
                         UnifiedCondition::EvmContract(c) => {
-                            add(evaluate::contract_read(c, user)?);
+                            add(evaluate::contract_read(c, who)?);
                         }
                         UnifiedCondition::SolRpc(_) | UnifiedCondition::Cosmos(_) => {}
                     }

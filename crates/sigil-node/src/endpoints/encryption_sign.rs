@@ -8,7 +8,7 @@ use axum::extract::State;
 use axum::Json;
 use sigil_auth::{LitAbility, LitResource, ResourcePrefix};
 use sigil_crypto::conditions::{
-    ChainAnswer, ChainRead, ChainReadError, ConditionEnv, ConditionSet,
+    ChainAnswer, ChainRead, ChainReadError, ConditionEnv, ConditionSet, Requester,
 };
 use sigil_crypto::CryptoError;
 use sigil_wire::{EncryptionSignRequest, EncryptionSignResponse, SignatureShareJson};
@@ -40,12 +40,17 @@ pub(super) async fn encryption_sign(
     let user = context.user_address;
     // What the conditions read from chains, read before they are evaluated (concurrently,
     // within the node's bounds).
-    let reads = conditions.chain_reads(user)?;
+    let reads = conditions.chain_reads(&Requester {
+        user,
+        siwe_resources: &context.siwe_resources,
+    })?;
     let reader = &state.condition_reader;
     let env = Env {
         user,
         chains: reader.chain_names(),
         answers: reader.read_all(&reads).await,
+        siwe_domain: context.siwe_domain,
+        siwe_resources: context.siwe_resources,
     };
     let signer = Arc::clone(&state);
     let share = state
@@ -69,6 +74,8 @@ struct Env {
     user: alloy_primitives::Address,
     chains: Arc<[String]>,
     answers: HashMap<ChainRead, Result<ChainAnswer, ChainReadError>>,
+    siwe_domain: String,
+    siwe_resources: Vec<String>,
 }
 
 impl ConditionEnv for Env {
@@ -84,6 +91,12 @@ impl ConditionEnv for Env {
                 "the read was not made before evaluation".to_owned(),
             ))
         })
+    }
+    fn siwe_domain(&self) -> &str {
+        &self.siwe_domain
+    }
+    fn siwe_resources(&self) -> &[String] {
+        &self.siwe_resources
     }
 }
 
