@@ -76,6 +76,8 @@ fn env() -> Env {
 
 // The functions a Lit node calls for the standard contract types, named here independently.
 alloy_sol_types::sol! {
+    function members(address) returns (address, uint256, uint256, bool, uint256, uint256);
+    function subscribers(address) returns (uint8);
     function balanceOf(address) returns (uint256);
     function ownerOf(uint256) returns (address);
     function balanceOfBatch(address[], uint256[]) returns (uint256[]);
@@ -188,7 +190,10 @@ fn signature_condition_on_other_parameters_compares_strings() {
         "no Lit Action: empty id"
     );
     // No SIWE resource named x: the parameter as written, as on Lit's node.
-    assert_eq!(eval(cond(":litParam:x", "=", ":litParam:x")).ok(), Some(true));
+    assert_eq!(
+        eval(cond(":litParam:x", "=", ":litParam:x")).ok(),
+        Some(true)
+    );
 }
 
 #[test]
@@ -382,6 +387,52 @@ fn native_balance_erc721_owner_and_erc1155_batch_read_what_lit_reads() {
 }
 
 #[test]
+fn moloch_members_and_creaton_subscribers_are_read_as_lit_reads_them() {
+    let moloch = json!({"contractAddress": TOKEN.to_string(), "standardContractType": "MolochDAOv2.1",
+        "chain": "ethereum", "method": "members", "parameters": [":userAddress"],
+        "returnValueTest": {"comparator": "=", "value": "true"}});
+    let call = membersCall::new((USER,)).abi_encode();
+    let member = |exists: bool, jailed: u64| {
+        (
+            Address::ZERO,
+            U256::from(1),
+            U256::ZERO,
+            exists,
+            U256::ZERO,
+            U256::from(jailed),
+        )
+            .abi_encode_params()
+    };
+    let answered = |output: Vec<u8>| env().answer_call(TOKEN, call.clone(), output);
+    assert_eq!(
+        eval_with(json!([moloch.clone()]), &answered(member(true, 0))).ok(),
+        Some(true)
+    );
+    assert_eq!(
+        eval_with(json!([moloch.clone()]), &answered(member(true, 1))).ok(),
+        Some(false),
+        "jailed"
+    );
+    assert_eq!(
+        eval_with(json!([moloch]), &answered(member(false, 0))).ok(),
+        Some(false)
+    );
+
+    let creaton = json!({"contractAddress": TOKEN.to_string(), "standardContractType": "Creaton",
+        "chain": "ethereum", "method": "subscribers", "parameters": [":userAddress"],
+        "returnValueTest": {"comparator": "=", "value": "1"}});
+    let call = subscribersCall::new((USER,)).abi_encode();
+    for (status, expected) in [(1u8, true), (2, false)] {
+        let env = env().answer_call(TOKEN, call.clone(), U256::from(status).abi_encode());
+        assert_eq!(
+            eval_with(json!([creaton.clone()]), &env).ok(),
+            Some(expected),
+            "{status}"
+        );
+    }
+}
+
+#[test]
 fn chains_and_reads_that_fail_are_lits_errors_never_false() {
     // Every condition's chain must be known, even one that reads nothing.
     let mut unknown = user_is("=", LOWER);
@@ -394,7 +445,7 @@ fn chains_and_reads_that_fail_are_lits_errors_never_false() {
     let err = eval(json!([user_is("=", LOWER), or(), erc20()])).expect_err("rpc down");
     assert_eq!(err.code(), "NodeRpcError");
     // Kinds Sigil cannot read yet are named, never read as false.
-    for kind in ["POAP", "LitAction", "MolochDAOv2.1"] {
+    for kind in ["POAP", "LitAction"] {
         let mut c = erc20();
         c["standardContractType"] = kind.into();
         match eval(json!([c])) {

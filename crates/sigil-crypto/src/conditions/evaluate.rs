@@ -342,6 +342,13 @@ pub(crate) fn evaluate_access_control(
             };
             Ok(compare_bool(actual, comparator, expected))
         }
+        BasicTest::MolochMember => {
+            let member = decode_output::<imoloch::membersCall>(&answer)?;
+            Ok(member.exists && member.jailed.is_zero())
+        }
+        BasicTest::CreatonSubscriber => {
+            Ok(decode_output::<icreaton::subscribersCall>(&answer)? == 1)
+        }
     }
 }
 
@@ -367,6 +374,10 @@ enum BasicTest {
     AnyUint,
     /// A bool against `"true"`/anything else.
     Bool,
+    /// Moloch `members`: a member that exists and is not jailed (the value is not looked at).
+    MolochMember,
+    /// Creaton `subscribers`: status 1 (the value is not looked at).
+    CreatonSubscriber,
 }
 
 // The fixed ABIs Lit's node calls for the standard contract types.
@@ -388,6 +399,19 @@ alloy_sol_types::sol! {
     }
     interface iproof_of_humanity {
         function isRegistered(address submissionID) external view returns (bool);
+    }
+    interface imoloch {
+        function members(address member) external view returns (
+            address delegateKey, uint256 shares, uint256 loot, bool exists,
+            uint256 highestIndexYesVote, uint256 jailed
+        );
+    }
+    interface icreaton {
+        function subscribers(address subscriber) external view returns (uint8);
+    }
+    interface icask {
+        function getActiveSubscriptionCount(address consumer, address provider, uint32 planId)
+            external view returns (uint256);
     }
 }
 
@@ -503,6 +527,33 @@ fn plan_basic(
             )?,
             BasicTest::Bool,
         ),
+        "MolochDAOv2.1" if method == "members" => BasicPlan::Read(
+            call(imoloch::membersCall::new((address_param(0)?,)).abi_encode())?,
+            BasicTest::MolochMember,
+        ),
+        "Creaton" if method == "subscribers" => BasicPlan::Read(
+            call(icreaton::subscribersCall::new((address_param(0)?,)).abi_encode())?,
+            BasicTest::CreatonSubscriber,
+        ),
+        "CASK" if method == "getActiveSubscriptionCount" => {
+            let plan_id = param(2)?
+                .parse::<u32>()
+                .map_err(|_| CryptoError::InvalidCondition {
+                    path: "parameters[2]".to_owned(),
+                    reason: "the plan id is a decimal uint32",
+                })?;
+            BasicPlan::Read(
+                call(
+                    icask::getActiveSubscriptionCountCall::new((
+                        address_param(0)?,
+                        address_param(1)?,
+                        plan_id,
+                    ))
+                    .abi_encode(),
+                )?,
+                BasicTest::Uint,
+            )
+        }
         "ProofOfHumanity" if method == "isRegistered" => BasicPlan::Read(
             call(iproof_of_humanity::isRegisteredCall::new((address_param(0)?,)).abi_encode())?,
             BasicTest::Bool,
@@ -510,7 +561,7 @@ fn plan_basic(
         // Lit's node has no call for ERC721MetadataName (its ERC-721 ABI lacks `name`), and
         // answers methods it does not know for a contract type it knows `false`.
         "ERC20" | "ERC721" | "ERC1155" | "PKPPermissions" | "ProofOfHumanity"
-        | "ERC721MetadataName" => BasicPlan::Decided(false),
+        | "ERC721MetadataName" | "MolochDAOv2.1" | "Creaton" | "CASK" => BasicPlan::Decided(false),
         other => {
             return Err(CryptoError::UnsupportedCondition {
                 kind: format!("standardContractType {other:?}"),
