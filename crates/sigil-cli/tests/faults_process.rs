@@ -193,6 +193,7 @@ fn node_killed_mid_burst_restarts_cleanly_and_no_counted_use_is_lost() -> TestRe
         chains: [("ethereum".to_owned(), devnet.rpc_url())].into(),
         condition_read_timeout_ms: 5_000,
         condition_reads_budget_ms: 10_000,
+        condition_read_cache_entries: 4096,
         data_dir: node_dir.path().join("state"),
         free_allowance: FREE_ALLOWANCE,
         rate_limit_window_secs: WINDOW_NO_TEST_CROSSES,

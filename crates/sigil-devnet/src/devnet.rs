@@ -117,6 +117,7 @@ impl Default for DevnetConfig {
             condition_read_limits: ReadLimits {
                 per_read: Duration::from_secs(5),
                 per_request: Duration::from_secs(10),
+                cache_entries: 4096,
             },
         }
     }
@@ -330,6 +331,7 @@ impl Devnet {
             chains: condition_chains(&self.rpc_url(), &config.chain_rpcs),
             condition_read_timeout_ms: millis(config.condition_read_limits.per_read),
             condition_reads_budget_ms: millis(config.condition_read_limits.per_request),
+            condition_read_cache_entries: config.condition_read_limits.cache_entries,
             data_dir: node_dir.clone(),
             free_allowance: config.free_allowance,
             rate_limit_window_secs: config.rate_limit_window_secs,

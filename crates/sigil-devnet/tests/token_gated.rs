@@ -331,6 +331,7 @@ async fn hostile_conditions_are_lits_errors_within_the_nodes_bounds() -> TestRes
         condition_read_limits: sigil_node::ReadLimits {
             per_read: Duration::from_millis(300),
             per_request: Duration::from_secs(1),
+            cache_entries: 4096,
         },
         ..DevnetConfig::default()
     })

@@ -18,9 +18,6 @@ use std::time::{Duration, Instant};
 /// Oldest a chain's latest block number may be before it is asked again.
 const BLOCK_NUMBER_TTL: Duration = Duration::from_millis(500);
 
-/// Answers cached, across chains.
-const CACHE_ENTRIES: usize = 4096;
-
 /// Bounds on the chain reads of one request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ReadLimits {
@@ -28,6 +25,8 @@ pub struct ReadLimits {
     pub per_read: Duration,
     /// Longest all the reads of one request may take together.
     pub per_request: Duration,
+    /// Answers kept, across chains, each for the block it was read at; 0: none.
+    pub cache_entries: usize,
 }
 
 /// The node's chains, for conditions. Cheap to clone.
@@ -38,7 +37,7 @@ pub struct ConditionReader {
 
 struct Inner {
     chains: HashMap<String, ChainClient>,
-    cache: Mutex<LruCache<(u64, ChainRead), ChainAnswer>>,
+    cache: Option<Mutex<LruCache<(u64, ChainRead), ChainAnswer>>>,
     limits: ReadLimits,
 }
 
@@ -80,9 +79,8 @@ impl ConditionReader {
         Ok(Self {
             inner: Arc::new(Inner {
                 chains,
-                cache: Mutex::new(LruCache::new(
-                    NonZeroUsize::new(CACHE_ENTRIES).expect("non-zero"),
-                )),
+                cache: NonZeroUsize::new(limits.cache_entries)
+                    .map(|entries| Mutex::new(LruCache::new(entries))),
                 limits,
             }),
         })
@@ -121,8 +119,13 @@ impl ConditionReader {
             .ok_or(ChainReadError::UnknownChain)?;
         let block = self.latest_block_number(client).await?;
         let key = (block, read.clone());
-        if let Some(answer) = self.inner.cache.lock().get(&key) {
-            return Ok(answer.clone());
+        if let Some(answer) = self
+            .inner
+            .cache
+            .as_ref()
+            .and_then(|cache| cache.lock().get(&key).cloned())
+        {
+            return Ok(answer);
         }
         let per_read = self.inner.limits.per_read;
         let provider = &client.provider;
@@ -156,7 +159,9 @@ impl ConditionReader {
         .await
         .map_err(|_| timed_out(per_read))?
         .map_err(rpc_failure)?;
-        self.inner.cache.lock().put(key, answer.clone());
+        if let Some(cache) = &self.inner.cache {
+            cache.lock().put(key, answer.clone());
+        }
         Ok(answer)
     }
 

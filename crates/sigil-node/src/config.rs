@@ -69,6 +69,9 @@ pub struct NodeConfig {
     /// Longest all the chain reads of one request may take together, in milliseconds.
     #[serde(default = "default_condition_reads_budget_ms")]
     pub condition_reads_budget_ms: u64,
+    /// Chain read answers kept for the block they were read at (0: none).
+    #[serde(default = "default_condition_read_cache_entries")]
+    pub condition_read_cache_entries: usize,
     /// Oldest the validator set may be before it is read again from the chain, in seconds.
     #[serde(default = "default_validator_staleness_secs")]
     pub validator_staleness_secs: u64,
@@ -96,6 +99,10 @@ fn default_condition_read_timeout_ms() -> u64 {
 
 fn default_condition_reads_budget_ms() -> u64 {
     10_000
+}
+
+fn default_condition_read_cache_entries() -> usize {
+    4096
 }
 
 fn default_window_secs() -> u64 {
@@ -164,6 +171,7 @@ impl NodeConfig {
         ReadLimits {
             per_read: std::time::Duration::from_millis(self.condition_read_timeout_ms.max(1)),
             per_request: std::time::Duration::from_millis(self.condition_reads_budget_ms.max(1)),
+            cache_entries: self.condition_read_cache_entries,
         }
     }
 
@@ -196,6 +204,7 @@ mod tests {
             chains: Default::default(),
             condition_read_timeout_ms: 5_000,
             condition_reads_budget_ms: 10_000,
+            condition_read_cache_entries: 4096,
             data_dir: ".".into(),
             free_allowance: 5,
             rate_limit_window_secs: 1000,

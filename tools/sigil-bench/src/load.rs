@@ -57,7 +57,7 @@ pub struct DecryptArgs {
     node_pid: Option<u32>,
 }
 
-fn duration(seconds: f64) -> anyhow::Result<Duration> {
+pub(crate) fn duration(seconds: f64) -> anyhow::Result<Duration> {
     anyhow::ensure!(
         seconds.is_finite() && seconds > 0.0 && seconds <= 3600.0,
         "--seconds must be in (0, 3600]"
@@ -67,22 +67,31 @@ fn duration(seconds: f64) -> anyhow::Result<Duration> {
 
 /// A connected client acting for a fresh wallet, with session sigs that may decrypt anything
 /// (`lit-accesscontrolcondition://*`) and the conditions "only this wallet".
-struct User {
-    client: LitNodeClient,
-    wallet: PrivateKeySigner,
-    conditions: ConditionSet,
+pub(crate) struct User {
+    pub(crate) client: LitNodeClient,
+    pub(crate) wallet: PrivateKeySigner,
+    pub(crate) conditions: ConditionSet,
     session_sigs: SessionSigs,
 }
 
 impl User {
     async fn connect(network: LitNetwork) -> anyhow::Result<User> {
-        let client = LitNodeClient::new(LitNodeClientConfig::new(network))?;
-        client.connect().await.context("connecting")?;
         let wallet = PrivateKeySigner::random();
         let conditions = ConditionSet::from_document(&format!(
             r#"[{{"contractAddress":"","standardContractType":"","chain":"ethereum","method":"","parameters":[":userAddress"],"returnValueTest":{{"comparator":"=","value":"{}"}}}}]"#,
             wallet.address()
         ))?;
+        User::connect_with(network, wallet, conditions).await
+    }
+
+    /// A user of `wallet` whose items are encrypted to `conditions`.
+    pub(crate) async fn connect_with(
+        network: LitNetwork,
+        wallet: PrivateKeySigner,
+        conditions: ConditionSet,
+    ) -> anyhow::Result<User> {
+        let client = LitNodeClient::new(LitNodeClientConfig::new(network))?;
+        client.connect().await.context("connecting")?;
         let mut params = SessionSigsParams::new(vec![ResourceAbilityRequest::new(
             LitResource::wildcard(ResourcePrefix::AccessControlCondition),
             LitAbility::AccessControlConditionDecryption,
@@ -110,13 +119,13 @@ impl User {
 }
 
 /// Latencies of completed requests, and the wall time they took.
-struct LoadResult {
+pub(crate) struct LoadResult {
     latencies: Latencies,
     wall: Duration,
 }
 
 impl LoadResult {
-    fn record(self, name: String, clients: usize) -> Record {
+    pub(crate) fn record(self, name: String, clients: usize) -> Record {
         let count = self.latencies.count();
         Record {
             name,
@@ -133,7 +142,7 @@ impl LoadResult {
 
 /// Runs `workers` loops of `request` until `length` has passed; each loop's requests are
 /// sequential. Requests started before the deadline are waited for and counted.
-async fn closed_loop<W, F, Fut>(
+pub(crate) async fn closed_loop<W, F, Fut>(
     workers: Vec<Arc<W>>,
     length: Duration,
     request: F,
@@ -303,7 +312,7 @@ pub fn run_decrypt(args: DecryptArgs) -> anyhow::Result<()> {
     })
 }
 
-async fn decrypt_once(
+pub(crate) async fn decrypt_once(
     user: &User,
     request: &DecryptRequest,
     plaintext: &str,

@@ -27,6 +27,7 @@ mod measure;
 mod proc_info;
 mod record;
 mod report;
+mod token_gated;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -52,6 +53,8 @@ enum Command {
     EncryptionSign(load::EncryptionSignArgs),
     /// End-to-end decrypt latency and throughput with concurrent clients.
     Decrypt(load::DecryptArgs),
+    /// Decrypts per second for an ERC-721 condition, the nodes' read cache on and off.
+    TokenGated(token_gated::Args),
     /// Peak and current resident memory of a process.
     Rss(proc_info::RssArgs),
     /// Write BENCHMARKS.md from the records and print the RATIO lines.
@@ -76,6 +79,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Chain(args) => chain::run(args),
         Command::EncryptionSign(args) => load::run_encryption_sign(args),
         Command::Decrypt(args) => load::run_decrypt(args),
+        Command::TokenGated(args) => token_gated::run(args),
         Command::Rss(args) => proc_info::run_rss(args),
         Command::Report(args) => report::run(args),
     }

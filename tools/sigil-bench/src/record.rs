@@ -38,6 +38,9 @@ pub struct Record {
     /// Resident memory when read (VmRSS), KiB.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rss_kib: Option<u64>,
+    /// Chain reads (`eth_call`) the nodes made per operation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chain_calls: Option<f64>,
 }
 
 impl Record {

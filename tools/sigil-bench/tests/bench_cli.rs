@@ -392,3 +392,29 @@ fn the_load_generator_gets_shares_and_plaintexts_from_a_network_on_the_bench_cha
         }
     });
 }
+
+#[test]
+fn bench_token_gated_counts_the_chain_reads_a_decrypt_costs_with_and_without_the_cache() {
+    let output = bench(&["token-gated", "--clients", "1", "--seconds", "0.3"]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let records = records(&output);
+    let calls = |name: &str| {
+        let found = record(&records, name);
+        assert!(found["iterations"].as_u64().unwrap_or(0) > 0, "{found}");
+        found["chainCalls"].as_f64().unwrap_or(f64::NAN)
+    };
+    // Without the cache every node the client asks reads once per decrypt (two or three of
+    // three, as the client stops at the threshold); with it, only
+    // a new block costs a read.
+    let off = calls("token_gated_decrypt_c1_cache_off");
+    assert!(
+        (2.9..=3.0).contains(&off),
+        "cache off: {off} reads per decrypt"
+    );
+    let on = calls("token_gated_decrypt_c1_cache_on");
+    assert!(on < 1.0, "cache on: {on} reads per decrypt");
+}

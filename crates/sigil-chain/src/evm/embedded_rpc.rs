@@ -34,6 +34,9 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
+/// Distinct method names counted (a client sending made-up names cannot grow the table).
+const MAX_COUNTED_METHODS: usize = 128;
+
 /// Priority fee suggested to wallets, in wei.
 const PRIORITY_FEE: u64 = 1_000_000_000;
 
@@ -45,6 +48,8 @@ pub struct EmbeddedChain {
 
 struct ChainState {
     evm: EmbeddedEvm,
+    /// Requests served, by method (what a benchmark counts a node's chain reads with).
+    served: std::collections::BTreeMap<String, u64>,
     /// `evm_snapshot`s, by id - 1, each with the journal's length when it was taken.
     snapshots: Vec<(EmbeddedEvm, u64)>,
     /// Where every change is kept, when the chain has a data dir.
@@ -102,6 +107,7 @@ impl EmbeddedChain {
             evm: EmbeddedEvm::new(chain_id, unix_now()),
             snapshots: Vec::new(),
             journal: None,
+            served: Default::default(),
         })
     }
 
@@ -133,6 +139,7 @@ impl EmbeddedChain {
             evm,
             snapshots: Vec::new(),
             journal: Some(journal),
+            served: Default::default(),
         }))
     }
 
@@ -140,6 +147,11 @@ impl EmbeddedChain {
         Self {
             state: Arc::new(Mutex::new(state)),
         }
+    }
+
+    /// How many requests of each method the chain has served over JSON-RPC.
+    pub fn served_requests(&self) -> std::collections::BTreeMap<String, u64> {
+        self.state.lock().served.clone()
     }
 
     /// Runs `f` on the chain.
@@ -175,6 +187,11 @@ impl EmbeddedChain {
 impl Dispatch for EmbeddedChain {
     fn dispatch(&self, method: &str, params: &[Value]) -> Result<Value, RpcFailure> {
         let mut state = self.state.lock();
+        if let Some(count) = state.served.get_mut(method) {
+            *count += 1;
+        } else if state.served.len() < MAX_COUNTED_METHODS {
+            state.served.insert(method.to_owned(), 1);
+        }
         let evm = &mut state.evm;
         match method {
             "eth_chainId" => Ok(quantity(evm.chain_id())),

@@ -108,6 +108,7 @@ mod tests {
             chains: [("ethereum".to_owned(), "http://127.0.0.1:9".to_owned())].into(),
             condition_read_timeout_ms: 5_000,
             condition_reads_budget_ms: 10_000,
+            condition_read_cache_entries: 4096,
             data_dir: dir.path().to_owned(),
             free_allowance: 10,
             rate_limit_window_secs: 1000,
