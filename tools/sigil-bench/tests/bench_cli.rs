@@ -408,8 +408,7 @@ fn bench_token_gated_counts_the_chain_reads_a_decrypt_costs_with_and_without_the
         found["chainCalls"].as_f64().unwrap_or(f64::NAN)
     };
     // Without the cache every node the client asks reads once per decrypt (two or three of
-    // three, as the client stops at the threshold); with it, only
-    // a new block costs a read.
+    // three, as the client stops at the threshold); with it, only a new block costs a read.
     let off = calls("token_gated_decrypt_c1_cache_off");
     assert!(
         (2.9..=3.0).contains(&off),
