@@ -31,6 +31,7 @@
 //!     ip: Ipv4Addr::LOCALHOST,
 //!     port: 7470,
 //!     node_address: Default::default(),
+//!     communication_key: Default::default(),
 //! };
 //! let set = staking::ValidatorSet {
 //!     epoch: staking::EpochInfo { epoch_length: 3600, number: 3, end_time: 4_000_000_000, retries: 0, timeout: 60 },

@@ -9,7 +9,7 @@
 //! `custom` network passes as `contractContext.Staking.abi`.
 
 use crate::{Error, ValidatorInfo};
-use alloy_primitives::{Address, U256};
+use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::SolCall;
 use std::net::Ipv4Addr;
 
@@ -168,7 +168,7 @@ pub fn encode_validator_set(set: &ValidatorSet) -> Vec<u8> {
             port: u32::from(v.port),
             nodeAddress: v.node_address,
             reward: U256::ZERO,
-            senderPubKey: U256::ZERO,
+            senderPubKey: U256::from_be_bytes(v.communication_key.0),
             receiverPubKey: U256::ZERO,
         })
         .collect();
@@ -203,6 +203,7 @@ pub fn decode_validator_set(data: &[u8]) -> Result<ValidatorSet, Error> {
                 ip: Ipv4Addr::from(v.ip),
                 port,
                 node_address: v.nodeAddress,
+                communication_key: B256::from(v.senderPubKey.to_be_bytes::<32>()),
             })
         })
         .collect::<Result<Vec<_>, Error>>()?;
@@ -244,6 +245,7 @@ mod tests {
                     ip: Ipv4Addr::LOCALHOST,
                     port: 7470 + i as u16,
                     node_address: placeholder_node_address(i + 1),
+                    communication_key: B256::repeat_byte(u8::try_from(i).unwrap_or(0) + 1),
                 })
                 .collect(),
         }

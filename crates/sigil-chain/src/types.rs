@@ -141,6 +141,10 @@ pub struct ValidatorInfo {
     pub port: u16,
     /// The node's staking (operator) address.
     pub node_address: Address,
+    /// The node's peer identity key (ed25519, 32 bytes), which signs its messages to other
+    /// nodes; Staking holds it as the validator's `senderPubKey`. Zero: none registered.
+    #[serde(default)]
+    pub communication_key: B256,
 }
 
 /// A read-only view of the chain, answered from memory.
@@ -162,6 +166,10 @@ pub trait ChainView: Send + Sync {
     fn epoch_number(&self) -> u64 {
         0
     }
+    /// The current validators, as Staking lists them (empty when the view does not know).
+    fn validators(&self) -> Vec<ValidatorInfo> {
+        Vec::new()
+    }
 }
 
 impl<T: ChainView + ?Sized> ChainView for std::sync::Arc<T> {
@@ -179,6 +187,9 @@ impl<T: ChainView + ?Sized> ChainView for std::sync::Arc<T> {
     }
     fn epoch_number(&self) -> u64 {
         (**self).epoch_number()
+    }
+    fn validators(&self) -> Vec<ValidatorInfo> {
+        (**self).validators()
     }
 }
 

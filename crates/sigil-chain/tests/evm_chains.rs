@@ -24,6 +24,8 @@ fn validators() -> Vec<ValidatorInfo> {
             ip: Ipv4Addr::new(127, 0, 0, 2 + i),
             port: 7470 + u16::from(i),
             node_address: Address::repeat_byte(0x10 + i),
+            // Round-trips through Staking's senderPubKey.
+            communication_key: alloy_primitives::B256::repeat_byte(0x40 + i),
         })
         .collect()
 }

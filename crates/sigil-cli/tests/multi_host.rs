@@ -121,6 +121,8 @@ async fn three_nodes_on_three_hosts_share_one_chain() -> Result<(), Box<dyn std:
             ip: host,
             port,
             node_address: alloy_primitives::Address::with_last_byte(0x20 + index as u8),
+            // This network's nodes never message each other.
+            communication_key: Default::default(),
         });
     }
     // The network's operator (the deployer) lists the nodes in Staking.

@@ -4,7 +4,7 @@
 use crate::dealer::{node_dir, NetworkFile};
 use crate::devnet::{serve_embedded_chain, NETWORK_CONTEXT_FILE};
 use crate::error::DevnetError;
-use alloy_primitives::{keccak256, Address};
+use alloy_primitives::{keccak256, Address, B256};
 use sigil_chain::evm::EmbeddedChain;
 use sigil_chain::{RpcServer, ValidatorInfo};
 use sigil_node::NodeConfig;
@@ -12,9 +12,9 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::path::Path;
 use std::time::Duration;
 
-/// The Staking contract's entry for the node listening on `listen`: the one place the validator
-/// set of a devnet is derived, so [`Devnet`](crate::Devnet) and [`serve_chain_of`] agree.
-pub(crate) fn validator_of(listen: SocketAddr) -> ValidatorInfo {
+/// The Staking contract's entry for the node listening on `listen` with peer identity key
+/// `communication_key`: the one place the validator set of a devnet is derived.
+pub(crate) fn validator_of(listen: SocketAddr, communication_key: B256) -> ValidatorInfo {
     let (ip, port) = match listen {
         SocketAddr::V4(v4) => (*v4.ip(), v4.port()),
         // The Staking contract holds IPv4 only; a devnet listens on loopback.
@@ -24,6 +24,7 @@ pub(crate) fn validator_of(listen: SocketAddr) -> ValidatorInfo {
         ip,
         port,
         node_address: staking_node_address(&format!("http://{listen}")),
+        communication_key,
     }
 }
 
@@ -138,8 +139,16 @@ mod tests {
     #[test]
     fn staking_node_addresses_differ_per_node() {
         assert_ne!(
-            validator_of("127.0.0.1:1".parse().unwrap_or_else(|e| panic!("{e}"))).node_address,
-            validator_of("127.0.0.1:2".parse().unwrap_or_else(|e| panic!("{e}"))).node_address
+            validator_of(
+                "127.0.0.1:1".parse().unwrap_or_else(|e| panic!("{e}")),
+                B256::ZERO
+            )
+            .node_address,
+            validator_of(
+                "127.0.0.1:2".parse().unwrap_or_else(|e| panic!("{e}")),
+                B256::ZERO
+            )
+            .node_address
         );
     }
 }

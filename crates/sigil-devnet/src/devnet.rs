@@ -145,6 +145,8 @@ impl std::fmt::Debug for DevnetConfig {
 
 struct NodeSlot {
     config: NodeConfig,
+    /// The node's peer identity key (kept in its data dir, so the same across restarts).
+    identity_key: alloy_primitives::B256,
     url: String,
     running: Option<RunningNode>,
 }
@@ -328,6 +330,7 @@ impl Devnet {
             chain_rpc_url: None,
             contract_resolver: None,
             validator_staleness_secs: 10,
+            peer_timeout_ms: 5_000,
             chains: condition_chains(&self.rpc_url(), &config.chain_rpcs),
             condition_read_timeout_ms: millis(config.condition_read_limits.per_read),
             condition_reads_budget_ms: millis(config.condition_read_limits.per_request),
@@ -353,6 +356,7 @@ impl Devnet {
         file_config.data_dir = ".".into();
         file_config.save(&node_dir.join("config.json"))?;
         self.nodes.push(NodeSlot {
+            identity_key: running.state().peers().identity_key(),
             config: node_config,
             url: running.url().to_owned(),
             running: Some(running),
@@ -370,7 +374,7 @@ impl Devnet {
         let validators: Vec<_> = self
             .nodes
             .iter()
-            .map(|slot| validator_of(slot.config.listen))
+            .map(|slot| validator_of(slot.config.listen, slot.identity_key))
             .collect();
         let staking = self.chain.context.require("Staking").map_err(chain_error)?;
         evm::set_validators(&self.chain.provider, staking, &validators)

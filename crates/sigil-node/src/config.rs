@@ -72,6 +72,9 @@ pub struct NodeConfig {
     /// Chain read answers kept for the block they were read at (0: none).
     #[serde(default = "default_condition_read_cache_entries")]
     pub condition_read_cache_entries: usize,
+    /// Longest a message to another node, or the wait for one, may take, in milliseconds.
+    #[serde(default = "default_peer_timeout_ms")]
+    pub peer_timeout_ms: u64,
     /// Oldest the validator set may be before it is read again from the chain, in seconds.
     #[serde(default = "default_validator_staleness_secs")]
     pub validator_staleness_secs: u64,
@@ -91,6 +94,10 @@ fn default_free_allowance() -> u64 {
 
 fn default_validator_staleness_secs() -> u64 {
     10
+}
+
+fn default_peer_timeout_ms() -> u64 {
+    5_000
 }
 
 fn default_condition_read_timeout_ms() -> u64 {
@@ -201,6 +208,7 @@ mod tests {
             chain_rpc_url: Some("http://127.0.0.1:8545".into()),
             contract_resolver: Some(alloy_primitives::Address::repeat_byte(7)),
             validator_staleness_secs: 10,
+            peer_timeout_ms: 5_000,
             chains: Default::default(),
             condition_read_timeout_ms: 5_000,
             condition_reads_budget_ms: 10_000,

@@ -63,6 +63,17 @@ pub enum NodeError {
         /// RFC 3339 time the next window opens.
         retry_at: String,
     },
+    /// A peer message this node does not take (see `PeerChannel`).
+    #[error("peer message refused: {0}")]
+    PeerMessageRefused(String),
+    /// A peer did not take a message or send one in time.
+    #[error("peer {peer}: {reason}")]
+    PeerUnreachable {
+        /// The peer's `ip:port`.
+        peer: String,
+        /// What happened.
+        reason: String,
+    },
     /// Something inside the node failed; the detail is logged, never sent.
     #[error("internal error: {0}")]
     Internal(#[source] InternalError),
@@ -161,6 +172,8 @@ impl NodeError {
             }
             NodeError::Auth(error) => error.code(),
             NodeError::RateLimitExceeded { .. } => LitErrorCode::RateLimitExceeded,
+            NodeError::PeerMessageRefused(_) => LitErrorCode::NodePeerMessageRefused,
+            NodeError::PeerUnreachable { .. } => LitErrorCode::NodeSystemFault,
             NodeError::Internal(_)
             | NodeError::Config(_)
             | NodeError::Io { .. }

@@ -38,6 +38,7 @@ mod endpoints;
 mod error;
 mod http;
 mod keys;
+mod peer;
 mod server;
 mod state;
 mod usage;
@@ -48,6 +49,7 @@ pub use config::NodeConfig;
 pub use endpoints::app;
 pub use error::{InternalError, NodeError};
 pub use http::{AppJson, CorrelationId, BODY_LIMIT};
+pub use peer::{staking_address, PeerChannel, PEER_IDENTITY_FILE};
 pub use server::{Node, RunningNode};
 pub use state::NodeState;
 pub use usage::{

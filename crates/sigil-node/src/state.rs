@@ -7,6 +7,7 @@ use crate::condition_reads::ConditionReader;
 use crate::config::NodeConfig;
 use crate::error::NodeError;
 use crate::keys::{load_root_key_shares, NodeKey};
+use crate::peer::PeerChannel;
 use crate::usage::UsageStore;
 use sigil_auth::CapabilityCache;
 use sigil_chain::ChainView;
@@ -27,6 +28,7 @@ pub struct NodeState {
     pub(crate) usage: UsageStore,
     pub(crate) capability_cache: CapabilityCache,
     pub(crate) condition_reader: ConditionReader,
+    peers: PeerChannel,
     pub(crate) clock: Arc<dyn Clock>,
     /// Bounds CPU-heavy work (signature checks, BLS signing) to two jobs per core, off the async
     /// executor, so a burst queues instead of growing threads and memory. Two, not one: with
@@ -79,6 +81,12 @@ impl NodeState {
         .map_err(|e| NodeError::Storage(e.to_string()))?;
         let condition_reader = ConditionReader::new(&config.chains, config.condition_read_limits())
             .map_err(NodeError::Config)?;
+        let peers = PeerChannel::open(
+            &config.data_dir,
+            node_address.clone(),
+            Arc::clone(&chain),
+            std::time::Duration::from_millis(config.peer_timeout_ms.max(1)),
+        )?;
         let cores = std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(2);
@@ -90,9 +98,15 @@ impl NodeState {
             usage,
             capability_cache: CapabilityCache::new(CAPABILITY_CACHE_ENTRIES),
             condition_reader,
+            peers,
             clock,
             cpu: Semaphore::new(cores * 2),
         }))
+    }
+
+    /// The channel to the other nodes.
+    pub fn peers(&self) -> &PeerChannel {
+        &self.peers
     }
 
     /// The `host:port` session sigs must name as `nodeAddress`.

@@ -90,13 +90,16 @@ pub enum LitErrorCode {
     NodeMethodNotAllowed,
     /// Sigil's own: dataToEncryptHash must be 64 lowercase hex characters (a SHA-256).
     NodeInvalidDataToEncryptHash,
+    /// Sigil's own: a peer message from a node not in the validator set, for another node, of
+    /// another epoch, or with a bad signature.
+    NodePeerMessageRefused,
     /// A code this crate does not know, kept as received (nodes of newer Lit versions).
     Unknown(String),
 }
 
 impl LitErrorCode {
     /// Every code the table knows, for exhaustive checks.
-    pub const KNOWN: [LitErrorCode; 39] = [
+    pub const KNOWN: [LitErrorCode; 40] = [
         LitErrorCode::NodeSystemFault,
         LitErrorCode::NodeAccessControlConditionsCheckFailed,
         LitErrorCode::NodeAccessControlConditionsReturnedNotAuthorized,
@@ -136,6 +139,7 @@ impl LitErrorCode {
         LitErrorCode::NodeRouteNotFound,
         LitErrorCode::NodeMethodNotAllowed,
         LitErrorCode::NodeInvalidDataToEncryptHash,
+        LitErrorCode::NodePeerMessageRefused,
     ];
 
     /// The `errorCode` string.
@@ -189,6 +193,7 @@ impl LitErrorCode {
             LitErrorCode::NodeRouteNotFound => "NodeRouteNotFound",
             LitErrorCode::NodeMethodNotAllowed => "NodeMethodNotAllowed",
             LitErrorCode::NodeInvalidDataToEncryptHash => "NodeInvalidDataToEncryptHash",
+            LitErrorCode::NodePeerMessageRefused => "NodePeerMessageRefused",
             LitErrorCode::NodeRpcError => "NodeRpcError",
             LitErrorCode::NodeBlockchainError => "NodeBlockchainError",
             LitErrorCode::NodeBlockchainChainUnknown => "NodeBlockchainChainUnknown",
@@ -234,7 +239,8 @@ impl LitErrorCode {
             | LitErrorCode::NodeConditionTokenizingError
             | LitErrorCode::NodeInvalidConditionTokenType
             | LitErrorCode::NodeTokenEncodingDecodingError
-            | LitErrorCode::NodeInvalidDataToEncryptHash => "Validation",
+            | LitErrorCode::NodeInvalidDataToEncryptHash
+            | LitErrorCode::NodePeerMessageRefused => "Validation",
             LitErrorCode::NodeBlockchainError | LitErrorCode::NodeBlockchainChainUnknown => {
                 "Blockchain"
             }
@@ -273,7 +279,8 @@ impl LitErrorCode {
             LitErrorCode::RateLimitExceeded => 402,
             LitErrorCode::NodeExpWrongOrTooLarge
             | LitErrorCode::NodeIatOutsideGracePeriod
-            | LitErrorCode::NodeNotAuthorized => 403,
+            | LitErrorCode::NodeNotAuthorized
+            | LitErrorCode::NodePeerMessageRefused => 403,
             LitErrorCode::NodeResourceIdNotFound | LitErrorCode::NodeRouteNotFound => 404,
             LitErrorCode::NodeMethodNotAllowed => 405,
             LitErrorCode::NodePayloadTooLarge => 413,
@@ -324,6 +331,7 @@ impl LitErrorCode {
             LitErrorCode::NodeRouteNotFound => "No route has this path",
             LitErrorCode::NodeMethodNotAllowed => "The route does not accept this method",
             LitErrorCode::NodeInvalidDataToEncryptHash => "dataToEncryptHash must be 64 lowercase hex characters (a SHA-256)",
+            LitErrorCode::NodePeerMessageRefused => "The peer message is not from a current validator, not for this node or epoch, or not signed by its sender",
             LitErrorCode::NodeRpcError => "Lit nodes failed to complete the RPC call possibly due to RPC servers being down or because the RPC call is making an incorrect smart contract call that reverts",
             LitErrorCode::NodeBlockchainError => "Error related to a blockchain or its contract",
             LitErrorCode::NodeBlockchainChainUnknown => "Unknown blockchain chain for operation",
@@ -495,6 +503,7 @@ mod tests {
                 ("NodeRouteNotFound", "Validation", 404),
                 ("NodeMethodNotAllowed", "Validation", 405),
                 ("NodeInvalidDataToEncryptHash", "Validation", 400),
+                ("NodePeerMessageRefused", "Validation", 403),
             ]
         );
         for code in LitErrorCode::KNOWN {

@@ -16,12 +16,14 @@ mod chains;
 mod encryption_sign;
 mod error;
 mod handshake;
+mod peer;
 
 pub use auth_sig::AuthSig;
 pub use chains::LIT_EVM_CHAINS;
 pub use encryption_sign::{EncryptionSignRequest, EncryptionSignResponse, SignatureShareJson};
 pub use error::{LitErrorBody, LitErrorCode};
 pub use handshake::{HandshakeRequest, HandshakeResponse};
+pub use peer::{PeerMessage, PEER_MESSAGE_PATH};
 pub use serde_json::value::RawValue;
 
 /// `POST` path of the handshake, as the JS SDK v7 writes it (nodes also answer without the `/`).

@@ -454,4 +454,14 @@ impl ChainView for EvmChain {
             .as_ref()
             .map_or(0, |(set, _)| set.epoch.number)
     }
+
+    fn validators(&self) -> Vec<crate::ValidatorInfo> {
+        self.inner
+            .snapshot
+            .read()
+            .validator_set
+            .as_ref()
+            .map(|(set, _)| set.validators.clone())
+            .unwrap_or_default()
+    }
 }

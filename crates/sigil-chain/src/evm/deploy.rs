@@ -191,7 +191,7 @@ pub(crate) fn validator_struct(validator: &ValidatorInfo) -> Staking::Validator 
         port: u32::from(validator.port),
         nodeAddress: validator.node_address,
         reward: U256::ZERO,
-        senderPubKey: U256::ZERO,
+        senderPubKey: U256::from_be_bytes(validator.communication_key.0),
         receiverPubKey: U256::ZERO,
     }
 }

@@ -3,6 +3,7 @@
 
 mod encryption_sign;
 mod handshake;
+mod peer;
 
 use crate::http;
 use crate::state::NodeState;
@@ -27,6 +28,7 @@ pub fn app(state: Arc<NodeState>) -> Router {
             "/web/encryption/sign/",
             post(encryption_sign::encryption_sign),
         )
+        .route(sigil_wire::PEER_MESSAGE_PATH, post(peer::peer_message))
         .fallback(http::route_not_found)
         .method_not_allowed_fallback(http::method_not_allowed)
         .with_state(state)
@@ -104,6 +106,7 @@ mod tests {
             chain_rpc_url: None,
             contract_resolver: None,
             validator_staleness_secs: 10,
+            peer_timeout_ms: 5_000,
             // Known, never read: these tests' conditions read nothing.
             chains: [("ethereum".to_owned(), "http://127.0.0.1:9".to_owned())].into(),
             condition_read_timeout_ms: 5_000,
