@@ -86,9 +86,9 @@ impl ConditionReader {
         })
     }
 
-    /// The chain names the node can read.
-    pub fn chain_names(&self) -> Arc<[String]> {
-        self.inner.chains.keys().cloned().collect()
+    /// Whether the node has an RPC for the chain named `chain`.
+    pub fn knows(&self, chain: &str) -> bool {
+        self.inner.chains.contains_key(chain)
     }
 
     /// Answers `reads`, concurrently, within the request budget.

@@ -1,6 +1,7 @@
 //! `POST /web/encryption/sign/`: a BLS signature share of a decryption identity, for a user
 //! whose session sig verifies and who meets the access control conditions.
 
+use crate::condition_reads::ConditionReader;
 use crate::error::NodeError;
 use crate::http::AppJson;
 use crate::state::NodeState;
@@ -47,7 +48,7 @@ pub(super) async fn encryption_sign(
     let reader = &state.condition_reader;
     let env = Env {
         user,
-        chains: reader.chain_names(),
+        reader: reader.clone(),
         answers: reader.read_all(&reads).await,
         siwe_domain: context.siwe_domain,
         siwe_resources: context.siwe_resources,
@@ -72,7 +73,7 @@ pub(super) async fn encryption_sign(
 
 struct Env {
     user: alloy_primitives::Address,
-    chains: Arc<[String]>,
+    reader: ConditionReader,
     answers: HashMap<ChainRead, Result<ChainAnswer, ChainReadError>>,
     siwe_domain: String,
     siwe_resources: Vec<String>,
@@ -83,7 +84,7 @@ impl ConditionEnv for Env {
         self.user
     }
     fn knows_chain(&self, chain: &str) -> bool {
-        self.chains.iter().any(|known| known == chain)
+        self.reader.knows(chain)
     }
     fn chain_read(&self, read: &ChainRead) -> Result<ChainAnswer, ChainReadError> {
         self.answers.get(read).cloned().unwrap_or_else(|| {
