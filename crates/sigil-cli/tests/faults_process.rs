@@ -200,6 +200,12 @@ fn node_killed_mid_burst_restarts_cleanly_and_no_counted_use_is_lost() -> TestRe
         rate_limit_window_secs: WINDOW_NO_TEST_CROSSES,
     }
     .save(&config_path)?;
+    // Node 0 moved: its peer identity goes with its shares (their roster names it).
+    std::fs::create_dir_all(node_dir.path().join("state"))?;
+    std::fs::copy(
+        devnet.data_dir().join("node-0").join("peer-identity.key"),
+        node_dir.path().join("state").join("peer-identity.key"),
+    )?;
 
     let node = NodeProcess::start(&config_path)?;
     let wallet = PrivateKeySigner::random();

@@ -108,8 +108,10 @@ const SHARE_BYTES: usize = 33;
 /// One node's shares of the network's root ECDSA secrets, with the root public keys.
 ///
 /// JSON form (`to_json` / `from_json`): `{"scheme":"K256","threshold":2,"total":3,"index":1,
-/// "rootPublicKeys":["<66 hex: compressed>", ...],"rootKeyShares":["<64 hex>", ...]}`, one
-/// share per root key, in the roots' order. Zeroized on drop; `Debug` shows no secret.
+/// "rootPublicKeys":["<66 hex: compressed>", ...],"rootKeyShares":["<64 hex>", ...],
+/// "roster":["<64 hex>", ...]}`, one share per root key, in the roots' order; the roster lists
+/// the share holders' peer identity keys by share id (share id `i` is `roster[i - 1]`), empty for
+/// shares dealt without one. Zeroized on drop; `Debug` shows no secret.
 #[derive(Clone)]
 pub struct RootKeyShares {
     /// Shares needed to sign.
@@ -120,6 +122,8 @@ pub struct RootKeyShares {
     pub index: u8,
     /// The root public keys, in order.
     pub root_public_keys: Vec<PublicKey>,
+    /// The share holders' peer identity keys (ed25519), by share id - 1.
+    pub roster: Vec<[u8; 32]>,
     shares: Vec<Scalar>,
 }
 
@@ -152,6 +156,8 @@ struct RootKeySharesJson {
     index: u8,
     root_public_keys: Vec<String>,
     root_key_shares: Vec<String>,
+    #[serde(default)]
+    roster: Vec<String>,
 }
 
 impl Drop for RootKeySharesJson {
@@ -164,6 +170,55 @@ impl Drop for RootKeySharesJson {
 const ROOT_KEY_SHARES_SCHEME: &str = "K256";
 
 impl RootKeyShares {
+    /// One holder's shares of root keys made by a distributed key generation among `roster`
+    /// (share id `index` is `roster[index - 1]`), checking that the parts agree as
+    /// [`RootKeyShares::from_json`] does.
+    pub fn new(
+        threshold: u8,
+        index: u8,
+        root_public_keys: Vec<PublicKey>,
+        shares: Vec<Scalar>,
+        roster: Vec<[u8; 32]>,
+    ) -> Result<Self, CryptoError> {
+        let total = u8::try_from(roster.len()).map_err(|_| CryptoError::InvalidThreshold {
+            threshold: usize::from(threshold),
+            total: roster.len(),
+        })?;
+        let shares = RootKeyShares {
+            threshold,
+            total,
+            index,
+            root_public_keys,
+            roster,
+            shares,
+        };
+        shares.check()?;
+        Ok(shares)
+    }
+
+    /// This holder's share of root key `root` (in the roots' order).
+    pub fn root_share(&self, root: usize) -> Option<Scalar> {
+        self.shares.get(root).copied()
+    }
+
+    fn check(&self) -> Result<(), CryptoError> {
+        let bad = |reason: &'static str| CryptoError::InvalidHdDerivation { reason };
+        if self.threshold < 2
+            || self.threshold > self.total
+            || self.index == 0
+            || self.index > self.total
+        {
+            return Err(bad("root key shares threshold, total and index disagree"));
+        }
+        if self.root_public_keys.is_empty() || self.root_public_keys.len() != self.shares.len() {
+            return Err(bad("root key shares: not one share per root key"));
+        }
+        if self.shares.iter().any(|share| bool::from(share.is_zero())) {
+            return Err(bad("a share is not a non-zero scalar"));
+        }
+        Ok(())
+    }
+
     /// The root public keys as the handshake's `hdRootPubkeys` carries them: compressed SEC1,
     /// lowercase hex, no `0x` (as Lit's node prints the keys it reads from the chain).
     pub fn root_public_keys_hex(&self) -> Vec<String> {
@@ -188,6 +243,7 @@ impl RootKeyShares {
                 .iter()
                 .map(|s| hex::encode(s.to_bytes()))
                 .collect(),
+            roster: self.roster.iter().map(hex::encode).collect(),
         };
         // A struct of strings and integers always serializes.
         zeroize::Zeroizing::new(serde_json::to_string_pretty(&file).unwrap_or_default())
@@ -232,11 +288,25 @@ impl RootKeyShares {
                     .ok_or(bad("a share is not a non-zero scalar"))
             })
             .collect::<Result<_, _>>()?;
+        let roster = file
+            .roster
+            .iter()
+            .map(|key| {
+                let mut bytes = [0u8; 32];
+                hex::decode_to_slice(key, &mut bytes)
+                    .map_err(|_| bad("a roster key is not 64 hex"))?;
+                Ok(bytes)
+            })
+            .collect::<Result<Vec<_>, CryptoError>>()?;
+        if !roster.is_empty() && roster.len() != usize::from(file.total) {
+            return Err(bad("root key shares: the roster is not one key per share"));
+        }
         Ok(RootKeyShares {
             threshold: file.threshold,
             total: file.total,
             index: file.index,
             root_public_keys,
+            roster,
             shares,
         })
     }
@@ -296,6 +366,7 @@ pub fn deal_root_keys<R: rand_core::RngCore + rand_core::CryptoRng>(
             total: total_byte,
             index,
             root_public_keys: roots.clone(),
+            roster: Vec::new(),
             shares,
         })
         .collect();

@@ -1,7 +1,8 @@
-//! The dealer: a fresh network key split into one key share per node, and the root ECDSA keys
-//! PKP keys derive from, split the same way, written to the data dir.
+//! The dealer: a fresh BLS network key split into one key share per node, written to the data
+//! dir. (The root ECDSA keys PKP keys derive from are not dealt: the nodes generate them among
+//! themselves at the network's first start.)
 //!
-//! Only the shares are kept (each in its node's directory, 0600); the secret keys are dropped
+//! Only the shares are kept (each in its node's directory, 0600); the secret key is dropped
 //! once dealt.
 
 use crate::error::DevnetError;
@@ -13,7 +14,7 @@ use zeroize::Zeroizing;
 
 /// A node's key share file, inside its directory.
 pub(crate) const KEY_SHARE_FILE: &str = "key-share.json";
-/// A node's shares of the root ECDSA keys, inside its directory.
+/// A node's shares of the root ECDSA keys, inside its directory (written by the node).
 pub(crate) const ROOT_KEY_SHARES_FILE: &str = "ecdsa-root-shares.json";
 
 /// `network.json`: the public description of the dealt network.
@@ -65,7 +66,6 @@ pub(crate) fn load_or_deal(
                 network.threshold
             )));
         }
-        ensure_root_keys(data_dir, nodes, threshold)?;
         return Ok(network);
     }
     let (network_public_key, shares) = deal(threshold, nodes)?;
@@ -74,7 +74,6 @@ pub(crate) fn load_or_deal(
         create_private_dir(&dir)?;
         write_secret_file(&dir.join(KEY_SHARE_FILE), share.as_str())?;
     }
-    ensure_root_keys(data_dir, nodes, threshold)?;
     let network = NetworkFile {
         network_public_key,
         threshold,
@@ -110,55 +109,6 @@ fn deal(threshold: usize, total: usize) -> Result<(String, Vec<Zeroizing<String>
         })
         .collect();
     Ok((network_public_key.to_hex(), files))
-}
-
-/// Deals the root ECDSA keys into every node's directory unless they are there already (a
-/// network dealt before root keys existed gets them on its next start). Some nodes with them
-/// and some without is a broken data dir, refused rather than dealt over.
-fn ensure_root_keys(data_dir: &Path, nodes: usize, threshold: usize) -> Result<(), DevnetError> {
-    let files: Vec<PathBuf> = (0..nodes)
-        .map(|index| node_dir(data_dir, index).join(ROOT_KEY_SHARES_FILE))
-        .collect();
-    let present = files.iter().filter(|file| file.exists()).count();
-    if present == nodes {
-        return Ok(());
-    }
-    if present > 0 {
-        return Err(DevnetError::Config(format!(
-            "{} has root key shares for {present} of its {nodes} nodes; restore the missing ones or use another data dir",
-            data_dir.display()
-        )));
-    }
-    let (_, shares) = sigil_crypto::hd::deal_root_keys(
-        sigil_crypto::hd::ROOT_KEY_COUNT,
-        threshold,
-        nodes,
-        &mut rand::rngs::OsRng,
-    )
-    .map_err(|e| DevnetError::KeyMaterial(e.to_string()))?;
-    for (file, share) in files.iter().zip(&shares) {
-        write_secret_file(file, &share.to_json())?;
-    }
-    Ok(())
-}
-
-/// The root ECDSA public keys of the dealt network (compressed SEC1, in derivation order), as
-/// node 0's share file lists them: what the chain's PubkeyRouter registers.
-pub(crate) fn root_public_keys(data_dir: &Path) -> Result<Vec<Vec<u8>>, DevnetError> {
-    let path = node_dir(data_dir, 0).join(ROOT_KEY_SHARES_FILE);
-    let text = Zeroizing::new(
-        std::fs::read_to_string(&path)
-            .map_err(|e| DevnetError::io("reading the root key shares", &path, e))?,
-    );
-    let shares = sigil_crypto::hd::RootKeyShares::from_json(&text)
-        .map_err(|e| DevnetError::KeyMaterial(e.to_string()))?;
-    shares
-        .root_public_keys_hex()
-        .iter()
-        .map(|key| {
-            alloy_primitives::hex::decode(key).map_err(|e| DevnetError::KeyMaterial(e.to_string()))
-        })
-        .collect()
 }
 
 /// Writes a secret (a key share) to `path`, readable by the owner only (0600), fsynced.

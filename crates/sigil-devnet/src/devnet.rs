@@ -191,6 +191,10 @@ impl std::fmt::Debug for Devnet {
 
 const LOCALHOST: Ipv4Addr = Ipv4Addr::LOCALHOST;
 
+/// How long a devnet start waits for its nodes' root keys (generated in well under a second on a
+/// fresh network; a retry after a failed run takes the peer timeout).
+const ROOT_KEY_GENERATION_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
 impl Devnet {
     /// Starts the chain and the nodes; returns once every socket is bound.
     ///
@@ -309,6 +313,10 @@ impl Devnet {
             devnet.shutdown().await;
             return Err(error);
         }
+        if let Err(error) = devnet.register_root_keys().await {
+            devnet.shutdown().await;
+            return Err(error);
+        }
         tracing::info!(nodes = config.nodes, threshold = config.threshold, rpc = %devnet.rpc_url(), "devnet ready");
         Ok(devnet)
     }
@@ -385,6 +393,63 @@ impl Devnet {
             .reload_validator_set()
             .await
             .map_err(chain_error)?;
+        Ok(())
+    }
+
+    /// Waits for the nodes' root ECDSA keys (generated among them at a network's first start,
+    /// loaded after) and registers them in PubkeyRouter unless the chain has them already: PKP
+    /// keys derive from them. Every node must report the same keys, and so must the chain.
+    async fn register_root_keys(&self) -> Result<(), DevnetError> {
+        let mut reported: Option<Vec<String>> = None;
+        for slot in &self.nodes {
+            let Some(running) = &slot.running else {
+                continue;
+            };
+            let keys = tokio::time::timeout(
+                ROOT_KEY_GENERATION_TIMEOUT,
+                running.state().root_keys_ready(),
+            )
+            .await
+            .map_err(|_| {
+                DevnetError::KeyMaterial(format!(
+                    "node {} did not get its root key shares within {} s",
+                    slot.url,
+                    ROOT_KEY_GENERATION_TIMEOUT.as_secs()
+                ))
+            })?;
+            match &reported {
+                Some(earlier) if *earlier != keys => {
+                    return Err(DevnetError::KeyMaterial(format!(
+                        "node {} holds shares of other root keys than its peers",
+                        slot.url
+                    )))
+                }
+                Some(_) => {}
+                None => reported = Some(keys),
+            }
+        }
+        let Some(keys) = reported else {
+            return Ok(());
+        };
+        let keys: Vec<Vec<u8>> = keys
+            .iter()
+            .map(|key| {
+                alloy_primitives::hex::decode(key)
+                    .map_err(|e| DevnetError::KeyMaterial(e.to_string()))
+            })
+            .collect::<Result<_, _>>()?;
+        let on_chain = evm::root_keys(&self.chain.provider, &self.chain.context)
+            .await
+            .map_err(chain_error)?;
+        if on_chain.is_empty() {
+            evm::set_root_keys(&self.chain.provider, &self.chain.context, &keys)
+                .await
+                .map_err(chain_error)?;
+        } else if on_chain != keys {
+            return Err(DevnetError::KeyMaterial(
+                "the chain's root keys are not the nodes' (a data dir of another network?)".into(),
+            ));
+        }
         Ok(())
     }
 
@@ -697,7 +762,6 @@ async fn connect(
                 .map_or(0, |block| block.header.timestamp);
             let options = DeployOptions {
                 pkp_mint_cost: alloy_primitives::U256::from(1),
-                root_keys: dealer::root_public_keys(data_dir)?,
                 key_deriver,
                 first_epoch: Some(first_epoch(now)),
                 consensus_threshold: Some(threshold),

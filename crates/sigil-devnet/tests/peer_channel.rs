@@ -94,36 +94,59 @@ async fn nodes_exchange_signed_messages_and_refuse_every_other_kind() -> TestRes
     for text in [format!("{a:?}"), format!("{node_a:?}"), format!("{a:#?}")] {
         sigil_test_support::secrets::assert_hides(&text, &seed, "Debug of a node's peer channel");
     }
-    let signed = |mut message: PeerMessage| {
-        use ed25519_dalek::Signer;
-        message.signature = hex::encode(key.sign(&message.signing_bytes()).to_bytes());
-        message
+    let sealed = |message: PeerMessage, payload: &[u8]| {
+        sigil_node::seal_and_sign(&key, &b_info.communication_key, message, payload)
+            .expect("sealed")
     };
     let (status, _) = post(
         &devnet,
         1,
-        &signed(PeerMessage {
-            epoch: 9,
-            ..genuine(5)
-        }),
+        &sealed(
+            PeerMessage {
+                epoch: 9,
+                ..genuine(5)
+            },
+            b"x",
+        ),
     )
     .await;
     assert_eq!(status, 403, "another epoch");
-    let (status, body) = post(&devnet, 1, &signed(genuine(5))).await;
+    // Signed by A, but not sealed to B: refused.
+    let mut plain = genuine(5);
+    {
+        use ed25519_dalek::Signer;
+        plain.payload = hex::encode(b"secret share");
+        plain.signature = hex::encode(key.sign(&plain.signing_bytes()).to_bytes());
+    }
+    let (status, body) = post(&devnet, 1, &plain).await;
+    assert_eq!(status, 403, "{body}");
+    // Sealed to B by A: the payload is not readable on the wire, and a flipped bit (signed
+    // again by A) does not open.
+    let message = sealed(genuine(5), b"secret share");
+    assert!(!message.payload.contains(&hex::encode(b"secret")));
+    let mut tampered = message.clone();
+    {
+        use ed25519_dalek::Signer;
+        let mut bytes = hex::decode(&tampered.payload)?;
+        bytes[20] ^= 1;
+        tampered.payload = hex::encode(bytes);
+        tampered.signature = hex::encode(key.sign(&tampered.signing_bytes()).to_bytes());
+    }
+    let (status, _) = post(&devnet, 1, &tampered).await;
+    assert_eq!(status, 403, "tampered ciphertext");
+    // Sealed for B but posted to C (re-addressed, re-signed): C cannot open it.
+    let (status, _) = post(&devnet, 2, &message).await;
+    assert_eq!(status, 403);
+    let (status, body) = post(&devnet, 1, &message).await;
     assert_eq!(status, 200, "{body}");
-    assert_eq!(b.receive(run, 5, &a_info).await?, vec![0u8]);
-    // The same round again with other data is refused (one message per round and sender).
-    let (status, _) = post(&devnet, 1, &signed(genuine(6))).await;
+    assert_eq!(b.receive(run, 5, &a_info).await?, b"secret share");
+    // The same round again with other data is refused (one message per round and sender); a
+    // resend of the same data, sealed anew, is taken.
+    let (status, _) = post(&devnet, 1, &sealed(genuine(6), b"first")).await;
     assert_eq!(status, 200);
-    let (status, _) = post(
-        &devnet,
-        1,
-        &signed(PeerMessage {
-            payload: "01".into(),
-            ..genuine(6)
-        }),
-    )
-    .await;
+    let (status, _) = post(&devnet, 1, &sealed(genuine(6), b"first")).await;
+    assert_eq!(status, 200, "a resend");
+    let (status, _) = post(&devnet, 1, &sealed(genuine(6), b"second")).await;
     assert_eq!(status, 403, "equivocation");
 
     // Not a message at all: Lit's body error, and B still serves.

@@ -74,6 +74,9 @@ pub enum NodeError {
         /// What happened.
         reason: String,
     },
+    /// A threshold protocol run with peers failed (a peer sent what does not check out).
+    #[error("threshold protocol failed: {0}")]
+    ProtocolFailed(String),
     /// Something inside the node failed; the detail is logged, never sent.
     #[error("internal error: {0}")]
     Internal(#[source] InternalError),
@@ -173,7 +176,9 @@ impl NodeError {
             NodeError::Auth(error) => error.code(),
             NodeError::RateLimitExceeded { .. } => LitErrorCode::RateLimitExceeded,
             NodeError::PeerMessageRefused(_) => LitErrorCode::NodePeerMessageRefused,
-            NodeError::PeerUnreachable { .. } => LitErrorCode::NodeSystemFault,
+            NodeError::PeerUnreachable { .. } | NodeError::ProtocolFailed(_) => {
+                LitErrorCode::NodeSystemFault
+            }
             NodeError::Internal(_)
             | NodeError::Config(_)
             | NodeError::Io { .. }

@@ -72,11 +72,11 @@ impl NodeKey {
     }
 }
 
-/// Reads a node's root ECDSA key shares and checks they belong to the same share id and
-/// threshold as its BLS key share.
+/// Reads a node's root ECDSA key shares and checks they are for the configured threshold and
+/// that their roster lists `identity` (the node's peer identity key) as their holder.
 pub(crate) fn load_root_key_shares(
     path: &Path,
-    share_id: u8,
+    identity: &[u8; 32],
     threshold: u16,
 ) -> Result<RootKeyShares, NodeError> {
     let text = Zeroizing::new(
@@ -85,15 +85,49 @@ pub(crate) fn load_root_key_shares(
     );
     let shares =
         RootKeyShares::from_json(&text).map_err(|e| NodeError::KeyMaterial(e.to_string()))?;
-    if shares.index != share_id || u16::from(shares.threshold) != threshold {
+    if u16::from(shares.threshold) != threshold {
         return Err(NodeError::KeyMaterial(format!(
-            "the root key shares in {} are share {} of a {}-threshold set; this node is share {share_id}, threshold {threshold}",
+            "the root key shares in {} are of a {}-threshold set; this node's threshold is {threshold}",
             path.display(),
-            shares.index,
             shares.threshold
         )));
     }
+    let holder = shares.roster.get(usize::from(shares.index) - 1);
+    if holder != Some(identity) {
+        return Err(NodeError::KeyMaterial(format!(
+            "the root key shares in {} are not this node's: their roster does not list its peer identity as holder of share {}",
+            path.display(),
+            shares.index
+        )));
+    }
     Ok(shares)
+}
+
+/// Writes a secret to `path`, readable by its owner only (0600): to a temporary file beside it,
+/// fsynced, then renamed over `path`, so a crash leaves the old file or the new one, never half.
+pub(crate) fn write_secret_file(path: &Path, contents: &[u8]) -> Result<(), NodeError> {
+    use std::io::Write;
+    let temporary = path.with_extension("partial");
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options
+        .open(&temporary)
+        .map_err(|e| NodeError::io("writing a secret file", &temporary, e))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))
+            .map_err(|e| NodeError::io("restricting a secret file", &temporary, e))?;
+    }
+    file.write_all(contents)
+        .and_then(|()| file.sync_all())
+        .map_err(|e| NodeError::io("writing a secret file", &temporary, e))?;
+    std::fs::rename(&temporary, path).map_err(|e| NodeError::io("writing a secret file", path, e))
 }
 
 #[cfg(test)]
@@ -101,20 +135,44 @@ mod tests {
     use super::*;
 
     #[test]
-    fn root_key_shares_of_another_node_or_threshold_are_refused() {
+    fn root_key_shares_of_another_holder_or_threshold_are_refused() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let (_, shares) =
+        let (_, dealt) =
             sigil_crypto::hd::deal_root_keys(2, 2, 3, &mut rand::rngs::OsRng).expect("deal roots");
+        let roster = vec![[1u8; 32], [2u8; 32], [3u8; 32]];
+        let shares = RootKeyShares::new(
+            2,
+            2,
+            dealt[1].root_public_keys.clone(),
+            (0..2)
+                .filter_map(|root| dealt[1].root_share(root))
+                .collect(),
+            roster,
+        )
+        .expect("shares");
         let path = dir.path().join("roots.json");
-        std::fs::write(&path, shares[1].to_json().as_str()).expect("write");
-        assert!(load_root_key_shares(&path, 2, 2).is_ok());
+        write_secret_file(&path, shares.to_json().as_bytes()).expect("write");
+        assert!(load_root_key_shares(&path, &[2u8; 32], 2).is_ok());
         assert!(matches!(
-            load_root_key_shares(&path, 1, 2),
+            load_root_key_shares(&path, &[1u8; 32], 2),
             Err(NodeError::KeyMaterial(_))
         ));
         assert!(matches!(
-            load_root_key_shares(&path, 2, 3),
+            load_root_key_shares(&path, &[2u8; 32], 3),
             Err(NodeError::KeyMaterial(_))
         ));
+        // Dealt without a roster: no holder is named, so no node takes them.
+        std::fs::write(&path, dealt[1].to_json().as_str()).expect("write");
+        assert!(matches!(
+            load_root_key_shares(&path, &[2u8; 32], 2),
+            Err(NodeError::KeyMaterial(_))
+        ));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            write_secret_file(&path, b"x").expect("write");
+            let mode = std::fs::metadata(&path).expect("stat").permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
     }
 }

@@ -38,7 +38,9 @@ mod endpoints;
 mod error;
 mod http;
 mod keys;
+mod mpc;
 mod peer;
+mod root_keys;
 mod server;
 mod state;
 mod usage;
@@ -49,7 +51,10 @@ pub use config::NodeConfig;
 pub use endpoints::app;
 pub use error::{InternalError, NodeError};
 pub use http::{AppJson, CorrelationId, BODY_LIMIT};
-pub use peer::{staking_address, PeerChannel, PEER_IDENTITY_FILE};
+pub use peer::{
+    seal_and_sign, staking_address, Announcement, PeerChannel, ANNOUNCEMENT_ROUND,
+    PEER_IDENTITY_FILE,
+};
 pub use server::{Node, RunningNode};
 pub use state::NodeState;
 pub use usage::{

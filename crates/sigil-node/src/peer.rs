@@ -4,6 +4,12 @@
 //! takes a message only from a current validator, for itself, of the current epoch (or the one
 //! before, across a change) and with a good signature. Sending has a timeout, so a slow or dead
 //! peer costs the run that needs it, not unrelated work.
+//!
+//! Payloads are encrypted to their recipient (ChaCha20-Poly1305 under a key from X25519 of the two
+//! identity keys, expanded with HKDF over the message's place), since protocol rounds carry
+//! secret shares and the channel is plain HTTP. A round numbered [`ANNOUNCEMENT_ROUND`] is a
+//! peer's invitation to a run this node has not started; those go to [`PeerChannel::announcements`]
+//! instead of the inbox.
 
 use crate::error::NodeError;
 use alloy_primitives::B256;
@@ -15,8 +21,25 @@ use std::collections::{HashMap, VecDeque};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::Notify;
+use tokio::sync::{mpsc, Notify};
 use zeroize::Zeroizing;
+
+/// The round of a message that invites its recipient to a run (its payload says which).
+pub const ANNOUNCEMENT_ROUND: u32 = u32::MAX;
+
+/// Invitations waiting for the node to take them up; past it, more are refused.
+const ANNOUNCEMENT_CAPACITY: usize = 256;
+
+/// An invitation to a run, from a peer.
+#[derive(Debug)]
+pub struct Announcement {
+    /// The validator that sent it.
+    pub sender: ValidatorInfo,
+    /// The run it invites to.
+    pub instance: B256,
+    /// What the run is, in the inviting protocol's own encoding.
+    pub payload: Vec<u8>,
+}
 
 /// The identity key's file in a node's data dir.
 pub const PEER_IDENTITY_FILE: &str = "peer-identity.key";
@@ -37,6 +60,8 @@ pub struct PeerChannel {
     timeout: Duration,
     inbox: Mutex<Inbox>,
     arrived: Notify,
+    announcements: mpsc::Sender<Announcement>,
+    announcements_out: Mutex<Option<mpsc::Receiver<Announcement>>>,
 }
 
 #[derive(Default)]
@@ -72,6 +97,7 @@ impl PeerChannel {
             .timeout(timeout)
             .build()
             .map_err(|e| NodeError::internal("building the peer HTTP client", e))?;
+        let (announcements, announcements_out) = mpsc::channel(ANNOUNCEMENT_CAPACITY);
         Ok(Self {
             identity,
             address,
@@ -80,12 +106,36 @@ impl PeerChannel {
             timeout,
             inbox: Mutex::new(Inbox::default()),
             arrived: Notify::new(),
+            announcements,
+            announcements_out: Mutex::new(Some(announcements_out)),
         })
     }
 
     /// This node's identity public key (what Staking must list as its `senderPubKey`).
     pub fn identity_key(&self) -> B256 {
         B256::from(self.identity.verifying_key().to_bytes())
+    }
+
+    /// The invitations peers send to runs; the first caller gets them all (`None` after).
+    pub fn announcements(&self) -> Option<mpsc::Receiver<Announcement>> {
+        self.announcements_out.lock().take()
+    }
+
+    /// The current validator whose identity key is `identity`.
+    pub fn validator_with_identity(&self, identity: &B256) -> Option<ValidatorInfo> {
+        self.chain
+            .validators()
+            .into_iter()
+            .find(|validator| validator.communication_key == *identity)
+    }
+
+    /// The current validators that have a peer identity on chain, this node included.
+    pub fn validators_with_identity(&self) -> Vec<ValidatorInfo> {
+        self.chain
+            .validators()
+            .into_iter()
+            .filter(|validator| validator.communication_key != B256::ZERO)
+            .collect()
     }
 
     /// The current validators other than this node.
@@ -106,16 +156,21 @@ impl PeerChannel {
         round: u32,
         payload: &[u8],
     ) -> Result<(), NodeError> {
-        let mut message = PeerMessage {
+        let message = PeerMessage {
             sender: self.address.clone(),
             recipient: staking_address(recipient),
             epoch: self.chain.epoch_number(),
             instance: hex::encode(instance),
             round,
-            payload: hex::encode(payload),
+            payload: String::new(),
             signature: String::new(),
         };
-        message.signature = hex::encode(self.identity.sign(&message.signing_bytes()).to_bytes());
+        let message = seal_and_sign(
+            &self.identity,
+            &recipient.communication_key,
+            message,
+            payload,
+        )?;
         let url = format!("http://{}{PEER_MESSAGE_PATH}", message.recipient);
         let unreachable = |reason: String| NodeError::PeerUnreachable {
             peer: message.recipient.clone(),
@@ -207,8 +262,25 @@ impl PeerChannel {
             .instance
             .parse::<B256>()
             .map_err(|_| refused("the run id is not 32 bytes of hex"))?;
-        let payload =
+        let sealed =
             hex::decode(&message.payload).map_err(|_| refused("the payload is not hex"))?;
+        let payload = open(
+            &self.identity,
+            &sender.communication_key,
+            &sealing_context(&message),
+            &sealed,
+        )
+        .map_err(refused)?;
+        if message.round == ANNOUNCEMENT_ROUND {
+            return self
+                .announcements
+                .try_send(Announcement {
+                    sender,
+                    instance,
+                    payload,
+                })
+                .map_err(|_| refused("too many invitations are waiting"));
+        }
         let key = (instance, message.round, message.sender);
         let mut inbox = self.inbox.lock();
         match inbox.messages.get(&key) {
@@ -233,6 +305,109 @@ impl PeerChannel {
         self.arrived.notify_waiters();
         Ok(())
     }
+}
+
+/// Completes `message` (every field but `payload` and `signature` set) as `identity` sends it to
+/// the node whose identity key is `recipient_key`: `payload` sealed to the recipient, then the
+/// whole signed. What [`PeerChannel::send`] posts.
+pub fn seal_and_sign(
+    identity: &SigningKey,
+    recipient_key: &B256,
+    mut message: PeerMessage,
+    payload: &[u8],
+) -> Result<PeerMessage, NodeError> {
+    let sealed =
+        seal(identity, recipient_key, &sealing_context(&message), payload).map_err(|reason| {
+            NodeError::PeerUnreachable {
+                peer: message.recipient.clone(),
+                reason: reason.into(),
+            }
+        })?;
+    message.payload = hex::encode(sealed);
+    message.signature = hex::encode(identity.sign(&message.signing_bytes()).to_bytes());
+    Ok(message)
+}
+
+/// What a payload's encryption is bound to: every field of its message but the payload and the
+/// signature, length-prefixed.
+fn sealing_context(message: &PeerMessage) -> Vec<u8> {
+    let mut context = Vec::with_capacity(160);
+    for field in [
+        message.sender.as_bytes(),
+        message.recipient.as_bytes(),
+        &message.epoch.to_be_bytes(),
+        message.instance.as_bytes(),
+        &message.round.to_be_bytes(),
+    ] {
+        context.extend_from_slice(&u64::try_from(field.len()).unwrap_or(u64::MAX).to_be_bytes());
+        context.extend_from_slice(field);
+    }
+    context
+}
+
+const SEAL_NONCE_BYTES: usize = 12;
+
+/// The key of one message between this node and `peer`: X25519 of the two ed25519 identity keys
+/// (their Montgomery forms), expanded with HKDF-SHA256 over the message's place. Both ends
+/// compute the same key; a peer key of small order (no shared secret) is refused.
+fn message_key(
+    identity: &SigningKey,
+    peer: &B256,
+    context: &[u8],
+) -> Result<Zeroizing<[u8; 32]>, &'static str> {
+    let peer =
+        VerifyingKey::from_bytes(&peer.0).map_err(|_| "the peer's identity key is not a key")?;
+    let shared = Zeroizing::new(
+        peer.to_montgomery()
+            .mul_clamped(*Zeroizing::new(identity.to_scalar_bytes()))
+            .to_bytes(),
+    );
+    if shared.iter().all(|byte| *byte == 0) {
+        return Err("the peer's identity key has no shared secret");
+    }
+    let mut key = Zeroizing::new([0u8; 32]);
+    hkdf::Hkdf::<sha2::Sha256>::new(Some(b"sigil-peer-payload-v1"), shared.as_slice())
+        .expand(context, key.as_mut_slice())
+        .map_err(|_| "key expansion failed")?;
+    Ok(key)
+}
+
+/// Encrypts `payload` to `peer`: a random nonce, then the ciphertext with its tag.
+fn seal(
+    identity: &SigningKey,
+    peer: &B256,
+    context: &[u8],
+    payload: &[u8],
+) -> Result<Vec<u8>, &'static str> {
+    use chacha20poly1305::aead::{Aead, KeyInit};
+    let key = message_key(identity, peer, context)?;
+    let cipher = chacha20poly1305::ChaCha20Poly1305::new(key.as_slice().into());
+    let nonce: [u8; SEAL_NONCE_BYTES] = rand::random();
+    let mut sealed = nonce.to_vec();
+    sealed.extend(
+        cipher
+            .encrypt(&nonce.into(), payload)
+            .map_err(|_| "encryption failed")?,
+    );
+    Ok(sealed)
+}
+
+/// Decrypts what [`seal`] made for this node.
+fn open(
+    identity: &SigningKey,
+    peer: &B256,
+    context: &[u8],
+    sealed: &[u8],
+) -> Result<Vec<u8>, &'static str> {
+    use chacha20poly1305::aead::{Aead, KeyInit};
+    if sealed.len() < SEAL_NONCE_BYTES {
+        return Err("the payload is not sealed");
+    }
+    let (nonce, ciphertext) = sealed.split_at(SEAL_NONCE_BYTES);
+    let key = message_key(identity, peer, context)?;
+    chacha20poly1305::ChaCha20Poly1305::new(key.as_slice().into())
+        .decrypt(nonce.into(), ciphertext)
+        .map_err(|_| "the payload does not decrypt for this node")
 }
 
 /// A validator's `ip:port`, the address peer messages name.

@@ -4,6 +4,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::NodeConfig;
 use crate::endpoints::app;
 use crate::error::NodeError;
+use crate::root_keys;
 use crate::state::NodeState;
 use sigil_chain::ChainView;
 use std::net::SocketAddr;
@@ -61,6 +62,7 @@ impl Node {
             .map_err(|e| NodeError::internal("opening the node state", e))??;
 
         let stop = CancellationToken::new();
+        start_background_work(&state, &config, &stop);
         let stopped = stop.clone().cancelled_owned();
         let router = app(Arc::clone(&state));
         let task = tokio::spawn(async move {
@@ -80,6 +82,59 @@ impl Node {
             task: Some(task),
         })
     }
+}
+
+/// Starts what a node does beside serving requests: taking peers' invitations to runs and, when
+/// its root key shares are configured but not there yet, making them with its peers. All of it
+/// ends when `stop` fires.
+fn start_background_work(state: &Arc<NodeState>, config: &NodeConfig, stop: &CancellationToken) {
+    let Some(mut announcements) = state.peers().announcements() else {
+        return;
+    };
+    let (root_key_invitations, invited) = tokio::sync::mpsc::channel(16);
+    if let Some(path) = config.root_key_shares_file.clone() {
+        if state.root_key_shares().is_none() {
+            tokio::spawn(root_keys::generate(
+                Arc::clone(state.peers()),
+                config.threshold,
+                Duration::from_millis(config.peer_timeout_ms.max(1)),
+                path,
+                Arc::clone(&state.root_keys),
+                invited,
+                stop.clone(),
+            ));
+        }
+    }
+    let stop = stop.clone();
+    tokio::spawn(async move {
+        loop {
+            let announcement = tokio::select! {
+                () = stop.cancelled() => return,
+                announcement = announcements.recv() => announcement,
+            };
+            let Some(announcement) = announcement else {
+                return;
+            };
+            let invitation = match serde_json::from_slice(&announcement.payload) {
+                Ok(invitation) => invitation,
+                Err(error) => {
+                    tracing::info!(%error, sender = %crate::peer::staking_address(&announcement.sender), "an invitation this node does not read");
+                    continue;
+                }
+            };
+            let invited = root_keys::Invited {
+                sender: announcement.sender,
+                instance: announcement.instance,
+                invitation,
+            };
+            match invited.invitation {
+                // Dropped when no generation waits for it (the node has its keys).
+                root_keys::Invitation::RootKeys { .. } => {
+                    let _ = root_key_invitations.try_send(invited);
+                }
+            }
+        }
+    });
 }
 
 /// A node serving on a socket. Dropping it stops the server without waiting; prefer

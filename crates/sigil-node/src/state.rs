@@ -8,10 +8,12 @@ use crate::config::NodeConfig;
 use crate::error::NodeError;
 use crate::keys::{load_root_key_shares, NodeKey};
 use crate::peer::PeerChannel;
+use crate::root_keys::RootKeySlot;
 use crate::usage::UsageStore;
 use sigil_auth::CapabilityCache;
 use sigil_chain::ChainView;
 use sigil_crypto::bls::SignatureShare;
+use sigil_crypto::hd::RootKeyShares;
 use std::sync::Arc;
 use tokio::sync::Semaphore;
 
@@ -23,12 +25,13 @@ const CAPABILITY_CACHE_ENTRIES: usize = 4096;
 pub struct NodeState {
     pub(crate) node_address: String,
     key: NodeKey,
-    hd_root_pubkeys: Vec<String>,
+    /// The root ECDSA key shares, once loaded or generated.
+    pub(crate) root_keys: Arc<RootKeySlot>,
     chain: Arc<dyn ChainView>,
     pub(crate) usage: UsageStore,
     pub(crate) capability_cache: CapabilityCache,
     pub(crate) condition_reader: ConditionReader,
-    peers: PeerChannel,
+    peers: Arc<PeerChannel>,
     pub(crate) clock: Arc<dyn Clock>,
     /// Bounds CPU-heavy work (signature checks, BLS signing) to two jobs per core, off the async
     /// executor, so a burst queues instead of growing threads and memory. Two, not one: with
@@ -63,15 +66,6 @@ impl NodeState {
             &config.network_public_key,
             config.threshold,
         )?;
-        // The shares are read (and checked) at start so a bad file stops the node now; only the
-        // public keys are kept until the node signs with the shares.
-        let hd_root_pubkeys = config
-            .root_key_shares_file
-            .as_deref()
-            .map(|path| load_root_key_shares(path, key.share_id(), config.threshold))
-            .transpose()?
-            .map(|shares| shares.root_public_keys_hex())
-            .unwrap_or_default();
         std::fs::create_dir_all(&config.data_dir)
             .map_err(|e| NodeError::io("creating the data dir", &config.data_dir, e))?;
         let usage = UsageStore::open(
@@ -87,25 +81,36 @@ impl NodeState {
             Arc::clone(&chain),
             std::time::Duration::from_millis(config.peer_timeout_ms.max(1)),
         )?;
+        // Shares on disk are read (and checked) at start so a bad file stops the node now; a
+        // configured file that is not there yet is made with the peers once the node serves.
+        let root_key_shares = match &config.root_key_shares_file {
+            Some(path) if path.exists() => Some(Arc::new(load_root_key_shares(
+                path,
+                &peers.identity_key().0,
+                config.threshold,
+            )?)),
+            _ => None,
+        };
+        let (root_keys, _) = tokio::sync::watch::channel(root_key_shares);
         let cores = std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(2);
         Ok(Arc::new(NodeState {
             node_address,
             key,
-            hd_root_pubkeys,
+            root_keys: Arc::new(root_keys),
             chain,
             usage,
             capability_cache: CapabilityCache::new(CAPABILITY_CACHE_ENTRIES),
             condition_reader,
-            peers,
+            peers: Arc::new(peers),
             clock,
             cpu: Semaphore::new(cores * 2),
         }))
     }
 
     /// The channel to the other nodes.
-    pub fn peers(&self) -> &PeerChannel {
+    pub fn peers(&self) -> &Arc<PeerChannel> {
         &self.peers
     }
 
@@ -124,10 +129,34 @@ impl NodeState {
         self.key.network_public_key_hex()
     }
 
-    /// The root ECDSA public keys, compressed hex (the handshake's `hdRootPubkeys`); empty when
+    /// The root ECDSA public keys, compressed hex (the handshake's `hdRootPubkeys`); empty while
     /// the node has no root key shares.
-    pub fn hd_root_pubkeys(&self) -> &[String] {
-        &self.hd_root_pubkeys
+    pub fn hd_root_pubkeys(&self) -> Vec<String> {
+        self.root_keys
+            .borrow()
+            .as_ref()
+            .map(|shares| shares.root_public_keys_hex())
+            .unwrap_or_default()
+    }
+
+    /// This node's root ECDSA key shares, once it has them.
+    pub(crate) fn root_key_shares(&self) -> Option<Arc<RootKeyShares>> {
+        self.root_keys.borrow().clone()
+    }
+
+    /// Waits until the node has its root key shares (loaded, or generated with its peers) and
+    /// returns the root public keys.
+    pub async fn root_keys_ready(&self) -> Vec<String> {
+        let mut watching = self.root_keys.subscribe();
+        let keys = match watching.wait_for(Option::is_some).await {
+            Ok(shares) => shares
+                .as_ref()
+                .map(|shares| shares.root_public_keys_hex())
+                .unwrap_or_default(),
+            // The sender lives as long as the state.
+            Err(_) => Vec::new(),
+        };
+        keys
     }
 
     /// This node's public key share, hex (the handshake's `serverPublicKey`).

@@ -130,22 +130,46 @@ pub async fn deploy<P: Provider + WalletProvider>(
         set_validators(provider, *staking.address(), &options.validators).await?;
     }
     if !options.root_keys.is_empty() {
-        let roots = options
-            .root_keys
-            .iter()
-            .map(|key| PubkeyRouter::RootKey {
-                pubkey: Bytes::copy_from_slice(key),
-                keyType: U256::from(KEY_TYPE_ECDSA),
-            })
-            .collect();
-        router
-            .adminSetRootKeys(*staking.address(), roots)
-            .send()
-            .await?
-            .get_receipt()
-            .await?;
+        set_root_keys(provider, &context, &options.root_keys).await?;
     }
     Ok(context)
+}
+
+/// Registers the network's root ECDSA public keys (SEC1 bytes, in derivation order) in
+/// PubkeyRouter for the context's Staking, replacing any there (owner only): what PKP keys
+/// derive from.
+pub async fn set_root_keys<P: Provider>(
+    provider: &P,
+    context: &NetworkContext,
+    root_keys: &[Vec<u8>],
+) -> Result<(), EvmError> {
+    let staking = context.require("Staking")?;
+    let roots = root_keys
+        .iter()
+        .map(|key| PubkeyRouter::RootKey {
+            pubkey: Bytes::copy_from_slice(key),
+            keyType: U256::from(KEY_TYPE_ECDSA),
+        })
+        .collect();
+    PubkeyRouter::new(context.require("PubkeyRouter")?, provider)
+        .adminSetRootKeys(staking, roots)
+        .send()
+        .await?
+        .get_receipt()
+        .await?;
+    Ok(())
+}
+
+/// The root ECDSA public keys PubkeyRouter holds for the context's Staking, in order.
+pub async fn root_keys<P: Provider>(
+    provider: &P,
+    context: &NetworkContext,
+) -> Result<Vec<Vec<u8>>, EvmError> {
+    let keys = PubkeyRouter::new(context.require("PubkeyRouter")?, provider)
+        .getRootKeys(context.require("Staking")?)
+        .call()
+        .await?;
+    Ok(keys.into_iter().map(|key| key.pubkey.to_vec()).collect())
 }
 
 /// Makes `validators` the current and next validator set (Staking's owner-only

@@ -13,7 +13,10 @@ mod network_context;
 mod tokens;
 
 pub use chain::{resolve_addresses, EvmChain, EvmChainConfig, NetworkAddresses};
-pub use deploy::{deploy, set_validators, DeployOptions, ENV_DEV, KEY_TYPE_ECDSA, RESOLVER_KEYS};
+pub use deploy::{
+    deploy, root_keys, set_root_keys, set_validators, DeployOptions, ENV_DEV, KEY_TYPE_ECDSA,
+    RESOLVER_KEYS,
+};
 pub use derive_precompile::HD_KEY_DERIVER_PRECOMPILE;
 pub use embedded::{
     dev_signers, CallRequest, EmbeddedBlock, EmbeddedError, EmbeddedEvm, MinedTransaction,

@@ -33,7 +33,7 @@ pub(super) async fn handshake(
         subnet_public_key: Some(network_key.clone()),
         network_public_key: Some(network_key.clone()),
         network_public_key_set: Some(network_key),
-        hd_root_pubkeys: Some(state.hd_root_pubkeys().to_vec()),
+        hd_root_pubkeys: Some(state.hd_root_pubkeys()),
         latest_blockhash: Some(state.chain().latest_block().hash.to_string()),
         attestation: None,
         client_sdk_version: Some(client_sdk_version),

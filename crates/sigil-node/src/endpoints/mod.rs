@@ -93,8 +93,25 @@ mod tests {
             &mut rand::rngs::OsRng,
         )
         .expect("deal roots");
+        // The node's peer identity, and root key shares whose roster names it as holder 1.
+        let identity = ed25519_dalek::SigningKey::from_bytes(&[9u8; 32]);
+        std::fs::write(
+            dir.path().join(crate::peer::PEER_IDENTITY_FILE),
+            hex::encode(identity.to_bytes()),
+        )
+        .expect("write identity");
+        let first_root_shares = sigil_crypto::hd::RootKeyShares::new(
+            2,
+            1,
+            root_shares[0].root_public_keys.clone(),
+            (0..sigil_crypto::hd::ROOT_KEY_COUNT)
+                .filter_map(|root| root_shares[0].root_share(root))
+                .collect(),
+            vec![identity.verifying_key().to_bytes(), [2; 32], [3; 32]],
+        )
+        .expect("root shares");
         let root_key_shares_file = dir.path().join("ecdsa-root-shares.json");
-        std::fs::write(&root_key_shares_file, root_shares[0].to_json().as_str())
+        std::fs::write(&root_key_shares_file, first_root_shares.to_json().as_str())
             .expect("write root shares");
         let config = NodeConfig {
             listen: "127.0.0.1:0".parse().expect("addr"),
