@@ -66,7 +66,10 @@ mod periodic;
 pub mod rpc;
 
 pub use error::Error;
-pub use types::{Block, CapacityCredit, ChainView, MintRequest, ValidatorInfo};
+pub use types::{
+    Block, CapacityCredit, ChainRead, ChainView, MintRequest, PermittedAuthMethod, PkpRegistry,
+    PkpSigningRecord, ValidatorInfo,
+};
 
 #[cfg(feature = "remote")]
 pub use eth_rpc_client::EthRpcClient;

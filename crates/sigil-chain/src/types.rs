@@ -147,6 +147,40 @@ pub struct ValidatorInfo {
     pub communication_key: B256,
 }
 
+/// What a node reads about a PKP before it signs with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PkpSigningRecord {
+    /// The PKP's public key, uncompressed SEC1 (`04…`, 65 bytes), as PubkeyRouter routes it.
+    pub public_key: Vec<u8>,
+    /// The key id its key derives from under the network's root keys.
+    pub derived_key_id: B256,
+    /// The PKP NFT's owner.
+    pub owner: Address,
+    /// Its permitted auth methods (permitted addresses are type 1).
+    pub auth_methods: Vec<PermittedAuthMethod>,
+}
+
+/// One auth method a PKP permits, with its scopes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PermittedAuthMethod {
+    /// The auth method type (1: an Ethereum address, 2: a Lit Action, ...).
+    pub method_type: u64,
+    /// Its id (type 1: the 20 address bytes, or `keccak256("<address>:lit")`).
+    pub id: Vec<u8>,
+    /// The scope ids it holds (1: sign anything, 2: personal sign).
+    pub scopes: Vec<u64>,
+}
+
+/// A boxed future of a chain read (the trait stays object safe and free of async runtimes).
+pub type ChainRead<'a, T> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, crate::Error>> + Send + 'a>>;
+
+/// Reads of PKP state at the latest block. Unlike [`ChainView`], these are network calls.
+pub trait PkpRegistry: Send + Sync {
+    /// The signing record of PKP `token_id`; `None` when there is no such PKP.
+    fn signing_record(&self, token_id: U256) -> ChainRead<'_, Option<PkpSigningRecord>>;
+}
+
 /// A read-only view of the chain, answered from memory.
 ///
 /// Nodes call these on every request, so implementations keep a snapshot and never do a network
@@ -170,6 +204,10 @@ pub trait ChainView: Send + Sync {
     fn validators(&self) -> Vec<ValidatorInfo> {
         Vec::new()
     }
+    /// Where PKPs are read, when this chain has them.
+    fn pkp_registry(&self) -> Option<&dyn PkpRegistry> {
+        None
+    }
 }
 
 impl<T: ChainView + ?Sized> ChainView for std::sync::Arc<T> {
@@ -190,6 +228,9 @@ impl<T: ChainView + ?Sized> ChainView for std::sync::Arc<T> {
     }
     fn validators(&self) -> Vec<ValidatorInfo> {
         (**self).validators()
+    }
+    fn pkp_registry(&self) -> Option<&dyn PkpRegistry> {
+        (**self).pkp_registry()
     }
 }
 

@@ -191,6 +191,8 @@ fn node_killed_mid_burst_restarts_cleanly_and_no_counted_use_is_lost() -> TestRe
         contract_resolver: devnet.network_context().address("ContractResolver"),
         validator_staleness_secs: 10,
         peer_timeout_ms: 5_000,
+        triple_pool_size: 16,
+        triple_generation_pause_ms: 0,
         chains: [("ethereum".to_owned(), devnet.rpc_url())].into(),
         condition_read_timeout_ms: 5_000,
         condition_reads_budget_ms: 10_000,

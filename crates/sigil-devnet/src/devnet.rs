@@ -98,6 +98,9 @@ pub struct DevnetConfig {
     pub chain_rpcs: BTreeMap<String, String>,
     /// Bounds on the chain reads of one request's conditions.
     pub condition_read_limits: ReadLimits,
+    /// Triple pairs each node keeps ready for the PKP signatures it leads (0: made when a
+    /// signature needs one; generating them takes CPU in the background).
+    pub triple_pool_size: usize,
 }
 
 impl Default for DevnetConfig {
@@ -119,6 +122,7 @@ impl Default for DevnetConfig {
                 per_request: Duration::from_secs(10),
                 cache_entries: 4096,
             },
+            triple_pool_size: 0,
         }
     }
 }
@@ -339,6 +343,8 @@ impl Devnet {
             contract_resolver: None,
             validator_staleness_secs: 10,
             peer_timeout_ms: 5_000,
+            triple_pool_size: config.triple_pool_size,
+            triple_generation_pause_ms: 0,
             chains: condition_chains(&self.rpc_url(), &config.chain_rpcs),
             condition_read_timeout_ms: millis(config.condition_read_limits.per_read),
             condition_reads_budget_ms: millis(config.condition_read_limits.per_request),

@@ -75,6 +75,15 @@ pub struct NodeConfig {
     /// Longest a message to another node, or the wait for one, may take, in milliseconds.
     #[serde(default = "default_peer_timeout_ms")]
     pub peer_timeout_ms: u64,
+    /// Beaver triple pairs (one per signature) this node keeps ready for the PKP signatures it
+    /// leads, generated with its peers in the background (0: generated only when a signature
+    /// needs one).
+    #[serde(default = "default_triple_pool_size")]
+    pub triple_pool_size: usize,
+    /// Pause between two background triple generations this node leads, in milliseconds: bounds
+    /// the CPU they take from requests.
+    #[serde(default)]
+    pub triple_generation_pause_ms: u64,
     /// Oldest the validator set may be before it is read again from the chain, in seconds.
     #[serde(default = "default_validator_staleness_secs")]
     pub validator_staleness_secs: u64,
@@ -98,6 +107,10 @@ fn default_validator_staleness_secs() -> u64 {
 
 fn default_peer_timeout_ms() -> u64 {
     5_000
+}
+
+fn default_triple_pool_size() -> usize {
+    16
 }
 
 fn default_condition_read_timeout_ms() -> u64 {
@@ -209,6 +222,8 @@ mod tests {
             contract_resolver: Some(alloy_primitives::Address::repeat_byte(7)),
             validator_staleness_secs: 10,
             peer_timeout_ms: 5_000,
+            triple_pool_size: 16,
+            triple_generation_pause_ms: 0,
             chains: Default::default(),
             condition_read_timeout_ms: 5_000,
             condition_reads_budget_ms: 10_000,

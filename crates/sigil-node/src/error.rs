@@ -74,6 +74,12 @@ pub enum NodeError {
         /// What happened.
         reason: String,
     },
+    /// The session's user is neither the PKP's owner nor permitted to sign with it.
+    #[error("You are not authorized to sign using this PKP: {0}")]
+    PkpNotAuthorized(String),
+    /// No PKP has the public key asked for.
+    #[error("no PKP has public key {0}")]
+    PkpTokenIdNotFound(String),
     /// A threshold protocol run with peers failed (a peer sent what does not check out).
     #[error("threshold protocol failed: {0}")]
     ProtocolFailed(String),
@@ -176,6 +182,8 @@ impl NodeError {
             NodeError::Auth(error) => error.code(),
             NodeError::RateLimitExceeded { .. } => LitErrorCode::RateLimitExceeded,
             NodeError::PeerMessageRefused(_) => LitErrorCode::NodePeerMessageRefused,
+            NodeError::PkpNotAuthorized(_) => LitErrorCode::NodePKPNotAuthorized,
+            NodeError::PkpTokenIdNotFound(_) => LitErrorCode::NodePKPTokenIdNotFound,
             NodeError::PeerUnreachable { .. } | NodeError::ProtocolFailed(_) => {
                 LitErrorCode::NodeSystemFault
             }

@@ -34,6 +34,7 @@ mod authorize;
 mod clock;
 mod condition_reads;
 mod config;
+mod ecdsa;
 mod endpoints;
 mod error;
 mod http;

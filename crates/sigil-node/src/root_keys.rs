@@ -39,6 +39,13 @@ pub(crate) enum Invitation {
         threshold: u16,
         count: usize,
     },
+    /// Generate the inviting node's triple pair `sequence` among `roster` (the root keys').
+    #[serde(rename_all = "camelCase")]
+    TriplePair {
+        roster: Vec<B256>,
+        threshold: u16,
+        sequence: u64,
+    },
 }
 
 /// An invitation a peer sent, decoded.

@@ -2,6 +2,7 @@
 
 use crate::clock::{Clock, SystemClock};
 use crate::config::NodeConfig;
+use crate::ecdsa;
 use crate::endpoints::app;
 use crate::error::NodeError;
 use crate::root_keys;
@@ -105,7 +106,15 @@ fn start_background_work(state: &Arc<NodeState>, config: &NodeConfig, stop: &Can
             ));
         }
     }
+    tokio::spawn(fill_triple_pool(
+        Arc::clone(state),
+        config.triple_pool_size,
+        Duration::from_millis(config.triple_generation_pause_ms),
+        stop.clone(),
+    ));
     let stop = stop.clone();
+    let state = Arc::clone(state);
+    let generations = Arc::new(tokio::sync::Semaphore::new(PAIR_GENERATIONS_JOINED));
     tokio::spawn(async move {
         loop {
             let announcement = tokio::select! {
@@ -132,10 +141,123 @@ fn start_background_work(state: &Arc<NodeState>, config: &NodeConfig, stop: &Can
                 root_keys::Invitation::RootKeys { .. } => {
                     let _ = root_key_invitations.try_send(invited);
                 }
+                root_keys::Invitation::TriplePair { .. } => {
+                    join_pair_generation(&state, invited, &generations);
+                }
             }
         }
     });
 }
+
+/// Pair generations other nodes lead that this node runs at once; more wait.
+const PAIR_GENERATIONS_JOINED: usize = 2;
+
+/// Joins a peer's generation of a triple pair when it is for this node's roster and threshold.
+fn join_pair_generation(
+    state: &Arc<NodeState>,
+    invited: root_keys::Invited,
+    generations: &Arc<tokio::sync::Semaphore>,
+) {
+    let root_keys::Invitation::TriplePair {
+        roster,
+        threshold,
+        sequence,
+    } = &invited.invitation
+    else {
+        return;
+    };
+    let Some(own) = state.roster() else { return };
+    let leader = invited.sender.communication_key;
+    if own.keys != *roster
+        || own.threshold != usize::from(*threshold)
+        || own.participant_of(&leader).is_none()
+    {
+        tracing::info!(sender = %crate::peer::staking_address(&invited.sender), "a triple generation for another roster, ignored");
+        return;
+    }
+    let sequence = *sequence;
+    let state = Arc::clone(state);
+    let generations = Arc::clone(generations);
+    tokio::spawn(async move {
+        let Ok(_permit) = generations.acquire().await else {
+            return;
+        };
+        if let Err(error) = ecdsa::generate_pair(
+            state.peers(),
+            &state.triples,
+            &own,
+            &leader,
+            sequence,
+            state.peer_timeout,
+        )
+        .await
+        {
+            tracing::info!(%error, sequence, "a triple generation a peer leads failed");
+        }
+    });
+}
+
+/// Keeps `target` triple pairs this node leads in its pool, generating with its peers, a pause
+/// between generations; waits while the node has no root keys.
+async fn fill_triple_pool(
+    state: Arc<NodeState>,
+    target: usize,
+    pause: Duration,
+    stop: CancellationToken,
+) {
+    let mut keys = state.root_keys.subscribe();
+    loop {
+        let changed = state.triples.changed.notified();
+        let wait = match state.roster() {
+            None => {
+                tokio::select! {
+                    () = stop.cancelled() => return,
+                    _ = keys.changed() => {}
+                }
+                continue;
+            }
+            Some(roster) => {
+                let me = state.peers().identity_key();
+                match state.triples.count(&me) {
+                    Ok(held) if held < target => {
+                        match ecdsa::lead_pair_generation(
+                            state.peers(),
+                            &state.triples,
+                            &roster,
+                            state.peer_timeout,
+                        )
+                        .await
+                        {
+                            Ok(_) => pause,
+                            Err(error) => {
+                                tracing::info!(%error, "triple generation failed; trying again");
+                                pause.max(FAILED_GENERATION_PAUSE)
+                            }
+                        }
+                    }
+                    Ok(_) => {
+                        tokio::select! {
+                            () = stop.cancelled() => return,
+                            () = changed => {}
+                        }
+                        continue;
+                    }
+                    Err(error) => {
+                        tracing::warn!(%error, "the triple pool does not read");
+                        FAILED_GENERATION_PAUSE
+                    }
+                }
+            }
+        };
+        tokio::select! {
+            () = stop.cancelled() => return,
+            () = tokio::time::sleep(wait) => {}
+        }
+    }
+}
+
+/// Pause after a failed triple generation (a peer down or busy).
+const FAILED_GENERATION_PAUSE: Duration = Duration::from_secs(1);
 
 /// A node serving on a socket. Dropping it stops the server without waiting; prefer
 /// [`RunningNode::shutdown`].

@@ -5,6 +5,7 @@ use crate::authorize::usage_error;
 use crate::clock::Clock;
 use crate::condition_reads::ConditionReader;
 use crate::config::NodeConfig;
+use crate::ecdsa::{Roster, TriplePool};
 use crate::error::NodeError;
 use crate::keys::{load_root_key_shares, NodeKey};
 use crate::peer::PeerChannel;
@@ -32,6 +33,10 @@ pub struct NodeState {
     pub(crate) capability_cache: CapabilityCache,
     pub(crate) condition_reader: ConditionReader,
     peers: Arc<PeerChannel>,
+    /// Beaver triple pairs for PKP signatures.
+    pub(crate) triples: Arc<TriplePool>,
+    /// How long a protocol run with peers may wait for any message.
+    pub(crate) peer_timeout: std::time::Duration,
     pub(crate) clock: Arc<dyn Clock>,
     /// Bounds CPU-heavy work (signature checks, BLS signing) to two jobs per core, off the async
     /// executor, so a burst queues instead of growing threads and memory. Two, not one: with
@@ -92,6 +97,7 @@ impl NodeState {
             _ => None,
         };
         let (root_keys, _) = tokio::sync::watch::channel(root_key_shares);
+        let triples = TriplePool::open(&config.data_dir.join("triples.redb"))?;
         let cores = std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(2);
@@ -104,6 +110,8 @@ impl NodeState {
             capability_cache: CapabilityCache::new(CAPABILITY_CACHE_ENTRIES),
             condition_reader,
             peers: Arc::new(peers),
+            triples: Arc::new(triples),
+            peer_timeout: std::time::Duration::from_millis(config.peer_timeout_ms.max(1)),
             clock,
             cpu: Semaphore::new(cores * 2),
         }))
@@ -142,6 +150,23 @@ impl NodeState {
     /// This node's root ECDSA key shares, once it has them.
     pub(crate) fn root_key_shares(&self) -> Option<Arc<RootKeyShares>> {
         self.root_keys.borrow().clone()
+    }
+
+    /// The threshold ECDSA roster (the root keys' holders), once the node has its root keys.
+    pub(crate) fn roster(&self) -> Option<Roster> {
+        self.root_key_shares().map(|shares| Roster {
+            keys: shares
+                .roster
+                .iter()
+                .map(|key| alloy_primitives::B256::from(*key))
+                .collect(),
+            threshold: usize::from(shares.threshold),
+        })
+    }
+
+    /// Beaver triple pairs in this node's pool (any leader).
+    pub fn triple_pairs_held(&self) -> Result<u64, NodeError> {
+        self.triples.len()
     }
 
     /// Waits until the node has its root key shares (loaded, or generated with its peers) and

@@ -93,13 +93,17 @@ pub enum LitErrorCode {
     /// Sigil's own: a peer message from a node not in the validator set, for another node, of
     /// another epoch, or with a bad signature.
     NodePeerMessageRefused,
+    /// The session's user may not sign with this PKP (neither its owner nor permitted).
+    NodePKPNotAuthorized,
+    /// No PKP has this public key.
+    NodePKPTokenIdNotFound,
     /// A code this crate does not know, kept as received (nodes of newer Lit versions).
     Unknown(String),
 }
 
 impl LitErrorCode {
     /// Every code the table knows, for exhaustive checks.
-    pub const KNOWN: [LitErrorCode; 40] = [
+    pub const KNOWN: [LitErrorCode; 42] = [
         LitErrorCode::NodeSystemFault,
         LitErrorCode::NodeAccessControlConditionsCheckFailed,
         LitErrorCode::NodeAccessControlConditionsReturnedNotAuthorized,
@@ -140,6 +144,8 @@ impl LitErrorCode {
         LitErrorCode::NodeMethodNotAllowed,
         LitErrorCode::NodeInvalidDataToEncryptHash,
         LitErrorCode::NodePeerMessageRefused,
+        LitErrorCode::NodePKPNotAuthorized,
+        LitErrorCode::NodePKPTokenIdNotFound,
     ];
 
     /// The `errorCode` string.
@@ -194,6 +200,8 @@ impl LitErrorCode {
             LitErrorCode::NodeMethodNotAllowed => "NodeMethodNotAllowed",
             LitErrorCode::NodeInvalidDataToEncryptHash => "NodeInvalidDataToEncryptHash",
             LitErrorCode::NodePeerMessageRefused => "NodePeerMessageRefused",
+            LitErrorCode::NodePKPNotAuthorized => "NodePKPNotAuthorized",
+            LitErrorCode::NodePKPTokenIdNotFound => "NodePKPTokenIdNotFound",
             LitErrorCode::NodeRpcError => "NodeRpcError",
             LitErrorCode::NodeBlockchainError => "NodeBlockchainError",
             LitErrorCode::NodeBlockchainChainUnknown => "NodeBlockchainChainUnknown",
@@ -240,7 +248,9 @@ impl LitErrorCode {
             | LitErrorCode::NodeInvalidConditionTokenType
             | LitErrorCode::NodeTokenEncodingDecodingError
             | LitErrorCode::NodeInvalidDataToEncryptHash
-            | LitErrorCode::NodePeerMessageRefused => "Validation",
+            | LitErrorCode::NodePeerMessageRefused
+            | LitErrorCode::NodePKPNotAuthorized
+            | LitErrorCode::NodePKPTokenIdNotFound => "Validation",
             LitErrorCode::NodeBlockchainError | LitErrorCode::NodeBlockchainChainUnknown => {
                 "Blockchain"
             }
@@ -273,9 +283,11 @@ impl LitErrorCode {
             | LitErrorCode::NodeConditionTokenizingError
             | LitErrorCode::NodeInvalidConditionTokenType
             | LitErrorCode::NodeTokenEncodingDecodingError
-            | LitErrorCode::NodeInvalidDataToEncryptHash => 400,
+            | LitErrorCode::NodeInvalidDataToEncryptHash
+            | LitErrorCode::NodePKPTokenIdNotFound => 400,
             LitErrorCode::NodeAccessControlConditionsReturnedNotAuthorized
-            | LitErrorCode::NodeInvalidAuthSig => 401,
+            | LitErrorCode::NodeInvalidAuthSig
+            | LitErrorCode::NodePKPNotAuthorized => 401,
             LitErrorCode::RateLimitExceeded => 402,
             LitErrorCode::NodeExpWrongOrTooLarge
             | LitErrorCode::NodeIatOutsideGracePeriod
@@ -331,6 +343,8 @@ impl LitErrorCode {
             LitErrorCode::NodeRouteNotFound => "No route has this path",
             LitErrorCode::NodeMethodNotAllowed => "The route does not accept this method",
             LitErrorCode::NodeInvalidDataToEncryptHash => "dataToEncryptHash must be 64 lowercase hex characters (a SHA-256)",
+            LitErrorCode::NodePKPNotAuthorized => "You are not authorized to sign using this PKP",
+            LitErrorCode::NodePKPTokenIdNotFound => "Could not find PKP token ID",
             LitErrorCode::NodePeerMessageRefused => "The peer message is not from a current validator, not for this node or epoch, or not signed by its sender",
             LitErrorCode::NodeRpcError => "Lit nodes failed to complete the RPC call possibly due to RPC servers being down or because the RPC call is making an incorrect smart contract call that reverts",
             LitErrorCode::NodeBlockchainError => "Error related to a blockchain or its contract",
@@ -504,6 +518,8 @@ mod tests {
                 ("NodeMethodNotAllowed", "Validation", 405),
                 ("NodeInvalidDataToEncryptHash", "Validation", 400),
                 ("NodePeerMessageRefused", "Validation", 403),
+                ("NodePKPNotAuthorized", "Validation", 401),
+                ("NodePKPTokenIdNotFound", "Validation", 400),
             ]
         );
         for code in LitErrorCode::KNOWN {

@@ -17,6 +17,7 @@ mod encryption_sign;
 mod error;
 mod handshake;
 mod peer;
+mod pkp_sign;
 
 pub use auth_sig::AuthSig;
 pub use chains::LIT_EVM_CHAINS;
@@ -24,6 +25,10 @@ pub use encryption_sign::{EncryptionSignRequest, EncryptionSignResponse, Signatu
 pub use error::{LitErrorBody, LitErrorCode};
 pub use handshake::{HandshakeRequest, HandshakeResponse};
 pub use peer::{PeerMessage, PEER_MESSAGE_PATH};
+pub use pkp_sign::{
+    quoted_upper_hex, unquoted_hex, EcdsaSignatureShare, PkpSignRequest, PkpSignResponse,
+    PKP_SIGN_PATH, SIG_TYPE_K256,
+};
 pub use serde_json::value::RawValue;
 
 /// `POST` path of the handshake, as the JS SDK v7 writes it (nodes also answer without the `/`).

@@ -12,7 +12,7 @@
 //! revocation refuses the very next request. A PKP's public key never changes once minted and is
 //! remembered.
 
-use super::contracts::{ContractResolver, PKPPermissions, RateLimitNFT, PKPNFT};
+use super::contracts::{ContractResolver, PKPPermissions, PubkeyRouter, RateLimitNFT, PKPNFT};
 use super::{EvmError, ENV_DEV};
 use crate::staking::{self, ValidatorSet};
 use crate::{Block, CapacityCredit, ChainView};
@@ -463,5 +463,71 @@ impl ChainView for EvmChain {
             .as_ref()
             .map(|(set, _)| set.validators.clone())
             .unwrap_or_default()
+    }
+
+    fn pkp_registry(&self) -> Option<&dyn crate::PkpRegistry> {
+        Some(self)
+    }
+}
+
+/// Scope ids a permitted auth method's scopes are read up to (1 sign anything, 2 personal sign).
+const MAX_SCOPE_ID: u64 = 2;
+
+/// Auth methods of one PKP whose scopes a signing check reads at most; past it the rest are
+/// ignored (a PKP permits a handful in practice).
+const MAX_AUTH_METHODS_READ: usize = 64;
+
+impl crate::PkpRegistry for EvmChain {
+    fn signing_record(
+        &self,
+        token_id: U256,
+    ) -> crate::ChainRead<'_, Option<crate::PkpSigningRecord>> {
+        Box::pin(async move {
+            let transport = |error: EvmError| crate::Error::Transport(Box::new(error));
+            let router =
+                PubkeyRouter::new(self.inner.addresses.pubkey_router, &self.inner.provider);
+            let permissions = self.permissions();
+            let nft = PKPNFT::new(self.inner.addresses.pkp_nft, &self.inner.provider);
+            let routing = router
+                .getRoutingData(token_id)
+                .call()
+                .await
+                .map_err(|e| transport(e.into()))?;
+            if routing.pubkey.is_empty() {
+                return Ok(None);
+            }
+            let owner_call = nft.ownerOf(token_id);
+            let methods_call = permissions.getPermittedAuthMethods(token_id);
+            let (owner, methods) = tokio::join!(owner_call.call(), methods_call.call());
+            let owner = owner.map_err(|e| transport(e.into()))?;
+            let methods = methods.map_err(|e| transport(e.into()))?;
+            let mut auth_methods = Vec::with_capacity(methods.len().min(MAX_AUTH_METHODS_READ));
+            for method in methods.into_iter().take(MAX_AUTH_METHODS_READ) {
+                let flags = permissions
+                    .getPermittedAuthMethodScopes(
+                        token_id,
+                        method.authMethodType,
+                        method.id.clone(),
+                        U256::from(MAX_SCOPE_ID + 1),
+                    )
+                    .call()
+                    .await
+                    .map_err(|e| transport(e.into()))?;
+                auth_methods.push(crate::PermittedAuthMethod {
+                    method_type: u64::try_from(method.authMethodType).unwrap_or(u64::MAX),
+                    id: method.id.to_vec(),
+                    scopes: (0u64..)
+                        .zip(flags)
+                        .filter_map(|(scope, held)| held.then_some(scope))
+                        .collect(),
+                });
+            }
+            Ok(Some(crate::PkpSigningRecord {
+                public_key: routing.pubkey.to_vec(),
+                derived_key_id: routing.derivedKeyId,
+                owner,
+                auth_methods,
+            }))
+        })
     }
 }

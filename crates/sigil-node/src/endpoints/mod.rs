@@ -4,6 +4,7 @@
 mod encryption_sign;
 mod handshake;
 mod peer;
+mod pkp_sign;
 
 use crate::http;
 use crate::state::NodeState;
@@ -28,6 +29,9 @@ pub fn app(state: Arc<NodeState>) -> Router {
             "/web/encryption/sign/",
             post(encryption_sign::encryption_sign),
         )
+        .route("/web/pkp/sign", post(pkp_sign::pkp_sign))
+        .route("/web/pkp/sign/", post(pkp_sign::pkp_sign))
+        .route(sigil_wire::PKP_SIGN_PATH, post(pkp_sign::pkp_sign))
         .route(sigil_wire::PEER_MESSAGE_PATH, post(peer::peer_message))
         .fallback(http::route_not_found)
         .method_not_allowed_fallback(http::method_not_allowed)
@@ -124,6 +128,8 @@ mod tests {
             contract_resolver: None,
             validator_staleness_secs: 10,
             peer_timeout_ms: 5_000,
+            triple_pool_size: 16,
+            triple_generation_pause_ms: 0,
             // Known, never read: these tests' conditions read nothing.
             chains: [("ethereum".to_owned(), "http://127.0.0.1:9".to_owned())].into(),
             condition_read_timeout_ms: 5_000,

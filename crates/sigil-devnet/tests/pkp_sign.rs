@@ -1,0 +1,260 @@
+//! PKP signing on a devnet: every node is asked (as the JS SDK's `pkpSign` asks, one request id
+//! for all), the signing set's shares sum to a signature that verifies under the PKP's key and
+//! recovers its address, the others answer `fail`; no two signatures share a nonce; the owner
+//! and a permitted address sign, anyone else gets `NodePKPNotAuthorized`; bad bodies get Lit's
+//! codes and the nodes keep serving.
+
+use alloy_primitives::{keccak256, Address, B256};
+use alloy_provider::{DynProvider, Provider, ProviderBuilder};
+use alloy_signer_local::PrivateKeySigner;
+use k256::ecdsa::{RecoveryId, Signature, VerifyingKey};
+use k256::elliptic_curve::ops::Reduce;
+use k256::elliptic_curve::point::AffineCoordinates;
+use k256::elliptic_curve::scalar::IsHigh;
+use k256::elliptic_curve::sec1::FromEncodedPoint;
+use k256::elliptic_curve::PrimeField;
+use serde_json::{json, Value};
+use sigil_chain::evm::{self, MintedPkp, Permit};
+use sigil_client::{
+    generate_auth_sig, AuthCallbackParams, AuthSig, ClientError, CreateSiweMessageParams,
+    LitAbility, LitNetwork, LitNodeClient, LitNodeClientConfig, LitResource,
+    ResourceAbilityRequest, ResourcePrefix, SessionSigs, SessionSigsParams,
+};
+use sigil_devnet::{Devnet, DevnetConfig};
+use std::collections::HashSet;
+use std::time::Duration;
+
+type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+async fn session_sigs(
+    client: &LitNodeClient,
+    wallet: &PrivateKeySigner,
+    ability: LitAbility,
+    prefix: ResourcePrefix,
+) -> Result<SessionSigs, ClientError> {
+    let request = ResourceAbilityRequest::new(LitResource::wildcard(prefix), ability)?;
+    client
+        .get_session_sigs(
+            SessionSigsParams::new(vec![request]),
+            async |callback: AuthCallbackParams| {
+                let mut siwe = CreateSiweMessageParams::new(wallet.address(), callback.uri);
+                siwe.expiration = Some(callback.expiration);
+                siwe.resources = callback.resource_ability_requests;
+                let to_sign = client.create_siwe_message(siwe).await?;
+                Ok::<AuthSig, ClientError>(generate_auth_sig(wallet, &to_sign)?)
+            },
+        )
+        .await
+}
+
+/// Every node's answer to one `pkpSign`, sent with one request id.
+async fn ask_every_node(
+    sigs: &SessionSigs,
+    body: &Value,
+    request_id: &str,
+) -> Result<Vec<(u16, Value)>, Box<dyn std::error::Error>> {
+    let http = reqwest::Client::new();
+    let asks = sigs.iter().map(|(url, sig)| {
+        let mut body = body.clone();
+        body["authSig"] = serde_json::to_value(sig).unwrap_or(Value::Null);
+        let request = http
+            .post(format!("{url}/web/pkp/sign/v1"))
+            .header("X-Request-Id", request_id)
+            .json(&body);
+        async move {
+            let response = request.send().await?;
+            let status = response.status().as_u16();
+            Ok::<_, reqwest::Error>((status, response.json::<Value>().await?))
+        }
+    });
+    Ok(futures::future::try_join_all(asks).await?)
+}
+
+fn field_bytes(share: &Value, key: &str) -> Vec<u8> {
+    hex::decode(share[key].as_str().expect("a string").trim_matches('"')).expect("hex")
+}
+
+/// Combines shares as the JS SDK's `combineEcdsaShares` does (sum the shares, low-s, `R` from
+/// `big_r`) and checks the result verifies and recovers to `pkp`.
+fn combine(answers: &[(u16, Value)], digest: &[u8; 32], pkp: &MintedPkp) -> (Signature, Vec<u8>) {
+    let successes: Vec<&Value> = answers
+        .iter()
+        .map(|(status, body)| {
+            assert_eq!(*status, 200, "{body}");
+            &body["signatureShare"]
+        })
+        .filter(|share| share["result"] == "success")
+        .collect();
+    assert_eq!(successes.len(), 2, "the signing set is the threshold");
+    let fails = answers.len() - successes.len();
+    assert_eq!(fails, 1);
+    let big_r = field_bytes(successes[0], "big_r");
+    let mut s = k256::Scalar::ZERO;
+    for share in &successes {
+        assert_eq!(field_bytes(share, "big_r"), big_r, "one R for the set");
+        assert_eq!(field_bytes(share, "digest"), digest.to_vec());
+        assert_eq!(field_bytes(share, "public_key"), pkp.public_key.to_vec());
+        assert_eq!(share["sig_type"], "K256");
+        let bytes: [u8; 32] = field_bytes(share, "signature_share")
+            .try_into()
+            .expect("32");
+        s += Option::<k256::Scalar>::from(k256::Scalar::from_repr(bytes.into())).expect("scalar");
+    }
+    let point = k256::EncodedPoint::from_bytes(&big_r).expect("point");
+    let big_r_point =
+        Option::<k256::AffinePoint>::from(k256::AffinePoint::from_encoded_point(&point))
+            .expect("on curve");
+    let r = <k256::Scalar as Reduce<k256::U256>>::reduce_bytes(&big_r_point.x());
+    let mut odd = bool::from(big_r_point.y_is_odd());
+    if bool::from(s.is_high()) {
+        s = -s;
+        odd = !odd;
+    }
+    let signature = Signature::from_scalars(r.to_bytes(), s.to_bytes()).expect("signature");
+    let key = VerifyingKey::from_sec1_bytes(&pkp.public_key).expect("key");
+    use k256::ecdsa::signature::hazmat::PrehashVerifier;
+    key.verify_prehash(digest, &signature)
+        .expect("the combined signature verifies");
+    let recovered =
+        VerifyingKey::recover_from_prehash(digest, &signature, RecoveryId::new(odd, false))
+            .expect("recovers");
+    assert_eq!(recovered, key);
+    let encoded = recovered.to_encoded_point(false);
+    let address = Address::from_slice(&keccak256(&encoded.as_bytes()[1..])[12..]);
+    assert_eq!(address, pkp.eth_address);
+    (signature, big_r)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_signing_set_signs_for_the_owner_and_a_permitted_address_and_no_one_else() -> TestResult
+{
+    let devnet = Devnet::start(DevnetConfig {
+        triple_pool_size: 2,
+        ..DevnetConfig::default()
+    })
+    .await?;
+    let client = LitNodeClient::new(
+        LitNodeClientConfig::new(LitNetwork::Custom {
+            rpc_url: devnet.rpc_url(),
+            staking_address: devnet.staking_address(),
+        })
+        .with_connect_timeout(Duration::from_secs(5)),
+    )?;
+    client.connect().await?;
+    let owner = devnet.dev_wallet();
+    let minter: DynProvider = ProviderBuilder::new()
+        .wallet(owner.clone())
+        .connect(&devnet.rpc_url())
+        .await?
+        .erased();
+    let permitted = PrivateKeySigner::random();
+    let pkp = evm::mint_pkp(
+        &minter,
+        devnet.network_context(),
+        &[Permit::Address {
+            address: permitted.address(),
+            scopes: vec![1],
+        }],
+    )
+    .await?;
+    let pubkey = format!("0x{}", hex::encode(&pkp.public_key));
+
+    let mut nonces = HashSet::new();
+    for (round, wallet) in [&owner, &permitted, &owner, &permitted]
+        .into_iter()
+        .enumerate()
+    {
+        let sigs =
+            session_sigs(&client, wallet, LitAbility::PkpSigning, ResourcePrefix::Pkp).await?;
+        let digest: [u8; 32] = keccak256(format!("message {round}")).0;
+        let body = json!({"toSign": digest.to_vec(), "pubkey": pubkey, "epoch": 3});
+        let answers = ask_every_node(&sigs, &body, &format!("lit_sign_{round}")).await?;
+        let (_, big_r) = combine(&answers, &digest, &pkp);
+        assert!(nonces.insert(big_r), "a nonce is never used twice");
+    }
+
+    // Anyone else: Lit's not-authorized, from every node.
+    let stranger = PrivateKeySigner::random();
+    let sigs = session_sigs(
+        &client,
+        &stranger,
+        LitAbility::PkpSigning,
+        ResourcePrefix::Pkp,
+    )
+    .await?;
+    let digest = B256::repeat_byte(1);
+    let body = json!({"toSign": digest.to_vec(), "pubkey": pubkey});
+    for (status, answer) in ask_every_node(&sigs, &body, "lit_stranger").await? {
+        assert_eq!(
+            (status, answer["errorCode"].as_str()),
+            (401, Some("NodePKPNotAuthorized")),
+            "{answer}"
+        );
+    }
+
+    // Bad bodies and the wrong session: each Lit's code and status.
+    let owner_sigs =
+        session_sigs(&client, &owner, LitAbility::PkpSigning, ResourcePrefix::Pkp).await?;
+    let compressed = {
+        let key = k256::PublicKey::from_sec1_bytes(&pkp.public_key)?;
+        use k256::elliptic_curve::sec1::ToEncodedPoint;
+        format!("0x{}", hex::encode(key.to_encoded_point(true).as_bytes()))
+    };
+    let unknown = {
+        let key = k256::SecretKey::random(&mut rand::rngs::OsRng).public_key();
+        use k256::elliptic_curve::sec1::ToEncodedPoint;
+        format!("0x{}", hex::encode(key.to_encoded_point(false).as_bytes()))
+    };
+    for (body, status, code) in [
+        (
+            json!({"toSign": vec![7u8; 31], "pubkey": pubkey}),
+            422,
+            "NodeBadInput",
+        ),
+        (
+            json!({"toSign": vec![7u8; 33], "pubkey": pubkey}),
+            422,
+            "NodeBadInput",
+        ),
+        (
+            json!({"toSign": digest.to_vec(), "pubkey": compressed}),
+            422,
+            "NodeBadInput",
+        ),
+        (
+            json!({"toSign": digest.to_vec(), "pubkey": unknown}),
+            400,
+            "NodePKPTokenIdNotFound",
+        ),
+    ] {
+        for (got, answer) in ask_every_node(&owner_sigs, &body, "lit_bad").await? {
+            assert_eq!(
+                (got, answer["errorCode"].as_str()),
+                (status, Some(code)),
+                "{body}: {answer}"
+            );
+        }
+    }
+    let decryption_only = session_sigs(
+        &client,
+        &owner,
+        LitAbility::AccessControlConditionDecryption,
+        ResourcePrefix::AccessControlCondition,
+    )
+    .await?;
+    let body = json!({"toSign": digest.to_vec(), "pubkey": pubkey});
+    for (status, answer) in ask_every_node(&decryption_only, &body, "lit_wrong_session").await? {
+        assert_eq!(
+            (status, answer["errorCode"].as_str()),
+            (404, Some("NodeResourceIdNotFound")),
+            "{answer}"
+        );
+    }
+
+    // Still serving: one more signature.
+    let answers = ask_every_node(&owner_sigs, &body, "lit_after").await?;
+    let (_, big_r) = combine(&answers, &digest.0, &pkp);
+    assert!(nonces.insert(big_r));
+    devnet.shutdown().await;
+    Ok(())
+}

@@ -1,0 +1,425 @@
+//! Threshold ECDSA for PKPs, as Lit's Datil nodes do it with cait-sith: Beaver triple pairs
+//! generated with the peers ahead of time into a persisted pool, a two-round presign among the
+//! signing set when a request comes, then each node's additive share of `s`, which the client
+//! sums (the JS SDK v7's `combineEcdsaShares`).
+//!
+//! Every pair has a leader, the node that invited the others to generate it, and is kept by
+//! every participant under (leader, sequence number). Only its leader hands a pair to a
+//! signature (it sends the sequence number to the rest of the signing set), so two signatures
+//! never pick the same pair; each node removes a pair from its pool, committed to disk, before
+//! it uses it, so a pair (and the presignature made from it) serves one signature, across
+//! restarts.
+
+use crate::error::NodeError;
+use crate::mpc::{run_protocol, Run};
+use crate::peer::{PeerChannel, ANNOUNCEMENT_ROUND};
+use crate::root_keys::Invitation;
+use alloy_primitives::{keccak256, B256};
+use cait_sith::protocol::Participant;
+use cait_sith::triples::{TriplePub, TripleShare};
+use k256::elliptic_curve::ops::Reduce;
+use k256::elliptic_curve::point::AffineCoordinates;
+use k256::elliptic_curve::sec1::{FromEncodedPoint, ToEncodedPoint};
+use k256::elliptic_curve::PrimeField;
+use k256::{AffinePoint, EncodedPoint, Scalar, Secp256k1};
+use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition};
+use serde::{Deserialize, Serialize};
+use sigil_chain::ValidatorInfo;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Notify;
+use zeroize::Zeroizing;
+
+/// Pairs by (leader identity key, sequence number): the pair's JSON ([`PairFile`]).
+const PAIRS: TableDefinition<([u8; 32], u64), &[u8]> = TableDefinition::new("triple_pairs");
+/// The next sequence number of a pair this node leads.
+const NEXT_SEQUENCE: TableDefinition<&str, u64> = TableDefinition::new("triple_sequence");
+const NEXT_SEQUENCE_KEY: &str = "next";
+
+/// One participant's shares of two Beaver triples, and their public parts: what one
+/// presignature consumes.
+pub(crate) struct TriplePair {
+    pub(crate) first: (TripleShare<Secp256k1>, TriplePub<Secp256k1>),
+    pub(crate) second: (TripleShare<Secp256k1>, TriplePub<Secp256k1>),
+}
+
+/// The persisted pool of triple pairs.
+pub(crate) struct TriplePool {
+    db: redb::Database,
+    /// Wakes the background generation when a pair is taken, and a leader waiting for one.
+    pub(crate) changed: Notify,
+}
+
+fn storage(error: impl std::fmt::Display) -> NodeError {
+    NodeError::Storage(format!("triple pool: {error}"))
+}
+
+impl TriplePool {
+    /// Opens (or creates, 0600) the pool at `path`.
+    pub(crate) fn open(path: &Path) -> Result<Self, NodeError> {
+        let db = redb::Database::create(path).map_err(storage)?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+                .map_err(|e| NodeError::io("restricting the triple pool", path, e))?;
+        }
+        let write = db.begin_write().map_err(storage)?;
+        write.open_table(PAIRS).map_err(storage)?;
+        write.open_table(NEXT_SEQUENCE).map_err(storage)?;
+        write.commit().map_err(storage)?;
+        Ok(TriplePool {
+            db,
+            changed: Notify::new(),
+        })
+    }
+
+    /// Reserves the next sequence number for a pair this node leads (never handed out twice).
+    pub(crate) fn next_sequence(&self) -> Result<u64, NodeError> {
+        let write = self.db.begin_write().map_err(storage)?;
+        let sequence = {
+            let mut table = write.open_table(NEXT_SEQUENCE).map_err(storage)?;
+            let next = table
+                .get(NEXT_SEQUENCE_KEY)
+                .map_err(storage)?
+                .map_or(0, |value| value.value());
+            table.insert(NEXT_SEQUENCE_KEY, next + 1).map_err(storage)?;
+            next
+        };
+        write.commit().map_err(storage)?;
+        Ok(sequence)
+    }
+
+    pub(crate) fn put(
+        &self,
+        leader: &B256,
+        sequence: u64,
+        pair: &TriplePair,
+    ) -> Result<(), NodeError> {
+        let bytes = PairFile::of(pair).to_bytes()?;
+        let write = self.db.begin_write().map_err(storage)?;
+        write
+            .open_table(PAIRS)
+            .map_err(storage)?
+            .insert((leader.0, sequence), bytes.as_slice())
+            .map_err(storage)?;
+        write.commit().map_err(storage)?;
+        self.changed.notify_waiters();
+        Ok(())
+    }
+
+    /// Removes pair (`leader`, `sequence`) and returns it; the removal is on disk before this
+    /// returns.
+    pub(crate) fn take(
+        &self,
+        leader: &B256,
+        sequence: u64,
+    ) -> Result<Option<TriplePair>, NodeError> {
+        let write = self.db.begin_write().map_err(storage)?;
+        let bytes = write
+            .open_table(PAIRS)
+            .map_err(storage)?
+            .remove((leader.0, sequence))
+            .map_err(storage)?
+            .map(|value| Zeroizing::new(value.value().to_vec()));
+        write.commit().map_err(storage)?;
+        self.changed.notify_waiters();
+        bytes
+            .map(|bytes| PairFile::from_bytes(&bytes)?.pair())
+            .transpose()
+    }
+
+    /// Removes the oldest pair `leader` leads and returns it with its sequence number.
+    pub(crate) fn take_oldest(
+        &self,
+        leader: &B256,
+    ) -> Result<Option<(u64, TriplePair)>, NodeError> {
+        let write = self.db.begin_write().map_err(storage)?;
+        let taken = {
+            let mut table = write.open_table(PAIRS).map_err(storage)?;
+            let oldest = table
+                .range((leader.0, 0)..=(leader.0, u64::MAX))
+                .map_err(storage)?
+                .next()
+                .transpose()
+                .map_err(storage)?
+                .map(|(key, value)| (key.value().1, Zeroizing::new(value.value().to_vec())));
+            if let Some((sequence, _)) = &oldest {
+                table.remove((leader.0, *sequence)).map_err(storage)?;
+            }
+            oldest
+        };
+        write.commit().map_err(storage)?;
+        self.changed.notify_waiters();
+        taken
+            .map(|(sequence, bytes)| Ok((sequence, PairFile::from_bytes(&bytes)?.pair()?)))
+            .transpose()
+    }
+
+    /// Pairs `leader` leads in the pool.
+    pub(crate) fn count(&self, leader: &B256) -> Result<usize, NodeError> {
+        let read = self.db.begin_read().map_err(storage)?;
+        let table = read.open_table(PAIRS).map_err(storage)?;
+        let count = table
+            .range((leader.0, 0)..=(leader.0, u64::MAX))
+            .map_err(storage)?
+            .count();
+        Ok(count)
+    }
+
+    /// Pairs in the pool, any leader.
+    pub(crate) fn len(&self) -> Result<u64, NodeError> {
+        let read = self.db.begin_read().map_err(storage)?;
+        read.open_table(PAIRS)
+            .map_err(storage)?
+            .len()
+            .map_err(storage)
+    }
+}
+
+/// A pair on disk: scalars and compressed points as hex, participants and threshold.
+#[derive(Serialize, Deserialize)]
+struct PairFile {
+    triples: [TripleFile; 2],
+}
+
+#[derive(Serialize, Deserialize)]
+struct TripleFile {
+    shares: [String; 3],
+    commitments: [String; 3],
+    participants: Vec<u32>,
+    threshold: usize,
+}
+
+impl Drop for TripleFile {
+    fn drop(&mut self) {
+        use zeroize::Zeroize;
+        self.shares.zeroize();
+    }
+}
+
+impl PairFile {
+    fn of(pair: &TriplePair) -> PairFile {
+        let triple =
+            |(share, public): &(TripleShare<Secp256k1>, TriplePub<Secp256k1>)| TripleFile {
+                shares: [share.a, share.b, share.c].map(|s| hex::encode(s.to_bytes())),
+                commitments: [public.big_a, public.big_b, public.big_c]
+                    .map(|point| hex::encode(point.to_encoded_point(true).as_bytes())),
+                participants: public.participants.iter().map(|p| u32::from(*p)).collect(),
+                threshold: public.threshold,
+            };
+        PairFile {
+            triples: [triple(&pair.first), triple(&pair.second)],
+        }
+    }
+
+    fn to_bytes(&self) -> Result<Zeroizing<Vec<u8>>, NodeError> {
+        serde_json::to_vec(self)
+            .map(Zeroizing::new)
+            .map_err(|e| NodeError::internal("writing a triple pair", e))
+    }
+
+    fn from_bytes(bytes: &[u8]) -> Result<PairFile, NodeError> {
+        serde_json::from_slice(bytes)
+            .map_err(|e| storage(format!("a stored pair does not read: {e}")))
+    }
+
+    fn pair(&self) -> Result<TriplePair, NodeError> {
+        let bad = || storage("a stored pair holds a value that is not a scalar or point");
+        let scalar = |text: &str| -> Result<Scalar, NodeError> {
+            let mut bytes = Zeroizing::new([0u8; 32]);
+            hex::decode_to_slice(text, bytes.as_mut_slice()).map_err(|_| bad())?;
+            Option::from(Scalar::from_repr((*bytes).into())).ok_or_else(bad)
+        };
+        let point = |text: &str| -> Result<AffinePoint, NodeError> {
+            let bytes = hex::decode(text).map_err(|_| bad())?;
+            let encoded = EncodedPoint::from_bytes(bytes).map_err(|_| bad())?;
+            Option::from(AffinePoint::from_encoded_point(&encoded)).ok_or_else(bad)
+        };
+        let triple = |file: &TripleFile| -> Result<(TripleShare<Secp256k1>, TriplePub<Secp256k1>), NodeError> {
+            Ok((
+                TripleShare {
+                    a: scalar(&file.shares[0])?,
+                    b: scalar(&file.shares[1])?,
+                    c: scalar(&file.shares[2])?,
+                },
+                TriplePub {
+                    big_a: point(&file.commitments[0])?,
+                    big_b: point(&file.commitments[1])?,
+                    big_c: point(&file.commitments[2])?,
+                    participants: file.participants.iter().map(|p| Participant::from(*p)).collect(),
+                    threshold: file.threshold,
+                },
+            ))
+        };
+        Ok(TriplePair {
+            first: triple(&self.triples[0])?,
+            second: triple(&self.triples[1])?,
+        })
+    }
+}
+
+/// The participants of the network's threshold ECDSA: the root keys' roster, in share order
+/// (participant `i` holds share `i + 1`).
+#[derive(Debug, Clone)]
+pub(crate) struct Roster {
+    pub(crate) keys: Vec<B256>,
+    pub(crate) threshold: usize,
+}
+
+impl Roster {
+    pub(crate) fn participant_of(&self, key: &B256) -> Option<Participant> {
+        self.keys
+            .iter()
+            .position(|member| member == key)
+            .and_then(|index| u32::try_from(index).ok())
+            .map(Participant::from)
+    }
+
+    pub(crate) fn key_of(&self, participant: Participant) -> Option<B256> {
+        self.keys
+            .get(usize::try_from(u32::from(participant)).ok()?)
+            .copied()
+    }
+
+    pub(crate) fn participants(&self) -> Vec<Participant> {
+        (0..self.keys.len())
+            .filter_map(|index| u32::try_from(index).ok())
+            .map(Participant::from)
+            .collect()
+    }
+
+    /// `participants` but `me`, each with the current validator it is; fails naming the first
+    /// that is not a current validator.
+    pub(crate) fn peers(
+        &self,
+        channel: &PeerChannel,
+        participants: &[Participant],
+        me: Participant,
+    ) -> Result<Vec<(Participant, ValidatorInfo)>, NodeError> {
+        participants
+            .iter()
+            .filter(|participant| **participant != me)
+            .map(|participant| {
+                let key = self.key_of(*participant).ok_or_else(|| {
+                    NodeError::internal("threshold ECDSA", "a participant outside the roster")
+                })?;
+                let validator = channel.validator_with_identity(&key).ok_or_else(|| {
+                    NodeError::PeerUnreachable {
+                        peer: key.to_string(),
+                        reason: "a holder of the root key shares is not a current validator".into(),
+                    }
+                })?;
+                Ok((*participant, validator))
+            })
+            .collect()
+    }
+}
+
+/// The id of the run that generates pair (`leader`, `sequence`).
+fn pair_instance(leader: &B256, sequence: u64) -> B256 {
+    keccak256(
+        [
+            b"sigil-triple-pair".as_slice(),
+            leader.as_slice(),
+            &sequence.to_be_bytes(),
+        ]
+        .concat(),
+    )
+}
+
+/// Runs this node's side of generating pair (`leader`, `sequence`) among every roster member,
+/// and keeps its shares.
+pub(crate) async fn generate_pair(
+    channel: &Arc<PeerChannel>,
+    pool: &TriplePool,
+    roster: &Roster,
+    leader: &B256,
+    sequence: u64,
+    idle_timeout: Duration,
+) -> Result<(), NodeError> {
+    let me = roster
+        .participant_of(&channel.identity_key())
+        .ok_or_else(|| {
+            NodeError::internal("triple generation", "this node is not in the roster")
+        })?;
+    let participants = roster.participants();
+    let peers = roster.peers(channel, &participants, me)?;
+    let instance = pair_instance(leader, sequence);
+    let generate = |which: u8| {
+        let run = Run {
+            instance: keccak256([instance.as_slice(), &[which]].concat()),
+            peers: peers.clone(),
+            idle_timeout,
+        };
+        let participants = participants.clone();
+        let threshold = roster.threshold;
+        async move {
+            let protocol =
+                cait_sith::triples::generate_triple::<Secp256k1>(&participants, me, threshold)
+                    .map_err(|e| NodeError::ProtocolFailed(e.to_string()))?;
+            run_protocol(Arc::clone(channel), run, protocol).await
+        }
+    };
+    let (first, second) = tokio::try_join!(generate(0), generate(1))?;
+    pool.put(leader, sequence, &TriplePair { first, second })
+}
+
+/// Leads the generation of one pair: invites every other roster member, runs this node's side,
+/// and returns the pair's sequence number.
+pub(crate) async fn lead_pair_generation(
+    channel: &Arc<PeerChannel>,
+    pool: &TriplePool,
+    roster: &Roster,
+    idle_timeout: Duration,
+) -> Result<u64, NodeError> {
+    let me = channel.identity_key();
+    let sequence = pool.next_sequence()?;
+    let invitation = serde_json::to_vec(&Invitation::TriplePair {
+        roster: roster.keys.clone(),
+        threshold: u16::try_from(roster.threshold).unwrap_or(u16::MAX),
+        sequence,
+    })
+    .map_err(|e| NodeError::internal("writing an invitation", e))?;
+    let participant = roster.participant_of(&me).ok_or_else(|| {
+        NodeError::internal("triple generation", "this node is not in the roster")
+    })?;
+    let peers = roster.peers(channel, &roster.participants(), participant)?;
+    let instance = pair_instance(&me, sequence);
+    futures::future::try_join_all(
+        peers
+            .iter()
+            .map(|(_, peer)| channel.send(peer, instance, ANNOUNCEMENT_ROUND, &invitation)),
+    )
+    .await?;
+    generate_pair(channel, pool, roster, &me, sequence, idle_timeout).await?;
+    Ok(sequence)
+}
+
+/// The Lagrange coefficient of `me` at 0 over `participants` (x of participant `i` is `i + 1`,
+/// as cait-sith numbers shares).
+pub(crate) fn lagrange(participants: &[Participant], me: Participant) -> Scalar {
+    let x = |participant: Participant| Scalar::from(u64::from(u32::from(participant)) + 1);
+    let mine = x(me);
+    let (numerator, denominator) = participants
+        .iter()
+        .filter(|participant| **participant != me)
+        .fold((Scalar::ONE, Scalar::ONE), |(num, den), other| {
+            let theirs = x(*other);
+            (num * theirs, den * (theirs - mine))
+        });
+    numerator * Option::<Scalar>::from(denominator.invert()).unwrap_or(Scalar::ZERO)
+}
+
+/// This node's additive share of `s` for hash `digest` from its presignature:
+/// `lambda * (z * k + r * sigma)`.
+pub(crate) fn signature_share(
+    presignature: &cait_sith::PresignOutput<Secp256k1>,
+    digest: &[u8; 32],
+    lambda: Scalar,
+) -> Scalar {
+    let z = <Scalar as Reduce<k256::U256>>::reduce_bytes(&(*digest).into());
+    let r = <Scalar as Reduce<k256::U256>>::reduce_bytes(&presignature.big_r.x());
+    lambda * (z * presignature.k + r * presignature.sigma)
+}

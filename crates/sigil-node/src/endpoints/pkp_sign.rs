@@ -1,0 +1,324 @@
+//! `POST /web/pkp/sign/v1`: this node's share of an ECDSA signature by a PKP, for a user the
+//! PKP permits. The flow in Lit's order: body checks, session sig for `lit-pkp://<tokenId>` with
+//! `pkp-signing` (and the rate limit), the PKP's on-chain permissions, then the signing set; a
+//! node in it runs the presign with the rest of the set and answers its share, a node outside
+//! it answers a `fail` share (the JS SDK drops those).
+//!
+//! The signing set: `threshold` holders of the root keys that are current validators, the same
+//! on every node: the client's `signingSet` when it names one (Sigil's client, routing around a
+//! node that is down), otherwise the holders ordered by `keccak256(request id, hash, identity)`.
+//! The set's first member leads: it takes a triple pair from its pool and tells the others
+//! which, so every member consumes the same pair.
+
+use crate::ecdsa::{self, Roster, TriplePair};
+use crate::error::NodeError;
+use crate::http::{AppJson, CorrelationId};
+use crate::mpc::{run_protocol, Run};
+use crate::state::NodeState;
+use alloy_primitives::{keccak256, Address, B256, U256};
+use axum::extract::State;
+use axum::{Extension, Json};
+use cait_sith::protocol::Participant;
+use cait_sith::{KeygenOutput, PresignArguments};
+use k256::elliptic_curve::sec1::ToEncodedPoint;
+use k256::Secp256k1;
+use sigil_auth::{LitAbility, LitResource, ResourcePrefix};
+use sigil_chain::PkpSigningRecord;
+use sigil_wire::{
+    quoted_upper_hex, EcdsaSignatureShare, PkpSignRequest, PkpSignResponse, SIG_TYPE_K256,
+};
+use std::sync::Arc;
+
+/// Auth method type of an Ethereum address, and the scope that lets it sign anything.
+const ETH_WALLET_METHOD: u64 = 1;
+const SIGN_ANYTHING_SCOPE: u64 = 1;
+
+pub(super) async fn pkp_sign(
+    State(state): State<Arc<NodeState>>,
+    Extension(correlation): Extension<CorrelationId>,
+    AppJson(request): AppJson<PkpSignRequest>,
+) -> Result<Json<PkpSignResponse>, NodeError> {
+    let digest: [u8; 32] = request.to_sign.as_slice().try_into().map_err(|_| {
+        NodeError::InvalidBody(format!(
+            "toSign must be a 32-byte hash, got {} bytes",
+            request.to_sign.len()
+        ))
+    })?;
+    let public_key = parse_uncompressed_key(&request.pubkey)?;
+    let token_id = U256::from_be_bytes(keccak256(public_key).0);
+    let resource = LitResource::new(ResourcePrefix::Pkp, format!("{token_id:x}"))?;
+    let context = state
+        .authorize(request.auth_sig, &resource, LitAbility::PkpSigning)
+        .await?;
+
+    let registry = state
+        .chain()
+        .pkp_registry()
+        .ok_or_else(|| NodeError::internal("pkp sign", "this node's chain has no PKPs"))?;
+    let record = registry
+        .signing_record(token_id)
+        .await?
+        .filter(|record| record.public_key == public_key)
+        .ok_or_else(|| NodeError::PkpTokenIdNotFound(request.pubkey.clone()))?;
+    if !may_sign(&record, context.user_address) {
+        return Err(NodeError::PkpNotAuthorized(request.pubkey));
+    }
+
+    let shares = state
+        .root_key_shares()
+        .ok_or_else(|| NodeError::internal("pkp sign", "the node has no root key shares yet"))?;
+    let roster = state
+        .roster()
+        .ok_or_else(|| NodeError::internal("pkp sign", "the node has no root key shares yet"))?;
+    let me_key = state.peers().identity_key();
+    let me = roster
+        .participant_of(&me_key)
+        .ok_or_else(|| NodeError::internal("pkp sign", "this node is not in its roster"))?;
+    let set = signing_set(
+        &state,
+        &roster,
+        request.signing_set.as_deref(),
+        correlation.as_str(),
+        &digest,
+    )?;
+    if !set.contains(&me) {
+        return Ok(Json(PkpSignResponse {
+            success: true,
+            signed_data: digest.to_vec(),
+            signature_share: EcdsaSignatureShare::not_in_signing_set(),
+        }));
+    }
+
+    let derived_secret = shares
+        .derive_secret_share(record.derived_key_id.as_slice())
+        .map_err(|e| NodeError::KeyMaterial(e.to_string()))?;
+    let derived_public = k256::PublicKey::from_sec1_bytes(&public_key)
+        .map_err(|_| NodeError::PkpTokenIdNotFound(request.pubkey.clone()))?;
+    let instance = keccak256(
+        [
+            b"sigil-pkp-sign".as_slice(),
+            correlation.as_str().as_bytes(),
+            &digest,
+            &public_key,
+            &set.iter().flat_map(|p| p.bytes()).collect::<Vec<u8>>(),
+        ]
+        .concat(),
+    );
+    let peers = roster.peers(state.peers(), &set, me)?;
+    let pair = agree_on_pair(&state, &roster, &set, me, &peers, instance).await?;
+    let run = Run {
+        instance: keccak256([instance.as_slice(), b"presign"].concat()),
+        peers,
+        idle_timeout: state.peer_timeout,
+    };
+    let protocol = cait_sith::presign::<Secp256k1>(
+        &set,
+        me,
+        PresignArguments {
+            triple0: pair.first,
+            triple1: pair.second,
+            keygen_out: KeygenOutput {
+                private_share: derived_secret,
+                public_key: *derived_public.as_affine(),
+            },
+            threshold: roster.threshold,
+        },
+    )
+    .map_err(|e| NodeError::ProtocolFailed(e.to_string()))?;
+    let presignature = run_protocol(Arc::clone(state.peers()), run, protocol).await?;
+    let share = ecdsa::signature_share(&presignature, &digest, ecdsa::lagrange(&set, me));
+
+    Ok(Json(PkpSignResponse {
+        success: true,
+        signed_data: digest.to_vec(),
+        signature_share: EcdsaSignatureShare {
+            digest: quoted_upper_hex(&digest),
+            result: "success".into(),
+            share_index: u32::from(me),
+            signature_share: quoted_upper_hex(&share.to_bytes()),
+            big_r: quoted_upper_hex(presignature.big_r.to_encoded_point(true).as_bytes()),
+            public_key: quoted_upper_hex(&public_key),
+            sig_type: SIG_TYPE_K256.into(),
+        },
+    }))
+}
+
+/// The 65 bytes of an uncompressed secp256k1 key given as hex (`0x` optional).
+fn parse_uncompressed_key(text: &str) -> Result<[u8; 65], NodeError> {
+    let bad = || {
+        NodeError::InvalidBody(
+            "pubkey must be an uncompressed secp256k1 public key: 0x04 and 64 bytes, hex".into(),
+        )
+    };
+    let bytes = hex::decode(text.strip_prefix("0x").unwrap_or(text)).map_err(|_| bad())?;
+    let key: [u8; 65] = bytes.as_slice().try_into().map_err(|_| bad())?;
+    if key[0] != 4 || k256::PublicKey::from_sec1_bytes(&key).is_err() {
+        return Err(bad());
+    }
+    Ok(key)
+}
+
+/// Lit's rule: the owner signs; so does an address permitted as an auth method of type 1 (its
+/// 20 bytes, or `keccak256("<address>:lit")` of its lower-case or checksummed form) that holds
+/// the sign-anything scope.
+fn may_sign(record: &PkpSigningRecord, user: Address) -> bool {
+    if record.owner == user {
+        return true;
+    }
+    let ids = [
+        user.to_vec(),
+        keccak256(format!("{}:lit", user.to_checksum(None))).to_vec(),
+        keccak256(format!("{user:#x}:lit")).to_vec(),
+    ];
+    record.auth_methods.iter().any(|method| {
+        method.method_type == ETH_WALLET_METHOD
+            && ids.contains(&method.id)
+            && method.scopes.contains(&SIGN_ANYTHING_SCOPE)
+    })
+}
+
+/// The signing set, in participant order (see the module docs).
+fn signing_set(
+    state: &NodeState,
+    roster: &Roster,
+    asked: Option<&[String]>,
+    request_id: &str,
+    digest: &[u8; 32],
+) -> Result<Vec<Participant>, NodeError> {
+    let validators = state.peers().validators_with_identity();
+    let mut set: Vec<Participant> = match asked {
+        Some(addresses) => {
+            let mut set = Vec::with_capacity(addresses.len());
+            for address in addresses {
+                let participant = validators
+                    .iter()
+                    .find(|validator| crate::peer::staking_address(validator) == *address)
+                    .and_then(|validator| roster.participant_of(&validator.communication_key))
+                    .ok_or_else(|| {
+                        NodeError::InvalidBody(format!(
+                            "signingSet names {address}, which holds no root key share"
+                        ))
+                    })?;
+                set.push(participant);
+            }
+            set.sort();
+            set.dedup();
+            if set.len() != roster.threshold {
+                return Err(NodeError::InvalidBody(format!(
+                    "signingSet must name {} distinct signers",
+                    roster.threshold
+                )));
+            }
+            set
+        }
+        None => {
+            let mut live: Vec<(B256, Participant)> = validators
+                .iter()
+                .filter_map(|validator| {
+                    let key = validator.communication_key;
+                    let participant = roster.participant_of(&key)?;
+                    let rank = keccak256(
+                        [request_id.as_bytes(), digest.as_slice(), key.as_slice()].concat(),
+                    );
+                    Some((rank, participant))
+                })
+                .collect();
+            live.sort();
+            live.into_iter()
+                .map(|(_, participant)| participant)
+                .take(roster.threshold)
+                .collect()
+        }
+    };
+    if set.len() < roster.threshold.max(2) {
+        return Err(NodeError::PeerUnreachable {
+            peer: "the signing set".into(),
+            reason: format!(
+                "{} of the {} signers needed are current validators",
+                set.len(),
+                roster.threshold
+            ),
+        });
+    }
+    set.sort();
+    Ok(set)
+}
+
+/// The round of a signing run in which its leader names the triple pair.
+const PAIR_ROUND: u32 = 0;
+
+/// Every member of the set ends with the same triple pair, removed from its pool: the leader (the
+/// set's first member) takes its oldest (generating one with its peers if it has none) and
+/// sends its sequence number to the others.
+async fn agree_on_pair(
+    state: &Arc<NodeState>,
+    roster: &Roster,
+    set: &[Participant],
+    me: Participant,
+    peers: &[(Participant, sigil_chain::ValidatorInfo)],
+    instance: B256,
+) -> Result<TriplePair, NodeError> {
+    let leader = set[0];
+    let leader_key = roster
+        .key_of(leader)
+        .ok_or_else(|| NodeError::internal("pkp sign", "a signer outside the roster"))?;
+    if me == leader {
+        let pool = Arc::clone(&state.triples);
+        let taken = tokio::task::spawn_blocking(move || pool.take_oldest(&leader_key))
+            .await
+            .map_err(|e| NodeError::internal("triple pool", e))??;
+        let (sequence, pair) = match taken {
+            Some(taken) => taken,
+            None => {
+                let sequence = ecdsa::lead_pair_generation(
+                    state.peers(),
+                    &state.triples,
+                    roster,
+                    state.peer_timeout,
+                )
+                .await?;
+                let pair = state.triples.take(&leader_key, sequence)?.ok_or_else(|| {
+                    NodeError::internal("triple pool", "a pair just generated is gone")
+                })?;
+                (sequence, pair)
+            }
+        };
+        let named = sequence.to_be_bytes();
+        let sends = peers
+            .iter()
+            .map(|(_, peer)| state.peers().send(peer, instance, PAIR_ROUND, &named));
+        futures::future::try_join_all(sends).await?;
+        Ok(pair)
+    } else {
+        let leader_validator = peers
+            .iter()
+            .find(|(participant, _)| *participant == leader)
+            .map(|(_, validator)| *validator)
+            .ok_or_else(|| NodeError::internal("pkp sign", "the leader is not a peer"))?;
+        let named = state
+            .peers()
+            .receive(instance, PAIR_ROUND, &leader_validator)
+            .await?;
+        let sequence =
+            u64::from_be_bytes(named.as_slice().try_into().map_err(|_| {
+                NodeError::ProtocolFailed("the leader named no triple pair".into())
+            })?);
+        // A pair the leader just generated for this request may still be being stored here.
+        let deadline = tokio::time::Instant::now() + state.peer_timeout;
+        loop {
+            let changed = state.triples.changed.notified();
+            let pool = Arc::clone(&state.triples);
+            let taken = tokio::task::spawn_blocking(move || pool.take(&leader_key, sequence))
+                .await
+                .map_err(|e| NodeError::internal("triple pool", e))??;
+            if let Some(pair) = taken {
+                return Ok(pair);
+            }
+            if tokio::time::timeout_at(deadline, changed).await.is_err() {
+                return Err(NodeError::ProtocolFailed(format!(
+                    "the leader named triple pair {sequence}, which this node does not hold (used, or never made)"
+                )));
+            }
+        }
+    }
+}
