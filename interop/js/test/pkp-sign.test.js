@@ -1,0 +1,81 @@
+// PKP signing driven by the official SDK 7.4.0, unchanged: a PKP minted through contracts-sdk's
+// LitContracts (mintNext, the minter owns it), session sigs for `lit-pkp://*` with
+// `pkp-signing`, then `pkpSign`, whose `combineEcdsaShares` (the SDK's wasm) sums the signing
+// set's shares and verifies the result. The signature recovers to the PKP's address; the same
+// PKP refuses a wallet that neither owns it nor is permitted, with NodePKPNotAuthorized.
+'use strict';
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const { LitContracts } = require('@lit-protocol/contracts-sdk');
+const { createSiweMessage, generateAuthSig, LitPKPResource } = require('@lit-protocol/auth-helpers');
+const { ethers, LIT_ABILITY, RPC_URL, connectedClient, litErrorOf } = require('./lib');
+
+const MNEMONIC = 'test test test test test test test test test test test junk';
+const CONTEXT = JSON.parse(fs.readFileSync(process.env.SIGIL_CONTEXT, 'utf8'));
+
+async function pkpSessionSigs(client, wallet) {
+  return client.getSessionSigs({
+    chain: 'ethereum',
+    expiration: new Date(Date.now() + 1000 * 60 * 10).toISOString(),
+    resourceAbilityRequests: [{ resource: new LitPKPResource('*'), ability: LIT_ABILITY.PKPSigning }],
+    authNeededCallback: async ({ uri, expiration, resourceAbilityRequests }) => {
+      const toSign = await createSiweMessage({
+        uri,
+        expiration,
+        resources: resourceAbilityRequests,
+        walletAddress: await wallet.getAddress(),
+        nonce: await client.getLatestBlockhash(),
+        litNodeClient: client,
+      });
+      return await generateAuthSig({ signer: wallet, toSign });
+    },
+  });
+}
+
+test('pkpSign on a PKP minted through LitContracts returns a signature recovering to its address', async () => {
+  const provider = new ethers.providers.StaticJsonRpcProvider(RPC_URL);
+  provider.pollingInterval = 100;
+  const minter = ethers.Wallet.fromMnemonic(MNEMONIC, "m/44'/60'/0'/0/7").connect(provider);
+  const litContracts = new LitContracts({
+    signer: minter,
+    network: 'custom',
+    customContext: CONTEXT,
+    rpc: RPC_URL,
+    debug: false,
+  });
+  await litContracts.connect();
+  const { pkp } = await litContracts.pkpNftContractUtils.write.mint();
+
+  const client = await connectedClient();
+  try {
+    const sessionSigs = await pkpSessionSigs(client, minter);
+    const seen = new Set();
+    for (const text of ['hello from the PKP', 'a second message']) {
+      const toSign = ethers.utils.arrayify(ethers.utils.keccak256(ethers.utils.toUtf8Bytes(text)));
+      const signature = await client.pkpSign({ toSign, pubKey: pkp.publicKey, sessionSigs });
+      assert.equal(ethers.utils.recoverAddress(toSign, signature.signature), pkp.ethAddress);
+      assert.equal(signature.dataSigned.toLowerCase(), ethers.utils.hexlify(toSign).slice(2));
+      // Low-s, as the SDK returns it.
+      const n = ethers.BigNumber.from('0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141');
+      assert.ok(ethers.BigNumber.from('0x' + signature.s).lte(n.div(2)));
+      assert.ok(!seen.has(signature.r), 'a nonce is never reused');
+      seen.add(signature.r);
+    }
+
+    const stranger = ethers.Wallet.createRandom();
+    let refused;
+    try {
+      await client.pkpSign({
+        toSign: ethers.utils.arrayify(ethers.utils.id('not yours')),
+        pubKey: pkp.publicKey,
+        sessionSigs: await pkpSessionSigs(client, stranger),
+      });
+    } catch (error) {
+      refused = litErrorOf(error);
+    }
+    assert.equal(refused && refused.errorCode, 'NodePKPNotAuthorized');
+  } finally {
+    await client.disconnect();
+  }
+});
