@@ -34,6 +34,7 @@ mod encryption;
 mod error;
 mod network;
 mod node_http;
+mod pkp;
 mod session;
 mod storage;
 
@@ -45,6 +46,7 @@ pub use network::{
     DATIL_TEST_STAKING_ADDRESS, LOCAL_RPC_URL,
 };
 pub use node_http::{SDK_TYPE, SDK_VERSION};
+pub use pkp::{pkp_eth_address, PkpSignature, PkpSigner};
 pub use session::{
     check_need_to_resign_session_key, AuthCallbackParams, ResignReason, SessionSigsParams,
     DEFAULT_SESSION_VALIDITY,

@@ -137,6 +137,12 @@ pub enum CryptoError {
         /// What was wrong.
         reason: &'static str,
     },
+    /// ECDSA signature shares that do not combine into a signature valid under the key.
+    #[error("ECDSA shares do not combine: {reason}")]
+    InvalidEcdsaShares {
+        /// What was wrong.
+        reason: &'static str,
+    },
     /// A network public key that is not 96 hex characters of a valid compressed G1 point.
     #[error("invalid network public key")]
     InvalidPublicKey,
@@ -258,7 +264,8 @@ impl CryptoError {
             | CryptoError::DecryptionFailed
             | CryptoError::InvalidKeyShareFile { .. }
             | CryptoError::Bls { .. }
-            | CryptoError::InvalidHdDerivation { .. } => LitErrorCode::NodeEncryptionError,
+            | CryptoError::InvalidHdDerivation { .. }
+            | CryptoError::InvalidEcdsaShares { .. } => LitErrorCode::NodeEncryptionError,
         }
     }
 }

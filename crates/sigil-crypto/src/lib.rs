@@ -30,6 +30,7 @@
 
 pub mod bls;
 pub mod conditions;
+pub mod ecdsa;
 mod error;
 pub mod hd;
 

@@ -258,3 +258,138 @@ async fn the_signing_set_signs_for_the_owner_and_a_permitted_address_and_no_one_
     devnet.shutdown().await;
     Ok(())
 }
+
+/// A fresh devnet, a connected client and a PKP the dev wallet minted (and owns).
+async fn signing_fixture(
+    pool: usize,
+) -> Result<(Devnet, std::sync::Arc<LitNodeClient>, MintedPkp), Box<dyn std::error::Error>> {
+    let devnet = Devnet::start(DevnetConfig {
+        triple_pool_size: pool,
+        ..DevnetConfig::default()
+    })
+    .await?;
+    let client = LitNodeClient::new(
+        LitNodeClientConfig::new(LitNetwork::Custom {
+            rpc_url: devnet.rpc_url(),
+            staking_address: devnet.staking_address(),
+        })
+        .with_connect_timeout(Duration::from_secs(5)),
+    )?;
+    client.connect().await?;
+    let minter: DynProvider = ProviderBuilder::new()
+        .wallet(devnet.dev_wallet())
+        .connect(&devnet.rpc_url())
+        .await?
+        .erased();
+    let pkp = evm::mint_pkp(&minter, devnet.network_context(), &[]).await?;
+    Ok((devnet, std::sync::Arc::new(client), pkp))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pkp_signs_messages_typed_data_and_a_transaction_through_the_rust_client() -> TestResult {
+    use alloy_network::EthereumWallet;
+    use alloy_signer::Signer;
+    let (devnet, client, pkp) = signing_fixture(1).await?;
+    let owner = devnet.dev_wallet();
+    let sigs = session_sigs(&client, &owner, LitAbility::PkpSigning, ResourcePrefix::Pkp).await?;
+    let pubkey = format!("0x{}", hex::encode(&pkp.public_key));
+
+    // pkp_sign: the JS SDK's result shape, verified, recovering to the PKP.
+    let digest = keccak256("raw hash").0;
+    let signed = client.pkp_sign(&digest, &pubkey, &sigs).await?;
+    assert_eq!(signed.data_signed, hex::encode(digest));
+    assert_eq!(signed.signature.len(), 2 + 130);
+    let alloy_signature = signed.to_alloy()?;
+    assert_eq!(
+        alloy_signature.recover_address_from_prehash(&B256::from(digest))?,
+        pkp.eth_address
+    );
+
+    // The PKP as an alloy signer: EIP-191 messages and EIP-712 typed data.
+    let signer = sigil_client::PkpSigner::new(client.clone(), sigs.clone(), &pubkey)?;
+    assert_eq!(signer.address(), pkp.eth_address);
+    let message = signer.sign_message(b"hello from a PKP").await?;
+    assert_eq!(
+        message.recover_address_from_msg(b"hello from a PKP")?,
+        pkp.eth_address
+    );
+    alloy_sol_types::sol! {
+        struct Mail { address to; string contents; }
+    }
+    let domain = alloy_sol_types::eip712_domain! { name: "Sigil", version: "1", chain_id: 31337, };
+    let mail = Mail {
+        to: Address::repeat_byte(9),
+        contents: "typed".into(),
+    };
+    let typed = signer.sign_typed_data(&mail, &domain).await?;
+    use alloy_sol_types::SolStruct;
+    assert_eq!(
+        typed.recover_address_from_prehash(&mail.eip712_signing_hash(&domain))?,
+        pkp.eth_address
+    );
+
+    // A transaction from the PKP's address, signed by the PKP, mined on the devnet chain.
+    let funder = ProviderBuilder::new()
+        .wallet(owner.clone())
+        .connect(&devnet.rpc_url())
+        .await?;
+    let fund = alloy_rpc_types_eth::TransactionRequest::default()
+        .to(pkp.eth_address)
+        .value(alloy_primitives::U256::from(10u64.pow(18)));
+    funder.send_transaction(fund).await?.get_receipt().await?;
+    let chain_id = funder.get_chain_id().await?;
+    let pkp_wallet = EthereumWallet::from(signer.with_chain_id(Some(chain_id)));
+    let pkp_provider = ProviderBuilder::new()
+        .wallet(pkp_wallet)
+        .connect(&devnet.rpc_url())
+        .await?;
+    let recipient = Address::repeat_byte(0x42);
+    let send = alloy_rpc_types_eth::TransactionRequest::default()
+        .to(recipient)
+        .value(alloy_primitives::U256::from(12345u64));
+    let receipt = pkp_provider
+        .send_transaction(send)
+        .await?
+        .get_receipt()
+        .await?;
+    assert!(receipt.status());
+    assert_eq!(receipt.from, pkp.eth_address);
+    assert_eq!(
+        funder.get_balance(recipient).await?,
+        alloy_primitives::U256::from(12345u64)
+    );
+    devnet.shutdown().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_one_node_down_the_client_signs_through_the_others_and_with_two_names_them(
+) -> TestResult {
+    let (mut devnet, client, pkp) = signing_fixture(2).await?;
+    let owner = devnet.dev_wallet();
+    let sigs = session_sigs(&client, &owner, LitAbility::PkpSigning, ResourcePrefix::Pkp).await?;
+    let pubkey = format!("0x{}", hex::encode(&pkp.public_key));
+    let urls = devnet.node_urls();
+    devnet.stop_node(0).await?;
+    let mut nonces = HashSet::new();
+    for round in 0..3u8 {
+        let digest = keccak256([round]).0;
+        let signed = client.pkp_sign(&digest, &pubkey, &sigs).await?;
+        assert_eq!(
+            signed
+                .to_alloy()?
+                .recover_address_from_prehash(&B256::from(digest))?,
+            pkp.eth_address
+        );
+        assert!(nonces.insert(signed.r.clone()));
+    }
+    devnet.stop_node(1).await?;
+    let error = client
+        .pkp_sign(&[7; 32], &pubkey, &sigs)
+        .await
+        .expect_err("one node cannot sign");
+    let text = error.to_string();
+    assert!(text.contains(&urls[0]) && text.contains(&urls[1]), "{text}");
+    devnet.shutdown().await;
+    Ok(())
+}

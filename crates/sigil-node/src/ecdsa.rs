@@ -130,25 +130,37 @@ impl TriplePool {
             .transpose()
     }
 
-    /// Removes the oldest pair `leader` leads and returns it with its sequence number.
-    pub(crate) fn take_oldest(
+    /// Removes the oldest pair `leader` leads that every one of `signers` took part in, and
+    /// returns it with its sequence number.
+    pub(crate) fn take_oldest_for(
         &self,
         leader: &B256,
+        signers: &[Participant],
     ) -> Result<Option<(u64, TriplePair)>, NodeError> {
         let write = self.db.begin_write().map_err(storage)?;
         let taken = {
             let mut table = write.open_table(PAIRS).map_err(storage)?;
-            let oldest = table
+            let mut found = None;
+            for entry in table
                 .range((leader.0, 0)..=(leader.0, u64::MAX))
                 .map_err(storage)?
-                .next()
-                .transpose()
-                .map_err(storage)?
-                .map(|(key, value)| (key.value().1, Zeroizing::new(value.value().to_vec())));
-            if let Some((sequence, _)) = &oldest {
+            {
+                let (key, value) = entry.map_err(storage)?;
+                let bytes = Zeroizing::new(value.value().to_vec());
+                let file = PairFile::from_bytes(&bytes)?;
+                let holders = &file.triples[0].participants;
+                if signers
+                    .iter()
+                    .all(|signer| holders.contains(&u32::from(*signer)))
+                {
+                    found = Some((key.value().1, bytes));
+                    break;
+                }
+            }
+            if let Some((sequence, _)) = &found {
                 table.remove((leader.0, *sequence)).map_err(storage)?;
             }
-            oldest
+            found
         };
         write.commit().map_err(storage)?;
         self.changed.notify_waiters();
@@ -329,12 +341,13 @@ fn pair_instance(leader: &B256, sequence: u64) -> B256 {
     )
 }
 
-/// Runs this node's side of generating pair (`leader`, `sequence`) among every roster member,
-/// and keeps its shares.
+/// Runs this node's side of generating pair (`leader`, `sequence`) among `participants`, and
+/// keeps its shares.
 pub(crate) async fn generate_pair(
     channel: &Arc<PeerChannel>,
     pool: &TriplePool,
     roster: &Roster,
+    participants: &[Participant],
     leader: &B256,
     sequence: u64,
     idle_timeout: Duration,
@@ -344,8 +357,7 @@ pub(crate) async fn generate_pair(
         .ok_or_else(|| {
             NodeError::internal("triple generation", "this node is not in the roster")
         })?;
-    let participants = roster.participants();
-    let peers = roster.peers(channel, &participants, me)?;
+    let peers = roster.peers(channel, participants, me)?;
     let instance = pair_instance(leader, sequence);
     let generate = |which: u8| {
         let run = Run {
@@ -353,11 +365,10 @@ pub(crate) async fn generate_pair(
             peers: peers.clone(),
             idle_timeout,
         };
-        let participants = participants.clone();
         let threshold = roster.threshold;
         async move {
             let protocol =
-                cait_sith::triples::generate_triple::<Secp256k1>(&participants, me, threshold)
+                cait_sith::triples::generate_triple::<Secp256k1>(participants, me, threshold)
                     .map_err(|e| NodeError::ProtocolFailed(e.to_string()))?;
             run_protocol(Arc::clone(channel), run, protocol).await
         }
@@ -366,8 +377,9 @@ pub(crate) async fn generate_pair(
     pool.put(leader, sequence, &TriplePair { first, second })
 }
 
-/// Leads the generation of one pair: invites every other roster member, runs this node's side,
-/// and returns the pair's sequence number.
+/// Leads the generation of one pair and returns its sequence number: invites every roster
+/// member that is a current validator; when some cannot be reached, invites the others again
+/// (a new pair) if they are enough to sign, so a node that is down does not stop the pool.
 pub(crate) async fn lead_pair_generation(
     channel: &Arc<PeerChannel>,
     pool: &TriplePool,
@@ -375,26 +387,67 @@ pub(crate) async fn lead_pair_generation(
     idle_timeout: Duration,
 ) -> Result<u64, NodeError> {
     let me = channel.identity_key();
-    let sequence = pool.next_sequence()?;
-    let invitation = serde_json::to_vec(&Invitation::TriplePair {
-        roster: roster.keys.clone(),
-        threshold: u16::try_from(roster.threshold).unwrap_or(u16::MAX),
-        sequence,
-    })
-    .map_err(|e| NodeError::internal("writing an invitation", e))?;
-    let participant = roster.participant_of(&me).ok_or_else(|| {
+    let my_participant = roster.participant_of(&me).ok_or_else(|| {
         NodeError::internal("triple generation", "this node is not in the roster")
     })?;
-    let peers = roster.peers(channel, &roster.participants(), participant)?;
-    let instance = pair_instance(&me, sequence);
-    futures::future::try_join_all(
-        peers
+    let mut participants: Vec<Participant> = roster
+        .participants()
+        .into_iter()
+        .filter(|participant| {
+            *participant == my_participant
+                || roster
+                    .key_of(*participant)
+                    .is_some_and(|key| channel.validator_with_identity(&key).is_some())
+        })
+        .collect();
+    for _ in 0..2 {
+        if participants.len() < roster.threshold.max(2) {
+            break;
+        }
+        let sequence = pool.next_sequence()?;
+        let invitation = serde_json::to_vec(&Invitation::TriplePair {
+            roster: roster.keys.clone(),
+            threshold: u16::try_from(roster.threshold).unwrap_or(u16::MAX),
+            sequence,
+            participants: participants.iter().map(|p| u32::from(*p)).collect(),
+        })
+        .map_err(|e| NodeError::internal("writing an invitation", e))?;
+        let peers = roster.peers(channel, &participants, my_participant)?;
+        let instance = pair_instance(&me, sequence);
+        let invited = futures::future::join_all(
+            peers
+                .iter()
+                .map(|(_, peer)| channel.send(peer, instance, ANNOUNCEMENT_ROUND, &invitation)),
+        )
+        .await;
+        let unreachable: Vec<Participant> = peers
             .iter()
-            .map(|(_, peer)| channel.send(peer, instance, ANNOUNCEMENT_ROUND, &invitation)),
-    )
-    .await?;
-    generate_pair(channel, pool, roster, &me, sequence, idle_timeout).await?;
-    Ok(sequence)
+            .zip(&invited)
+            .filter(|(_, sent)| sent.is_err())
+            .map(|((participant, _), _)| *participant)
+            .collect();
+        if unreachable.is_empty() {
+            generate_pair(
+                channel,
+                pool,
+                roster,
+                &participants,
+                &me,
+                sequence,
+                idle_timeout,
+            )
+            .await?;
+            return Ok(sequence);
+        }
+        participants.retain(|participant| !unreachable.contains(participant));
+    }
+    Err(NodeError::PeerUnreachable {
+        peer: "the roster".into(),
+        reason: format!(
+            "fewer than {} holders of the root key shares answer",
+            roster.threshold
+        ),
+    })
 }
 
 /// The Lagrange coefficient of `me` at 0 over `participants` (x of participant `i` is `i + 1`,

@@ -39,12 +39,14 @@ pub(crate) enum Invitation {
         threshold: u16,
         count: usize,
     },
-    /// Generate the inviting node's triple pair `sequence` among `roster` (the root keys').
+    /// Generate the inviting node's triple pair `sequence` among `participants` (positions in
+    /// `roster`, the root keys' holders).
     #[serde(rename_all = "camelCase")]
     TriplePair {
         roster: Vec<B256>,
         threshold: u16,
         sequence: u64,
+        participants: Vec<u32>,
     },
 }
 

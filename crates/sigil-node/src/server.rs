@@ -7,6 +7,7 @@ use crate::endpoints::app;
 use crate::error::NodeError;
 use crate::root_keys;
 use crate::state::NodeState;
+use cait_sith::protocol::Participant;
 use sigil_chain::ChainView;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -162,16 +163,25 @@ fn join_pair_generation(
         roster,
         threshold,
         sequence,
+        participants,
     } = &invited.invitation
     else {
         return;
     };
     let Some(own) = state.roster() else { return };
     let leader = invited.sender.communication_key;
-    if own.keys != *roster
-        || own.threshold != usize::from(*threshold)
-        || own.participant_of(&leader).is_none()
-    {
+    let participants: Vec<Participant> =
+        participants.iter().map(|p| Participant::from(*p)).collect();
+    let me = own.participant_of(&state.peers().identity_key());
+    let fits = own.keys == *roster
+        && own.threshold == usize::from(*threshold)
+        && own
+            .participant_of(&leader)
+            .is_some_and(|leader| participants.contains(&leader))
+        && me.is_some_and(|me| participants.contains(&me))
+        && participants.len() >= own.threshold.max(2)
+        && participants.iter().all(|p| own.key_of(*p).is_some());
+    if !fits {
         tracing::info!(sender = %crate::peer::staking_address(&invited.sender), "a triple generation for another roster, ignored");
         return;
     }
@@ -186,6 +196,7 @@ fn join_pair_generation(
             state.peers(),
             &state.triples,
             &own,
+            &participants,
             &leader,
             sequence,
             state.peer_timeout,

@@ -264,9 +264,11 @@ async fn agree_on_pair(
         .ok_or_else(|| NodeError::internal("pkp sign", "a signer outside the roster"))?;
     if me == leader {
         let pool = Arc::clone(&state.triples);
-        let taken = tokio::task::spawn_blocking(move || pool.take_oldest(&leader_key))
-            .await
-            .map_err(|e| NodeError::internal("triple pool", e))??;
+        let signers = set.to_vec();
+        let taken =
+            tokio::task::spawn_blocking(move || pool.take_oldest_for(&leader_key, &signers))
+                .await
+                .map_err(|e| NodeError::internal("triple pool", e))??;
         let (sequence, pair) = match taken {
             Some(taken) => taken,
             None => {
