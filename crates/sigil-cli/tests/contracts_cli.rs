@@ -116,6 +116,49 @@ fn credits_and_pkps_are_minted_permitted_and_kept_through_a_devnet_restart() {
     assert_eq!(public_key.len(), 2 + 130);
     assert!(public_key.starts_with("0x04"));
 
+    // The network signs with it for its owner (a message, EIP-191) and for the address it
+    // permits (a hash); a stranger is refused with exit 1 and Lit's code.
+    let pkp_sign = |key: &str, what: &[&str]| {
+        Command::new(sigil_path())
+            .args([
+                "pkp",
+                "sign",
+                "--pubkey",
+                public_key,
+                "--private-key-env",
+                "SIGNER_KEY",
+            ])
+            .args(what)
+            .args(["--rpc-url", &anvil.url()])
+            .args([
+                "--staking-address",
+                info["stakingAddress"].as_str().expect("staking"),
+            ])
+            .env("SIGNER_KEY", key)
+            .output()
+            .expect("sigil runs")
+    };
+    for (key, what) in [
+        (DEV_KEY_1, ["--message", "hello from the CLI"]),
+        (DEV_KEY_2, ["--hash", &format!("0x{}", "ab".repeat(32))]),
+    ] {
+        let output = pkp_sign(key, &what);
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let signed: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+        assert_eq!(lower(&signed["address"]), lower(&pkp["ethAddress"]));
+        assert_eq!(signed["signature"].as_str().map(str::len), Some(132));
+    }
+    // Any key that is neither owner nor permitted.
+    let stranger = "0x".to_owned() + &"11".repeat(32);
+    let refused = pkp_sign(&stranger, &["--message", "not mine"]);
+    assert_eq!(refused.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("NodePKPNotAuthorized"), "{stderr}");
+
     let shown = sigil(&anvil, &context_path, &["pkp", "show", &token_id]);
     assert_eq!(shown["publicKey"], public_key);
     assert_eq!(shown["ethAddress"], pkp["ethAddress"]);

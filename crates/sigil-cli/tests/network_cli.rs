@@ -169,12 +169,22 @@ async fn demo_walks_the_flow_and_exits_zero() -> TestResult {
         Vec::new(),
     )
     .await?;
-    output
+    let output = output
         .success()
         .stdout(predicate::str::contains("decrypted: the demo's secret"))
         .stdout(predicate::str::contains(
             "refused, as it should be: HTTP 401 NodeAccessControlConditionsReturnedNotAuthorized",
-        ));
+        ))
+        .stdout(predicate::str::contains("the PKP signed"));
+    // The signature printed recovers to the PKP address printed (the demo checks it too).
+    let text = String::from_utf8(output.get_output().stdout.clone())?;
+    let field = |label: &str| {
+        text.lines()
+            .find_map(|line| line.trim().strip_prefix(label).map(|v| v.trim().to_owned()))
+            .unwrap_or_default()
+    };
+    assert_eq!(field("recovers to"), field("PKP address"));
+    assert!(field("PKP address").starts_with("0x"));
     Ok(())
 }
 

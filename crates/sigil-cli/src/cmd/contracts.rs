@@ -68,6 +68,9 @@ pub enum PkpCommand {
         #[arg(long = "auth-method", value_name = "TYPE:ID:SCOPES", value_parser = parse_auth_method)]
         auth_methods: Vec<Permit>,
     },
+    /// Sign a hash (or an EIP-191 message) with a PKP, through the network's nodes, as its
+    /// owner or an address it permits.
+    Sign(super::pkp_sign::Args),
     /// Show a PKP: key, address, owner, and everything permitted to use it.
     Show {
         #[command(flatten)]
@@ -222,6 +225,10 @@ pub fn run_credits(command: CreditsCommand) -> Result<(), Failure> {
 }
 
 pub fn run_pkp(command: PkpCommand) -> Result<(), Failure> {
+    let command = match command {
+        PkpCommand::Sign(args) => return super::pkp_sign::run(args),
+        other => other,
+    };
     super::client_runtime()?.block_on(async {
         match command {
             PkpCommand::Mint {
@@ -251,6 +258,8 @@ pub fn run_pkp(command: PkpCommand) -> Result<(), Failure> {
                     .with_context(|| format!("reading PKP {token_id}"))?;
                 print_json(&info)
             }
+            // Answered before the runtime starts (it runs a client runtime of its own).
+            PkpCommand::Sign(_) => Err(anyhow!("pkp sign is not a chain command").into()),
             PkpCommand::Permit {
                 network,
                 sender,

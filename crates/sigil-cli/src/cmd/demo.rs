@@ -1,6 +1,8 @@
 //! `sigil demo`: the seed guide's flow, step by step, against a devnet started in-process
 //! (free ports, a temporary data dir): wallet, connect, session sigs via an auth sig, encrypt
-//! to the wallet's address, decrypt, and a second wallet refused.
+//! to the wallet's address, decrypt, and a second wallet refused; then the guide's next step,
+//! a PKP minted by the wallet and permitted to it, signing a message the network signs
+//! together.
 
 use super::encrypt::only_address;
 use crate::Failure;
@@ -74,7 +76,7 @@ async fn demo(args: Args) -> anyhow::Result<()> {
     let result = walk(&devnet, &args.message).await;
     devnet.shutdown().await;
     result?;
-    println!("\nDone: the wallet decrypted, the stranger was refused.");
+    println!("\nDone: the wallet decrypted, the stranger was refused, the PKP signed.");
     Ok(())
 }
 
@@ -160,6 +162,73 @@ async fn walk(devnet: &Devnet, message: &str) -> anyhow::Result<()> {
             );
         }
         Err(other) => bail!("the second wallet failed for another reason: {other}"),
+    }
+    sign_with_a_pkp(devnet, client, &wallet).await
+}
+
+/// The wallet mints a PKP permitting itself, and the network signs a message with it.
+async fn sign_with_a_pkp(
+    devnet: &Devnet,
+    client: LitNodeClient,
+    wallet: &PrivateKeySigner,
+) -> anyhow::Result<()> {
+    use alloy_provider::{Provider, ProviderBuilder};
+    use alloy_signer::Signer;
+    use sigil_chain::evm::{self, Permit};
+    println!(
+        "\n8. The wallet mints a PKP (funded by the dev wallet for gas), permitting itself to sign"
+    );
+    let funder = ProviderBuilder::new()
+        .wallet(devnet.dev_wallet())
+        .connect(&devnet.rpc_url())
+        .await?;
+    evm::top_up(
+        &funder,
+        wallet.address(),
+        alloy_primitives::U256::from(10u64.pow(17)),
+    )
+    .await?;
+    let minter = ProviderBuilder::new()
+        .wallet(wallet.clone())
+        .connect(&devnet.rpc_url())
+        .await?
+        .erased();
+    let pkp = evm::mint_pkp(
+        &minter,
+        devnet.network_context(),
+        &[Permit::Address {
+            address: wallet.address(),
+            scopes: vec![evm::SCOPE_SIGN_ANYTHING],
+        }],
+    )
+    .await?;
+    println!("   PKP token id  {}", pkp.token_id);
+    println!("   PKP address   {}", pkp.eth_address);
+
+    println!("\n9. Session sigs for lit-pkp://* with pkp-signing, then the PKP signs a message");
+    let mut params = SessionSigsParams::new(vec![ResourceAbilityRequest::new(
+        LitResource::wildcard(ResourcePrefix::Pkp),
+        LitAbility::PkpSigning,
+    )?]);
+    params.expiration = Some(OffsetDateTime::now_utc() + Duration::minutes(10));
+    let pkp_sigs = client
+        .get_session_sigs(params, async |callback: AuthCallbackParams| {
+            let mut siwe = CreateSiweMessageParams::new(wallet.address(), callback.uri);
+            siwe.expiration = Some(callback.expiration);
+            siwe.resources = callback.resource_ability_requests;
+            let to_sign = client.create_siwe_message(siwe).await?;
+            Ok::<AuthSig, ClientError>(generate_auth_sig(wallet, &to_sign)?)
+        })
+        .await?;
+    let public_key = format!("0x{}", hex::encode(&pkp.public_key));
+    let signer = sigil_client::PkpSigner::new(std::sync::Arc::new(client), pkp_sigs, &public_key)?;
+    let text = "Signed by a PKP: no one holds its key";
+    let signature = signer.sign_message(text.as_bytes()).await?;
+    let recovered = signature.recover_address_from_msg(text)?;
+    println!("   signature  0x{}", hex::encode(signature.as_bytes()));
+    println!("   recovers to {recovered}");
+    if recovered != pkp.eth_address {
+        bail!("the PKP's signature recovers to another address");
     }
     Ok(())
 }

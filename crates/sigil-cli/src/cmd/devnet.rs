@@ -38,6 +38,10 @@ pub struct Args {
     /// (0: only credit owners and their delegatees are served).
     #[arg(long = "free-requests", visible_alias = "free-allowance", default_value_t = DEFAULT_FREE_ALLOWANCE)]
     free_allowance: u64,
+    /// Beaver triple pairs each node keeps ready for the PKP signatures it leads, generated
+    /// with its peers in the background (0: each made when a signature needs it, slower).
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    triple_pool: usize,
     /// Run on this EVM chain (JSON-RPC URL) instead of the embedded one: Sigil's contracts are
     /// deployed to it (or reused from DIR/network-context.json with --data-dir) and the nodes
     /// read them there. Needs --deployer-key-env.
@@ -83,6 +87,7 @@ async fn serve(args: Args) -> Result<(), Failure> {
         free_allowance: args.free_allowance,
         external_chain,
         chain_rpcs: args.chain_rpcs.into_iter().collect(),
+        triple_pool_size: args.triple_pool,
         ..DevnetConfig::default()
     };
     let data_dir_given = config.data_dir.is_some();

@@ -8,6 +8,7 @@ pub mod demo;
 pub mod devnet;
 pub mod encrypt;
 pub mod node;
+pub mod pkp_sign;
 pub mod session_sigs;
 pub mod verify_session_sig;
 
