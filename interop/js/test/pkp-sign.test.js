@@ -9,6 +9,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const { LitContracts } = require('@lit-protocol/contracts-sdk');
 const { createSiweMessage, generateAuthSig, LitPKPResource } = require('@lit-protocol/auth-helpers');
+const { PKPEthersWallet } = require('@lit-protocol/pkp-ethers');
 const { ethers, LIT_ABILITY, RPC_URL, connectedClient, litErrorOf } = require('./lib');
 
 const MNEMONIC = 'test test test test test test test test test test test junk';
@@ -33,10 +34,11 @@ async function pkpSessionSigs(client, wallet) {
   });
 }
 
-test('pkpSign on a PKP minted through LitContracts returns a signature recovering to its address', async () => {
+/** A PKP minted by dev account `index` through LitContracts (mintNext: the minter owns it). */
+async function mintedPkp(index) {
   const provider = new ethers.providers.StaticJsonRpcProvider(RPC_URL);
   provider.pollingInterval = 100;
-  const minter = ethers.Wallet.fromMnemonic(MNEMONIC, "m/44'/60'/0'/0/7").connect(provider);
+  const minter = ethers.Wallet.fromMnemonic(MNEMONIC, `m/44'/60'/0'/0/${index}`).connect(provider);
   const litContracts = new LitContracts({
     signer: minter,
     network: 'custom',
@@ -46,6 +48,11 @@ test('pkpSign on a PKP minted through LitContracts returns a signature recoverin
   });
   await litContracts.connect();
   const { pkp } = await litContracts.pkpNftContractUtils.write.mint();
+  return { minter, pkp, provider };
+}
+
+test('pkpSign on a PKP minted through LitContracts returns a signature recovering to its address', async () => {
+  const { minter, pkp } = await mintedPkp(7);
 
   const client = await connectedClient();
   try {
@@ -75,6 +82,41 @@ test('pkpSign on a PKP minted through LitContracts returns a signature recoverin
       refused = litErrorOf(error);
     }
     assert.equal(refused && refused.errorCode, 'NodePKPNotAuthorized');
+  } finally {
+    await client.disconnect();
+  }
+});
+
+test('PKPEthersWallet signs a message, typed data and a transaction that the chain mines', async () => {
+  const { minter, pkp, provider } = await mintedPkp(8);
+  const client = await connectedClient();
+  try {
+    const wallet = new PKPEthersWallet({
+      litNodeClient: client,
+      pkpPubKey: pkp.publicKey,
+      controllerSessionSigs: await pkpSessionSigs(client, minter),
+      rpc: RPC_URL,
+    });
+    await wallet.init();
+    assert.equal(await wallet.getAddress(), pkp.ethAddress);
+
+    const message = 'signed by a PKP through pkp-ethers';
+    const signature = await wallet.signMessage(message);
+    assert.equal(ethers.utils.verifyMessage(message, signature), pkp.ethAddress);
+
+    const domain = { name: 'Sigil', version: '1', chainId: (await provider.getNetwork()).chainId };
+    const types = { Mail: [{ name: 'to', type: 'address' }, { name: 'contents', type: 'string' }] };
+    const value = { to: minter.address, contents: 'typed' };
+    const typed = await wallet._signTypedData(domain, types, value);
+    assert.equal(ethers.utils.verifyTypedData(domain, types, value, typed), pkp.ethAddress);
+
+    await (await minter.sendTransaction({ to: pkp.ethAddress, value: ethers.utils.parseEther('1') })).wait();
+    const recipient = ethers.Wallet.createRandom().address;
+    const sent = await wallet.sendTransaction({ to: recipient, value: 12345, gasLimit: 21000 });
+    const receipt = await provider.waitForTransaction(sent.hash);
+    assert.equal(receipt.status, 1);
+    assert.equal(receipt.from, pkp.ethAddress);
+    assert.equal((await provider.getBalance(recipient)).toNumber(), 12345);
   } finally {
     await client.disconnect();
   }
