@@ -44,11 +44,20 @@ pub(crate) struct TriplePair {
     pub(crate) second: (TripleShare<Secp256k1>, TriplePub<Secp256k1>),
 }
 
+/// Generations this node leads at once (background and on demand together): more would only
+/// split the CPU among more runs, each then slower to reach its peers.
+const LED_GENERATIONS: usize = 2;
+
 /// The persisted pool of triple pairs.
 pub(crate) struct TriplePool {
     db: redb::Database,
     /// Wakes the background generation when a pair is taken, and a leader waiting for one.
     pub(crate) changed: Notify,
+    /// Slots for generations this node leads.
+    pub(crate) led: tokio::sync::Semaphore,
+    /// Signatures this node leads take pairs one at a time, in arrival order (the lock is
+    /// fair), so under a burst no request waits behind later ones.
+    pub(crate) consumers: tokio::sync::Mutex<()>,
 }
 
 fn storage(error: impl std::fmt::Display) -> NodeError {
@@ -72,6 +81,8 @@ impl TriplePool {
         Ok(TriplePool {
             db,
             changed: Notify::new(),
+            led: tokio::sync::Semaphore::new(LED_GENERATIONS),
+            consumers: tokio::sync::Mutex::new(()),
         })
     }
 
@@ -345,7 +356,7 @@ fn pair_instance(leader: &B256, sequence: u64) -> B256 {
 /// keeps its shares.
 pub(crate) async fn generate_pair(
     channel: &Arc<PeerChannel>,
-    pool: &TriplePool,
+    pool: &Arc<TriplePool>,
     roster: &Roster,
     participants: &[Participant],
     leader: &B256,
@@ -374,7 +385,18 @@ pub(crate) async fn generate_pair(
         }
     };
     let (first, second) = tokio::try_join!(generate(0), generate(1))?;
-    pool.put(leader, sequence, &TriplePair { first, second })
+    let (pool, leader) = (Arc::clone(pool), *leader);
+    blocking(move || pool.put(&leader, sequence, &TriplePair { first, second })).await
+}
+
+/// Runs a pool operation (a database transaction, fsynced) off the async workers: a commit
+/// there would hold up every peer message and request the worker serves.
+pub(crate) async fn blocking<T: Send + 'static>(
+    operation: impl FnOnce() -> Result<T, NodeError> + Send + 'static,
+) -> Result<T, NodeError> {
+    tokio::task::spawn_blocking(operation)
+        .await
+        .map_err(|e| NodeError::internal("triple pool", e))?
 }
 
 /// Leads the generation of one pair and returns its sequence number: invites every roster
@@ -382,10 +404,15 @@ pub(crate) async fn generate_pair(
 /// (a new pair) if they are enough to sign, so a node that is down does not stop the pool.
 pub(crate) async fn lead_pair_generation(
     channel: &Arc<PeerChannel>,
-    pool: &TriplePool,
+    pool: &Arc<TriplePool>,
     roster: &Roster,
     idle_timeout: Duration,
 ) -> Result<u64, NodeError> {
+    let _slot = pool
+        .led
+        .acquire()
+        .await
+        .map_err(|e| NodeError::internal("triple generation", e))?;
     let me = channel.identity_key();
     let my_participant = roster.participant_of(&me).ok_or_else(|| {
         NodeError::internal("triple generation", "this node is not in the roster")
@@ -404,7 +431,10 @@ pub(crate) async fn lead_pair_generation(
         if participants.len() < roster.threshold.max(2) {
             break;
         }
-        let sequence = pool.next_sequence()?;
+        let sequence = {
+            let pool = Arc::clone(pool);
+            blocking(move || pool.next_sequence()).await?
+        };
         let invitation = serde_json::to_vec(&Invitation::TriplePair {
             roster: roster.keys.clone(),
             threshold: u16::try_from(roster.threshold).unwrap_or(u16::MAX),

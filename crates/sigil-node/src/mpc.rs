@@ -3,10 +3,12 @@
 //!
 //! cait-sith protocols are state machines that say what to send and take what arrives, in any
 //! order. The machine runs on a blocking thread (its steps are CPU work, milliseconds to
-//! seconds), fed by one receiving task per peer; what it sends goes out as the next round
-//! number to that peer, so every message of a run has its own (sender, round) slot in the
-//! channel. A run fails when no peer message arrives within the idle timeout or a send fails;
-//! dropping the future stops the run (the machine's thread sees its inputs close and ends).
+//! seconds), fed by one receiving task per peer. What it asks to send between two waits goes
+//! to each peer as one bundle (a triple generation asks for hundreds of small messages; one
+//! HTTP request each cost more than the arithmetic), under the next round number to that peer,
+//! so every bundle of a run has its own (sender, round) slot in the channel. A run fails when no
+//! peer message arrives within the idle timeout or a send fails; dropping the future stops the
+//! run (the machine's thread sees its inputs close and ends).
 
 use crate::error::NodeError;
 use crate::peer::PeerChannel;
@@ -44,6 +46,7 @@ where
     P: Protocol<Output = T> + Send + 'static,
 {
     let (outgoing, mut to_send) = mpsc::unbounded_channel::<(Participant, Vec<u8>)>();
+    // (recipient, bundle)
     let (deliver, incoming) = std_mpsc::channel::<(Participant, Vec<u8>)>();
     let others: Vec<Participant> = run
         .peers
@@ -66,9 +69,16 @@ where
                 // A receive that times out is tried again: the machine's idle timeout decides
                 // when the run has waited too long, since a peer may rightly send nothing
                 // while the others catch up.
-                if let Ok(payload) = channel.receive(instance, round, &validator).await {
-                    if deliver.send((participant, payload)).is_err() {
+                if let Ok(bundle) = channel.receive(instance, round, &validator).await {
+                    // A bundle that does not split was not made by a Sigil node's driver: the
+                    // run will fail on its idle timeout rather than take part of it.
+                    let Some(messages) = unbundle(&bundle) else {
                         return;
+                    };
+                    for message in messages {
+                        if deliver.send((participant, message)).is_err() {
+                            return;
+                        }
                     }
                     round += 1;
                 }
@@ -110,7 +120,8 @@ where
     Ok(output)
 }
 
-/// Pokes the machine until it returns, sending what it asks and feeding it what arrives.
+/// Pokes the machine until it returns, sending what it asks (bundled per recipient, flushed
+/// whenever it waits) and feeding it what arrives.
 fn step_until_done<T, P: Protocol<Output = T>>(
     mut protocol: P,
     others: &[Participant],
@@ -119,35 +130,97 @@ fn step_until_done<T, P: Protocol<Output = T>>(
     idle_timeout: Duration,
 ) -> Result<T, NodeError> {
     let stopped = || NodeError::internal("protocol run", "the run was stopped");
+    let mut pending: HashMap<Participant, Vec<Vec<u8>>> = HashMap::new();
+    let flush = |pending: &mut HashMap<Participant, Vec<Vec<u8>>>| {
+        for (to, messages) in pending.drain() {
+            outgoing
+                .send((to, bundle(&messages)))
+                .map_err(|_| stopped())?;
+        }
+        Ok::<(), NodeError>(())
+    };
     loop {
         let action = protocol
             .poke()
             .map_err(|e| NodeError::ProtocolFailed(e.to_string()))?;
         match action {
-            Action::Wait => match incoming.recv_timeout(idle_timeout) {
-                Ok((from, payload)) => protocol.message(from, payload),
-                Err(std_mpsc::RecvTimeoutError::Timeout) => {
-                    return Err(NodeError::PeerUnreachable {
-                        peer: "every peer of the run".into(),
-                        reason: format!(
-                            "no protocol message within {} ms",
-                            idle_timeout.as_millis()
-                        ),
-                    })
+            Action::Wait => {
+                flush(&mut pending)?;
+                let (from, payload) = match incoming.recv_timeout(idle_timeout) {
+                    Ok(message) => message,
+                    Err(std_mpsc::RecvTimeoutError::Timeout) => {
+                        return Err(NodeError::PeerUnreachable {
+                            peer: "every peer of the run".into(),
+                            reason: format!(
+                                "no protocol message within {} ms",
+                                idle_timeout.as_millis()
+                            ),
+                        })
+                    }
+                    Err(std_mpsc::RecvTimeoutError::Disconnected) => return Err(stopped()),
+                };
+                protocol.message(from, payload);
+                // Take whatever else has arrived before poking again.
+                while let Ok((from, payload)) = incoming.try_recv() {
+                    protocol.message(from, payload);
                 }
-                Err(std_mpsc::RecvTimeoutError::Disconnected) => return Err(stopped()),
-            },
+            }
             Action::SendMany(payload) => {
                 for to in others {
-                    outgoing
-                        .send((*to, payload.clone()))
-                        .map_err(|_| stopped())?;
+                    pending.entry(*to).or_default().push(payload.clone());
                 }
             }
             Action::SendPrivate(to, payload) => {
-                outgoing.send((to, payload)).map_err(|_| stopped())?;
+                pending.entry(to).or_default().push(payload);
             }
-            Action::Return(output) => return Ok(output),
+            Action::Return(output) => {
+                flush(&mut pending)?;
+                return Ok(output);
+            }
         }
+    }
+}
+
+/// Messages as one payload: each as its length (u32, big-endian), then its bytes.
+fn bundle(messages: &[Vec<u8>]) -> Vec<u8> {
+    let mut bytes = Vec::with_capacity(messages.iter().map(|m| m.len() + 4).sum());
+    for message in messages {
+        bytes.extend_from_slice(
+            &u32::try_from(message.len())
+                .unwrap_or(u32::MAX)
+                .to_be_bytes(),
+        );
+        bytes.extend_from_slice(message);
+    }
+    bytes
+}
+
+/// The messages of a [`bundle`]; `None` if the bytes are not one.
+fn unbundle(mut bytes: &[u8]) -> Option<Vec<Vec<u8>>> {
+    let mut messages = Vec::new();
+    while !bytes.is_empty() {
+        let (length, rest) = bytes.split_first_chunk::<4>()?;
+        let length = usize::try_from(u32::from_be_bytes(*length)).ok()?;
+        if rest.len() < length {
+            return None;
+        }
+        let (message, rest) = rest.split_at(length);
+        messages.push(message.to_vec());
+        bytes = rest;
+    }
+    Some(messages)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundles_split_back_into_their_messages_and_garbage_does_not() {
+        let messages = vec![vec![1, 2, 3], Vec::new(), vec![9; 70_000]];
+        assert_eq!(unbundle(&bundle(&messages)), Some(messages));
+        assert_eq!(unbundle(&[]), Some(Vec::new()));
+        assert_eq!(unbundle(&[0, 0, 0, 5, 1]), None);
+        assert_eq!(unbundle(&[0, 0]), None);
     }
 }

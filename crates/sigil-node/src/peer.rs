@@ -206,6 +206,18 @@ impl PeerChannel {
         round: u32,
         sender: &ValidatorInfo,
     ) -> Result<Vec<u8>, NodeError> {
+        self.receive_within(instance, round, sender, self.timeout)
+            .await
+    }
+
+    /// [`PeerChannel::receive`], waiting at most `timeout`.
+    pub async fn receive_within(
+        &self,
+        instance: B256,
+        round: u32,
+        sender: &ValidatorInfo,
+        timeout: Duration,
+    ) -> Result<Vec<u8>, NodeError> {
         let key = (instance, round, staking_address(sender));
         let wait = async {
             loop {
@@ -216,14 +228,11 @@ impl PeerChannel {
                 arrived.await;
             }
         };
-        tokio::time::timeout(self.timeout, wait)
+        tokio::time::timeout(timeout, wait)
             .await
             .map_err(|_| NodeError::PeerUnreachable {
                 peer: key.2.clone(),
-                reason: format!(
-                    "no round {round} message within {} ms",
-                    self.timeout.as_millis()
-                ),
+                reason: format!("no round {round} message within {} ms", timeout.as_millis()),
             })
     }
 

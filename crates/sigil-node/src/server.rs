@@ -150,8 +150,10 @@ fn start_background_work(state: &Arc<NodeState>, config: &NodeConfig, stop: &Can
     });
 }
 
-/// Pair generations other nodes lead that this node runs at once; more wait.
-const PAIR_GENERATIONS_JOINED: usize = 2;
+/// Pair generations other nodes lead that this node runs at once; more wait. Each node leads at
+/// most a couple at a time, so this covers every peer of a network of a few nodes without
+/// leaving a leader waiting on a queued peer.
+const PAIR_GENERATIONS_JOINED: usize = 8;
 
 /// Joins a peer's generation of a triple pair when it is for this node's roster and threshold.
 fn join_pair_generation(

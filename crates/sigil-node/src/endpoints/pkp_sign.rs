@@ -244,6 +244,20 @@ fn signing_set(
     Ok(set)
 }
 
+fn no_pair_in_time() -> NodeError {
+    NodeError::PeerUnreachable {
+        peer: "the signing set".into(),
+        reason: "no triple pair was ready in time; the network is signing at its limit".into(),
+    }
+}
+
+/// How long a signature may wait for its triple pair (the leader for one in its pool, the others
+/// for the leader to name it): several peer timeouts, since under a burst pairs are made as
+/// fast as the CPU allows and requests queue for them.
+fn pair_wait(state: &NodeState) -> std::time::Duration {
+    state.peer_timeout * 5
+}
+
 /// The round of a signing run in which its leader names the triple pair.
 const PAIR_ROUND: u32 = 0;
 
@@ -262,27 +276,35 @@ async fn agree_on_pair(
     let leader_key = roster
         .key_of(leader)
         .ok_or_else(|| NodeError::internal("pkp sign", "a signer outside the roster"))?;
+    let deadline = tokio::time::Instant::now() + pair_wait(state);
     if me == leader {
-        let pool = Arc::clone(&state.triples);
-        let signers = set.to_vec();
-        let taken =
-            tokio::task::spawn_blocking(move || pool.take_oldest_for(&leader_key, &signers))
-                .await
-                .map_err(|e| NodeError::internal("triple pool", e))??;
-        let (sequence, pair) = match taken {
-            Some(taken) => taken,
-            None => {
-                let sequence = ecdsa::lead_pair_generation(
+        // The oldest pair the set can use; when there is none, generate one if a slot for it
+        // is free, or wait for the pool (the background generation, other requests) to change.
+        let queued = tokio::time::timeout_at(deadline, state.triples.consumers.lock()).await;
+        let Ok(_turn) = queued else {
+            return Err(no_pair_in_time());
+        };
+        let (sequence, pair) = loop {
+            let changed = state.triples.changed.notified();
+            let pool = Arc::clone(&state.triples);
+            let signers = set.to_vec();
+            let taken =
+                ecdsa::blocking(move || pool.take_oldest_for(&leader_key, &signers)).await?;
+            if let Some(taken) = taken {
+                break taken;
+            }
+            if state.triples.led.available_permits() > 0 {
+                ecdsa::lead_pair_generation(
                     state.peers(),
                     &state.triples,
                     roster,
                     state.peer_timeout,
                 )
                 .await?;
-                let pair = state.triples.take(&leader_key, sequence)?.ok_or_else(|| {
-                    NodeError::internal("triple pool", "a pair just generated is gone")
-                })?;
-                (sequence, pair)
+                continue;
+            }
+            if tokio::time::timeout_at(deadline, changed).await.is_err() {
+                return Err(no_pair_in_time());
             }
         };
         let named = sequence.to_be_bytes();
@@ -299,7 +321,7 @@ async fn agree_on_pair(
             .ok_or_else(|| NodeError::internal("pkp sign", "the leader is not a peer"))?;
         let named = state
             .peers()
-            .receive(instance, PAIR_ROUND, &leader_validator)
+            .receive_within(instance, PAIR_ROUND, &leader_validator, pair_wait(state))
             .await?;
         let sequence =
             u64::from_be_bytes(named.as_slice().try_into().map_err(|_| {
@@ -310,9 +332,7 @@ async fn agree_on_pair(
         loop {
             let changed = state.triples.changed.notified();
             let pool = Arc::clone(&state.triples);
-            let taken = tokio::task::spawn_blocking(move || pool.take(&leader_key, sequence))
-                .await
-                .map_err(|e| NodeError::internal("triple pool", e))??;
+            let taken = ecdsa::blocking(move || pool.take(&leader_key, sequence)).await?;
             if let Some(pair) = taken {
                 return Ok(pair);
             }
