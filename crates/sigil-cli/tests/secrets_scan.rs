@@ -2,11 +2,13 @@
 //!
 //! Runs `sigil devnet` and the CLI commands that handle keys (`encrypt`, `decrypt` with a wallet
 //! key and with stored session keys, `session-sigs`, `capacity-delegation`, a refused `decrypt`
-//! whose error carries the nodes' error bodies, and a malformed key), all with `RUST_LOG=trace`,
-//! captures every byte they print on stdout and stderr, and looks for the key material in it:
-//! the wallet keys passed in, every node's key share (read from the devnet's data dir, in the
-//! encodings a careless log line could use), and the session secret keys (the seed given to
-//! `session-sigs`, the key `decrypt` stored). Key-share and session-key files must be 0600 and
+//! whose error carries the nodes' error bodies, a malformed key, `pkp mint` and `pkp sign`), all
+//! with `RUST_LOG=trace`, captures every byte they print on stdout and stderr, and looks for the
+//! key material in it: the wallet keys passed in, every node's key share, its shares of the root
+//! ECDSA keys (made by the nodes' key generation), the Beaver triple shares in its pool and its
+//! peer identity (read from the devnet's data dir, in the encodings a careless log line could
+//! use), and the session secret keys (the seed given to `session-sigs`, the key `decrypt`
+//! stored). Key-share, root-share, triple-pool, identity and session-key files must be 0600 and
 //! their directories 0700.
 //!
 //! One exclusion, on purpose: the devnet's ready banner prints the dev wallet key (the first of
@@ -29,6 +31,7 @@ const PLAINTEXT: &str = "scan me for secrets";
 const WALLET_VAR: &str = "SIGIL_SCAN_WALLET_KEY";
 const STRANGER_VAR: &str = "SIGIL_SCAN_STRANGER_KEY";
 const MALFORMED_VAR: &str = "SIGIL_SCAN_MALFORMED_KEY";
+const DEV_VAR: &str = "SIGIL_SCAN_DEV_KEY";
 
 /// `sigil devnet` at trace level on `data_dir`, every byte it prints kept.
 fn spawn_devnet(data_dir: &Path) -> Running {
@@ -66,6 +69,7 @@ impl Cli {
             .env(WALLET_VAR, &self.wallet_key)
             .env(STRANGER_VAR, &self.stranger_key)
             .env(MALFORMED_VAR, &self.malformed_key)
+            .env(DEV_VAR, DEV_WALLET_PRIVATE_KEY)
             .write_stdin(stdin)
             .output()
             .expect("sigil runs");
@@ -131,6 +135,67 @@ fn key_share_secrets(data_dir: &Path, nodes: usize) -> Vec<Secret> {
             format!("node {index} key share scalar (BE)"),
             &scalar_be,
         ));
+    }
+    secrets
+}
+
+/// A 32-byte scalar in both byte orders.
+fn scalar_secrets(name: &str, big_endian: &[u8]) -> [Secret; 2] {
+    let little_endian: Vec<u8> = big_endian.iter().rev().copied().collect();
+    [
+        secret(format!("{name} (BE)"), big_endian),
+        secret(format!("{name} (LE)"), &little_endian),
+    ]
+}
+
+/// Every node's ECDSA secrets: its root key shares, the triple shares in its pool (read once
+/// the devnet has stopped) and its peer identity seed.
+fn ecdsa_secrets(data_dir: &Path, nodes: usize) -> Vec<Secret> {
+    use redb::{ReadableDatabase, ReadableTable};
+    const PAIRS: redb::TableDefinition<([u8; 32], u64), &[u8]> =
+        redb::TableDefinition::new("triple_pairs");
+    let mut secrets = Vec::new();
+    for index in 0..nodes {
+        let node_dir = data_dir.join(format!("node-{index}"));
+        let roots: Value = serde_json::from_str(
+            &std::fs::read_to_string(node_dir.join("ecdsa-root-shares.json")).expect("roots"),
+        )
+        .expect("root shares json");
+        for (root, share) in roots["rootKeyShares"]
+            .as_array()
+            .expect("shares")
+            .iter()
+            .enumerate()
+        {
+            let bytes = hex_bytes(share.as_str().expect("hex"));
+            secrets.extend(scalar_secrets(
+                &format!("node {index} root key share {root}"),
+                &bytes,
+            ));
+        }
+        let identity = hex_bytes(
+            &std::fs::read_to_string(node_dir.join("peer-identity.key")).expect("identity"),
+        );
+        secrets.push(secret(
+            format!("node {index} peer identity seed"),
+            &identity,
+        ));
+        let pool = redb::Database::open(node_dir.join("triples.redb")).expect("triple pool");
+        let read = pool.begin_read().expect("read");
+        let table = read.open_table(PAIRS).expect("pairs table");
+        for entry in table.iter().expect("iterate") {
+            let (_, value) = entry.expect("entry");
+            let pair: Value = serde_json::from_slice(value.value()).expect("pair json");
+            for triple in pair["triples"].as_array().expect("triples") {
+                for share in triple["shares"].as_array().expect("shares") {
+                    let bytes = hex_bytes(share.as_str().expect("hex"));
+                    secrets.extend(scalar_secrets(
+                        &format!("node {index} triple share"),
+                        &bytes,
+                    ));
+                }
+            }
+        }
     }
     secrets
 }
@@ -313,6 +378,45 @@ fn devnet_and_cli_at_trace_level_never_print_keys_and_keep_key_files_private() {
     );
     assert_eq!(malformed.status.code(), Some(2), "{}", describe(&malformed));
 
+    // A PKP the dev wallet mints, permitting the wallet, which has the network sign with it:
+    // the nodes' root key shares, triple pairs and presignatures at work.
+    let context = data_dir.join("network-context.json");
+    let minted = cli.run(
+        &[
+            "pkp",
+            "mint",
+            "--rpc",
+            &rpc,
+            "--network-context",
+            context.to_str().expect("utf-8 path"),
+            "--private-key-env",
+            DEV_VAR,
+            "--permit-address",
+            &address,
+        ],
+        b"",
+    );
+    assert_eq!(minted.status.code(), Some(0), "{}", describe(&minted));
+    let pkp: Value = serde_json::from_slice(&minted.stdout).expect("pkp json");
+    for message in ["scan the signing path", "and once more"] {
+        let signed = cli.run(
+            &[
+                "pkp",
+                "sign",
+                "--rpc-url",
+                &rpc,
+                "--private-key-env",
+                WALLET_VAR,
+                "--pubkey",
+                pkp["publicKey"].as_str().expect("publicKey"),
+                "--message",
+                message,
+            ],
+            b"",
+        );
+        assert_eq!(signed.status.code(), Some(0), "{}", describe(&signed));
+    }
+
     // The files: collected before the devnet stops (its data dir is the test's, kept).
     let nodes = banner
         .iter()
@@ -348,6 +452,12 @@ fn devnet_and_cli_at_trace_level_never_print_keys_and_keep_key_files_private() {
         forms: vec![malformed_key.trim_start_matches("0x").to_owned()],
     });
     secrets.extend(key_share_secrets(&data_dir, nodes));
+    let ecdsa = ecdsa_secrets(&data_dir, nodes);
+    assert!(
+        ecdsa.iter().any(|s| s.name.contains("triple share")),
+        "the pools hold triple pairs to scan for"
+    );
+    secrets.extend(ecdsa);
 
     // The banner's dev key line is the only place a key may be printed.
     let dev_key_lines: Vec<&String> = devnet_stdout
@@ -413,9 +523,10 @@ fn devnet_and_cli_at_trace_level_never_print_keys_and_keep_key_files_private() {
 
     // No file in the data dir other than a node's own key-share file holds a key share.
     for path in files_under(&data_dir) {
+        // Each node's own share files hold its shares, by design.
         if path
             .file_name()
-            .is_some_and(|name| name == "key-share.json")
+            .is_some_and(|name| name == "key-share.json" || name == "ecdsa-root-shares.json")
         {
             continue;
         }
@@ -438,8 +549,15 @@ fn devnet_and_cli_at_trace_level_never_print_keys_and_keep_key_files_private() {
         for index in 0..nodes {
             let node_dir = data_dir.join(format!("node-{index}"));
             assert_eq!(mode(&node_dir), 0o700, "{}", node_dir.display());
-            let share = node_dir.join("key-share.json");
-            assert_eq!(mode(&share), 0o600, "{}", share.display());
+            for file in [
+                "key-share.json",
+                "ecdsa-root-shares.json",
+                "triples.redb",
+                "peer-identity.key",
+            ] {
+                let path = node_dir.join(file);
+                assert_eq!(mode(&path), 0o600, "{}", path.display());
+            }
         }
         assert_eq!(mode(&session_dir), 0o700, "session dir");
         assert_eq!(
