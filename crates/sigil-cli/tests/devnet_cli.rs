@@ -182,6 +182,12 @@ fn devnet_json_is_printed_and_written_to_ready_json_and_a_node_runs_from_its_con
     );
     let config_path = node_dir.path().join("node.json");
     std::fs::write(&config_path, config.to_string()).expect("write config");
+    // Node 0 moved: its peer identity goes with its root key shares (their roster names it).
+    std::fs::copy(
+        data_dir.path().join("node-0/peer-identity.key"),
+        node_dir.path().join("peer-identity.key"),
+    )
+    .expect("copy the identity");
 
     let mut node = Running::spawn(["node", "--config", config_path.to_str().expect("utf-8")]);
     let url = node.node_url(Duration::from_secs(5)).expect("node ready");

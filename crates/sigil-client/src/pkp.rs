@@ -5,6 +5,7 @@
 use crate::node_http::{self, new_request_id};
 use crate::{ClientError, LitNodeClient, NodeFailure};
 use alloy_primitives::{keccak256, Address, B256};
+use futures::stream::{FuturesUnordered, StreamExt};
 use sigil_auth::SessionSigs;
 use sigil_crypto::ecdsa::combine_signature_shares;
 use sigil_wire::{unquoted_hex, PkpSignRequest, PkpSignResponse, PKP_SIGN_PATH};
@@ -56,9 +57,10 @@ impl LitNodeClient {
     /// the signing set answer shares, the others `fail`; the shares are combined and the
     /// signature is verified against the key before it is returned.
     ///
-    /// Where the JS SDK fails when a node is down, this client asks again: when the nodes it
-    /// reached answered no signature, it names a signing set of nodes that did answer (Sigil's
-    /// `signingSet` field) and sends the request to those alone.
+    /// Where the JS SDK fails when a node is down, this client asks again, once: when a node
+    /// cannot be reached it names a signing set of the others (Sigil's `signingSet` field) and
+    /// sends the request to those alone; when the nodes failed inside (a peer too slow), it
+    /// sends the request anew. A refusal (4xx) is final.
     pub async fn pkp_sign(
         &self,
         to_sign: &[u8; 32],
@@ -96,8 +98,8 @@ impl LitNodeClient {
         else {
             return Err(failures);
         };
-        // A refusal (4xx) is the answer; only nodes that did not answer, or failed inside,
-        // are routed around.
+        // A refusal (4xx) is the answer. A node that did not answer is routed around; a failure
+        // inside the nodes (a peer slow to answer) is tried once more, as a new request.
         if node_failures
             .iter()
             .any(|f| f.status.is_some_and(|status| (400..500).contains(&status)))
@@ -114,20 +116,45 @@ impl LitNodeClient {
             .filter(|url| !down.contains(&url.as_str()))
             .cloned()
             .collect();
-        if down.is_empty() || live.len() < needed {
+        if live.len() < needed {
             return Err(failures);
         }
-        let set: Vec<String> = live.iter().take(needed).cloned().collect();
-        self.pkp_sign_once(
-            to_sign,
-            &pubkey,
-            &public_key,
-            session_sigs,
-            &set,
-            Some(&set),
-            connection.current_epoch_number(),
-        )
-        .await
+        let (nodes, set) = if down.is_empty() {
+            (all.clone(), first_set)
+        } else {
+            let set: Vec<String> = live.iter().take(needed).cloned().collect();
+            (set.clone(), Some(set))
+        };
+        let first_failures = node_failures.clone();
+        match self
+            .pkp_sign_once(
+                to_sign,
+                &pubkey,
+                &public_key,
+                session_sigs,
+                &nodes,
+                set.as_deref(),
+                connection.current_epoch_number(),
+            )
+            .await
+        {
+            // The error names every node that failed, in either attempt.
+            Err(ClientError::NodeErrors {
+                request_id,
+                needed,
+                succeeded,
+                mut failures,
+            }) => {
+                failures.extend(first_failures);
+                Err(ClientError::NodeErrors {
+                    request_id,
+                    needed,
+                    succeeded,
+                    failures,
+                })
+            }
+            answer => answer,
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -160,28 +187,40 @@ impl LitNodeClient {
             ));
         }
         let request_id = new_request_id();
-        let answers = futures::future::join_all(bodies.iter().map(|(url, body)| {
-            node_http::post_json::<PkpSignResponse>(
-                &self.http,
-                url,
-                PKP_SIGN_PATH,
-                body,
-                &request_id,
-                self.config.request_timeout,
-            )
-        }))
-        .await;
+        let request_id_ref = request_id.as_str();
+        let mut pending: FuturesUnordered<_> = bodies
+            .iter()
+            .map(|(url, body)| async move {
+                let answer = node_http::post_json::<PkpSignResponse>(
+                    &self.http,
+                    url,
+                    PKP_SIGN_PATH,
+                    body,
+                    request_id_ref,
+                    self.config.request_timeout,
+                )
+                .await;
+                (url.clone(), answer)
+            })
+            .collect();
         let mut shares = Vec::new();
         let mut failures: Vec<NodeFailure> = Vec::new();
-        for ((url, _), answer) in bodies.iter().zip(answers) {
+        while let Some((url, answer)) = pending.next().await {
             match answer {
                 Ok(answer) if answer.signature_share.result == "success" => {
-                    shares.push((url.clone(), answer))
+                    shares.push((url, answer))
                 }
                 Ok(_) => {}
+                // A node that cannot be reached will not sign: the others of its set would
+                // only wait for it, so stop here and let the caller route around it.
+                Err(failure) if failure.status.is_none() => {
+                    failures.push(failure);
+                    break;
+                }
                 Err(failure) => failures.push(failure),
             }
         }
+        drop(pending);
         let needed = signing_set.map_or(self.require_connection()?.min_node_count, <[String]>::len);
         if shares.len() < needed || !failures.is_empty() {
             return Err(ClientError::NodeErrors {

@@ -24,6 +24,9 @@ use std::path::{Path, PathBuf};
 ///   "chainRpcUrl": "http://127.0.0.1:8545",
 ///   "contractResolver": "0x5FbDB2315678afecb367f032d93F642f64180aa3",
 ///   "validatorStalenessSecs": 10,
+///   "peerTimeoutMs": 5000,
+///   "triplePoolSize": 16,
+///   "tripleGenerationPauseMs": 0,
 ///   "dataDir": ".",
 ///   "freeAllowance": 10000,
 ///   "rateLimitWindowSecs": 1000
@@ -41,8 +44,10 @@ pub struct NodeConfig {
     pub external_address: Option<String>,
     /// This node's BLS key share file (written by the devnet's dealer, mode 0600).
     pub key_share_file: PathBuf,
-    /// This node's shares of the root ECDSA keys PKP keys derive from (mode 0600). Absent: the
-    /// node has no root keys (an older network) and its handshake lists none.
+    /// This node's shares of the root ECDSA keys PKP keys derive from (mode 0600). Not there
+    /// yet: the node generates them with the other validators once it is listed in Staking
+    /// (the network's first start). Absent from the config: the node has no root keys and
+    /// signs with no PKP.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub root_key_shares_file: Option<PathBuf>,
     /// The network's BLS public key, 96 hex characters (a compressed G1 point).

@@ -201,7 +201,7 @@ fn join_pair_generation(
             &participants,
             &leader,
             sequence,
-            state.peer_timeout,
+            state.run_idle_timeout(),
         )
         .await
         {
@@ -237,7 +237,7 @@ async fn fill_triple_pool(
                             state.peers(),
                             &state.triples,
                             &roster,
-                            state.peer_timeout,
+                            state.run_idle_timeout(),
                         )
                         .await
                         {

@@ -152,6 +152,12 @@ impl NodeState {
         self.root_keys.borrow().clone()
     }
 
+    /// How long a protocol run with peers may go without a message from any of them: twice the
+    /// peer timeout, since a run's step is CPU work that a busy node may be slow to do.
+    pub(crate) fn run_idle_timeout(&self) -> std::time::Duration {
+        self.peer_timeout * 2
+    }
+
     /// The threshold ECDSA roster (the root keys' holders), once the node has its root keys.
     pub(crate) fn roster(&self) -> Option<Roster> {
         self.root_key_shares().map(|shares| Roster {

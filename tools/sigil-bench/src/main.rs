@@ -24,6 +24,7 @@ mod chain;
 mod load;
 mod local;
 mod measure;
+mod pkp_sign;
 mod proc_info;
 mod record;
 mod report;
@@ -55,6 +56,8 @@ enum Command {
     Decrypt(load::DecryptArgs),
     /// Decrypts per second for an ERC-721 condition, the nodes' read cache on and off.
     TokenGated(token_gated::Args),
+    /// Threshold ECDSA with PKPs: DKG, triple generation, presign and pkp_sign, with floors.
+    PkpSign(pkp_sign::Args),
     /// Peak and current resident memory of a process.
     Rss(proc_info::RssArgs),
     /// Write BENCHMARKS.md from the records and print the RATIO lines.
@@ -80,6 +83,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::EncryptionSign(args) => load::run_encryption_sign(args),
         Command::Decrypt(args) => load::run_decrypt(args),
         Command::TokenGated(args) => token_gated::run(args),
+        Command::PkpSign(args) => pkp_sign::run(args),
         Command::Rss(args) => proc_info::run_rss(args),
         Command::Report(args) => report::run(args),
     }

@@ -417,3 +417,48 @@ fn bench_token_gated_counts_the_chain_reads_a_decrypt_costs_with_and_without_the
     let on = calls("token_gated_decrypt_c1_cache_on");
     assert!(on < 1.0, "cache on: {on} reads per decrypt");
 }
+
+#[test]
+fn bench_pkp_sign_measures_the_network_beside_its_floors() {
+    let output = bench(&[
+        "pkp-sign",
+        "--clients",
+        "1",
+        "--seconds",
+        "0.5",
+        "--pool",
+        "1",
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let records = records(&output);
+    for name in [
+        "pkp_dkg_floor",
+        "pkp_triple_pair_floor",
+        "pkp_presign_sign_floor",
+        "pkp_devnet_start",
+    ] {
+        let found = record(&records, name);
+        assert!(found["meanNs"].as_f64().unwrap_or(0.0) > 0.0, "{found}");
+    }
+    // Three nodes filled a pool of one pair each: three pairs, every node holding all three.
+    let generated = record(&records, "pkp_triple_pairs_network");
+    assert!(
+        generated["iterations"].as_u64().unwrap_or(0) >= 3,
+        "{generated}"
+    );
+    assert!(
+        generated["perSecond"].as_f64().unwrap_or(0.0) > 0.0,
+        "{generated}"
+    );
+    let signed = record(&records, "pkp_sign_c1");
+    assert!(signed["iterations"].as_u64().unwrap_or(0) > 0, "{signed}");
+    // A signature costs at least its floor: the pair and the presign math.
+    let floor = record(&records, "pkp_presign_sign_floor")["meanNs"]
+        .as_f64()
+        .unwrap_or(f64::INFINITY);
+    assert!(signed["p50Ns"].as_f64().unwrap_or(0.0) > floor, "{signed}");
+}

@@ -109,7 +109,7 @@ pub(super) async fn pkp_sign(
     let run = Run {
         instance: keccak256([instance.as_slice(), b"presign"].concat()),
         peers,
-        idle_timeout: state.peer_timeout,
+        idle_timeout: state.run_idle_timeout(),
     };
     let protocol = cait_sith::presign::<Secp256k1>(
         &set,
@@ -298,7 +298,7 @@ async fn agree_on_pair(
                     state.peers(),
                     &state.triples,
                     roster,
-                    state.peer_timeout,
+                    state.run_idle_timeout(),
                 )
                 .await?;
                 continue;
