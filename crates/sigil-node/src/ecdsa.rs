@@ -46,7 +46,7 @@ pub(crate) struct TriplePair {
 
 /// Generations this node leads at once (background and on demand together): more would only
 /// split the CPU among more runs, each then slower to reach its peers.
-const LED_GENERATIONS: usize = 2;
+pub(crate) const LED_GENERATIONS: usize = 2;
 
 /// The persisted pool of triple pairs.
 pub(crate) struct TriplePool {

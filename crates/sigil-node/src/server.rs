@@ -107,12 +107,16 @@ fn start_background_work(state: &Arc<NodeState>, config: &NodeConfig, stop: &Can
             ));
         }
     }
-    tokio::spawn(fill_triple_pool(
-        Arc::clone(state),
-        config.triple_pool_size,
-        Duration::from_millis(config.triple_generation_pause_ms),
-        stop.clone(),
-    ));
+    // One filler per slot for generations this node leads, so the pool fills as fast as
+    // signatures drawing on it would generate.
+    for _ in 0..ecdsa::LED_GENERATIONS {
+        tokio::spawn(fill_triple_pool(
+            Arc::clone(state),
+            config.triple_pool_size,
+            Duration::from_millis(config.triple_generation_pause_ms),
+            stop.clone(),
+        ));
+    }
     let stop = stop.clone();
     let state = Arc::clone(state);
     let generations = Arc::new(tokio::sync::Semaphore::new(PAIR_GENERATIONS_JOINED));

@@ -8,8 +8,10 @@
 //!   filling their pools (what bounds sustained signing).
 //! - `pkp_presign_sign_floor`: the presign of two parties and their shares combined, in one
 //!   thread, from pairs made beforehand (the math a signature costs once its pair exists).
+//! - `pkp_sign_c1_pool_ready`: `pkp_sign` latency, one client, while the pools hold pairs (the
+//!   latency a user sees on a network that is not signing at its limit).
 //! - `pkp_sign_c{N}`: `pkp_sign` latency and signatures per second at N clients, each pair
-//!   generated as signatures need them (pool 0: the sustained rate) .
+//!   generated as signatures need them (pool 0: the sustained rate).
 
 use crate::load::{closed_loop, duration};
 use crate::record::Record;
@@ -216,6 +218,7 @@ async fn generation_rate(pool: usize) -> anyhow::Result<()> {
     let started = Instant::now();
     let devnet = Devnet::start(DevnetConfig {
         triple_pool_size: pool,
+        free_allowance: u64::MAX / 4,
         ..DevnetConfig::default()
     })
     .await?;
@@ -250,6 +253,25 @@ async fn generation_rate(pool: usize) -> anyhow::Result<()> {
         ..Record::default()
     }
     .emit()?;
+    // With pairs in the pools: a signature is its presign and shares alone.
+    let signer = signer(&devnet, 0).await?;
+    let mut latencies = crate::measure::Latencies::new()?;
+    let ready = usize::try_from(held / 3)?.min(20);
+    for _ in 0..ready {
+        let started = Instant::now();
+        sign_once(&signer).await?;
+        latencies.record(u64::try_from(started.elapsed().as_nanos())?)?;
+    }
+    Record {
+        name: "pkp_sign_c1_pool_ready".into(),
+        mean_ns: Some(latencies.mean_ns()),
+        iterations: Some(latencies.count()),
+        p50_ns: latencies.percentile(50.0).map(|v| v as f64),
+        p99_ns: latencies.percentile(99.0).map(|v| v as f64),
+        clients: Some(1),
+        ..Record::default()
+    }
+    .emit()?;
     devnet.shutdown().await;
     Ok(())
 }
@@ -262,12 +284,9 @@ struct Signer {
     tag: usize,
 }
 
-async fn signing(clients: &[usize], most: usize, length: Duration) -> anyhow::Result<()> {
-    let devnet = Devnet::start(DevnetConfig {
-        free_allowance: u64::MAX / 4,
-        ..DevnetConfig::default()
-    })
-    .await?;
+/// A connected client with session sigs of the dev wallet (the PKP's owner) and a fresh PKP
+/// the dev wallet minted.
+async fn signer(devnet: &Devnet, tag: usize) -> anyhow::Result<Signer> {
     let owner = devnet.dev_wallet();
     let minter = ProviderBuilder::new()
         .wallet(owner.clone())
@@ -275,50 +294,64 @@ async fn signing(clients: &[usize], most: usize, length: Duration) -> anyhow::Re
         .await?
         .erased();
     let pkp = sigil_chain::evm::mint_pkp(&minter, devnet.network_context(), &[]).await?;
-    let pubkey = format!("0x{}", hex::encode(&pkp.public_key));
     let network = LitNetwork::Custom {
         rpc_url: devnet.rpc_url(),
         staking_address: devnet.staking_address(),
     };
+    let client = LitNodeClient::new(LitNodeClientConfig::new(network))?;
+    client.connect().await?;
+    let request = ResourceAbilityRequest::new(
+        LitResource::wildcard(ResourcePrefix::Pkp),
+        LitAbility::PkpSigning,
+    )?;
+    let session_sigs = client
+        .get_session_sigs(
+            SessionSigsParams::new(vec![request]),
+            async |callback: AuthCallbackParams| {
+                let mut siwe = CreateSiweMessageParams::new(owner.address(), callback.uri);
+                siwe.expiration = Some(callback.expiration);
+                siwe.resources = callback.resource_ability_requests;
+                let to_sign = client.create_siwe_message(siwe).await?;
+                Ok::<AuthSig, ClientError>(generate_auth_sig(&owner, &to_sign)?)
+            },
+        )
+        .await?;
+    Ok(Signer {
+        client,
+        session_sigs,
+        pubkey: format!("0x{}", hex::encode(&pkp.public_key)),
+        counter: AtomicU64::new(0),
+        tag,
+    })
+}
+
+async fn sign_once(signer: &Signer) -> anyhow::Result<()> {
+    let n = signer.counter.fetch_add(1, Ordering::Relaxed);
+    let digest = keccak256(format!("bench {} {n}", signer.tag));
+    signer
+        .client
+        .pkp_sign(&digest.0, &signer.pubkey, &signer.session_sigs)
+        .await?;
+    Ok(())
+}
+
+async fn signing(clients: &[usize], most: usize, length: Duration) -> anyhow::Result<()> {
+    let devnet = Devnet::start(DevnetConfig {
+        free_allowance: u64::MAX / 4,
+        ..DevnetConfig::default()
+    })
+    .await?;
     let mut signers = Vec::with_capacity(most);
     for tag in 0..most {
-        let client = LitNodeClient::new(LitNodeClientConfig::new(network.clone()))?;
-        client.connect().await?;
-        let request = ResourceAbilityRequest::new(
-            LitResource::wildcard(ResourcePrefix::Pkp),
-            LitAbility::PkpSigning,
-        )?;
-        let session_sigs = client
-            .get_session_sigs(
-                SessionSigsParams::new(vec![request]),
-                async |callback: AuthCallbackParams| {
-                    let mut siwe = CreateSiweMessageParams::new(owner.address(), callback.uri);
-                    siwe.expiration = Some(callback.expiration);
-                    siwe.resources = callback.resource_ability_requests;
-                    let to_sign = client.create_siwe_message(siwe).await?;
-                    Ok::<AuthSig, ClientError>(generate_auth_sig(&owner, &to_sign)?)
-                },
-            )
-            .await?;
-        signers.push(Arc::new(Signer {
-            client,
-            session_sigs,
-            pubkey: pubkey.clone(),
-            counter: AtomicU64::new(0),
-            tag,
-        }));
+        signers.push(Arc::new(signer(&devnet, tag).await?));
     }
     for &count in clients {
         let workers: Vec<_> = signers.iter().take(count).cloned().collect();
-        let result = closed_loop(workers, length, |signer| async move {
-            let n = signer.counter.fetch_add(1, Ordering::Relaxed);
-            let digest = keccak256(format!("bench {} {n}", signer.tag));
-            signer
-                .client
-                .pkp_sign(&digest.0, &signer.pubkey, &signer.session_sigs)
-                .await?;
-            Ok(())
-        })
+        let result = closed_loop(
+            workers,
+            length,
+            |signer| async move { sign_once(&signer).await },
+        )
         .await?;
         result.record(format!("pkp_sign_c{count}"), count).emit()?;
     }
