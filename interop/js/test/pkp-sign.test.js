@@ -97,7 +97,9 @@ test('PKPEthersWallet signs a message, typed data and a transaction that the cha
       controllerSessionSigs: await pkpSessionSigs(client, minter),
       rpc: RPC_URL,
     });
-    await wallet.init();
+    // No wallet.init(): it calls connect() again on the connected client, and lit-core then
+    // keeps the first connection's sync timer running after disconnect() (the process would not
+    // exit). The wallet checks the client is ready before each signature.
     assert.equal(await wallet.getAddress(), pkp.ethAddress);
 
     const message = 'signed by a PKP through pkp-ethers';
