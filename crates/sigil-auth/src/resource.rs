@@ -243,6 +243,15 @@ impl LitResource {
         }
     }
 
+    /// The PKP whose public key is `public_key` (SEC1 bytes), as Lit's node names it when it
+    /// signs: `lit-pkp://` and its token id (`keccak256` of the key) as 64 lower-case hex digits.
+    pub fn pkp(public_key: &[u8]) -> Self {
+        LitResource {
+            prefix: ResourcePrefix::Pkp,
+            id: hex::encode(alloy_primitives::keccak256(public_key)),
+        }
+    }
+
     /// Parses a resource key `<prefix>://<id>`, e.g. `lit-pkp://*`.
     pub fn parse(key: &str) -> Result<Self, AuthError> {
         let (prefix, id) = key

@@ -32,7 +32,16 @@ async fn session_sigs(
     ability: LitAbility,
     prefix: ResourcePrefix,
 ) -> Result<SessionSigs, ClientError> {
-    let request = ResourceAbilityRequest::new(LitResource::wildcard(prefix), ability)?;
+    session_sigs_for(client, wallet, ability, LitResource::wildcard(prefix)).await
+}
+
+async fn session_sigs_for(
+    client: &LitNodeClient,
+    wallet: &PrivateKeySigner,
+    ability: LitAbility,
+    resource: LitResource,
+) -> Result<SessionSigs, ClientError> {
+    let request = ResourceAbilityRequest::new(resource, ability)?;
     client
         .get_session_sigs(
             SessionSigsParams::new(vec![request]),
@@ -244,6 +253,29 @@ async fn the_signing_set_signs_for_the_owner_and_a_permitted_address_and_no_one_
     .await?;
     let body = json!({"toSign": digest.to_vec(), "pubkey": pubkey});
     for (status, answer) in ask_every_node(&decryption_only, &body, "lit_wrong_session").await? {
+        assert_eq!(
+            (status, answer["errorCode"].as_str()),
+            (404, Some("NodeResourceIdNotFound")),
+            "{answer}"
+        );
+    }
+
+    // A session for exactly this PKP (its token id as Lit's node writes it, 64 hex digits)
+    // signs; one for another PKP is refused for the resource.
+    let this_pkp = LitResource::pkp(&pkp.public_key);
+    assert_eq!(this_pkp.to_string().len(), "lit-pkp://".len() + 64);
+    let exact = session_sigs_for(&client, &owner, LitAbility::PkpSigning, this_pkp).await?;
+    let answers = ask_every_node(&exact, &body, "lit_exact").await?;
+    let (_, big_r) = combine(&answers, &digest.0, &pkp);
+    assert!(nonces.insert(big_r));
+    let other = session_sigs_for(
+        &client,
+        &owner,
+        LitAbility::PkpSigning,
+        LitResource::pkp(&[4u8; 65]),
+    )
+    .await?;
+    for (status, answer) in ask_every_node(&other, &body, "lit_other_pkp").await? {
         assert_eq!(
             (status, answer["errorCode"].as_str()),
             (404, Some("NodeResourceIdNotFound")),

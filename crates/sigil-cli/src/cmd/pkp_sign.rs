@@ -12,7 +12,7 @@ use alloy_primitives::{eip191_hash_message, B256};
 use anyhow::{anyhow, Context as _};
 use sigil_client::{
     generate_auth_sig, AuthCallbackParams, AuthSig, ClientError, CreateSiweMessageParams,
-    LitAbility, LitResource, ResourceAbilityRequest, ResourcePrefix, SessionSigsParams,
+    LitAbility, LitResource, ResourceAbilityRequest, SessionSigsParams,
 };
 use time::{Duration, OffsetDateTime};
 
@@ -52,16 +52,11 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let signed = super::client_runtime()?
         .block_on(async {
             let client = args.network.connect().await?;
-            let token_id = alloy_primitives::U256::from_be_bytes(
-                alloy_primitives::keccak256(
-                    hex::decode(args.pubkey.trim_start_matches("0x"))
-                        .context("--pubkey is not hex")?,
-                )
-                .0,
-            );
+            let public_key =
+                hex::decode(args.pubkey.trim_start_matches("0x")).context("--pubkey is not hex")?;
             // The session may sign with exactly this PKP.
             let mut params = SessionSigsParams::new(vec![ResourceAbilityRequest::new(
-                LitResource::new(ResourcePrefix::Pkp, format!("{token_id:x}"))?,
+                LitResource::pkp(&public_key),
                 LitAbility::PkpSigning,
             )?]);
             params.expiration = Some(OffsetDateTime::now_utc() + SESSION_VALIDITY);

@@ -22,7 +22,7 @@ use cait_sith::protocol::Participant;
 use cait_sith::{KeygenOutput, PresignArguments};
 use k256::elliptic_curve::sec1::ToEncodedPoint;
 use k256::Secp256k1;
-use sigil_auth::{LitAbility, LitResource, ResourcePrefix};
+use sigil_auth::{LitAbility, LitResource};
 use sigil_chain::PkpSigningRecord;
 use sigil_wire::{
     quoted_upper_hex, EcdsaSignatureShare, PkpSignRequest, PkpSignResponse, SIG_TYPE_K256,
@@ -46,7 +46,7 @@ pub(super) async fn pkp_sign(
     })?;
     let public_key = parse_uncompressed_key(&request.pubkey)?;
     let token_id = U256::from_be_bytes(keccak256(public_key).0);
-    let resource = LitResource::new(ResourcePrefix::Pkp, format!("{token_id:x}"))?;
+    let resource = LitResource::pkp(&public_key);
     let context = state
         .authorize(request.auth_sig, &resource, LitAbility::PkpSigning)
         .await?;
