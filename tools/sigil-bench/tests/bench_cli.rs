@@ -409,9 +409,11 @@ fn bench_token_gated_counts_the_chain_reads_a_decrypt_costs_with_and_without_the
     };
     // Without the cache every node the client asks reads once per decrypt (two or three of
     // three, as the client stops at the threshold); with it, only a new block costs a read.
+    // At least the threshold's two read; a third node's request may be dropped before its read
+    // once the client has its shares (more often when other work shares the cores).
     let off = calls("token_gated_decrypt_c1_cache_off");
     assert!(
-        (2.9..=3.0).contains(&off),
+        (2.0..=3.0).contains(&off),
         "cache off: {off} reads per decrypt"
     );
     let on = calls("token_gated_decrypt_c1_cache_on");
