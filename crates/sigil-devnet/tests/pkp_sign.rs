@@ -425,3 +425,80 @@ async fn with_one_node_down_the_client_signs_through_the_others_and_with_two_nam
     devnet.shutdown().await;
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_that_lacks_the_named_pair_says_so_and_the_leader_names_another() -> TestResult {
+    let (mut devnet, _, pkp) = signing_fixture(2).await?;
+    let identity = |devnet: &Devnet, index: usize| {
+        devnet
+            .node(index)
+            .map(|node| node.state().peers().identity_key())
+    };
+    let keys: Vec<B256> = (0..3)
+        .map(|index| identity(&devnet, index))
+        .collect::<Option<_>>()
+        .ok_or("a node is down")?;
+    // The roster is ordered by identity key, and a set's first participant leads it.
+    let leader = (0..3).min_by_key(|&index| keys[index]).ok_or("no nodes")?;
+    let (member, absent) = ((leader + 1) % 3, (leader + 2) % 3);
+
+    // Each node leads two pairs and holds the two each peer leads.
+    let full = tokio::time::Instant::now() + Duration::from_secs(120);
+    loop {
+        let held: Vec<u64> = (0..3)
+            .map(|index| {
+                devnet
+                    .node(index)
+                    .map(|node| node.state().triple_pairs_held())
+            })
+            .collect::<Option<Result<_, _>>>()
+            .ok_or("a node is down")??;
+        if held.iter().all(|held| *held >= 6) {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < full,
+            "pools not filled: {held:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+
+    // The member loses its pool: the leader's pairs are no longer at both ends.
+    devnet.stop_node(absent).await?;
+    devnet.stop_node(member).await?;
+    std::fs::remove_file(
+        devnet
+            .data_dir()
+            .join(format!("node-{member}/triples.redb")),
+    )?;
+    devnet.restart_node(member).await?;
+
+    let client = LitNodeClient::new(
+        LitNodeClientConfig::new(LitNetwork::Custom {
+            rpc_url: devnet.rpc_url(),
+            staking_address: devnet.staking_address(),
+        })
+        .with_connect_timeout(Duration::from_secs(5)),
+    )?;
+    client.connect().await?;
+    let sigs = session_sigs(
+        &client,
+        &devnet.dev_wallet(),
+        LitAbility::PkpSigning,
+        ResourcePrefix::Pkp,
+    )
+    .await?;
+    let pubkey = format!("0x{}", hex::encode(&pkp.public_key));
+    for round in 0..2u8 {
+        let digest = keccak256([b'm', round]).0;
+        let signed = client.pkp_sign(&digest, &pubkey, &sigs).await?;
+        assert_eq!(
+            signed
+                .to_alloy()?
+                .recover_address_from_prehash(&B256::from(digest))?,
+            pkp.eth_address
+        );
+    }
+    devnet.shutdown().await;
+    Ok(())
+}

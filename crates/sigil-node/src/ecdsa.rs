@@ -25,6 +25,7 @@ use k256::{AffinePoint, EncodedPoint, Scalar, Secp256k1};
 use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition};
 use serde::{Deserialize, Serialize};
 use sigil_chain::ValidatorInfo;
+use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -58,6 +59,23 @@ pub(crate) struct TriplePool {
     /// Signatures this node leads take pairs one at a time, in arrival order (the lock is
     /// fair), so under a burst no request waits behind later ones.
     pub(crate) consumers: tokio::sync::Mutex<()>,
+    /// Pairs a peer leads whose generation this node has joined and not finished: a leader
+    /// may finish (and name the pair) before the others have stored it, and a pair named
+    /// here is waited for only while it is on its way.
+    joined: parking_lot::Mutex<HashSet<(B256, u64)>>,
+}
+
+/// A joined generation, from the invitation until this node has stored its shares or given up.
+pub(crate) struct JoinedGeneration {
+    pool: Arc<TriplePool>,
+    key: (B256, u64),
+}
+
+impl Drop for JoinedGeneration {
+    fn drop(&mut self) {
+        self.pool.joined.lock().remove(&self.key);
+        self.pool.changed.notify_waiters();
+    }
 }
 
 fn storage(error: impl std::fmt::Display) -> NodeError {
@@ -83,7 +101,22 @@ impl TriplePool {
             changed: Notify::new(),
             led: tokio::sync::Semaphore::new(LED_GENERATIONS),
             consumers: tokio::sync::Mutex::new(()),
+            joined: parking_lot::Mutex::new(HashSet::new()),
         })
+    }
+
+    /// Marks pair (`leader`, `sequence`) as being generated here until the guard drops.
+    pub(crate) fn join(self: &Arc<Self>, leader: B256, sequence: u64) -> JoinedGeneration {
+        self.joined.lock().insert((leader, sequence));
+        JoinedGeneration {
+            pool: Arc::clone(self),
+            key: (leader, sequence),
+        }
+    }
+
+    /// Whether this node is still generating pair (`leader`, `sequence`).
+    pub(crate) fn is_joined(&self, leader: &B256, sequence: u64) -> bool {
+        self.joined.lock().contains(&(*leader, sequence))
     }
 
     /// Reserves the next sequence number for a pair this node leads (never handed out twice).
@@ -135,7 +168,10 @@ impl TriplePool {
             .map_err(storage)?
             .map(|value| Zeroizing::new(value.value().to_vec()));
         write.commit().map_err(storage)?;
-        self.changed.notify_waiters();
+        // Waiters are woken by a change only: one that wakes itself would never time out.
+        if bytes.is_some() {
+            self.changed.notify_waiters();
+        }
         bytes
             .map(|bytes| PairFile::from_bytes(&bytes)?.pair())
             .transpose()
@@ -174,7 +210,9 @@ impl TriplePool {
             found
         };
         write.commit().map_err(storage)?;
-        self.changed.notify_waiters();
+        if taken.is_some() {
+            self.changed.notify_waiters();
+        }
         taken
             .map(|(sequence, bytes)| Ok((sequence, PairFile::from_bytes(&bytes)?.pair()?)))
             .transpose()
@@ -505,4 +543,72 @@ pub(crate) fn signature_share(
     let z = <Scalar as Reduce<k256::U256>>::reduce_bytes(&(*digest).into());
     let r = <Scalar as Reduce<k256::U256>>::reduce_bytes(&presignature.big_r.x());
     lambda * (z * presignature.k + r * presignature.sigma)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dealt_pair(participants: &[Participant]) -> TriplePair {
+        let mut rng = rand::rngs::OsRng;
+        let mut deal = || {
+            let (public, mut shares) =
+                cait_sith::triples::deal::<Secp256k1>(&mut rng, participants, 2);
+            (shares.remove(0), public)
+        };
+        TriplePair {
+            first: deal(),
+            second: deal(),
+        }
+    }
+
+    #[test]
+    fn a_pair_is_taken_once_and_survives_reopening_until_then() -> Result<(), NodeError> {
+        let dir = tempfile::tempdir().map_err(|e| NodeError::internal("tempdir", e))?;
+        let path = dir.path().join("triples.redb");
+        let leader = B256::repeat_byte(7);
+        let all = [0u32, 1, 2].map(Participant::from);
+        {
+            let pool = TriplePool::open(&path)?;
+            pool.put(&leader, 0, &dealt_pair(&all[..2]))?;
+            pool.put(&leader, 1, &dealt_pair(&all))?;
+        }
+        let pool = TriplePool::open(&path)?;
+        assert_eq!(pool.count(&leader)?, 2);
+        // Pair 0 lacks participant 2, so a set with it gets pair 1.
+        let (sequence, _) = pool
+            .take_oldest_for(&leader, &[all[0], all[2]])?
+            .expect("pair 1 serves the set");
+        assert_eq!(sequence, 1);
+        assert!(pool.take(&leader, 1)?.is_none());
+        assert!(pool.take(&leader, 0)?.is_some());
+        assert_eq!(pool.len()?, 0);
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn only_a_change_wakes_a_waiter_and_a_joined_generation_ends_with_one(
+    ) -> Result<(), NodeError> {
+        let dir = tempfile::tempdir().map_err(|e| NodeError::internal("tempdir", e))?;
+        let pool = Arc::new(TriplePool::open(&dir.path().join("triples.redb"))?);
+        let leader = B256::repeat_byte(9);
+        let wait = Duration::from_millis(50);
+
+        // Looking for a pair that is not there changes nothing.
+        let changed = pool.changed.notified();
+        assert!(pool.take(&leader, 3)?.is_none());
+        assert!(pool
+            .take_oldest_for(&leader, &[Participant::from(0u32)])?
+            .is_none());
+        assert!(tokio::time::timeout(wait, changed).await.is_err());
+
+        // A joined generation is known until it ends, and its end wakes waiters.
+        let joined = pool.join(leader, 3);
+        assert!(pool.is_joined(&leader, 3) && !pool.is_joined(&leader, 4));
+        let changed = pool.changed.notified();
+        drop(joined);
+        assert!(tokio::time::timeout(wait, changed).await.is_ok());
+        assert!(!pool.is_joined(&leader, 3));
+        Ok(())
+    }
 }

@@ -192,9 +192,11 @@ fn join_pair_generation(
         return;
     }
     let sequence = *sequence;
+    let joined = state.triples.join(leader, sequence);
     let state = Arc::clone(state);
     let generations = Arc::clone(generations);
     tokio::spawn(async move {
+        let _joined = joined;
         let Ok(_permit) = generations.acquire().await else {
             return;
         };

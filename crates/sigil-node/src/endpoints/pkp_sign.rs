@@ -258,12 +258,50 @@ fn pair_wait(state: &NodeState) -> std::time::Duration {
     state.peer_timeout * 5
 }
 
-/// The round of a signing run in which its leader names the triple pair.
+/// The round of a signing run in which its leader first names a triple pair; the members
+/// answer in the next round, and the leader's verdict (go, or another pair) follows.
 const PAIR_ROUND: u32 = 0;
 
+/// Pairs a leader names for one signature before it gives up: a pair can be missing at a member
+/// when a participant of its generation failed after the leader had finished.
+const PAIR_ATTEMPTS: u32 = 4;
+
+/// What a signing set's leader tells the other members about the triple pair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PairNaming {
+    /// Take pair (leader, sequence) and say whether you hold it.
+    Use(u64),
+    /// Every member holds the named pair: presign with it.
+    Go,
+}
+
+impl PairNaming {
+    fn to_bytes(self) -> Vec<u8> {
+        match self {
+            PairNaming::Use(sequence) => [&[0u8][..], &sequence.to_be_bytes()].concat(),
+            PairNaming::Go => vec![1],
+        }
+    }
+
+    fn from_bytes(bytes: &[u8]) -> Option<PairNaming> {
+        match bytes {
+            [0, sequence @ ..] => Some(PairNaming::Use(u64::from_be_bytes(
+                sequence.try_into().ok()?,
+            ))),
+            [1] => Some(PairNaming::Go),
+            _ => None,
+        }
+    }
+}
+
+/// A member's answer to a naming: it held the pair (and has removed it) or not.
+const HOLDS: u8 = 1;
+const MISSING: u8 = 0;
+
 /// Every member of the set ends with the same triple pair, removed from its pool: the leader (the
-/// set's first member) takes its oldest (generating one with its peers if it has none) and
-/// sends its sequence number to the others.
+/// set's first member) takes its oldest (generating one with its peers if it has none), names
+/// it to the others and waits for each to say it holds it; a pair someone lacks is dropped and
+/// the next one named.
 async fn agree_on_pair(
     state: &Arc<NodeState>,
     roster: &Roster,
@@ -276,71 +314,184 @@ async fn agree_on_pair(
     let leader_key = roster
         .key_of(leader)
         .ok_or_else(|| NodeError::internal("pkp sign", "a signer outside the roster"))?;
-    let deadline = tokio::time::Instant::now() + pair_wait(state);
     if me == leader {
-        // The oldest pair the set can use; when there is none, generate one if a slot for it
-        // is free, or wait for the pool (the background generation, other requests) to change.
-        let queued = tokio::time::timeout_at(deadline, state.triples.consumers.lock()).await;
-        let Ok(_turn) = queued else {
-            return Err(no_pair_in_time());
-        };
-        let (sequence, pair) = loop {
-            let changed = state.triples.changed.notified();
-            let pool = Arc::clone(&state.triples);
-            let signers = set.to_vec();
-            let taken =
-                ecdsa::blocking(move || pool.take_oldest_for(&leader_key, &signers)).await?;
-            if let Some(taken) = taken {
-                break taken;
-            }
-            if state.triples.led.available_permits() > 0 {
-                ecdsa::lead_pair_generation(
-                    state.peers(),
-                    &state.triples,
-                    roster,
-                    state.run_idle_timeout(),
-                )
-                .await?;
-                continue;
-            }
-            if tokio::time::timeout_at(deadline, changed).await.is_err() {
-                return Err(no_pair_in_time());
-            }
-        };
-        let named = sequence.to_be_bytes();
-        let sends = peers
-            .iter()
-            .map(|(_, peer)| state.peers().send(peer, instance, PAIR_ROUND, &named));
-        futures::future::try_join_all(sends).await?;
-        Ok(pair)
+        lead_pair_agreement(state, roster, set, peers, instance, leader_key).await
     } else {
         let leader_validator = peers
             .iter()
             .find(|(participant, _)| *participant == leader)
             .map(|(_, validator)| *validator)
             .ok_or_else(|| NodeError::internal("pkp sign", "the leader is not a peer"))?;
-        let named = state
-            .peers()
-            .receive_within(instance, PAIR_ROUND, &leader_validator, pair_wait(state))
+        follow_pair_agreement(state, &leader_validator, instance, leader_key).await
+    }
+}
+
+async fn lead_pair_agreement(
+    state: &Arc<NodeState>,
+    roster: &Roster,
+    set: &[Participant],
+    peers: &[(Participant, sigil_chain::ValidatorInfo)],
+    instance: B256,
+    leader_key: B256,
+) -> Result<TriplePair, NodeError> {
+    let deadline = tokio::time::Instant::now() + pair_wait(state);
+    // Naming pairs in arrival order (the lock is fair), so under a burst no request waits
+    // behind later ones.
+    let queued = tokio::time::timeout_at(deadline, state.triples.consumers.lock()).await;
+    let Ok(_turn) = queued else {
+        return Err(no_pair_in_time());
+    };
+    let mut round = PAIR_ROUND;
+    for _ in 0..PAIR_ATTEMPTS {
+        let (sequence, pair) = take_pair_to_lead(state, roster, set, leader_key, deadline).await?;
+        let named = PairNaming::Use(sequence).to_bytes();
+        let sends = peers
+            .iter()
+            .map(|(_, peer)| state.peers().send(peer, instance, round, &named));
+        futures::future::try_join_all(sends).await?;
+        let answers = peers.iter().map(|(_, peer)| {
+            state
+                .peers()
+                .receive_within(instance, round + 1, peer, state.run_idle_timeout())
+        });
+        let answers = futures::future::try_join_all(answers).await?;
+        round += 2;
+        if answers.iter().all(|answer| answer.as_slice() == [HOLDS]) {
+            let go = PairNaming::Go.to_bytes();
+            let sends = peers
+                .iter()
+                .map(|(_, peer)| state.peers().send(peer, instance, round, &go));
+            futures::future::try_join_all(sends).await?;
+            return Ok(pair);
+        }
+        tracing::info!(
+            sequence,
+            "a member of the signing set lacks the triple pair; naming another"
+        );
+    }
+    Err(NodeError::ProtocolFailed(format!(
+        "the signing set held none of the {PAIR_ATTEMPTS} triple pairs its leader named"
+    )))
+}
+
+/// The oldest pair this node leads that the set can use; when there is none, one generated
+/// now if a slot for it is free, or the next the pool gets (background generation, other
+/// requests) before `deadline`.
+async fn take_pair_to_lead(
+    state: &Arc<NodeState>,
+    roster: &Roster,
+    set: &[Participant],
+    leader_key: B256,
+    deadline: tokio::time::Instant,
+) -> Result<(u64, TriplePair), NodeError> {
+    loop {
+        let changed = state.triples.changed.notified();
+        let pool = Arc::clone(&state.triples);
+        let signers = set.to_vec();
+        let taken = ecdsa::blocking(move || pool.take_oldest_for(&leader_key, &signers)).await?;
+        if let Some(taken) = taken {
+            return Ok(taken);
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return Err(no_pair_in_time());
+        }
+        if state.triples.led.available_permits() > 0 {
+            ecdsa::lead_pair_generation(
+                state.peers(),
+                &state.triples,
+                roster,
+                state.run_idle_timeout(),
+            )
             .await?;
-        let sequence =
-            u64::from_be_bytes(named.as_slice().try_into().map_err(|_| {
-                NodeError::ProtocolFailed("the leader named no triple pair".into())
-            })?);
-        // A pair the leader just generated for this request may still be being stored here.
-        let deadline = tokio::time::Instant::now() + state.peer_timeout;
-        loop {
-            let changed = state.triples.changed.notified();
-            let pool = Arc::clone(&state.triples);
-            let taken = ecdsa::blocking(move || pool.take(&leader_key, sequence)).await?;
-            if let Some(pair) = taken {
-                return Ok(pair);
+            continue;
+        }
+        if tokio::time::timeout_at(deadline, changed).await.is_err() {
+            return Err(no_pair_in_time());
+        }
+    }
+}
+
+async fn follow_pair_agreement(
+    state: &Arc<NodeState>,
+    leader: &sigil_chain::ValidatorInfo,
+    instance: B256,
+    leader_key: B256,
+) -> Result<TriplePair, NodeError> {
+    let mut round = PAIR_ROUND;
+    let mut held = None;
+    // The first naming may wait for the leader to find or make a pair; later ones follow at
+    // the pace of a peer's answer.
+    let mut wait = pair_wait(state);
+    loop {
+        let message = state
+            .peers()
+            .receive_within(instance, round, leader, wait)
+            .await?;
+        wait = state.run_idle_timeout();
+        match PairNaming::from_bytes(&message) {
+            Some(PairNaming::Go) => {
+                return held.ok_or_else(|| {
+                    NodeError::ProtocolFailed(
+                        "the leader went ahead with a triple pair this node lacks".into(),
+                    )
+                });
             }
-            if tokio::time::timeout_at(deadline, changed).await.is_err() {
-                return Err(NodeError::ProtocolFailed(format!(
-                    "the leader named triple pair {sequence}, which this node does not hold (used, or never made)"
-                )));
+            Some(PairNaming::Use(sequence)) if round < PAIR_ATTEMPTS * 2 => {
+                held = take_named_pair(state, leader_key, sequence).await?;
+                let answer = if held.is_some() { HOLDS } else { MISSING };
+                state
+                    .peers()
+                    .send(leader, instance, round + 1, &[answer])
+                    .await?;
+                round += 2;
             }
+            _ => {
+                return Err(NodeError::ProtocolFailed(
+                    "the leader named no triple pair".into(),
+                ))
+            }
+        }
+    }
+}
+
+/// Removes pair (`leader_key`, `sequence`) from this node's pool, waiting for it while this
+/// node is still generating it; `None` when it is not here and not on its way. The wait is
+/// shorter than the leader's for the answer: once the leader has a pair, the others normally
+/// store it within a message's time, and one still missing after that is answered as missing.
+async fn take_named_pair(
+    state: &Arc<NodeState>,
+    leader_key: B256,
+    sequence: u64,
+) -> Result<Option<TriplePair>, NodeError> {
+    let deadline = tokio::time::Instant::now() + state.peer_timeout;
+    loop {
+        let changed = state.triples.changed.notified();
+        let pool = Arc::clone(&state.triples);
+        let taken = ecdsa::blocking(move || pool.take(&leader_key, sequence)).await?;
+        if taken.is_some() || !state.triples.is_joined(&leader_key, sequence) {
+            return Ok(taken);
+        }
+        if tokio::time::timeout_at(deadline, changed).await.is_err() {
+            return Ok(None);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_naming_reads_back_and_anything_else_is_refused() {
+        for naming in [
+            PairNaming::Use(0),
+            PairNaming::Use(u64::MAX),
+            PairNaming::Go,
+        ] {
+            assert_eq!(PairNaming::from_bytes(&naming.to_bytes()), Some(naming));
+        }
+        for bad in [&[][..], &[0, 1, 2][..], &[1, 0][..], &[2][..]] {
+            assert_eq!(PairNaming::from_bytes(bad), None);
         }
     }
 }
