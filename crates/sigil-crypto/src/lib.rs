@@ -29,6 +29,7 @@
 #![deny(missing_docs)]
 
 pub mod bls;
+pub mod bls_dkg;
 pub mod conditions;
 pub mod ecdsa;
 mod error;
