@@ -185,7 +185,7 @@ fn node_killed_mid_burst_restarts_cleanly_and_no_counted_use_is_lost() -> TestRe
                 .join("node-0")
                 .join("ecdsa-root-shares.json"),
         ),
-        network_public_key: devnet.network_public_key().to_owned(),
+        network_public_key: Some(devnet.network_public_key().to_owned()),
         threshold: u16::try_from(devnet.threshold())?,
         chain_rpc_url: Some(devnet.rpc_url()),
         contract_resolver: devnet.network_context().address("ContractResolver"),

@@ -1,9 +1,9 @@
 //! The chain of a devnet data dir, alone: for a network whose nodes run as separate
 //! `sigil node --config <data dir>/node-<i>/config.json` processes.
 
-use crate::dealer::{node_dir, NetworkFile};
 use crate::devnet::{serve_embedded_chain, NETWORK_CONTEXT_FILE};
 use crate::error::DevnetError;
+use crate::layout::{node_dir, NetworkFile, NETWORK_FILE};
 use alloy_primitives::{keccak256, Address, B256};
 use sigil_chain::evm::EmbeddedChain;
 use sigil_chain::{RpcServer, ValidatorInfo};
@@ -71,6 +71,7 @@ impl RunningChain {
         if let Some(rpc) = self.rpc.take() {
             rpc.shutdown().await;
         }
+        self.chain.close().await;
     }
 }
 
@@ -93,7 +94,7 @@ pub async fn serve_chain_of(
     data_dir: &Path,
     block_time: Duration,
 ) -> Result<RunningChain, DevnetError> {
-    let network_path = data_dir.join("network.json");
+    let network_path = data_dir.join(NETWORK_FILE);
     let text = std::fs::read_to_string(&network_path)
         .map_err(|e| DevnetError::io("reading the network file", &network_path, e))?;
     let network: NetworkFile = serde_json::from_str(&text)

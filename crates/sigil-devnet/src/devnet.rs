@@ -8,7 +8,9 @@
 //!   network.json            network public key, threshold, node count (public)
 //!   network-context.json    every contract's address and ABI (Lit's networkContext.json)
 //!   chain/embedded-evm.redb the embedded chain's journal (every block, contract, PKP, credit)
-//!   node-<i>/key-share.json the node's BLS key share (0600; the dealt secret key is not kept)
+//!   node-<i>/key-share.json the node's BLS key share (0600; the nodes generate the network key
+//!                           together, so no process ever holds it whole)
+//!   node-<i>/ecdsa-root-shares.json the node's root ECDSA key shares (0600, likewise)
 //!   node-<i>/node.redb      the node's rate-limit counters
 //!   node-<i>/config.json    the node's NodeConfig (for `sigil node --config`)
 //!   ready.json              Devnet::info while the devnet serves, if the CLI wrote it (public)
@@ -18,10 +20,10 @@
 //! every node's counters; the node count and threshold must then match.
 
 use crate::chain::validator_of;
-use crate::dealer::{
+use crate::error::DevnetError;
+use crate::layout::{
     self, create_private_dir, node_dir, NetworkFile, KEY_SHARE_FILE, ROOT_KEY_SHARES_FILE,
 };
-use crate::error::DevnetError;
 use crate::wallet::{dev_wallet, DEV_WALLET_ADDRESS, DEV_WALLET_PRIVATE_KEY};
 use alloy_primitives::Address;
 use alloy_provider::{DynProvider, Provider, ProviderBuilder};
@@ -253,13 +255,20 @@ impl Devnet {
         // A ready file left by an earlier run must not be taken for this one.
         remove_ready_file(&data_dir);
 
-        let network = {
-            let data_dir = data_dir.clone();
-            let (nodes, threshold) = (config.nodes, config.threshold);
-            tokio::task::spawn_blocking(move || dealer::load_or_deal(&data_dir, nodes, threshold))
-                .await
-                .map_err(|e| DevnetError::internal("dealing keys", e))??
-        };
+        if config.threshold < 2 || config.threshold > config.nodes || config.nodes > 255 {
+            return Err(DevnetError::Config(format!(
+                "invalid threshold {} of {}: need 2 <= threshold <= nodes <= 255",
+                config.threshold, config.nodes
+            )));
+        }
+        // Recorded once the nodes have generated the network key; until then its key is empty.
+        let network = layout::load_network(&data_dir, config.nodes, config.threshold)?.unwrap_or(
+            NetworkFile {
+                network_public_key: String::new(),
+                threshold: config.threshold,
+                nodes: config.nodes,
+            },
+        );
 
         let threshold = u64::try_from(network.threshold).unwrap_or(u64::MAX);
         let chain = match &config.external_chain {
@@ -321,6 +330,10 @@ impl Devnet {
             devnet.shutdown().await;
             return Err(error);
         }
+        if let Err(error) = devnet.record_network_key().await {
+            devnet.shutdown().await;
+            return Err(error);
+        }
         tracing::info!(nodes = config.nodes, threshold = config.threshold, rpc = %devnet.rpc_url(), "devnet ready");
         Ok(devnet)
     }
@@ -337,7 +350,8 @@ impl Devnet {
             external_address: None,
             key_share_file: node_dir.join(KEY_SHARE_FILE),
             root_key_shares_file: Some(node_dir.join(ROOT_KEY_SHARES_FILE)),
-            network_public_key: self.network.network_public_key.clone(),
+            network_public_key: Some(self.network.network_public_key.clone())
+                .filter(|key| !key.is_empty()),
             threshold: u16::try_from(self.network.threshold).unwrap_or(u16::MAX),
             chain_rpc_url: None,
             contract_resolver: None,
@@ -399,6 +413,52 @@ impl Devnet {
             .reload_validator_set()
             .await
             .map_err(chain_error)?;
+        Ok(())
+    }
+
+    /// Waits for the nodes' shares of the BLS network key (generated among them with the root
+    /// keys at a network's first start, loaded after); every node must report the same key.
+    /// The first time, records it in `network.json`.
+    async fn record_network_key(&mut self) -> Result<(), DevnetError> {
+        let mut reported: Option<String> = None;
+        for slot in &self.nodes {
+            let Some(running) = &slot.running else {
+                continue;
+            };
+            let key = tokio::time::timeout(
+                ROOT_KEY_GENERATION_TIMEOUT,
+                running.state().network_key_ready(),
+            )
+            .await
+            .map_err(|_| {
+                DevnetError::KeyMaterial(format!(
+                    "node {} did not get its share of the network key within {} s",
+                    slot.url,
+                    ROOT_KEY_GENERATION_TIMEOUT.as_secs()
+                ))
+            })?;
+            match &reported {
+                Some(earlier) if *earlier != key => {
+                    return Err(DevnetError::KeyMaterial(format!(
+                        "node {} holds a share of another network key than its peers",
+                        slot.url
+                    )))
+                }
+                Some(_) => {}
+                None => reported = Some(key),
+            }
+        }
+        let Some(key) = reported else {
+            return Ok(());
+        };
+        if self.network.network_public_key.is_empty() {
+            self.network.network_public_key = key;
+            layout::write_network(&self.data_dir, &self.network)?;
+        } else if self.network.network_public_key != key {
+            return Err(DevnetError::KeyMaterial(
+                "the nodes' network key is not the one network.json records".into(),
+            ));
+        }
         Ok(())
     }
 
@@ -664,6 +724,7 @@ impl Devnet {
             embedded.interval_mining.abort();
             // Awaited so the task's handle on the chain's journal is gone when this returns.
             let _ = embedded.interval_mining.await;
+            embedded.chain.close().await;
         }
         tracing::info!("devnet stopped");
     }
@@ -730,7 +791,7 @@ pub(crate) async fn serve_embedded_chain(
 
 /// Connects to the chain and finds the devnet's contracts on it: those the data dir's
 /// `network-context.json` names when they are there (a restart), or freshly deployed ones with
-/// the dealt root keys registered, `threshold` as Staking's consensus count and `key_deriver`
+/// the nodes' root keys registered, `threshold` as Staking's consensus count and `key_deriver`
 /// (`None`: the KeyDeriver contract) deriving PKP keys.
 async fn connect(
     external: &ExternalChain,

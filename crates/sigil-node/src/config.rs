@@ -42,7 +42,9 @@ pub struct NodeConfig {
     /// Absent: the address actually bound.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_address: Option<String>,
-    /// This node's BLS key share file (written by the devnet's dealer, mode 0600).
+    /// This node's BLS key share file (mode 0600). Not there yet: the node generates the
+    /// network key with the other validators, with the root keys, at the network's first
+    /// start (then `rootKeySharesFile` must be configured and not there either).
     pub key_share_file: PathBuf,
     /// This node's shares of the root ECDSA keys PKP keys derive from (mode 0600). Not there
     /// yet: the node generates them with the other validators once it is listed in Staking
@@ -50,8 +52,10 @@ pub struct NodeConfig {
     /// signs with no PKP.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub root_key_shares_file: Option<PathBuf>,
-    /// The network's BLS public key, 96 hex characters (a compressed G1 point).
-    pub network_public_key: String,
+    /// The network's BLS public key, 96 hex characters (a compressed G1 point): when given, the
+    /// key share file must belong to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network_public_key: Option<String>,
     /// Shares a client needs to combine.
     pub threshold: u16,
     /// Chain JSON-RPC URL for a node in its own process. Absent when the chain is handed to
@@ -165,7 +169,11 @@ impl NodeConfig {
         if self.rate_limit_window_secs == 0 {
             return invalid("rateLimitWindowSecs must be at least 1");
         }
-        if self.network_public_key.trim_start_matches("0x").len() != 96 {
+        if self
+            .network_public_key
+            .as_ref()
+            .is_some_and(|key| key.trim_start_matches("0x").len() != 96)
+        {
             return invalid("networkPublicKey must be 96 hex characters");
         }
         Ok(())
@@ -221,7 +229,7 @@ mod tests {
             external_address: None,
             key_share_file: "key-share.json".into(),
             root_key_shares_file: Some("ecdsa-root-shares.json".into()),
-            network_public_key: "ab".repeat(48),
+            network_public_key: Some("ab".repeat(48)),
             threshold: 2,
             chain_rpc_url: Some("http://127.0.0.1:8545".into()),
             contract_resolver: Some(alloy_primitives::Address::repeat_byte(7)),

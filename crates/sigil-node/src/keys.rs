@@ -5,7 +5,12 @@ use crate::error::NodeError;
 use sigil_crypto::bls::{KeyShare, KeyShareFile, NetworkPublicKey, SignatureShare};
 use sigil_crypto::hd::RootKeyShares;
 use std::path::Path;
+use std::sync::Arc;
 use zeroize::Zeroizing;
+
+/// The node's BLS key once it has it (watched: generated with the peers at a network's first
+/// start, read by every endpoint that signs).
+pub(crate) type NetworkKeySlot = tokio::sync::watch::Sender<Option<Arc<NodeKey>>>;
 
 /// The key share a node signs with, and the network key it belongs to.
 pub(crate) struct NodeKey {
@@ -15,11 +20,11 @@ pub(crate) struct NodeKey {
 }
 
 impl NodeKey {
-    /// Reads a key share file and checks that it belongs to the network key and threshold the
-    /// node is configured with.
+    /// Reads a key share file and checks that it is for the configured threshold and, when the
+    /// config names one, the configured network key.
     pub(crate) fn load(
         path: &Path,
-        network_public_key_hex: &str,
+        network_public_key_hex: Option<&str>,
         threshold: u16,
     ) -> Result<NodeKey, NodeError> {
         let text = Zeroizing::new(
@@ -28,14 +33,16 @@ impl NodeKey {
         );
         let file =
             KeyShareFile::from_json(&text).map_err(|e| NodeError::KeyMaterial(e.to_string()))?;
-        let network_public_key = NetworkPublicKey::from_hex(network_public_key_hex)
-            .map_err(|e| NodeError::KeyMaterial(e.to_string()))?;
-        if file.network_public_key != network_public_key {
-            return Err(NodeError::KeyMaterial(format!(
-                "the key share in {} belongs to network key {}, not the configured one",
-                path.display(),
-                file.network_public_key
-            )));
+        if let Some(configured) = network_public_key_hex {
+            let configured = NetworkPublicKey::from_hex(configured)
+                .map_err(|e| NodeError::KeyMaterial(e.to_string()))?;
+            if file.network_public_key != configured {
+                return Err(NodeError::KeyMaterial(format!(
+                    "the key share in {} belongs to network key {}, not the configured one",
+                    path.display(),
+                    file.network_public_key
+                )));
+            }
         }
         if u16::from(file.threshold) != threshold {
             return Err(NodeError::KeyMaterial(format!(
@@ -44,12 +51,17 @@ impl NodeKey {
                 file.threshold
             )));
         }
+        Ok(NodeKey::of(&file))
+    }
+
+    /// The key of a share file's contents.
+    pub(crate) fn of(file: &KeyShareFile) -> NodeKey {
         let share = file.key_share.clone();
-        Ok(NodeKey {
+        NodeKey {
             public_share_hex: share.public_share().to_hex(),
-            network_public_key_hex: network_public_key.to_hex(),
+            network_public_key_hex: file.network_public_key.to_hex(),
             share,
-        })
+        }
     }
 
     pub(crate) fn share_id(&self) -> u8 {

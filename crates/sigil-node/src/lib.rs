@@ -40,6 +40,7 @@ mod error;
 mod http;
 mod keys;
 mod mpc;
+mod network_key;
 mod peer;
 mod root_keys;
 mod server;

@@ -10,14 +10,16 @@
 //! that fails (a member down or not yet listed) is retried by the coordinator with a new run id.
 
 use crate::error::NodeError;
-use crate::keys::write_secret_file;
+use crate::keys::{write_secret_file, NetworkKeySlot, NodeKey};
 use crate::mpc::{run_protocol, Run};
+use crate::network_key::NetworkKeyGeneration;
 use crate::peer::{PeerChannel, ANNOUNCEMENT_ROUND};
 use alloy_primitives::{keccak256, B256};
 use cait_sith::protocol::Participant;
 use k256::Secp256k1;
 use serde::{Deserialize, Serialize};
 use sigil_chain::ValidatorInfo;
+use sigil_crypto::bls::KeyShareFile;
 use sigil_crypto::hd::{RootKeyShares, ROOT_KEY_COUNT};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -38,6 +40,9 @@ pub(crate) enum Invitation {
         roster: Vec<B256>,
         threshold: u16,
         count: usize,
+        /// The BLS network key is generated in the same run (a network's first start).
+        #[serde(default)]
+        network_key: bool,
     },
     /// Generate the inviting node's triple pair `sequence` among `participants` (positions in
     /// `roster`, the root keys' holders).
@@ -62,14 +67,23 @@ pub(crate) struct Invited {
 /// the devnet waits for them).
 pub(crate) type RootKeySlot = watch::Sender<Option<Arc<RootKeyShares>>>;
 
-/// Generates this node's root key shares with its peers and keeps them at `path`; returns when
-/// they are kept (or `stop` fires).
+/// Where a generated network key share goes: its file and the node's slot.
+pub(crate) struct NetworkKeyTarget {
+    pub(crate) path: PathBuf,
+    pub(crate) slot: Arc<NetworkKeySlot>,
+}
+
+/// Generates this node's root key shares with its peers and keeps them at `path`, and with them
+/// the BLS network key when `network_key` says where; returns when they are kept (or `stop`
+/// fires).
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn generate(
     channel: Arc<PeerChannel>,
     threshold: u16,
     idle_timeout: Duration,
     path: PathBuf,
     slot: Arc<RootKeySlot>,
+    network_key: Option<NetworkKeyTarget>,
     mut invitations: mpsc::Receiver<Invited>,
     stop: CancellationToken,
 ) {
@@ -91,6 +105,7 @@ pub(crate) async fn generate(
             roster: roster.clone(),
             threshold,
             count: ROOT_KEY_COUNT,
+            network_key: network_key.is_some(),
         };
         let instance = if position == 0 {
             let instance = B256::from(rand::random::<[u8; 32]>());
@@ -127,21 +142,31 @@ pub(crate) async fn generate(
             threshold,
             instance,
             idle_timeout,
+            network_key.is_some(),
         );
         let generated = tokio::select! {
             () = stop.cancelled() => return,
             generated = run => generated,
         };
-        match generated.and_then(|shares| {
+        // The network key's share first: a node with root shares on disk does not generate
+        // again, so they are the last thing written.
+        match generated.and_then(|(shares, key_file)| {
+            if let (Some(target), Some(file)) = (&network_key, &key_file) {
+                write_secret_file(&target.path, file.to_json().as_bytes())?;
+            }
             write_secret_file(&path, shares.to_json().as_bytes())?;
-            Ok(shares)
+            Ok((shares, key_file))
         }) {
-            Ok(shares) => {
+            Ok((shares, key_file)) => {
                 tracing::info!(
                     roots = shares.root_public_keys.len(),
                     members = roster.len(),
+                    network_key = key_file.is_some(),
                     "root keys generated"
                 );
+                if let (Some(target), Some(file)) = (&network_key, &key_file) {
+                    target.slot.send_replace(Some(Arc::new(NodeKey::of(file))));
+                }
                 slot.send_replace(Some(Arc::new(shares)));
                 return;
             }
@@ -198,7 +223,8 @@ async fn invite(
     futures::future::try_join_all(sends).await.map(|_| ())
 }
 
-/// One generation run: every root key at once, each its own cait-sith key generation.
+/// One generation run: every root key at once, each its own cait-sith key generation, and the
+/// network key's DKG beside them when `with_network_key`.
 async fn generate_once(
     channel: &Arc<PeerChannel>,
     roster: &[B256],
@@ -206,7 +232,8 @@ async fn generate_once(
     threshold: u16,
     instance: B256,
     idle_timeout: Duration,
-) -> Result<RootKeyShares, NodeError> {
+    with_network_key: bool,
+) -> Result<(RootKeyShares, Option<KeyShareFile>), NodeError> {
     let participants: Vec<Participant> = (0..roster.len())
         .map(|index| Participant::from(u32::try_from(index).unwrap_or(u32::MAX)))
         .collect();
@@ -239,7 +266,25 @@ async fn generate_once(
             run_protocol(Arc::clone(channel), run, protocol).await
         }
     });
-    let outputs = futures::future::try_join_all(runs).await?;
+    let network_key = async {
+        if !with_network_key {
+            return Ok(None);
+        }
+        let run = Run {
+            instance: keccak256([instance.as_slice(), b"network key"].concat()),
+            peers: peers.clone(),
+            idle_timeout,
+        };
+        let threshold = u8::try_from(threshold)
+            .map_err(|_| NodeError::Config("a threshold above 255".into()))?;
+        let protocol = NetworkKeyGeneration::new(&participants, me, threshold)
+            .map_err(|e| NodeError::ProtocolFailed(e.to_string()))?;
+        run_protocol(Arc::clone(channel), run, protocol)
+            .await
+            .map(Some)
+    };
+    let (outputs, network_key) =
+        futures::future::try_join(futures::future::try_join_all(runs), network_key).await?;
     let mut public_keys = Vec::with_capacity(outputs.len());
     let mut shares = Vec::with_capacity(outputs.len());
     for output in outputs {
@@ -253,12 +298,13 @@ async fn generate_once(
         u8::try_from(threshold).map_err(|_| NodeError::Config("a threshold above 255".into()))?;
     let index = u8::try_from(position + 1)
         .map_err(|_| NodeError::Config("more than 255 validators".into()))?;
-    RootKeyShares::new(
+    let shares = RootKeyShares::new(
         threshold,
         index,
         public_keys,
         shares,
         roster.iter().map(|key| key.0).collect(),
     )
-    .map_err(|e| NodeError::KeyMaterial(e.to_string()))
+    .map_err(|e| NodeError::KeyMaterial(e.to_string()))?;
+    Ok((shares, network_key))
 }

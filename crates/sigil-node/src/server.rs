@@ -102,6 +102,13 @@ fn start_background_work(state: &Arc<NodeState>, config: &NodeConfig, stop: &Can
                 Duration::from_millis(config.peer_timeout_ms.max(1)),
                 path,
                 Arc::clone(&state.root_keys),
+                state
+                    .network_key()
+                    .is_err()
+                    .then(|| root_keys::NetworkKeyTarget {
+                        path: config.key_share_file.clone(),
+                        slot: Arc::clone(&state.network_key),
+                    }),
                 invited,
                 stop.clone(),
             ));

@@ -7,13 +7,12 @@ use crate::condition_reads::ConditionReader;
 use crate::config::NodeConfig;
 use crate::ecdsa::{Roster, TriplePool};
 use crate::error::NodeError;
-use crate::keys::{load_root_key_shares, NodeKey};
+use crate::keys::{load_root_key_shares, NetworkKeySlot, NodeKey};
 use crate::peer::PeerChannel;
 use crate::root_keys::RootKeySlot;
 use crate::usage::UsageStore;
 use sigil_auth::CapabilityCache;
 use sigil_chain::ChainView;
-use sigil_crypto::bls::SignatureShare;
 use sigil_crypto::hd::RootKeyShares;
 use std::sync::Arc;
 use tokio::sync::Semaphore;
@@ -25,7 +24,8 @@ const CAPABILITY_CACHE_ENTRIES: usize = 4096;
 /// cache, the rate-limit store and the clock. Shared by all requests.
 pub struct NodeState {
     pub(crate) node_address: String,
-    key: NodeKey,
+    /// The BLS key share, once loaded or generated.
+    pub(crate) network_key: Arc<NetworkKeySlot>,
     /// The root ECDSA key shares, once loaded or generated.
     pub(crate) root_keys: Arc<RootKeySlot>,
     chain: Arc<dyn ChainView>,
@@ -50,8 +50,8 @@ impl std::fmt::Debug for NodeState {
         // The key share is left out on purpose.
         f.debug_struct("NodeState")
             .field("node_address", &self.node_address)
-            .field("network_public_key", &self.key.network_public_key_hex())
-            .field("share_id", &self.key.share_id())
+            .field("network_public_key", &self.network_public_key_hex())
+            .field("share_id", &self.share_id())
             .finish_non_exhaustive()
     }
 }
@@ -66,11 +66,29 @@ impl NodeState {
         clock: Arc<dyn Clock>,
     ) -> Result<Arc<NodeState>, NodeError> {
         config.validate()?;
-        let key = NodeKey::load(
-            &config.key_share_file,
-            &config.network_public_key,
-            config.threshold,
-        )?;
+        // A key share on disk is read (and checked) now; one not there yet is generated with
+        // the peers, together with the root keys, at the network's first start.
+        let key = if config.key_share_file.exists() {
+            Some(Arc::new(NodeKey::load(
+                &config.key_share_file,
+                config.network_public_key.as_deref(),
+                config.threshold,
+            )?))
+        } else if config.network_public_key.is_some()
+            || config
+                .root_key_shares_file
+                .as_ref()
+                .is_none_or(|path| path.exists())
+        {
+            // A network that has its keys already: this node's share is missing, not pending.
+            return Err(NodeError::io(
+                "reading the key share file",
+                &config.key_share_file,
+                std::io::Error::from(std::io::ErrorKind::NotFound),
+            ));
+        } else {
+            None
+        };
         std::fs::create_dir_all(&config.data_dir)
             .map_err(|e| NodeError::io("creating the data dir", &config.data_dir, e))?;
         let usage = UsageStore::open(
@@ -103,7 +121,7 @@ impl NodeState {
             .unwrap_or(2);
         Ok(Arc::new(NodeState {
             node_address,
-            key,
+            network_key: Arc::new(tokio::sync::watch::channel(key).0),
             root_keys: Arc::new(root_keys),
             chain,
             usage,
@@ -127,14 +145,43 @@ impl NodeState {
         &self.node_address
     }
 
-    /// This node's share id (1-based, the x-coordinate of its key share).
-    pub fn share_id(&self) -> u8 {
-        self.key.share_id()
+    /// This node's share id (1-based, the x-coordinate of its key share), once it has one.
+    pub fn share_id(&self) -> Option<u8> {
+        self.network_key.borrow().as_ref().map(|key| key.share_id())
     }
 
-    /// The network public key, 96 hex characters.
-    pub fn network_public_key_hex(&self) -> &str {
-        self.key.network_public_key_hex()
+    /// The network public key, 96 hex characters, once the node has its share.
+    pub fn network_public_key_hex(&self) -> Option<String> {
+        self.network_key
+            .borrow()
+            .as_ref()
+            .map(|key| key.network_public_key_hex().to_owned())
+    }
+
+    /// The BLS key share, or the error an endpoint that needs it answers before the network
+    /// key exists.
+    pub(crate) fn network_key(&self) -> Result<Arc<NodeKey>, NodeError> {
+        self.network_key.borrow().clone().ok_or_else(|| {
+            NodeError::internal(
+                "network key",
+                "the node has no share of the network key yet (it is being generated)",
+            )
+        })
+    }
+
+    /// Waits until the node has its share of the network key (loaded, or generated with its
+    /// peers) and returns the network public key.
+    pub async fn network_key_ready(&self) -> String {
+        let mut watching = self.network_key.subscribe();
+        let key = match watching.wait_for(Option::is_some).await {
+            Ok(key) => key
+                .as_ref()
+                .map(|key| key.network_public_key_hex().to_owned())
+                .unwrap_or_default(),
+            // The sender lives as long as the state.
+            Err(_) => String::new(),
+        };
+        key
     }
 
     /// The root ECDSA public keys, compressed hex (the handshake's `hdRootPubkeys`); empty while
@@ -190,19 +237,9 @@ impl NodeState {
         keys
     }
 
-    /// This node's public key share, hex (the handshake's `serverPublicKey`).
-    pub fn public_share_hex(&self) -> &str {
-        self.key.public_share_hex()
-    }
-
     /// The chain this node reads.
     pub fn chain(&self) -> &Arc<dyn ChainView> {
         &self.chain
-    }
-
-    /// Signs `identity` with this node's key share.
-    pub(crate) fn sign_share(&self, identity: &[u8]) -> SignatureShare {
-        self.key.sign_share(identity)
     }
 
     /// Uses of a capacity delegation this node has counted (key: sha256 of the delegation's `sig`).

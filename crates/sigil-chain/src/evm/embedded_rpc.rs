@@ -178,6 +178,19 @@ impl EmbeddedChain {
         )
     }
 
+    /// Waits until this is the chain's last handle, so that dropping it closes the journal and
+    /// it can be opened again: a stopped RPC server's connection tasks drop their handles a
+    /// moment after the server has ended. Gives up waiting after a few seconds.
+    pub async fn close(&self) {
+        for _ in 0..500 {
+            if Arc::strong_count(&self.state) == 1 {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        tracing::warn!("the embedded chain is still held elsewhere; its journal stays open");
+    }
+
     /// Serves the chain as JSON-RPC on `addr` (port 0 picks a free port).
     pub async fn serve_rpc(&self, addr: SocketAddr) -> Result<RpcServer, Error> {
         crate::rpc::serve(self.clone(), addr).await

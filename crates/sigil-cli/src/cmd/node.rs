@@ -30,10 +30,13 @@ async fn serve(args: Args) -> Result<(), Failure> {
             format!("cannot read the contracts of resolver {resolver} at {rpc_url}")
         })?);
     let node = Node::start(config, chain).await?;
+    let share = node.state().share_id().map_or_else(
+        || "network key pending: generated with the other validators".to_owned(),
+        |id| format!("share {id}"),
+    );
     println!(
-        "Sigil node ready at {} (share {}); chain {rpc_url}",
-        node.url(),
-        node.state().share_id()
+        "Sigil node ready at {} ({share}); chain {rpc_url}",
+        node.url()
     );
     let signal = stop.wait().await;
     eprintln!("{signal}: shutting down");

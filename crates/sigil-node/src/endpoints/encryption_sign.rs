@@ -53,7 +53,8 @@ pub(super) async fn encryption_sign(
         siwe_domain: context.siwe_domain,
         siwe_resources: context.siwe_resources,
     };
-    let signer = Arc::clone(&state);
+    let key = state.network_key()?;
+    let share_index = u32::from(key.share_id().saturating_sub(1));
     let share = state
         .cpu(move || {
             if !conditions.evaluate(&env)? {
@@ -61,13 +62,13 @@ pub(super) async fn encryption_sign(
                     user: env.user.to_string(),
                 });
             }
-            Ok(signer.sign_share(identity.as_bytes()))
+            Ok(key.sign_share(identity.as_bytes()))
         })
         .await??;
     Ok(Json(EncryptionSignResponse {
         result: "success".to_owned(),
         signature_share: SignatureShareJson::ProofOfPossession(share.to_hex()),
-        share_index: u32::from(state.share_id().saturating_sub(1)),
+        share_index,
     }))
 }
 

@@ -27,12 +27,17 @@ pub(super) async fn handshake(
         .filter(|v| !v.is_empty() && v.len() <= 32 && v.bytes().all(|b| b.is_ascii_graphic()))
         .unwrap_or(DEFAULT_CLIENT_SDK_VERSION)
         .to_owned();
-    let network_key = state.network_public_key_hex().to_owned();
+    // Before the network key exists (its generation at a network's first start) the key
+    // fields are absent, and clients find no key to encrypt to.
+    let key = state.network_key().ok();
+    let network_key = key
+        .as_ref()
+        .map(|key| key.network_public_key_hex().to_owned());
     Json(HandshakeResponse {
-        server_public_key: Some(state.public_share_hex().to_owned()),
-        subnet_public_key: Some(network_key.clone()),
-        network_public_key: Some(network_key.clone()),
-        network_public_key_set: Some(network_key),
+        server_public_key: key.as_ref().map(|key| key.public_share_hex().to_owned()),
+        subnet_public_key: network_key.clone(),
+        network_public_key: network_key.clone(),
+        network_public_key_set: network_key,
         hd_root_pubkeys: Some(state.hd_root_pubkeys()),
         latest_blockhash: Some(state.chain().latest_block().hash.to_string()),
         attestation: None,

@@ -122,7 +122,7 @@ mod tests {
             external_address: None,
             key_share_file,
             root_key_shares_file: Some(root_key_shares_file),
-            network_public_key,
+            network_public_key: Some(network_public_key),
             threshold: 2,
             chain_rpc_url: None,
             contract_resolver: None,
