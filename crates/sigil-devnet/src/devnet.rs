@@ -345,6 +345,8 @@ impl Devnet {
         config: &DevnetConfig,
     ) -> Result<(), DevnetError> {
         let node_dir = node_dir(&self.data_dir, index);
+        // The node writes its key shares here.
+        create_private_dir(&node_dir)?;
         let mut node_config = NodeConfig {
             listen: SocketAddr::from((LOCALHOST, port)),
             external_address: None,

@@ -89,8 +89,19 @@ impl NodeState {
         } else {
             None
         };
-        std::fs::create_dir_all(&config.data_dir)
-            .map_err(|e| NodeError::io("creating the data dir", &config.data_dir, e))?;
+        if !config.data_dir.exists() {
+            // It will hold the node's key shares: the owner's alone.
+            let mut builder = std::fs::DirBuilder::new();
+            builder.recursive(true);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::DirBuilderExt;
+                builder.mode(0o700);
+            }
+            builder
+                .create(&config.data_dir)
+                .map_err(|e| NodeError::io("creating the data dir", &config.data_dir, e))?;
+        }
         let usage = UsageStore::open(
             &config.data_dir.join("node.redb"),
             config.rate_limit_policy(),
