@@ -6,7 +6,7 @@ mod common;
 
 use alloy_provider::ProviderBuilder;
 use alloy_signer_local::PrivateKeySigner;
-use common::{devnet_on_evm, Running};
+use common::{devnet_on_evm, host_config, start_node, Running};
 use sigil_chain::evm::{set_validators, NetworkContext};
 use sigil_chain::ValidatorInfo;
 use sigil_client::{
@@ -30,25 +30,6 @@ const HOSTS: [Ipv4Addr; 3] = [
 fn prepare(anvil: &Anvil, data_dir: &Path) {
     let (devnet, _) = devnet_on_evm(&anvil.url(), DEV_KEY_0, data_dir);
     devnet.stop(Duration::from_secs(10));
-}
-
-/// Node `index`'s config from the devnet's, listening on its own host.
-fn host_config(data_dir: &Path, index: usize, host: Ipv4Addr, port: u16) -> std::path::PathBuf {
-    let node_dir = data_dir.join(format!("node-{index}"));
-    let mut config: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(node_dir.join("config.json")).unwrap())
-            .unwrap();
-    config["listen"] = format!("{host}:{port}").into();
-    config["externalAddress"] = format!("{host}:{port}").into();
-    let path = node_dir.join("host.json");
-    std::fs::write(&path, config.to_string()).unwrap();
-    path
-}
-
-fn start_node(config: &Path) -> Running {
-    let node = Running::spawn(["node", "--config", config.to_str().unwrap()]);
-    node.node_url(Duration::from_secs(20)).expect("node ready");
-    node
 }
 
 async fn session_sigs(

@@ -10,7 +10,7 @@ mod common;
 use alloy_primitives::{keccak256, B256};
 use alloy_provider::ProviderBuilder;
 use alloy_signer_local::PrivateKeySigner;
-use common::{devnet_on_evm, Running};
+use common::{devnet_on_evm, host_config, start_node, Running};
 use sigil_chain::evm::{self, set_validators, MintedPkp, NetworkContext};
 use sigil_chain::ValidatorInfo;
 use sigil_client::{
@@ -21,7 +21,7 @@ use sigil_client::{
 use sigil_test_support::anvil::{Anvil, DEV_KEY_0};
 use std::collections::HashSet;
 use std::net::{Ipv4Addr, TcpListener};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -37,18 +37,6 @@ const CLIENTS: usize = 32;
 const SIGNATURES: usize = 200;
 const SIGNATURES_ACROSS_THE_KILL: usize = 64;
 
-/// Node `index`'s config from the devnet's, listening on its own host.
-fn host_config(data_dir: &Path, index: usize, host: Ipv4Addr, port: u16) -> PathBuf {
-    let node_dir = data_dir.join(format!("node-{index}"));
-    let text = std::fs::read_to_string(node_dir.join("config.json")).expect("config");
-    let mut config: serde_json::Value = serde_json::from_str(&text).expect("json");
-    config["listen"] = format!("{host}:{port}").into();
-    config["externalAddress"] = format!("{host}:{port}").into();
-    let path = node_dir.join("host.json");
-    std::fs::write(&path, config.to_string()).expect("write");
-    path
-}
-
 /// The node's peer identity (its public half), from the key file in its data dir.
 fn identity(data_dir: &Path, index: usize) -> B256 {
     let path = data_dir
@@ -63,12 +51,6 @@ fn identity(data_dir: &Path, index: usize) -> B256 {
             .verifying_key()
             .to_bytes(),
     )
-}
-
-fn start_node(config: &Path) -> Running {
-    let node = Running::spawn(["node", "--config", config.to_str().expect("utf-8")]);
-    node.node_url(Duration::from_secs(20)).expect("node ready");
-    node
 }
 
 async fn signer(

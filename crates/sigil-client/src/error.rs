@@ -60,6 +60,9 @@ pub enum ClientError {
     /// The client's settings are inconsistent (no node URLs, a `min_node_count` of 0...).
     #[error("invalid client configuration: {0}")]
     InvalidConfig(String),
+    /// A PKP signature's text (`signature` of a `PkpSignature`) does not decode.
+    #[error("not a signature: {0}")]
+    InvalidSignature(String),
     /// Reading the chain (the Staking call, the latest block) failed.
     #[error("chain rpc: {0}")]
     Chain(#[from] sigil_chain::Error),

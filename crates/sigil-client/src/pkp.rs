@@ -32,9 +32,9 @@ impl PkpSignature {
     /// The signature as alloy's type (`v` as the y-parity).
     pub fn to_alloy(&self) -> Result<alloy_primitives::Signature, ClientError> {
         let bytes = hex::decode(self.signature.trim_start_matches("0x"))
-            .map_err(|_| ClientError::InvalidConfig("signature is not hex".into()))?;
+            .map_err(|_| ClientError::InvalidSignature("it is not hex".into()))?;
         alloy_primitives::Signature::try_from(bytes.as_slice())
-            .map_err(|e| ClientError::InvalidConfig(format!("signature: {e}")))
+            .map_err(|e| ClientError::InvalidSignature(e.to_string()))
     }
 }
 
@@ -85,6 +85,7 @@ impl LitNodeClient {
                 &all,
                 first_set.as_deref(),
                 connection.current_epoch_number(),
+                needed,
             )
             .await;
         let failures = match attempt {
@@ -135,6 +136,7 @@ impl LitNodeClient {
                 &nodes,
                 set.as_deref(),
                 connection.current_epoch_number(),
+                needed,
             )
             .await
         {
@@ -167,6 +169,7 @@ impl LitNodeClient {
         nodes: &[String],
         signing_set: Option<&[String]>,
         epoch: Option<u64>,
+        min_node_count: usize,
     ) -> Result<PkpSignature, ClientError> {
         let mut bodies = Vec::with_capacity(nodes.len());
         for url in nodes {
@@ -221,7 +224,7 @@ impl LitNodeClient {
             }
         }
         drop(pending);
-        let needed = signing_set.map_or(self.require_connection()?.min_node_count, <[String]>::len);
+        let needed = signing_set.map_or(min_node_count, <[String]>::len);
         if shares.len() < needed || !failures.is_empty() {
             return Err(ClientError::NodeErrors {
                 request_id: format!("lit_{request_id}"),

@@ -313,7 +313,7 @@ impl RootKeyShares {
 }
 
 /// Makes `count` random root ECDSA keys and splits each `threshold`-of-`total` (Shamir, share
-/// ids 1..=total): the devnet's dealer, until the nodes generate the roots among themselves.
+/// ids 1..=total): for tests and vectors (a network's nodes generate their roots together).
 /// Returns the root public keys and one [`RootKeyShares`] per node; the secrets are dropped.
 pub fn deal_root_keys<R: rand_core::RngCore + rand_core::CryptoRng>(
     count: usize,

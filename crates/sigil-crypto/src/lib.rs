@@ -15,7 +15,8 @@
 //!
 //! # Threshold BLS
 //!
-//! [`bls`] deals a network key into key shares ([`bls::deal`]), signs identities with a share
+//! [`bls_dkg`] generates a network key among its share holders, so no one holds it (what the
+//! nodes run; [`bls::deal`] splits one key, for tests and vectors); [`bls`] signs identities with a share
 //! ([`bls::KeyShare::sign`]), combines shares ([`bls::combine`]), verifies, encrypts
 //! ([`bls::encrypt`], [`bls::encrypt_for_conditions`]) and decrypts ([`bls::decrypt`]).
 //!

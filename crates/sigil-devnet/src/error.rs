@@ -20,7 +20,8 @@ pub enum DevnetError {
         #[source]
         source: std::io::Error,
     },
-    /// Dealing the network key failed.
+    /// The nodes' keys are missing, late or disagree (their generation at a network's first
+    /// start, or a data dir of another network).
     #[error("key material: {0}")]
     KeyMaterial(String),
     /// A node did not start.

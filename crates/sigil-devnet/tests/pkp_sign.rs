@@ -137,35 +137,16 @@ fn combine(answers: &[(u16, Value)], digest: &[u8; 32], pkp: &MintedPkp) -> (Sig
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_signing_set_signs_for_the_owner_and_a_permitted_address_and_no_one_else() -> TestResult
 {
-    let devnet = Devnet::start(DevnetConfig {
-        triple_pool_size: 2,
-        ..DevnetConfig::default()
-    })
-    .await?;
-    let client = LitNodeClient::new(
-        LitNodeClientConfig::new(LitNetwork::Custom {
-            rpc_url: devnet.rpc_url(),
-            staking_address: devnet.staking_address(),
-        })
-        .with_connect_timeout(Duration::from_secs(5)),
-    )?;
-    client.connect().await?;
-    let owner = devnet.dev_wallet();
-    let minter: DynProvider = ProviderBuilder::new()
-        .wallet(owner.clone())
-        .connect(&devnet.rpc_url())
-        .await?
-        .erased();
     let permitted = PrivateKeySigner::random();
-    let pkp = evm::mint_pkp(
-        &minter,
-        devnet.network_context(),
+    let (devnet, client, pkp) = signing_fixture(
+        2,
         &[Permit::Address {
             address: permitted.address(),
             scopes: vec![1],
         }],
     )
     .await?;
+    let owner = devnet.dev_wallet();
     let pubkey = format!("0x{}", hex::encode(&pkp.public_key));
 
     let mut nonces = HashSet::new();
@@ -294,6 +275,7 @@ async fn the_signing_set_signs_for_the_owner_and_a_permitted_address_and_no_one_
 /// A fresh devnet, a connected client and a PKP the dev wallet minted (and owns).
 async fn signing_fixture(
     pool: usize,
+    permits: &[Permit],
 ) -> Result<(Devnet, std::sync::Arc<LitNodeClient>, MintedPkp), Box<dyn std::error::Error>> {
     let devnet = Devnet::start(DevnetConfig {
         triple_pool_size: pool,
@@ -313,7 +295,7 @@ async fn signing_fixture(
         .connect(&devnet.rpc_url())
         .await?
         .erased();
-    let pkp = evm::mint_pkp(&minter, devnet.network_context(), &[]).await?;
+    let pkp = evm::mint_pkp(&minter, devnet.network_context(), permits).await?;
     Ok((devnet, std::sync::Arc::new(client), pkp))
 }
 
@@ -321,7 +303,7 @@ async fn signing_fixture(
 async fn a_pkp_signs_messages_typed_data_and_a_transaction_through_the_rust_client() -> TestResult {
     use alloy_network::EthereumWallet;
     use alloy_signer::Signer;
-    let (devnet, client, pkp) = signing_fixture(1).await?;
+    let (devnet, client, pkp) = signing_fixture(1, &[]).await?;
     let owner = devnet.dev_wallet();
     let sigs = session_sigs(&client, &owner, LitAbility::PkpSigning, ResourcePrefix::Pkp).await?;
     let pubkey = format!("0x{}", hex::encode(&pkp.public_key));
@@ -397,7 +379,7 @@ async fn a_pkp_signs_messages_typed_data_and_a_transaction_through_the_rust_clie
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn with_one_node_down_the_client_signs_through_the_others_and_with_two_names_them(
 ) -> TestResult {
-    let (mut devnet, client, pkp) = signing_fixture(2).await?;
+    let (mut devnet, client, pkp) = signing_fixture(2, &[]).await?;
     let owner = devnet.dev_wallet();
     let sigs = session_sigs(&client, &owner, LitAbility::PkpSigning, ResourcePrefix::Pkp).await?;
     let pubkey = format!("0x{}", hex::encode(&pkp.public_key));
@@ -428,7 +410,7 @@ async fn with_one_node_down_the_client_signs_through_the_others_and_with_two_nam
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_member_that_lacks_the_named_pair_says_so_and_the_leader_names_another() -> TestResult {
-    let (mut devnet, _, pkp) = signing_fixture(2).await?;
+    let (mut devnet, _, pkp) = signing_fixture(2, &[]).await?;
     let identity = |devnet: &Devnet, index: usize| {
         devnet
             .node(index)
@@ -498,6 +480,48 @@ async fn a_member_that_lacks_the_named_pair_says_so_and_the_leader_names_another
                 .recover_address_from_prehash(&B256::from(digest))?,
             pkp.eth_address
         );
+    }
+    devnet.shutdown().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pools_refill_to_their_size_and_copies_of_used_pairs_are_dropped_everywhere() -> TestResult
+{
+    let (devnet, client, pkp) = signing_fixture(2, &[]).await?;
+    let sigs = session_sigs(
+        &client,
+        &devnet.dev_wallet(),
+        LitAbility::PkpSigning,
+        ResourcePrefix::Pkp,
+    )
+    .await?;
+    let pubkey = format!("0x{}", hex::encode(&pkp.public_key));
+    // Each signature uses a pair of two of the three nodes; the third keeps a copy it will
+    // never use unless the pair's leader tells it to drop it.
+    for round in 0..6u8 {
+        let digest = keccak256([b'p', round]).0;
+        client.pkp_sign(&digest, &pubkey, &sigs).await?;
+    }
+    // Steady state: each node leads two pairs and holds the two each peer leads, no more.
+    let settled = tokio::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let held: Vec<u64> = (0..3)
+            .map(|index| {
+                devnet
+                    .node(index)
+                    .map(|node| node.state().triple_pairs_held())
+            })
+            .collect::<Option<Result<_, _>>>()
+            .ok_or("a node is down")??;
+        if held.iter().all(|held| *held == 6) {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < settled,
+            "pools did not settle at 6 pairs each: {held:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
     }
     devnet.shutdown().await;
     Ok(())

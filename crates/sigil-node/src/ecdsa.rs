@@ -11,9 +11,9 @@
 //! restarts.
 
 use crate::error::NodeError;
+use crate::invitation::Invitation;
 use crate::mpc::{run_protocol, Run};
 use crate::peer::{PeerChannel, ANNOUNCEMENT_ROUND};
-use crate::root_keys::Invitation;
 use alloy_primitives::{keccak256, B256};
 use cait_sith::protocol::Participant;
 use cait_sith::triples::{TriplePub, TripleShare};
@@ -63,6 +63,20 @@ pub(crate) struct TriplePool {
     /// may finish (and name the pair) before the others have stored it, and a pair named
     /// here is waited for only while it is on its way.
     joined: parking_lot::Mutex<HashSet<(B256, u64)>>,
+    /// Sequences of the pairs this node is leading the generation of.
+    leading: parking_lot::Mutex<std::collections::BTreeSet<u64>>,
+}
+
+/// A generation this node leads, from its sequence number's reservation to its end.
+pub(crate) struct LedGeneration {
+    pool: Arc<TriplePool>,
+    sequence: u64,
+}
+
+impl Drop for LedGeneration {
+    fn drop(&mut self) {
+        self.pool.leading.lock().remove(&self.sequence);
+    }
 }
 
 /// A joined generation, from the invitation until this node has stored its shares or given up.
@@ -102,6 +116,7 @@ impl TriplePool {
             led: tokio::sync::Semaphore::new(LED_GENERATIONS),
             consumers: tokio::sync::Mutex::new(()),
             joined: parking_lot::Mutex::new(HashSet::new()),
+            leading: parking_lot::Mutex::new(std::collections::BTreeSet::new()),
         })
     }
 
@@ -119,8 +134,69 @@ impl TriplePool {
         self.joined.lock().contains(&(*leader, sequence))
     }
 
+    /// Reserves the next sequence number for a pair this node (`me`) leads, marked as being
+    /// generated until the guard drops; with a `target`, only while the pairs `me` holds and
+    /// is generating are fewer (checked and reserved at once, so two fillers never overshoot).
+    pub(crate) fn lead_next(
+        self: &Arc<Self>,
+        me: &B256,
+        target: Option<usize>,
+    ) -> Result<Option<LedGeneration>, NodeError> {
+        let mut leading = self.leading.lock();
+        if let Some(target) = target {
+            if self.count(me)? + leading.len() >= target {
+                return Ok(None);
+            }
+        }
+        let sequence = self.next_sequence()?;
+        leading.insert(sequence);
+        Ok(Some(LedGeneration {
+            pool: Arc::clone(self),
+            sequence,
+        }))
+    }
+
+    /// The lowest sequence of a pair `me` leads that may still be used: the oldest it holds
+    /// or is generating, or `next` when it has none. Every pair it led below is used or lost.
+    pub(crate) fn oldest_in_use(&self, me: &B256, next: u64) -> Result<u64, NodeError> {
+        let read = self.db.begin_read().map_err(storage)?;
+        let table = read.open_table(PAIRS).map_err(storage)?;
+        let held = table
+            .range((me.0, 0)..=(me.0, u64::MAX))
+            .map_err(storage)?
+            .next()
+            .transpose()
+            .map_err(storage)?
+            .map(|(key, _)| key.value().1);
+        let generating = self.leading.lock().first().copied();
+        Ok([held, generating, Some(next)]
+            .into_iter()
+            .flatten()
+            .min()
+            .unwrap_or(next))
+    }
+
+    /// Drops the pairs `leader` led below sequence `below` (its leader has used or lost them);
+    /// returns how many went.
+    pub(crate) fn sweep(&self, leader: &B256, below: u64) -> Result<usize, NodeError> {
+        if below == 0 {
+            return Ok(0);
+        }
+        let write = self.db.begin_write().map_err(storage)?;
+        let swept = {
+            let mut table = write.open_table(PAIRS).map_err(storage)?;
+            let before = table.len().map_err(storage)?;
+            table
+                .retain_in((leader.0, 0)..(leader.0, below), |_, _| false)
+                .map_err(storage)?;
+            before - table.len().map_err(storage)?
+        };
+        write.commit().map_err(storage)?;
+        Ok(usize::try_from(swept).unwrap_or(usize::MAX))
+    }
+
     /// Reserves the next sequence number for a pair this node leads (never handed out twice).
-    pub(crate) fn next_sequence(&self) -> Result<u64, NodeError> {
+    fn next_sequence(&self) -> Result<u64, NodeError> {
         let write = self.db.begin_write().map_err(storage)?;
         let sequence = {
             let mut table = write.open_table(NEXT_SEQUENCE).map_err(storage)?;
@@ -440,12 +516,15 @@ pub(crate) async fn blocking<T: Send + 'static>(
 /// Leads the generation of one pair and returns its sequence number: invites every roster
 /// member that is a current validator; when some cannot be reached, invites the others again
 /// (a new pair) if they are enough to sign, so a node that is down does not stop the pool.
+/// With a `target`, generates only while the pool holds and is making fewer of its own pairs
+/// (`None` when it has enough).
 pub(crate) async fn lead_pair_generation(
     channel: &Arc<PeerChannel>,
     pool: &Arc<TriplePool>,
     roster: &Roster,
     idle_timeout: Duration,
-) -> Result<u64, NodeError> {
+    target: Option<usize>,
+) -> Result<Option<u64>, NodeError> {
     let _slot = pool
         .led
         .acquire()
@@ -469,15 +548,27 @@ pub(crate) async fn lead_pair_generation(
         if participants.len() < roster.threshold.max(2) {
             break;
         }
-        let sequence = {
+        let reserved = {
             let pool = Arc::clone(pool);
-            blocking(move || pool.next_sequence()).await?
+            blocking(move || {
+                let Some(led) = pool.lead_next(&me, target)? else {
+                    return Ok(None);
+                };
+                let oldest = pool.oldest_in_use(&me, led.sequence)?;
+                Ok(Some((led, oldest)))
+            })
+            .await?
         };
+        let Some((led, oldest_in_use)) = reserved else {
+            return Ok(None);
+        };
+        let sequence = led.sequence;
         let invitation = serde_json::to_vec(&Invitation::TriplePair {
             roster: roster.keys.clone(),
             threshold: u16::try_from(roster.threshold).unwrap_or(u16::MAX),
             sequence,
             participants: participants.iter().map(|p| u32::from(*p)).collect(),
+            oldest_in_use,
         })
         .map_err(|e| NodeError::internal("writing an invitation", e))?;
         let peers = roster.peers(channel, &participants, my_participant)?;
@@ -505,7 +596,8 @@ pub(crate) async fn lead_pair_generation(
                 idle_timeout,
             )
             .await?;
-            return Ok(sequence);
+            drop(led);
+            return Ok(Some(sequence));
         }
         participants.retain(|participant| !unreachable.contains(participant));
     }
@@ -583,6 +675,43 @@ mod tests {
         assert!(pool.take(&leader, 1)?.is_none());
         assert!(pool.take(&leader, 0)?.is_some());
         assert_eq!(pool.len()?, 0);
+        Ok(())
+    }
+
+    #[test]
+    fn a_leader_names_the_oldest_pair_still_in_use_and_followers_drop_what_is_below(
+    ) -> Result<(), NodeError> {
+        let dir = tempfile::tempdir().map_err(|e| NodeError::internal("tempdir", e))?;
+        let pool = Arc::new(TriplePool::open(&dir.path().join("triples.redb"))?);
+        let (me, peer) = (B256::repeat_byte(1), B256::repeat_byte(2));
+        let all = [0u32, 1, 2].map(Participant::from);
+
+        // Nothing held or being made: the next sequence.
+        let first = pool
+            .lead_next(&me, None)?
+            .expect("no target, always reserved");
+        assert_eq!(first.sequence, 0);
+        assert_eq!(pool.oldest_in_use(&me, 1)?, 0, "pair 0 is being generated");
+        drop(first);
+        assert_eq!(pool.oldest_in_use(&me, 1)?, 1, "pair 0 was lost");
+        pool.put(&me, 3, &dealt_pair(&all))?;
+        pool.put(&me, 5, &dealt_pair(&all))?;
+        assert_eq!(pool.oldest_in_use(&me, 6)?, 3);
+        // A target counts pairs held and being made.
+        assert!(pool.lead_next(&me, Some(2))?.is_none());
+        let making = pool.lead_next(&me, Some(3))?;
+        assert!(making.is_some());
+        assert!(pool.lead_next(&me, Some(3))?.is_none());
+        drop(making);
+
+        // A follower's copies of a peer's pairs below the mark go; its own and newer stay.
+        for sequence in [1, 2, 4] {
+            pool.put(&peer, sequence, &dealt_pair(&all))?;
+        }
+        assert_eq!(pool.sweep(&peer, 4)?, 2);
+        assert_eq!(pool.sweep(&peer, 0)?, 0);
+        assert!(pool.take(&peer, 4)?.is_some());
+        assert_eq!(pool.count(&me)?, 2);
         Ok(())
     }
 

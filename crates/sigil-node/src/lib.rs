@@ -38,6 +38,7 @@ mod ecdsa;
 mod endpoints;
 mod error;
 mod http;
+mod invitation;
 mod keys;
 mod mpc;
 mod network_key;

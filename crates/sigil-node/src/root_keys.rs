@@ -10,6 +10,7 @@
 //! that fails (a member down or not yet listed) is retried by the coordinator with a new run id.
 
 use crate::error::NodeError;
+use crate::invitation::{Invitation, Invited};
 use crate::keys::{write_secret_file, NetworkKeySlot, NodeKey};
 use crate::mpc::{run_protocol, Run};
 use crate::network_key::NetworkKeyGeneration;
@@ -17,8 +18,6 @@ use crate::peer::{PeerChannel, ANNOUNCEMENT_ROUND};
 use alloy_primitives::{keccak256, B256};
 use cait_sith::protocol::Participant;
 use k256::Secp256k1;
-use serde::{Deserialize, Serialize};
-use sigil_chain::ValidatorInfo;
 use sigil_crypto::bls::KeyShareFile;
 use sigil_crypto::hd::{RootKeyShares, ROOT_KEY_COUNT};
 use std::path::PathBuf;
@@ -29,39 +28,6 @@ use tokio_util::sync::CancellationToken;
 
 /// Pause between looks at the validator set, and after a failed run.
 const RETRY_PAUSE: Duration = Duration::from_millis(300);
-
-/// What a coordinator invites its peers to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "camelCase", deny_unknown_fields)]
-pub(crate) enum Invitation {
-    /// Generate the root keys among `roster` (identity keys, in share order).
-    #[serde(rename_all = "camelCase")]
-    RootKeys {
-        roster: Vec<B256>,
-        threshold: u16,
-        count: usize,
-        /// The BLS network key is generated in the same run (a network's first start).
-        #[serde(default)]
-        network_key: bool,
-    },
-    /// Generate the inviting node's triple pair `sequence` among `participants` (positions in
-    /// `roster`, the root keys' holders).
-    #[serde(rename_all = "camelCase")]
-    TriplePair {
-        roster: Vec<B256>,
-        threshold: u16,
-        sequence: u64,
-        participants: Vec<u32>,
-    },
-}
-
-/// An invitation a peer sent, decoded.
-#[derive(Debug)]
-pub(crate) struct Invited {
-    pub(crate) sender: ValidatorInfo,
-    pub(crate) instance: B256,
-    pub(crate) invitation: Invitation,
-}
 
 /// The root key shares once the node has them (watched: the handshake and signing read them;
 /// the devnet waits for them).
@@ -179,7 +145,7 @@ pub(crate) async fn generate(
 }
 
 /// The share holders of a generation among `validators`: their identity keys, in order.
-pub(crate) fn roster(validators: &[ValidatorInfo]) -> Vec<B256> {
+pub(crate) fn roster(validators: &[sigil_chain::ValidatorInfo]) -> Vec<B256> {
     let mut keys: Vec<B256> = validators
         .iter()
         .map(|validator| validator.communication_key)

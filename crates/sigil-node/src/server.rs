@@ -5,6 +5,7 @@ use crate::config::NodeConfig;
 use crate::ecdsa;
 use crate::endpoints::app;
 use crate::error::NodeError;
+use crate::invitation::{Invitation, Invited};
 use crate::root_keys;
 use crate::state::NodeState;
 use cait_sith::protocol::Participant;
@@ -143,17 +144,17 @@ fn start_background_work(state: &Arc<NodeState>, config: &NodeConfig, stop: &Can
                     continue;
                 }
             };
-            let invited = root_keys::Invited {
+            let invited = Invited {
                 sender: announcement.sender,
                 instance: announcement.instance,
                 invitation,
             };
             match invited.invitation {
                 // Dropped when no generation waits for it (the node has its keys).
-                root_keys::Invitation::RootKeys { .. } => {
+                Invitation::RootKeys { .. } => {
                     let _ = root_key_invitations.try_send(invited);
                 }
-                root_keys::Invitation::TriplePair { .. } => {
+                Invitation::TriplePair { .. } => {
                     join_pair_generation(&state, invited, &generations);
                 }
             }
@@ -169,14 +170,15 @@ const PAIR_GENERATIONS_JOINED: usize = 8;
 /// Joins a peer's generation of a triple pair when it is for this node's roster and threshold.
 fn join_pair_generation(
     state: &Arc<NodeState>,
-    invited: root_keys::Invited,
+    invited: Invited,
     generations: &Arc<tokio::sync::Semaphore>,
 ) {
-    let root_keys::Invitation::TriplePair {
+    let Invitation::TriplePair {
         roster,
         threshold,
         sequence,
         participants,
+        oldest_in_use,
     } = &invited.invitation
     else {
         return;
@@ -198,12 +200,17 @@ fn join_pair_generation(
         tracing::info!(sender = %crate::peer::staking_address(&invited.sender), "a triple generation for another roster, ignored");
         return;
     }
-    let sequence = *sequence;
+    let (sequence, oldest_in_use) = (*sequence, *oldest_in_use);
     let joined = state.triples.join(leader, sequence);
     let state = Arc::clone(state);
     let generations = Arc::clone(generations);
     tokio::spawn(async move {
         let _joined = joined;
+        // Copies of the leader's older pairs kept here are of no more use.
+        let pool = Arc::clone(&state.triples);
+        if let Err(error) = ecdsa::blocking(move || pool.sweep(&leader, oldest_in_use)).await {
+            tracing::warn!(%error, "sweeping used triple pairs failed");
+        }
         let Ok(_permit) = generations.acquire().await else {
             return;
         };
@@ -243,25 +250,18 @@ async fn fill_triple_pool(
                 continue;
             }
             Some(roster) => {
-                let me = state.peers().identity_key();
-                match state.triples.count(&me) {
-                    Ok(held) if held < target => {
-                        match ecdsa::lead_pair_generation(
-                            state.peers(),
-                            &state.triples,
-                            &roster,
-                            state.run_idle_timeout(),
-                        )
-                        .await
-                        {
-                            Ok(_) => pause,
-                            Err(error) => {
-                                tracing::info!(%error, "triple generation failed; trying again");
-                                pause.max(FAILED_GENERATION_PAUSE)
-                            }
-                        }
-                    }
-                    Ok(_) => {
+                match ecdsa::lead_pair_generation(
+                    state.peers(),
+                    &state.triples,
+                    &roster,
+                    state.run_idle_timeout(),
+                    Some(target),
+                )
+                .await
+                {
+                    Ok(Some(_)) => pause,
+                    // The pool holds (or is making) its target: wait until a pair is used.
+                    Ok(None) => {
                         tokio::select! {
                             () = stop.cancelled() => return,
                             () = changed => {}
@@ -269,8 +269,8 @@ async fn fill_triple_pool(
                         continue;
                     }
                     Err(error) => {
-                        tracing::warn!(%error, "the triple pool does not read");
-                        FAILED_GENERATION_PAUSE
+                        tracing::info!(%error, "triple generation failed; trying again");
+                        pause.max(FAILED_GENERATION_PAUSE)
                     }
                 }
             }

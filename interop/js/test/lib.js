@@ -49,12 +49,17 @@ async function connectedClient({ rpcUrl = RPC_URL } = {}) {
 }
 
 /** The seed guide's getSessionSigs call, verbatim apart from the wallet and expiry inputs. */
-async function seedGuideSessionSigs(client, wallet, { expiration, capacityDelegationAuthSig, resource } = {}) {
+async function seedGuideSessionSigs(
+  client,
+  wallet,
+  { expiration, capacityDelegationAuthSig, resource, resourceAbilityRequests } = {},
+) {
   return client.getSessionSigs({
     chain: 'ethereum',
     expiration: expiration ?? new Date(Date.now() + 1000 * 60 * 10).toISOString(),
     capacityDelegationAuthSig,
-    resourceAbilityRequests: [
+    // The seed guide's request (decryption) unless the caller asks for others.
+    resourceAbilityRequests: resourceAbilityRequests ?? [
       {
         resource: new LitAccessControlConditionResource(resource ?? '*'),
         ability: LIT_ABILITY.AccessControlConditionDecryption,

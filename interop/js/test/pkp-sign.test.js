@@ -8,29 +8,17 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const { LitContracts } = require('@lit-protocol/contracts-sdk');
-const { createSiweMessage, generateAuthSig, LitPKPResource } = require('@lit-protocol/auth-helpers');
+const { LitPKPResource } = require('@lit-protocol/auth-helpers');
 const { PKPEthersWallet } = require('@lit-protocol/pkp-ethers');
-const { ethers, LIT_ABILITY, RPC_URL, connectedClient, litErrorOf } = require('./lib');
+const { ethers, LIT_ABILITY, RPC_URL, connectedClient, litErrorOf, seedGuideSessionSigs } = require('./lib');
 
 const MNEMONIC = 'test test test test test test test test test test test junk';
 const CONTEXT = JSON.parse(fs.readFileSync(process.env.SIGIL_CONTEXT, 'utf8'));
 
-async function pkpSessionSigs(client, wallet) {
-  return client.getSessionSigs({
-    chain: 'ethereum',
-    expiration: new Date(Date.now() + 1000 * 60 * 10).toISOString(),
+/** The seed guide's session sigs, asking for PKP signing with any PKP. */
+function pkpSessionSigs(client, wallet) {
+  return seedGuideSessionSigs(client, wallet, {
     resourceAbilityRequests: [{ resource: new LitPKPResource('*'), ability: LIT_ABILITY.PKPSigning }],
-    authNeededCallback: async ({ uri, expiration, resourceAbilityRequests }) => {
-      const toSign = await createSiweMessage({
-        uri,
-        expiration,
-        resources: resourceAbilityRequests,
-        walletAddress: await wallet.getAddress(),
-        nonce: await client.getLatestBlockhash(),
-        litNodeClient: client,
-      });
-      return await generateAuthSig({ signer: wallet, toSign });
-    },
   });
 }
 

@@ -2,7 +2,9 @@
 //! (threshold 2), beside its floor measured in the same run:
 //!
 //! - `pkp_dkg_floor`: cait-sith key generation of the network's ten root keys, every party in
-//!   one thread (no network); `pkp_devnet_start`: a whole devnet start, its DKG included.
+//!   one thread (no network); `network_key_dkg_floor`: the BLS network key's DKG (every dealing,
+//!   every check, every combination) for three parties in one thread; `pkp_devnet_start`: a
+//!   whole devnet start, both DKGs included (they run together at a network's first start).
 //! - `pkp_triple_pair_floor`: one Beaver triple pair for three parties in one thread;
 //!   `pkp_triple_pairs_network`: pairs per second the devnet's nodes generate together while
 //!   filling their pools (what bounds sustained signing).
@@ -105,6 +107,34 @@ fn pair() -> anyhow::Result<Pair> {
         .collect()
 }
 
+/// The BLS network key's DKG for every party, in one thread: what the nodes' three rounds
+/// compute between them.
+fn network_key_dkg() -> anyhow::Result<()> {
+    use sigil_crypto::bls_dkg::{self, Dealing};
+    let dealings = (0..PARTIES)
+        .map(|_| Dealing::new(THRESHOLD, PARTIES as usize, &mut rand::rngs::OsRng))
+        .collect::<Result<Vec<_>, _>>()?;
+    for member in 1..=PARTIES {
+        let me = u8::try_from(member)?;
+        let mut received = Vec::with_capacity(dealings.len());
+        for dealing in &dealings {
+            let shares = dealing
+                .shares_for(me)
+                .ok_or_else(|| anyhow::anyhow!("a member without shares"))?;
+            bls_dkg::verify_private_shares(dealing.pedersen_commitments(), shares, me)?;
+            bls_dkg::verify_feldman_commitments(dealing.feldman_commitments(), shares)?;
+            received.push((shares, dealing.feldman_commitments()));
+        }
+        bls_dkg::combine(
+            me,
+            u8::try_from(THRESHOLD)?,
+            u8::try_from(PARTIES)?,
+            &received,
+        )?;
+    }
+    Ok(())
+}
+
 fn timed<T>(
     name: &str,
     rounds: usize,
@@ -136,6 +166,7 @@ fn floors() -> anyhow::Result<()> {
         }
         Ok(())
     })?;
+    timed("network_key_dkg_floor", 5, network_key_dkg)?;
     timed("pkp_triple_pair_floor", 5, pair)?;
     let keys: std::collections::HashMap<_, _> = all_parties(
         |p| Ok(cait_sith::keygen::<Secp256k1>(&parties, p, THRESHOLD)?),

@@ -439,6 +439,7 @@ fn bench_pkp_sign_measures_the_network_beside_its_floors() {
     let records = records(&output);
     for name in [
         "pkp_dkg_floor",
+        "network_key_dkg_floor",
         "pkp_triple_pair_floor",
         "pkp_presign_sign_floor",
         "pkp_devnet_start",

@@ -10,9 +10,8 @@ use super::session_sigs::wallet_from_env;
 use crate::Failure;
 use anyhow::Context as _;
 use sigil_client::{
-    generate_auth_sig, AuthCallbackParams, AuthSig, ClientError, CreateSiweMessageParams,
-    DecryptRequest, LitAbility, LitResource, ResourceAbilityRequest, ResourcePrefix, SessionSigs,
-    SessionSigsParams,
+    AuthSig, DecryptRequest, LitAbility, LitResource, ResourceAbilityRequest, ResourcePrefix,
+    SessionSigs, SessionSigsParams,
 };
 use std::path::PathBuf;
 use time::{Duration, OffsetDateTime};
@@ -104,15 +103,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
             params.chain = request.chain.clone();
             params.expiration = Some(OffsetDateTime::now_utc() + SESSION_VALIDITY);
             params.capacity_delegation_auth_sig = delegation;
-            let session_sigs = client
-                .get_session_sigs(params, async |callback: AuthCallbackParams| {
-                    let mut siwe = CreateSiweMessageParams::new(wallet.address(), callback.uri);
-                    siwe.expiration = Some(callback.expiration);
-                    siwe.resources = callback.resource_ability_requests;
-                    let to_sign = client.create_siwe_message(siwe).await?;
-                    Ok::<AuthSig, ClientError>(generate_auth_sig(&wallet, &to_sign)?)
-                })
-                .await?;
+            let session_sigs = super::wallet_session_sigs(&client, &wallet, params).await?;
             anyhow::Ok(client.decrypt(&request, &session_sigs).await?)
         })
         .map_err(failure_from)?;

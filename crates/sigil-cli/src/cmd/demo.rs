@@ -9,9 +9,8 @@ use crate::Failure;
 use alloy_signer_local::PrivateKeySigner;
 use anyhow::{anyhow, bail};
 use sigil_client::{
-    generate_auth_sig, AuthCallbackParams, AuthSig, ClientError, CreateSiweMessageParams,
-    DecryptRequest, LitAbility, LitNetwork, LitNodeClient, LitNodeClientConfig, LitResource,
-    ResourceAbilityRequest, ResourcePrefix, SessionSigs, SessionSigsParams,
+    ClientError, DecryptRequest, LitAbility, LitNetwork, LitNodeClient, LitNodeClientConfig,
+    LitResource, ResourceAbilityRequest, ResourcePrefix, SessionSigs, SessionSigsParams,
 };
 use sigil_devnet::{Devnet, DevnetConfig};
 use sigil_wire::LitErrorCode;
@@ -45,15 +44,7 @@ async fn session_sigs_for(
         LitAbility::AccessControlConditionDecryption,
     )?]);
     params.expiration = Some(OffsetDateTime::now_utc() + Duration::minutes(10));
-    client
-        .get_session_sigs(params, async |callback: AuthCallbackParams| {
-            let mut siwe = CreateSiweMessageParams::new(wallet.address(), callback.uri);
-            siwe.expiration = Some(callback.expiration);
-            siwe.resources = callback.resource_ability_requests;
-            let to_sign = client.create_siwe_message(siwe).await?;
-            Ok::<AuthSig, ClientError>(generate_auth_sig(wallet, &to_sign)?)
-        })
-        .await
+    super::wallet_session_sigs(client, wallet, params).await
 }
 
 async fn demo(args: Args) -> anyhow::Result<()> {
@@ -211,15 +202,7 @@ async fn sign_with_a_pkp(
         LitAbility::PkpSigning,
     )?]);
     params.expiration = Some(OffsetDateTime::now_utc() + Duration::minutes(10));
-    let pkp_sigs = client
-        .get_session_sigs(params, async |callback: AuthCallbackParams| {
-            let mut siwe = CreateSiweMessageParams::new(wallet.address(), callback.uri);
-            siwe.expiration = Some(callback.expiration);
-            siwe.resources = callback.resource_ability_requests;
-            let to_sign = client.create_siwe_message(siwe).await?;
-            Ok::<AuthSig, ClientError>(generate_auth_sig(wallet, &to_sign)?)
-        })
-        .await?;
+    let pkp_sigs = super::wallet_session_sigs(&client, wallet, params).await?;
     let public_key = format!("0x{}", hex::encode(&pkp.public_key));
     let signer = sigil_client::PkpSigner::new(std::sync::Arc::new(client), pkp_sigs, &public_key)?;
     let text = "Signed by a PKP: no one holds its key";

@@ -10,10 +10,7 @@ use super::session_sigs::wallet_from_env;
 use crate::Failure;
 use alloy_primitives::{eip191_hash_message, B256};
 use anyhow::{anyhow, Context as _};
-use sigil_client::{
-    generate_auth_sig, AuthCallbackParams, AuthSig, ClientError, CreateSiweMessageParams,
-    LitAbility, LitResource, ResourceAbilityRequest, SessionSigsParams,
-};
+use sigil_client::{LitAbility, LitResource, ResourceAbilityRequest, SessionSigsParams};
 use time::{Duration, OffsetDateTime};
 
 /// How long the session made for one signature is valid.
@@ -60,15 +57,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
                 LitAbility::PkpSigning,
             )?]);
             params.expiration = Some(OffsetDateTime::now_utc() + SESSION_VALIDITY);
-            let session_sigs = client
-                .get_session_sigs(params, async |callback: AuthCallbackParams| {
-                    let mut siwe = CreateSiweMessageParams::new(wallet.address(), callback.uri);
-                    siwe.expiration = Some(callback.expiration);
-                    siwe.resources = callback.resource_ability_requests;
-                    let to_sign = client.create_siwe_message(siwe).await?;
-                    Ok::<AuthSig, ClientError>(generate_auth_sig(&wallet, &to_sign)?)
-                })
-                .await?;
+            let session_sigs = super::wallet_session_sigs(&client, &wallet, params).await?;
             anyhow::Ok(
                 client
                     .pkp_sign(&digest.0, &args.pubkey, &session_sigs)

@@ -271,3 +271,28 @@ pub fn devnet_on_evm(
     let info = serde_json::from_str(printed.last().expect("a line")).expect("JSON");
     (running, info)
 }
+
+/// Node `index`'s config from a devnet data dir's, listening on its own host (`host.json`
+/// beside it): how the multi-host tests put each node on a loopback address of its own.
+pub fn host_config(
+    data_dir: &std::path::Path,
+    index: usize,
+    host: std::net::Ipv4Addr,
+    port: u16,
+) -> PathBuf {
+    let node_dir = data_dir.join(format!("node-{index}"));
+    let text = std::fs::read_to_string(node_dir.join("config.json")).expect("config");
+    let mut config: serde_json::Value = serde_json::from_str(&text).expect("json");
+    config["listen"] = format!("{host}:{port}").into();
+    config["externalAddress"] = format!("{host}:{port}").into();
+    let path = node_dir.join("host.json");
+    std::fs::write(&path, config.to_string()).expect("write");
+    path
+}
+
+/// `sigil node --config <config>`, once it serves.
+pub fn start_node(config: &std::path::Path) -> Running {
+    let node = Running::spawn(["node", "--config", config.to_str().expect("utf-8")]);
+    node.node_url(Duration::from_secs(20)).expect("node ready");
+    node
+}

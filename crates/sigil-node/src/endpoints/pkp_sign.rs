@@ -401,6 +401,7 @@ async fn take_pair_to_lead(
                 &state.triples,
                 roster,
                 state.run_idle_timeout(),
+                None,
             )
             .await?;
             continue;
