@@ -1,0 +1,392 @@
+//! One action's run: runtime, sandboxed context, prelude, compilation, jobs, limits.
+
+use rquickjs::context::intrinsic;
+use rquickjs::{qjs, CatchResultExt, CaughtError, Context, Ctx, Function, Object, Runtime, Value};
+use std::cell::RefCell;
+use std::ffi::CString;
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+/// Every intrinsic but `Eval`: without it the engine cannot compile code from strings, so
+/// `eval`, `Function(...)` and the constructors of async and generator functions throw.
+type Sandbox = (
+    intrinsic::Date,
+    intrinsic::RegExpCompiler,
+    intrinsic::RegExp,
+    intrinsic::Json,
+    intrinsic::Proxy,
+    intrinsic::MapSet,
+    intrinsic::TypedArrays,
+    intrinsic::Promise,
+    intrinsic::WeakRef,
+    intrinsic::DOMException,
+);
+
+/// What one run may use; the defaults are Lit's (its node's `action_client.rs`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// Wall-clock time for the whole run.
+    pub timeout: Duration,
+    /// Heap of the run's runtime.
+    pub memory_bytes: usize,
+    /// The action's source.
+    pub code_bytes: usize,
+    /// The string given to `setResponse`.
+    pub response_bytes: usize,
+    /// Everything logged with `console`.
+    pub log_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            timeout: Duration::from_secs(30),
+            memory_bytes: 256 * 1024 * 1024,
+            code_bytes: 16 * 1024 * 1024,
+            response_bytes: 100 * 1024,
+            log_bytes: 100 * 1024,
+        }
+    }
+}
+
+/// A finished run: the response it set (empty if none) and its console output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub response: String,
+    pub logs: String,
+}
+
+/// Why a run did not finish; every variant but [`ActionError::CodeTooLarge`] and
+/// [`ActionError::Engine`] carries the logs written until then.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ActionError {
+    /// The action threw (or a promise it left rejected): the exception's text.
+    #[error("{message}")]
+    Thrown { message: String, logs: String },
+    /// Out of time: Lit's message.
+    #[error("Your function exceeded the maximum runtime of {}ms and was terminated.", .limit.as_millis())]
+    Timeout { limit: Duration, logs: String },
+    /// Out of memory.
+    #[error("Your function exceeded the maximum memory of {limit} bytes and was terminated.")]
+    MemoryLimit { limit: usize, logs: String },
+    /// `setResponse` was given more than the limit.
+    #[error("The response is {len} bytes, more than the maximum of {limit}")]
+    ResponseTooLarge {
+        len: usize,
+        limit: usize,
+        logs: String,
+    },
+    /// The source is larger than the limit.
+    #[error("The code is {len} bytes, more than the maximum of {limit}")]
+    CodeTooLarge { len: usize, limit: usize },
+    /// The engine could not be set up.
+    #[error("the JavaScript engine failed: {0}")]
+    Engine(String),
+}
+
+impl ActionError {
+    /// The console output written before the run stopped.
+    pub fn logs(&self) -> &str {
+        match self {
+            ActionError::Thrown { logs, .. }
+            | ActionError::Timeout { logs, .. }
+            | ActionError::MemoryLimit { logs, .. }
+            | ActionError::ResponseTooLarge { logs, .. } => logs,
+            ActionError::CodeTooLarge { .. } | ActionError::Engine(_) => "",
+        }
+    }
+}
+
+/// What the host functions collect during a run.
+#[derive(Default)]
+struct Collected {
+    response: String,
+    logs: String,
+    logs_full: bool,
+    response_too_large: Option<usize>,
+    unhandled_rejection: Option<String>,
+}
+
+/// The Lit globals, built from the host functions (`__sigil*`, removed once captured). Frozen,
+/// as on Lit, so an action cannot replace `Lit.Actions.setResponse` for code it calls.
+const PRELUDE: &str = r#"
+(() => {
+  const log = globalThis.__sigilLog;
+  const setResponse = globalThis.__sigilSetResponse;
+  const auth = JSON.parse(globalThis.__sigilAuth);
+  const params = JSON.parse(globalThis.__sigilParams);
+  delete globalThis.__sigilLog;
+  delete globalThis.__sigilSetResponse;
+  delete globalThis.__sigilAuth;
+  delete globalThis.__sigilParams;
+  const text = (value) => {
+    if (typeof value === 'string') return value;
+    if (value instanceof Error) return String(value);
+    try {
+      const json = JSON.stringify(value);
+      return json === undefined ? String(value) : json;
+    } catch (_) {
+      return String(value);
+    }
+  };
+  const line = (...args) => log(args.map(text).join(' '));
+  const console = Object.freeze({
+    log: line, info: line, warn: line, error: line, debug: line, trace: line,
+  });
+  const deepFreeze = (value) => {
+    if (value && typeof value === 'object') {
+      Object.values(value).forEach(deepFreeze);
+      Object.freeze(value);
+    }
+    return value;
+  };
+  const Actions = Object.freeze({
+    setResponse: ({ response } = {}) => setResponse(String(response)),
+  });
+  const Auth = deepFreeze(auth);
+  const Lit = Object.freeze({ Actions, Auth });
+  const define = (name, value) =>
+    Object.defineProperty(globalThis, name, { value, writable: false, configurable: false, enumerable: false });
+  define('console', console);
+  define('Lit', Lit);
+  define('LitActions', Actions);
+  define('LitAuth', Auth);
+  define('global', globalThis);
+  Object.assign(globalThis, params);
+})();
+"#;
+
+/// Runs `code` (a classic script) with `js_params` as globals and `auth` as `Lit.Auth`.
+pub fn execute(
+    code: &str,
+    js_params: &serde_json::Map<String, serde_json::Value>,
+    auth: &serde_json::Value,
+    limits: &Limits,
+) -> Result<Outcome, ActionError> {
+    if code.len() > limits.code_bytes {
+        return Err(ActionError::CodeTooLarge {
+            len: code.len(),
+            limit: limits.code_bytes,
+        });
+    }
+    let engine = |e: rquickjs::Error| ActionError::Engine(e.to_string());
+    let runtime = Runtime::new().map_err(engine)?;
+    runtime.set_memory_limit(limits.memory_bytes);
+    runtime.set_max_stack_size(1024 * 1024);
+    let deadline = Instant::now() + limits.timeout;
+    runtime.set_interrupt_handler(Some(Box::new(move || Instant::now() >= deadline)));
+    let collected = Rc::new(RefCell::new(Collected::default()));
+    {
+        let collected = Rc::clone(&collected);
+        runtime.set_host_promise_rejection_tracker(Some(Box::new(
+            move |_ctx: Ctx<'_>, _promise: Value<'_>, reason: Value<'_>, handled: bool| {
+                let mut collected = collected.borrow_mut();
+                if handled {
+                    collected.unhandled_rejection = None;
+                } else if collected.unhandled_rejection.is_none() {
+                    collected.unhandled_rejection = Some(describe(&reason));
+                }
+            },
+        )));
+    }
+    // The action is compiled here, where code from strings is allowed, and run in `sandbox`,
+    // where it is not.
+    let compiler = Context::full(&runtime).map_err(engine)?;
+    let sandbox = Context::custom::<Sandbox>(&runtime).map_err(engine)?;
+    let compiler_ptr = compiler.with(|ctx| ctx.as_raw());
+    let source = CString::new(code).map_err(|_| ActionError::Thrown {
+        message: "SyntaxError: the code contains a NUL character".into(),
+        logs: String::new(),
+    })?;
+    let params = serde_json::Value::Object(js_params.clone()).to_string();
+    let auth = auth.to_string();
+
+    let stopped = |collected: &Collected, message: String| {
+        let logs = collected.logs.clone();
+        if Instant::now() >= deadline {
+            ActionError::Timeout {
+                limit: limits.timeout,
+                logs,
+            }
+        } else if message.contains("out of memory") {
+            ActionError::MemoryLimit {
+                limit: limits.memory_bytes,
+                logs,
+            }
+        } else {
+            ActionError::Thrown { message, logs }
+        }
+    };
+
+    let prelude = CString::new(PRELUDE).map_err(|e| ActionError::Engine(e.to_string()))?;
+    let ran: Result<(), String> = sandbox.with(|ctx| {
+        install_host(&ctx, &collected, limits, &params, &auth)
+            .catch(&ctx)
+            .map_err(caught_text)?;
+        run_compiled(&ctx, compiler_ptr, &prelude, c"prelude.js")?;
+        run_compiled(&ctx, compiler_ptr, &source, c"action.js")
+    });
+    if let Err(message) = ran {
+        return Err(stopped(&collected.borrow(), message));
+    }
+    // Promise jobs (async actions) until none is left: a promise that never settles ends the
+    // run as Lit's does once nothing more can happen.
+    loop {
+        match runtime.execute_pending_job() {
+            Ok(true) => continue,
+            Ok(false) => break,
+            Err(job) => {
+                let message = job.0.with(|ctx| describe(&ctx.catch()));
+                return Err(stopped(&collected.borrow(), message));
+            }
+        }
+    }
+    let collected = collected.borrow();
+    if let Some(message) = &collected.unhandled_rejection {
+        return Err(stopped(&collected, message.clone()));
+    }
+    if let Some(len) = collected.response_too_large {
+        return Err(ActionError::ResponseTooLarge {
+            len,
+            limit: limits.response_bytes,
+            logs: collected.logs.clone(),
+        });
+    }
+    Ok(Outcome {
+        response: collected.response.clone(),
+        logs: collected.logs.clone(),
+    })
+}
+
+/// The host side of `console` and `setResponse`, and the run's parameters, as temporary
+/// globals the prelude captures.
+fn install_host<'js>(
+    ctx: &Ctx<'js>,
+    collected: &Rc<RefCell<Collected>>,
+    limits: &Limits,
+    params: &str,
+    auth: &str,
+) -> rquickjs::Result<()> {
+    let globals: Object = ctx.globals();
+    let log_limit = limits.log_bytes;
+    let logs = Rc::clone(collected);
+    globals.set(
+        "__sigilLog",
+        Function::new(ctx.clone(), move |line: String| {
+            let mut collected = logs.borrow_mut();
+            if collected.logs_full {
+                return;
+            }
+            // Past the limit the rest is dropped, as Lit truncates its logs.
+            if collected.logs.len() + line.len() + 1 > log_limit {
+                collected.logs_full = true;
+                return;
+            }
+            collected.logs.push_str(&line);
+            collected.logs.push('\n');
+        })?,
+    )?;
+    let response_limit = limits.response_bytes;
+    let response = Rc::clone(collected);
+    globals.set(
+        "__sigilSetResponse",
+        Function::new(ctx.clone(), move |text: String| {
+            let mut collected = response.borrow_mut();
+            if text.len() > response_limit {
+                collected.response_too_large = Some(text.len());
+            } else {
+                collected.response = text;
+            }
+        })?,
+    )?;
+    globals.set("__sigilParams", params)?;
+    globals.set("__sigilAuth", auth)?;
+    Ok(())
+}
+
+/// Compiles `source` as a classic script in the compiler context (which may compile code) and
+/// runs it in `ctx` (which may not); an exception comes back as its text. The bytecode goes
+/// through QuickJS's serialisation: a function belongs to the realm that made it, and one read
+/// in `ctx` belongs to `ctx` (its globals, and no eval).
+fn run_compiled(
+    ctx: &Ctx<'_>,
+    compiler: std::ptr::NonNull<qjs::JSContext>,
+    source: &CString,
+    filename: &std::ffi::CStr,
+) -> Result<(), String> {
+    let sandbox = ctx.as_raw().as_ptr();
+    // SAFETY: both contexts belong to the same runtime, whose lock the caller's `with` holds;
+    // every value and buffer made here is freed once (values by the wrappers or by
+    // JS_EvalFunction, which takes ownership of the function it runs; the buffer by js_free).
+    let result = unsafe {
+        let compiled = qjs::JS_Eval(
+            compiler.as_ptr(),
+            source.as_ptr(),
+            source.as_bytes().len() as _,
+            filename.as_ptr(),
+            (qjs::JS_EVAL_TYPE_GLOBAL | qjs::JS_EVAL_FLAG_COMPILE_ONLY) as i32,
+        );
+        if qjs::JS_IsException(compiled) {
+            let exception = qjs::JS_GetException(compiler.as_ptr());
+            return Err(describe(&Value::from_raw(
+                Ctx::from_raw(compiler),
+                exception,
+            )));
+        }
+        let mut size: qjs::size_t = 0;
+        let bytes = qjs::JS_WriteObject(
+            compiler.as_ptr(),
+            &mut size,
+            compiled,
+            qjs::JS_WRITE_OBJ_BYTECODE as i32,
+        );
+        qjs::JS_FreeValue(compiler.as_ptr(), compiled);
+        if bytes.is_null() {
+            return Err("InternalError: the compiled action does not serialise".into());
+        }
+        let function = qjs::JS_ReadObject(sandbox, bytes, size, qjs::JS_READ_OBJ_BYTECODE as i32);
+        qjs::js_free(compiler.as_ptr(), bytes.cast());
+        if qjs::JS_IsException(function) {
+            return Err(describe(&ctx.catch()));
+        }
+        Value::from_raw(ctx.clone(), qjs::JS_EvalFunction(sandbox, function))
+    };
+    if result.is_exception() {
+        return Err(describe(&ctx.catch()));
+    }
+    Ok(())
+}
+
+fn caught_text(error: CaughtError<'_>) -> String {
+    match error {
+        CaughtError::Exception(exception) => {
+            let message = exception.message().unwrap_or_default();
+            let name = exception
+                .get::<_, String>("name")
+                .unwrap_or_else(|_| "Error".into());
+            format!("{name}: {message}")
+        }
+        CaughtError::Value(value) => describe(&value),
+        CaughtError::Error(error) => error.to_string(),
+    }
+}
+
+/// An exception or rejection reason as text: `Name: message` for errors, else its string form.
+fn describe(value: &Value<'_>) -> String {
+    if let Some(object) = value.as_object() {
+        let name = object.get::<_, Option<String>>("name").ok().flatten();
+        let message = object.get::<_, Option<String>>("message").ok().flatten();
+        if let (Some(name), Some(message)) = (name, message) {
+            return format!("{name}: {message}");
+        }
+    }
+    if let Some(text) = value.as_string().and_then(|s| s.to_string().ok()) {
+        return text;
+    }
+    let ctx = value.ctx().clone();
+    ctx.json_stringify(value.clone())
+        .ok()
+        .flatten()
+        .and_then(|s| s.to_string().ok())
+        .unwrap_or_else(|| "an exception that has no text".into())
+}

@@ -1,0 +1,213 @@
+//! The engine's sandbox and limits, one behaviour per test, as Lit's nodes show them to actions.
+
+use serde_json::{json, Map, Value};
+use sigil_actions::{execute, ActionError, Limits, Outcome};
+use std::time::{Duration, Instant};
+
+fn run_with(code: &str, params: Value, limits: &Limits) -> Result<Outcome, ActionError> {
+    let params: Map<String, Value> = params.as_object().cloned().unwrap_or_default();
+    let auth = json!({"actionIpfsIds": ["QmAction"], "authSigAddress": "0xabc", "authMethodContexts": [], "resources": []});
+    execute(code, &params, &auth, limits)
+}
+
+fn run(code: &str) -> Result<Outcome, ActionError> {
+    run_with(code, json!({}), &Limits::default())
+}
+
+#[test]
+fn an_action_sets_its_response_logs_and_reads_its_params_and_auth() {
+    let outcome = run_with(
+        r#"
+        console.log("hello", 42, {a: [1, "x"]});
+        console.error(new Error("shown"));
+        Lit.Actions.setResponse({response: JSON.stringify({
+            sum: a + b, who: Lit.Auth.authSigAddress, ids: LitAuth.actionIpfsIds, same: LitActions === Lit.Actions,
+        })});
+        "#,
+        json!({"a": 2, "b": 3}),
+        &Limits::default(),
+    )
+    .expect("runs");
+    assert_eq!(
+        outcome.response,
+        r#"{"sum":5,"who":"0xabc","ids":["QmAction"],"same":true}"#
+    );
+    assert_eq!(outcome.logs, "hello 42 {\"a\":[1,\"x\"]}\nError: shown\n");
+}
+
+#[test]
+fn an_async_action_finishes_its_promises_and_the_last_response_wins() {
+    let outcome = run(r#"
+        const go = async () => {
+            Lit.Actions.setResponse({response: "first"});
+            const x = await Promise.resolve(41);
+            await null;
+            Lit.Actions.setResponse({response: String(x + 1)});
+        };
+        go();
+        "#)
+    .expect("runs");
+    assert_eq!(outcome.response, "42");
+    // No response at all is the empty string; a promise that never settles ends the run.
+    assert_eq!(run("new Promise(() => {});").expect("runs").response, "");
+}
+
+#[test]
+fn a_busy_loop_is_stopped_at_the_timeout_with_its_logs() {
+    let limits = Limits {
+        timeout: Duration::from_millis(300),
+        ..Limits::default()
+    };
+    let started = Instant::now();
+    let error = run_with(
+        r#"console.log("before"); while (true) {}"#,
+        json!({}),
+        &limits,
+    )
+    .expect_err("stopped");
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert!(matches!(error, ActionError::Timeout { .. }), "{error:?}");
+    assert_eq!(error.logs(), "before\n");
+    assert_eq!(
+        error.to_string(),
+        "Your function exceeded the maximum runtime of 300ms and was terminated."
+    );
+    // Inside a promise job too, and a catch cannot keep it running.
+    let error = run_with(
+        r#"(async () => { await null; try { while (true) {} } catch (e) { while (true) {} } })();"#,
+        json!({}),
+        &limits,
+    )
+    .expect_err("stopped");
+    assert!(matches!(error, ActionError::Timeout { .. }), "{error:?}");
+}
+
+#[test]
+fn a_memory_bomb_is_stopped() {
+    let limits = Limits {
+        memory_bytes: 32 * 1024 * 1024,
+        ..Limits::default()
+    };
+    let error = run_with(
+        r#"console.log("start"); const a = []; while (true) { a.push("x".repeat(1 << 16) + a.length); }"#,
+        json!({}),
+        &limits,
+    )
+    .expect_err("stopped");
+    assert!(
+        matches!(error, ActionError::MemoryLimit { .. }),
+        "{error:?}"
+    );
+    assert_eq!(error.logs(), "start\n");
+}
+
+#[test]
+fn no_code_from_strings_by_any_path() {
+    let outcome = run(
+        r#"
+        const attempts = {
+            eval: () => eval("1"),
+            indirectEval: () => (0, globalThis.eval)("1"),
+            Function: () => new Function("return 1")(),
+            viaPrototype: () => (function () {}).constructor("return 1")(),
+            async: () => (async function () {}).constructor("return 1"),
+            generator: () => (function* () {}).constructor("yield 1"),
+            asyncGenerator: () => (async function* () {}).constructor("yield 1"),
+        };
+        const refused = Object.entries(attempts)
+            .filter(([, attempt]) => { try { attempt(); return false; } catch (e) { return true; } })
+            .map(([name]) => name);
+        Lit.Actions.setResponse({response: refused.join(",")});
+        "#,
+    )
+    .expect("runs");
+    assert_eq!(
+        outcome.response,
+        "eval,indirectEval,Function,viaPrototype,async,generator,asyncGenerator"
+    );
+    // Uncaught, it is the action's error.
+    let error = run(r#"eval("1")"#).expect_err("refused");
+    assert!(matches!(error, ActionError::Thrown { .. }), "{error:?}");
+}
+
+#[test]
+fn a_thrown_error_a_rejected_promise_and_a_syntax_error_come_back_with_the_logs() {
+    let error = run(r#"console.log("a"); throw new Error("boom");"#).expect_err("throws");
+    assert_eq!(
+        error,
+        ActionError::Thrown {
+            message: "Error: boom".into(),
+            logs: "a\n".into()
+        }
+    );
+    let error =
+        run(r#"(async () => { console.log("b"); await null; throw new TypeError("late"); })();"#)
+            .expect_err("rejects");
+    assert_eq!(
+        error,
+        ActionError::Thrown {
+            message: "TypeError: late".into(),
+            logs: "b\n".into()
+        }
+    );
+    // A rejection handled later is not an error.
+    let outcome = run(
+        r#"const p = Promise.reject(new Error("x")); p.catch(() => Lit.Actions.setResponse({response: "caught"}));"#,
+    )
+    .expect("handled");
+    assert_eq!(outcome.response, "caught");
+    let error = run("const = 1;").expect_err("syntax");
+    assert!(
+        matches!(&error, ActionError::Thrown { message, .. } if message.starts_with("SyntaxError")),
+        "{error:?}"
+    );
+}
+
+#[test]
+fn responses_and_logs_and_code_are_bounded() {
+    let error = run(r#"Lit.Actions.setResponse({response: "x".repeat(101 * 1024)});"#)
+        .expect_err("too large");
+    assert!(
+        matches!(error, ActionError::ResponseTooLarge { len, limit, .. } if len == 101 * 1024 && limit == 100 * 1024),
+        "{error:?}"
+    );
+    // Logs past the limit are dropped, the run goes on.
+    let limits = Limits {
+        log_bytes: 10,
+        ..Limits::default()
+    };
+    let outcome = run_with(
+        r#"console.log("12345"); console.log("6789012"); console.log("z"); Lit.Actions.setResponse({response: "done"});"#,
+        json!({}),
+        &limits,
+    )
+    .expect("runs");
+    assert_eq!(
+        (outcome.logs.as_str(), outcome.response.as_str()),
+        ("12345\n", "done")
+    );
+    let limits = Limits {
+        code_bytes: 8,
+        ..Limits::default()
+    };
+    assert!(matches!(
+        run_with("let abcdefgh = 1;", json!({}), &limits),
+        Err(ActionError::CodeTooLarge { len: 17, limit: 8 })
+    ));
+}
+
+#[test]
+fn the_lit_globals_are_frozen_and_runs_share_nothing() {
+    let outcome = run(
+        r#"
+        Lit.Actions.setResponse = () => {};
+        LitAuth.authSigAddress = "0xevil";
+        globalThis.leftBehind = 1;
+        Lit.Actions.setResponse({response: [Object.isFrozen(Lit.Actions), Object.isFrozen(Lit.Auth), LitAuth.authSigAddress].join()});
+        "#,
+    )
+    .expect("runs");
+    assert_eq!(outcome.response, "true,true,0xabc");
+    let outcome = run(r#"Lit.Actions.setResponse({response: typeof leftBehind});"#).expect("runs");
+    assert_eq!(outcome.response, "undefined");
+}
