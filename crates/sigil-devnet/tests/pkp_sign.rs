@@ -408,6 +408,18 @@ async fn with_one_node_down_the_client_signs_through_the_others_and_with_two_nam
     Ok(())
 }
 
+/// The triple pairs each of the devnet's three nodes holds (any leader).
+fn pairs_held(devnet: &Devnet) -> Result<Vec<u64>, Box<dyn std::error::Error>> {
+    Ok((0..3)
+        .map(|index| {
+            devnet
+                .node(index)
+                .map(|node| node.state().triple_pairs_held())
+        })
+        .collect::<Option<Result<_, _>>>()
+        .ok_or("a node is down")??)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_member_that_lacks_the_named_pair_says_so_and_the_leader_names_another() -> TestResult {
     let (mut devnet, _, pkp) = signing_fixture(2, &[]).await?;
@@ -427,14 +439,7 @@ async fn a_member_that_lacks_the_named_pair_says_so_and_the_leader_names_another
     // Each node leads two pairs and holds the two each peer leads.
     let full = tokio::time::Instant::now() + Duration::from_secs(120);
     loop {
-        let held: Vec<u64> = (0..3)
-            .map(|index| {
-                devnet
-                    .node(index)
-                    .map(|node| node.state().triple_pairs_held())
-            })
-            .collect::<Option<Result<_, _>>>()
-            .ok_or("a node is down")??;
+        let held = pairs_held(&devnet)?;
         if held.iter().all(|held| *held >= 6) {
             break;
         }
@@ -506,14 +511,7 @@ async fn pools_refill_to_their_size_and_copies_of_used_pairs_are_dropped_everywh
     // Steady state: each node leads two pairs and holds the two each peer leads, no more.
     let settled = tokio::time::Instant::now() + Duration::from_secs(60);
     loop {
-        let held: Vec<u64> = (0..3)
-            .map(|index| {
-                devnet
-                    .node(index)
-                    .map(|node| node.state().triple_pairs_held())
-            })
-            .collect::<Option<Result<_, _>>>()
-            .ok_or("a node is down")??;
+        let held = pairs_held(&devnet)?;
         if held.iter().all(|held| *held == 6) {
             break;
         }
