@@ -1,7 +1,10 @@
 //! One action's run: runtime, sandboxed context, prelude, compilation, jobs, limits.
 
+use crate::host::{local_op, Host, SIGNING_OPS};
 use rquickjs::context::intrinsic;
-use rquickjs::{qjs, CatchResultExt, CaughtError, Context, Ctx, Function, Object, Runtime, Value};
+use rquickjs::{
+    qjs, CatchResultExt, CaughtError, Context, Ctx, Exception, Function, Object, Runtime, Value,
+};
 use std::cell::RefCell;
 use std::ffi::CString;
 use std::rc::Rc;
@@ -35,6 +38,8 @@ pub struct Limits {
     pub response_bytes: usize,
     /// Everything logged with `console`.
     pub log_bytes: usize,
+    /// Signatures one run may ask for (`signEcdsa` and its kin).
+    pub signatures: usize,
 }
 
 impl Default for Limits {
@@ -45,6 +50,7 @@ impl Default for Limits {
             code_bytes: 16 * 1024 * 1024,
             response_bytes: 100 * 1024,
             log_bytes: 100 * 1024,
+            signatures: 10,
         }
     }
 }
@@ -105,20 +111,26 @@ struct Collected {
     logs_full: bool,
     response_too_large: Option<usize>,
     unhandled_rejection: Option<String>,
+    signatures: usize,
 }
 
 /// The Lit globals, built from the host functions (`__sigil*`, removed once captured). Frozen,
-/// as on Lit, so an action cannot replace `Lit.Actions.setResponse` for code it calls.
+/// as on Lit, so an action cannot replace `Lit.Actions.setResponse` for code it calls. The
+/// Lit.Actions functions are async, as on Lit; each calls the host once, in call order.
 const PRELUDE: &str = r#"
 (() => {
   const log = globalThis.__sigilLog;
   const setResponse = globalThis.__sigilSetResponse;
+  const host = globalThis.__sigilHost;
   const auth = JSON.parse(globalThis.__sigilAuth);
   const params = JSON.parse(globalThis.__sigilParams);
   delete globalThis.__sigilLog;
   delete globalThis.__sigilSetResponse;
+  delete globalThis.__sigilHost;
   delete globalThis.__sigilAuth;
   delete globalThis.__sigilParams;
+  const call = (name, args) => JSON.parse(host(name, JSON.stringify(args === undefined ? null : args)));
+  const bytes = (value) => Array.from(new Uint8Array(value));
   const text = (value) => {
     if (typeof value === 'string') return value;
     if (value instanceof Error) return String(value);
@@ -140,11 +152,112 @@ const PRELUDE: &str = r#"
     }
     return value;
   };
+  const utf8 = (string) => new Uint8Array(call('utf8Encode', String(string)));
+  const fromUtf8 = (value) => call('utf8Decode', bytes(value));
+  const fromString = (string, encoding = 'utf8') =>
+    new Uint8Array(call('decodeString', { string: String(string), encoding }));
+  const toString = (value, encoding = 'utf8') =>
+    call('encodeBytes', { bytes: bytes(value), encoding });
+  const hostFn = (name, shape) => async (args = {}) => call(name, shape(args));
+  const same = (args) => args;
   const Actions = Object.freeze({
     setResponse: ({ response } = {}) => setResponse(String(response)),
+    signEcdsa: hostFn('signEcdsa', ({ toSign, publicKey, sigName }) =>
+      ({ toSign: bytes(toSign), publicKey, sigName })),
+    ethPersonalSignMessageEcdsa: hostFn('ethPersonalSignMessageEcdsa',
+      ({ message, publicKey, sigName }) =>
+        ({ toSign: bytes(typeof message === 'string' ? utf8(message) : message), publicKey, sigName })),
+    signAndCombineEcdsa: hostFn('signAndCombineEcdsa', ({ toSign, publicKey, sigName }) =>
+      ({ toSign: bytes(toSign), publicKey, sigName })),
+    pubkeyToTokenId: hostFn('pubkeyToTokenId', ({ publicKey }) => ({ publicKey })),
+    getRpcUrl: hostFn('getRpcUrl', ({ chain }) => ({ chain })),
+    getLatestNonce: hostFn('getLatestNonce', same),
+    checkConditions: hostFn('checkConditions', same),
+    claimKey: hostFn('claimKey', ({ keyId }) => ({ keyId })),
+    isPermittedAction: hostFn('isPermittedAction', same),
+    isPermittedAddress: hostFn('isPermittedAddress', same),
+    isPermittedAuthMethod: hostFn('isPermittedAuthMethod', ({ tokenId, authMethodType, userId }) =>
+      ({ tokenId, authMethodType, userId: bytes(userId) })),
+    getPermittedActions: hostFn('getPermittedActions', same),
+    getPermittedAddresses: hostFn('getPermittedAddresses', same),
+    getPermittedAuthMethods: hostFn('getPermittedAuthMethods', same),
+    getPermittedAuthMethodScopes: hostFn('getPermittedAuthMethodScopes',
+      ({ tokenId, authMethodType, userId, maxScopeId = 100 }) =>
+        ({ tokenId, authMethodType, userId: bytes(userId), maxScopeId })),
+    decryptAndCombine: hostFn('decryptAndCombine', same),
+    decryptToSingleNode: hostFn('decryptToSingleNode', same),
+    encrypt: hostFn('encrypt', ({ accessControlConditions, to_encrypt }) =>
+      ({ accessControlConditions, toEncrypt: bytes(to_encrypt) })),
+    aesDecrypt: hostFn('aesDecrypt', ({ symmetricKey, ciphertext }) =>
+      ({ symmetricKey: bytes(symmetricKey), ciphertext: bytes(ciphertext) })),
+    callContract: hostFn('callContract', same),
+    call: hostFn('call', same),
+    broadcastAndCollect: hostFn('broadcastAndCollect', same),
+    runOnce: async ({ waitForResponse, name } = {}, fn) => {
+      const id = name || 'default_bc_id';
+      if (call('isLeader', { name: id })) {
+        let response = '';
+        try {
+          response = await fn();
+        } catch (e) {
+          console.error('Error running function:', e);
+          response = '[ERROR]';
+        }
+        try {
+          response = response.toString();
+        } catch (e) {
+          console.error('Error converting response to string:', e);
+          response = '';
+        }
+        if (waitForResponse) call('broadcast', { name: id, value: response });
+        return response;
+      }
+      if (waitForResponse) return call('collectFromLeader', { name: id });
+    },
+    uint8arrayToString: toString,
+    uint8arrayFromString: fromString,
   });
   const Auth = deepFreeze(auth);
   const Lit = Object.freeze({ Actions, Auth });
+  class TextEncoder {
+    get encoding() { return 'utf-8'; }
+    encode(input = '') { return utf8(input); }
+  }
+  class TextDecoder {
+    get encoding() { return 'utf-8'; }
+    decode(input) { return input === undefined ? '' : fromUtf8(input); }
+  }
+  const latin1 = (string) => {
+    const out = [];
+    for (let i = 0; i < string.length; i++) {
+      const code = string.charCodeAt(i);
+      if (code > 255) throw new DOMException('The string contains characters outside of the Latin1 range', 'InvalidCharacterError');
+      out.push(code);
+    }
+    return out;
+  };
+  const btoa = (data) => call('encodeBytes', { bytes: latin1(String(data)), encoding: 'base64pad' });
+  const atob = (data) => {
+    const decoded = call('decodeString', { string: String(data).replace(/[\t\n\f\r ]/g, ''), encoding: 'base64pad' });
+    return decoded.map((code) => String.fromCharCode(code)).join('');
+  };
+  const Uint8arrays = Object.freeze({
+    toString, fromString,
+    concat: (arrays, length) => {
+      const out = new Uint8Array(length ?? arrays.reduce((sum, a) => sum + a.length, 0));
+      let offset = 0;
+      for (const a of arrays) { out.set(a, offset); offset += a.length; }
+      return out;
+    },
+    equals: (a, b) => a.byteLength === b.byteLength && a.every((v, i) => v === b[i]),
+    compare: (a, b) => {
+      for (let i = 0; i < a.byteLength; i++) {
+        if (a[i] < b[i]) return -1;
+        if (a[i] > b[i]) return 1;
+      }
+      return a.byteLength > b.byteLength ? 1 : a.byteLength < b.byteLength ? -1 : 0;
+    },
+  });
   const define = (name, value) =>
     Object.defineProperty(globalThis, name, { value, writable: false, configurable: false, enumerable: false });
   define('console', console);
@@ -152,16 +265,23 @@ const PRELUDE: &str = r#"
   define('LitActions', Actions);
   define('LitAuth', Auth);
   define('global', globalThis);
+  define('TextEncoder', TextEncoder);
+  define('TextDecoder', TextDecoder);
+  define('btoa', btoa);
+  define('atob', atob);
+  define('Uint8arrays', Uint8arrays);
   Object.assign(globalThis, params);
 })();
 "#;
 
-/// Runs `code` (a classic script) with `js_params` as globals and `auth` as `Lit.Auth`.
+/// Runs `code` (a classic script) with `js_params` as globals and `auth` as `Lit.Auth`; what
+/// the action asks of the node (signatures, chain reads, ...) goes to `host`.
 pub fn execute(
     code: &str,
     js_params: &serde_json::Map<String, serde_json::Value>,
     auth: &serde_json::Value,
     limits: &Limits,
+    host: Rc<dyn Host>,
 ) -> Result<Outcome, ActionError> {
     if code.len() > limits.code_bytes {
         return Err(ActionError::CodeTooLarge {
@@ -220,7 +340,7 @@ pub fn execute(
 
     let prelude = CString::new(PRELUDE).map_err(|e| ActionError::Engine(e.to_string()))?;
     let ran: Result<(), String> = sandbox.with(|ctx| {
-        install_host(&ctx, &collected, limits, &params, &auth)
+        install_host(&ctx, &collected, limits, &params, &auth, host, deadline)
             .catch(&ctx)
             .map_err(caught_text)?;
         run_compiled(&ctx, compiler_ptr, &prelude, c"prelude.js")?;
@@ -266,6 +386,8 @@ fn install_host<'js>(
     limits: &Limits,
     params: &str,
     auth: &str,
+    host: Rc<dyn Host>,
+    deadline: Instant,
 ) -> rquickjs::Result<()> {
     let globals: Object = ctx.globals();
     let log_limit = limits.log_bytes;
@@ -298,6 +420,35 @@ fn install_host<'js>(
                 collected.response = text;
             }
         })?,
+    )?;
+    let signature_limit = limits.signatures;
+    let counts = Rc::clone(collected);
+    globals.set(
+        "__sigilHost",
+        Function::new(
+            ctx.clone(),
+            move |ctx: Ctx<'_>, op: String, args: String| -> rquickjs::Result<String> {
+                let thrown = |message: &str| Err(Exception::throw_message(&ctx, message));
+                let Ok(args) = serde_json::from_str::<serde_json::Value>(&args) else {
+                    return thrown("the arguments are not JSON");
+                };
+                if SIGNING_OPS.contains(&op.as_str()) {
+                    let mut counts = counts.borrow_mut();
+                    counts.signatures += 1;
+                    if counts.signatures > signature_limit {
+                        return thrown(&format!("You may not sign more than {signature_limit} times per session and you have attempted to exceed that limit."));
+                    }
+                }
+                let answer = match local_op(&op, &args) {
+                    Some(answer) => answer,
+                    None => host.call(&op, args, deadline),
+                };
+                match answer {
+                    Ok(value) => Ok(value.to_string()),
+                    Err(message) => thrown(&message),
+                }
+            },
+        )?,
     )?;
     globals.set("__sigilParams", params)?;
     globals.set("__sigilAuth", auth)?;

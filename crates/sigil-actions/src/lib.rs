@@ -11,6 +11,8 @@
 
 mod cid;
 mod engine;
+mod host;
 
 pub use cid::ipfs_cid_v0;
 pub use engine::{execute, ActionError, Limits, Outcome};
+pub use host::{Host, NoHost};

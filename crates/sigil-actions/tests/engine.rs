@@ -1,13 +1,14 @@
 //! The engine's sandbox and limits, one behaviour per test, as Lit's nodes show them to actions.
 
 use serde_json::{json, Map, Value};
-use sigil_actions::{execute, ActionError, Limits, Outcome};
+use sigil_actions::{execute, ActionError, Limits, NoHost, Outcome};
+use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 fn run_with(code: &str, params: Value, limits: &Limits) -> Result<Outcome, ActionError> {
     let params: Map<String, Value> = params.as_object().cloned().unwrap_or_default();
     let auth = json!({"actionIpfsIds": ["QmAction"], "authSigAddress": "0xabc", "authMethodContexts": [], "resources": []});
-    execute(code, &params, &auth, limits)
+    execute(code, &params, &auth, limits, Rc::new(NoHost))
 }
 
 fn run(code: &str) -> Result<Outcome, ActionError> {
@@ -210,4 +211,127 @@ fn the_lit_globals_are_frozen_and_runs_share_nothing() {
     assert_eq!(outcome.response, "true,true,0xabc");
     let outcome = run(r#"Lit.Actions.setResponse({response: typeof leftBehind});"#).expect("runs");
     assert_eq!(outcome.response, "undefined");
+}
+
+/// A host that records what the action asks and answers from a script.
+#[derive(Default)]
+struct RecordingHost {
+    calls: std::cell::RefCell<Vec<(String, Value)>>,
+}
+
+impl sigil_actions::Host for RecordingHost {
+    fn call(&self, op: &str, args: Value, _: Instant) -> Result<Value, String> {
+        self.calls.borrow_mut().push((op.to_owned(), args));
+        match op {
+            "signEcdsa" | "ethPersonalSignMessageEcdsa" => Ok(json!("success")),
+            "getRpcUrl" => Ok(json!("http://127.0.0.1:8545")),
+            _ => Err(format!("{op} failed on purpose")),
+        }
+    }
+}
+
+fn run_hosted(code: &str, host: &Rc<RecordingHost>) -> Result<Outcome, ActionError> {
+    let auth = json!({"actionIpfsIds": ["QmAction"]});
+    execute(
+        code,
+        &Map::new(),
+        &auth,
+        &Limits::default(),
+        Rc::clone(host) as Rc<dyn sigil_actions::Host>,
+    )
+}
+
+#[test]
+fn node_operations_go_to_the_host_with_their_bytes_and_its_errors_reject() {
+    let host = Rc::new(RecordingHost::default());
+    let outcome = run_hosted(
+        r#"
+        (async () => {
+            const a = await Lit.Actions.signEcdsa({toSign: new Uint8Array([1, 2, 255]), publicKey: "0x04ab", sigName: "s1"});
+            const b = await LitActions.ethPersonalSignMessageEcdsa({message: "hé", publicKey: "0x04ab", sigName: "s2"});
+            const url = await Lit.Actions.getRpcUrl({chain: "ethereum"});
+            let failed = "";
+            try { await Lit.Actions.claimKey({keyId: "k"}); } catch (e) { failed = String(e); }
+            Lit.Actions.setResponse({response: [a, b, url, failed].join("|")});
+        })();
+        "#,
+        &host,
+    )
+    .expect("runs");
+    assert_eq!(
+        outcome.response,
+        "success|success|http://127.0.0.1:8545|Error: claimKey failed on purpose"
+    );
+    let calls = host.calls.borrow();
+    assert_eq!(
+        calls[0],
+        (
+            "signEcdsa".into(),
+            json!({"toSign": [1, 2, 255], "publicKey": "0x04ab", "sigName": "s1"})
+        )
+    );
+    // The message goes as its UTF-8 bytes; the node hashes it the EIP-191 way.
+    assert_eq!(calls[1].1["toSign"], json!([104, 195, 169]));
+    assert_eq!(calls.len(), 4);
+}
+
+#[test]
+fn an_action_may_sign_ten_times_and_the_eleventh_is_refused() {
+    let host = Rc::new(RecordingHost::default());
+    let error = run_hosted(
+        r#"
+        (async () => {
+            for (let i = 0; i < 11; i++) {
+                await Lit.Actions.signEcdsa({toSign: [i], publicKey: "0x04", sigName: "s" + i});
+            }
+        })();
+        "#,
+        &host,
+    )
+    .expect_err("refused");
+    assert_eq!(
+        error.to_string(),
+        "Error: You may not sign more than 10 times per session and you have attempted to exceed that limit."
+    );
+    assert_eq!(host.calls.borrow().len(), 10);
+}
+
+#[test]
+fn text_and_base64_helpers_behave_as_the_web_apis() {
+    let outcome = run(r#"
+        const bytes = new TextEncoder().encode("a€😀");
+        const back = new TextDecoder().decode(bytes);
+        const b64 = btoa("\u0000\u00ffhi");
+        let refused = "";
+        try { btoa("€"); } catch (e) { refused = e.name; }
+        Lit.Actions.setResponse({response: JSON.stringify({
+            bytes: Array.from(bytes), instance: bytes instanceof Uint8Array, back, b64,
+            atob: Array.from(atob(b64)).map((c) => c.charCodeAt(0)), refused,
+            hex: Lit.Actions.uint8arrayToString(new Uint8Array([0, 171]), "base16"),
+            fromB64: Array.from(Uint8arrays.fromString("+/8", "base64")),
+            utf8: Uint8arrays.toString(Lit.Actions.uint8arrayFromString("ok")),
+        })});
+    "#)
+    .expect("runs");
+    let value: Value = serde_json::from_str(&outcome.response).expect("json");
+    assert_eq!(
+        value,
+        json!({
+            "bytes": [97, 226, 130, 172, 240, 159, 152, 128], "instance": true, "back": "a€😀",
+            "b64": "AP9oaQ==", "atob": [0, 255, 104, 105], "refused": "InvalidCharacterError",
+            "hex": "00ab", "fromB64": [251, 255], "utf8": "ok",
+        })
+    );
+}
+
+#[test]
+fn a_token_id_is_computed_in_the_engine() {
+    let outcome = run(r#"
+        Lit.Actions.pubkeyToTokenId({publicKey: "0x"}).then((id) => Lit.Actions.setResponse({response: id}));
+    "#)
+    .expect("runs");
+    assert_eq!(
+        outcome.response,
+        "0xc5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470"
+    );
 }

@@ -97,13 +97,25 @@ pub enum LitErrorCode {
     NodePKPNotAuthorized,
     /// No PKP has this public key.
     NodePKPTokenIdNotFound,
+    /// A Lit Action's `ipfsId` is missing, malformed, or its code could not be fetched.
+    NodeInvalidIpfsId,
+    /// A Lit Action could not be run.
+    NodeJsExecutionError,
+    /// A Lit Action ran out of time.
+    NodeJsTimeoutError,
+    /// A Lit Action ran out of memory.
+    NodeJsMemoryLimitError,
+    /// The request carries auth methods where the endpoint takes only a session sig.
+    NodeCannotProvideAuthMethodForEndpoint,
+    /// The node is running as many requests of this kind as it may.
+    NodeConcurrencyOverload,
     /// A code this crate does not know, kept as received (nodes of newer Lit versions).
     Unknown(String),
 }
 
 impl LitErrorCode {
     /// Every code the table knows, for exhaustive checks.
-    pub const KNOWN: [LitErrorCode; 42] = [
+    pub const KNOWN: [LitErrorCode; 48] = [
         LitErrorCode::NodeSystemFault,
         LitErrorCode::NodeAccessControlConditionsCheckFailed,
         LitErrorCode::NodeAccessControlConditionsReturnedNotAuthorized,
@@ -146,6 +158,12 @@ impl LitErrorCode {
         LitErrorCode::NodePeerMessageRefused,
         LitErrorCode::NodePKPNotAuthorized,
         LitErrorCode::NodePKPTokenIdNotFound,
+        LitErrorCode::NodeInvalidIpfsId,
+        LitErrorCode::NodeJsExecutionError,
+        LitErrorCode::NodeJsTimeoutError,
+        LitErrorCode::NodeJsMemoryLimitError,
+        LitErrorCode::NodeCannotProvideAuthMethodForEndpoint,
+        LitErrorCode::NodeConcurrencyOverload,
     ];
 
     /// The `errorCode` string.
@@ -202,6 +220,14 @@ impl LitErrorCode {
             LitErrorCode::NodePeerMessageRefused => "NodePeerMessageRefused",
             LitErrorCode::NodePKPNotAuthorized => "NodePKPNotAuthorized",
             LitErrorCode::NodePKPTokenIdNotFound => "NodePKPTokenIdNotFound",
+            LitErrorCode::NodeInvalidIpfsId => "NodeInvalidIPFSID",
+            LitErrorCode::NodeJsExecutionError => "NodeJsExecutionError",
+            LitErrorCode::NodeJsTimeoutError => "NodeJsTimeoutError",
+            LitErrorCode::NodeJsMemoryLimitError => "NodeJsMemoryLimitError",
+            LitErrorCode::NodeCannotProvideAuthMethodForEndpoint => {
+                "NodeCannotProvideAuthMethodForEndpoint"
+            }
+            LitErrorCode::NodeConcurrencyOverload => "NodeConcurrencyOverload",
             LitErrorCode::NodeRpcError => "NodeRpcError",
             LitErrorCode::NodeBlockchainError => "NodeBlockchainError",
             LitErrorCode::NodeBlockchainChainUnknown => "NodeBlockchainChainUnknown",
@@ -216,7 +242,9 @@ impl LitErrorCode {
     /// Lit's `errorKind` for the code (`Validation`, `Parser`, `Unexpected`, ...).
     pub fn kind(&self) -> &'static str {
         match self {
-            LitErrorCode::NodeSystemFault | LitErrorCode::NodeEncryptionError => "Unexpected",
+            LitErrorCode::NodeSystemFault
+            | LitErrorCode::NodeEncryptionError
+            | LitErrorCode::NodeConcurrencyOverload => "Unexpected",
             LitErrorCode::NodeAccessControlConditionsCheckFailed
             | LitErrorCode::NodeAccessControlConditionsReturnedNotAuthorized
             | LitErrorCode::NodeExpWrongOrTooLarge
@@ -250,7 +278,12 @@ impl LitErrorCode {
             | LitErrorCode::NodeInvalidDataToEncryptHash
             | LitErrorCode::NodePeerMessageRefused
             | LitErrorCode::NodePKPNotAuthorized
-            | LitErrorCode::NodePKPTokenIdNotFound => "Validation",
+            | LitErrorCode::NodePKPTokenIdNotFound
+            | LitErrorCode::NodeInvalidIpfsId
+            | LitErrorCode::NodeJsExecutionError
+            | LitErrorCode::NodeJsTimeoutError
+            | LitErrorCode::NodeJsMemoryLimitError
+            | LitErrorCode::NodeCannotProvideAuthMethodForEndpoint => "Validation",
             LitErrorCode::NodeBlockchainError | LitErrorCode::NodeBlockchainChainUnknown => {
                 "Blockchain"
             }
@@ -284,7 +317,10 @@ impl LitErrorCode {
             | LitErrorCode::NodeInvalidConditionTokenType
             | LitErrorCode::NodeTokenEncodingDecodingError
             | LitErrorCode::NodeInvalidDataToEncryptHash
-            | LitErrorCode::NodePKPTokenIdNotFound => 400,
+            | LitErrorCode::NodePKPTokenIdNotFound
+            | LitErrorCode::NodeInvalidIpfsId
+            | LitErrorCode::NodeCannotProvideAuthMethodForEndpoint => 400,
+            LitErrorCode::NodeConcurrencyOverload => 429,
             LitErrorCode::NodeAccessControlConditionsReturnedNotAuthorized
             | LitErrorCode::NodeInvalidAuthSig
             | LitErrorCode::NodePKPNotAuthorized => 401,
@@ -303,7 +339,10 @@ impl LitErrorCode {
             LitErrorCode::NodeAccessControlConditionsCheckFailed
             | LitErrorCode::NodeRpcError
             | LitErrorCode::NodeBlockchainError
-            | LitErrorCode::NodeBlockchainChainUnknown => 502,
+            | LitErrorCode::NodeBlockchainChainUnknown
+            | LitErrorCode::NodeJsExecutionError
+            | LitErrorCode::NodeJsTimeoutError
+            | LitErrorCode::NodeJsMemoryLimitError => 502,
             LitErrorCode::Unknown(_) => 500,
         }
     }
@@ -345,6 +384,12 @@ impl LitErrorCode {
             LitErrorCode::NodeInvalidDataToEncryptHash => "dataToEncryptHash must be 64 lowercase hex characters (a SHA-256)",
             LitErrorCode::NodePKPNotAuthorized => "You are not authorized to sign using this PKP",
             LitErrorCode::NodePKPTokenIdNotFound => "Could not find PKP token ID",
+            LitErrorCode::NodeInvalidIpfsId => "Invalid IPFS Id",
+            LitErrorCode::NodeJsExecutionError => "There was an error executing the Javascript for this action",
+            LitErrorCode::NodeJsTimeoutError => "There was a timeout error executing the Javascript for this action",
+            LitErrorCode::NodeJsMemoryLimitError => "The memory limit was exceeded when executing the Javascript for this action",
+            LitErrorCode::NodeCannotProvideAuthMethodForEndpoint => "The user sent a auth_methods for endpoint",
+            LitErrorCode::NodeConcurrencyOverload => "Concurrency limit reached",
             LitErrorCode::NodePeerMessageRefused => "The peer message is not from a current validator, not for this node or epoch, or not signed by its sender",
             LitErrorCode::NodeRpcError => "Lit nodes failed to complete the RPC call possibly due to RPC servers being down or because the RPC call is making an incorrect smart contract call that reverts",
             LitErrorCode::NodeBlockchainError => "Error related to a blockchain or its contract",
@@ -415,6 +460,9 @@ pub struct LitErrorBody {
     /// `details`: what exactly went wrong; left out when empty, as Lit does.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub details: Vec<String>,
+    /// `logs`: a Lit Action's console output until it stopped, on the errors of a run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logs: Option<String>,
 }
 
 impl LitErrorBody {
@@ -427,6 +475,7 @@ impl LitErrorBody {
             error_code: code,
             correlation_id: None,
             details,
+            logs: None,
         }
     }
 
@@ -445,6 +494,7 @@ impl LitErrorBody {
                 .and_then(|s| u16::try_from(s).ok()),
             message: text("message").unwrap_or_default(),
             correlation_id: text("correlationId"),
+            logs: text("logs"),
             details: value
                 .get("details")
                 .and_then(Value::as_array)
@@ -520,6 +570,12 @@ mod tests {
                 ("NodePeerMessageRefused", "Validation", 403),
                 ("NodePKPNotAuthorized", "Validation", 401),
                 ("NodePKPTokenIdNotFound", "Validation", 400),
+                ("NodeInvalidIPFSID", "Validation", 400),
+                ("NodeJsExecutionError", "Validation", 502),
+                ("NodeJsTimeoutError", "Validation", 502),
+                ("NodeJsMemoryLimitError", "Validation", 502),
+                ("NodeCannotProvideAuthMethodForEndpoint", "Validation", 400),
+                ("NodeConcurrencyOverload", "Unexpected", 429),
             ]
         );
         for code in LitErrorCode::KNOWN {

@@ -15,6 +15,7 @@ mod auth_sig;
 mod chains;
 mod encryption_sign;
 mod error;
+mod execute_js;
 mod handshake;
 mod peer;
 mod pkp_sign;
@@ -23,6 +24,10 @@ pub use auth_sig::AuthSig;
 pub use chains::LIT_EVM_CHAINS;
 pub use encryption_sign::{EncryptionSignRequest, EncryptionSignResponse, SignatureShareJson};
 pub use error::{LitErrorBody, LitErrorCode};
+pub use execute_js::{
+    ActionClaim, ActionSignatureShare, ExecuteJsFailure, ExecuteJsRequest, ExecuteJsResponse,
+    EXECUTE_JS_PATH,
+};
 pub use handshake::{HandshakeRequest, HandshakeResponse};
 pub use peer::{PeerMessage, PEER_MESSAGE_PATH};
 pub use pkp_sign::{

@@ -1,0 +1,158 @@
+//! What an action asks outside its own JavaScript: the node's operations ([`Host`]) and the
+//! pure ones the engine answers itself ([`local_op`]).
+
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
+use base64::engine::DecodePaddingMode;
+use base64::{alphabet, Engine};
+use serde_json::{json, Value};
+use std::time::Instant;
+
+/// The node's side of the Lit.Actions API. `op` is the Lit.Actions function's name (plus the
+/// `runOnce` steps `isLeader`, `broadcast` and `collectFromLeader`), `args` its arguments as
+/// JSON (byte arrays as arrays of numbers). An `Err` is thrown in the action as an `Error` with
+/// that message. A call must end by `deadline`, the run's own.
+pub trait Host {
+    fn call(&self, op: &str, args: Value, deadline: Instant) -> Result<Value, String>;
+}
+
+/// A host that offers nothing: every node operation throws.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct NoHost;
+
+impl Host for NoHost {
+    fn call(&self, op: &str, _: Value, _: Instant) -> Result<Value, String> {
+        Err(format!("Lit.Actions.{op} is not available here"))
+    }
+}
+
+/// Operations that count against [`crate::Limits::signatures`].
+pub(crate) const SIGNING_OPS: [&str; 3] = [
+    "signEcdsa",
+    "ethPersonalSignMessageEcdsa",
+    "signAndCombineEcdsa",
+];
+
+/// Forgiving on padding, as `atob` and the multibase decoders are.
+const BASE64_ANY_PADDING: GeneralPurpose = GeneralPurpose::new(
+    &alphabet::STANDARD,
+    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+);
+const BASE64URL_ANY_PADDING: GeneralPurpose = GeneralPurpose::new(
+    &alphabet::URL_SAFE,
+    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+);
+
+/// The answer to `op` when the engine computes it itself; `None` for the node's operations.
+pub(crate) fn local_op(op: &str, args: &Value) -> Option<Result<Value, String>> {
+    Some(match op {
+        "utf8Encode" => args
+            .as_str()
+            .map(|text| json!(text.as_bytes()))
+            .ok_or_else(|| "expected a string".to_owned()),
+        "utf8Decode" => byte_array(args).map(|bytes| json!(String::from_utf8_lossy(&bytes))),
+        "encodeBytes" => byte_array(&args["bytes"])
+            .and_then(|bytes| encode(&bytes, args["encoding"].as_str().unwrap_or("utf8")))
+            .map(Value::String),
+        "decodeString" => args["string"]
+            .as_str()
+            .ok_or_else(|| "expected a string".to_owned())
+            .and_then(|text| decode(text, args["encoding"].as_str().unwrap_or("utf8")))
+            .map(|bytes| json!(bytes)),
+        "pubkeyToTokenId" => pubkey_to_token_id(args["publicKey"].as_str().unwrap_or_default()),
+        _ => return None,
+    })
+}
+
+/// `0x` + keccak256 of the key's bytes, as Lit's node computes a PKP's token id.
+fn pubkey_to_token_id(public_key: &str) -> Result<Value, String> {
+    let bytes = hex::decode(public_key.strip_prefix("0x").unwrap_or(public_key))
+        .map_err(|_| format!("publicKey is not hex: {public_key}"))?;
+    Ok(json!(format!(
+        "0x{}",
+        hex::encode(alloy_primitives::keccak256(bytes))
+    )))
+}
+
+/// An array of numbers 0-255.
+pub(crate) fn byte_array(value: &Value) -> Result<Vec<u8>, String> {
+    value
+        .as_array()
+        .ok_or_else(|| "expected bytes".to_owned())?
+        .iter()
+        .map(|byte| {
+            byte.as_u64()
+                .and_then(|byte| u8::try_from(byte).ok())
+                .ok_or_else(|| "expected bytes (numbers 0-255)".to_owned())
+        })
+        .collect()
+}
+
+/// `bytes` as text in one of the encodings Lit's `uint8arrays` names.
+fn encode(bytes: &[u8], encoding: &str) -> Result<String, String> {
+    use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
+    Ok(match encoding {
+        "utf8" | "utf-8" => String::from_utf8_lossy(bytes).into_owned(),
+        "ascii" | "latin1" | "binary" => bytes.iter().map(|&b| char::from(b)).collect(),
+        "base16" | "hex" => hex::encode(bytes),
+        "base64" => STANDARD_NO_PAD.encode(bytes),
+        "base64pad" => STANDARD.encode(bytes),
+        "base64url" => URL_SAFE_NO_PAD.encode(bytes),
+        "base64urlpad" => URL_SAFE.encode(bytes),
+        other => return Err(format!("Unsupported encoding \"{other}\"")),
+    })
+}
+
+/// The bytes `text` encodes in `encoding`.
+fn decode(text: &str, encoding: &str) -> Result<Vec<u8>, String> {
+    let bad = |_| format!("Non-{encoding} character");
+    Ok(match encoding {
+        "utf8" | "utf-8" => text.as_bytes().to_vec(),
+        "ascii" | "latin1" | "binary" => text
+            .chars()
+            .map(|c| u8::try_from(u32::from(c)).map_err(|_| format!("Non-{encoding} character")))
+            .collect::<Result<_, _>>()?,
+        "base16" | "hex" => hex::decode(text).map_err(|_| format!("Non-{encoding} character"))?,
+        "base64" | "base64pad" => BASE64_ANY_PADDING.decode(text).map_err(bad)?,
+        "base64url" | "base64urlpad" => BASE64URL_ANY_PADDING.decode(text).map_err(bad)?,
+        other => return Err(format!("Unsupported encoding \"{other}\"")),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodings_read_back() {
+        let bytes = [0u8, 1, 250, 255, 62, 63];
+        for encoding in [
+            "base16",
+            "base64",
+            "base64pad",
+            "base64url",
+            "base64urlpad",
+            "latin1",
+        ] {
+            let text = encode(&bytes, encoding).expect("encodes");
+            assert_eq!(
+                decode(&text, encoding).expect("decodes"),
+                bytes,
+                "{encoding}"
+            );
+        }
+        assert_eq!(encode(&[0xfb, 0xff], "base64").expect("b64"), "+/8");
+        assert_eq!(encode(&[0xfb, 0xff], "base64url").expect("b64url"), "-_8");
+        assert!(decode("zz", "base16").is_err());
+        assert!(encode(&bytes, "base2").is_err());
+    }
+
+    #[test]
+    fn a_token_id_is_the_keccak_of_the_key() {
+        // keccak256 of no bytes.
+        assert_eq!(
+            pubkey_to_token_id("0x").expect("id"),
+            json!("0xc5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470")
+        );
+        assert!(pubkey_to_token_id("0xzz").is_err());
+    }
+}
