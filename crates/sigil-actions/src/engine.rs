@@ -75,13 +75,6 @@ pub enum ActionError {
     /// Out of memory.
     #[error("Your function exceeded the maximum memory of {limit} bytes and was terminated.")]
     MemoryLimit { limit: usize, logs: String },
-    /// `setResponse` was given more than the limit.
-    #[error("The response is {len} bytes, more than the maximum of {limit}")]
-    ResponseTooLarge {
-        len: usize,
-        limit: usize,
-        logs: String,
-    },
     /// The source is larger than the limit.
     #[error("The code is {len} bytes, more than the maximum of {limit}")]
     CodeTooLarge { len: usize, limit: usize },
@@ -96,8 +89,7 @@ impl ActionError {
         match self {
             ActionError::Thrown { logs, .. }
             | ActionError::Timeout { logs, .. }
-            | ActionError::MemoryLimit { logs, .. }
-            | ActionError::ResponseTooLarge { logs, .. } => logs,
+            | ActionError::MemoryLimit { logs, .. } => logs,
             ActionError::CodeTooLarge { .. } | ActionError::Engine(_) => "",
         }
     }
@@ -108,8 +100,6 @@ impl ActionError {
 struct Collected {
     response: String,
     logs: String,
-    logs_full: bool,
-    response_too_large: Option<usize>,
     unhandled_rejection: Option<String>,
     signatures: usize,
 }
@@ -365,13 +355,6 @@ pub fn execute(
     if let Some(message) = &collected.unhandled_rejection {
         return Err(stopped(&collected, message.clone()));
     }
-    if let Some(len) = collected.response_too_large {
-        return Err(ActionError::ResponseTooLarge {
-            len,
-            limit: limits.response_bytes,
-            logs: collected.logs.clone(),
-        });
-    }
     Ok(Outcome {
         response: collected.response.clone(),
         logs: collected.logs.clone(),
@@ -394,32 +377,38 @@ fn install_host<'js>(
     let logs = Rc::clone(collected);
     globals.set(
         "__sigilLog",
-        Function::new(ctx.clone(), move |line: String| {
-            let mut collected = logs.borrow_mut();
-            if collected.logs_full {
-                return;
-            }
-            // Past the limit the rest is dropped, as Lit truncates its logs.
-            if collected.logs.len() + line.len() + 1 > log_limit {
-                collected.logs_full = true;
-                return;
-            }
-            collected.logs.push_str(&line);
-            collected.logs.push('\n');
-        })?,
+        Function::new(
+            ctx.clone(),
+            move |ctx: Ctx<'_>, line: String| -> rquickjs::Result<()> {
+                let mut collected = logs.borrow_mut();
+                // Past the limit the call throws (the action may catch it), as on Lit.
+                if collected.logs.len() + line.len() + 1 > log_limit {
+                    return Err(Exception::throw_message(&ctx, &format!("Console.log is printing something that is too long. Max length for all logs in a single request is {log_limit} bytes")));
+                }
+                collected.logs.push_str(&line);
+                collected.logs.push('\n');
+                Ok(())
+            },
+        )?,
     )?;
     let response_limit = limits.response_bytes;
     let response = Rc::clone(collected);
     globals.set(
         "__sigilSetResponse",
-        Function::new(ctx.clone(), move |text: String| {
-            let mut collected = response.borrow_mut();
-            if text.len() > response_limit {
-                collected.response_too_large = Some(text.len());
-            } else {
-                collected.response = text;
-            }
-        })?,
+        Function::new(
+            ctx.clone(),
+            move |ctx: Ctx<'_>, text: String| -> rquickjs::Result<()> {
+                // Too long: the call throws, as on Lit, and the last response stays.
+                if text.len() > response_limit {
+                    return Err(Exception::throw_message(
+                        &ctx,
+                        &format!("Response is too long. Max length is {response_limit} bytes"),
+                    ));
+                }
+                response.borrow_mut().response = text;
+                Ok(())
+            },
+        )?,
     )?;
     let signature_limit = limits.signatures;
     let counts = Rc::clone(collected);

@@ -166,26 +166,44 @@ fn a_thrown_error_a_rejected_promise_and_a_syntax_error_come_back_with_the_logs(
 
 #[test]
 fn responses_and_logs_and_code_are_bounded() {
-    let error = run(r#"Lit.Actions.setResponse({response: "x".repeat(101 * 1024)});"#)
-        .expect_err("too large");
-    assert!(
-        matches!(error, ActionError::ResponseTooLarge { len, limit, .. } if len == 101 * 1024 && limit == 100 * 1024),
-        "{error:?}"
+    // Too long a response or too much logging throws where it happens, as on Lit: uncaught, it
+    // ends the run with the logs so far; caught, the run goes on.
+    let error = run(
+        r#"console.log("before"); Lit.Actions.setResponse({response: "x".repeat(101 * 1024)});"#,
+    )
+    .expect_err("too large");
+    assert_eq!(
+        error,
+        ActionError::Thrown {
+            message: "Error: Response is too long. Max length is 102400 bytes".into(),
+            logs: "before\n".into()
+        }
     );
-    // Logs past the limit are dropped, the run goes on.
+    let outcome = run(r#"
+        Lit.Actions.setResponse({response: "kept"});
+        try { Lit.Actions.setResponse({response: "x".repeat(102401)}); } catch (e) { console.log("caught"); }
+        "#)
+    .expect("runs");
+    assert_eq!(
+        (outcome.response.as_str(), outcome.logs.as_str()),
+        ("kept", "caught\n")
+    );
     let limits = Limits {
         log_bytes: 10,
         ..Limits::default()
     };
-    let outcome = run_with(
-        r#"console.log("12345"); console.log("6789012"); console.log("z"); Lit.Actions.setResponse({response: "done"});"#,
+    let error = run_with(
+        r#"console.log("12345"); console.log("6789012"); Lit.Actions.setResponse({response: "done"});"#,
         json!({}),
         &limits,
     )
-    .expect("runs");
+    .expect_err("too much logging");
     assert_eq!(
-        (outcome.logs.as_str(), outcome.response.as_str()),
-        ("12345\n", "done")
+        error,
+        ActionError::Thrown {
+            message: "Error: Console.log is printing something that is too long. Max length for all logs in a single request is 10 bytes".into(),
+            logs: "12345\n".into()
+        }
     );
     let limits = Limits {
         code_bytes: 8,

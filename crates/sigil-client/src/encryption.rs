@@ -263,6 +263,7 @@ fn share_from_answer(
         error_kind: None,
         error_code: None,
         message: "invalid signatureShare".to_owned(),
+        logs: None,
     })
 }
 

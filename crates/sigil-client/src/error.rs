@@ -21,6 +21,9 @@ pub struct NodeFailure {
     pub error_code: Option<LitErrorCode>,
     /// The node's message, or what went wrong on the way.
     pub message: String,
+    /// A Lit Action's console output until it failed, when the node sent it (boxed: the
+    /// failure travels in `Result`s, kept small).
+    pub logs: Option<Box<str>>,
 }
 
 impl NodeFailure {
@@ -133,6 +136,14 @@ pub enum ClientError {
     /// The HTTP client could not be built.
     #[error("http client: {0}")]
     Http(#[source] BoxError),
+    /// The Lit Action threw on the nodes (their most common error and logs).
+    #[error("the Lit Action threw: {error}")]
+    ActionThrew {
+        /// The exception, as the nodes wrote it.
+        error: String,
+        /// The action's console output until it threw.
+        logs: String,
+    },
 }
 
 impl ClientError {
@@ -171,6 +182,7 @@ mod tests {
             error_kind: None,
             error_code: code.map(LitErrorCode::parse),
             message: "m".into(),
+            logs: None,
         }
     }
 

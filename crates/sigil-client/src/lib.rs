@@ -29,6 +29,7 @@
 //! callback.
 #![deny(missing_docs)]
 
+mod actions;
 mod client;
 mod encryption;
 mod error;
@@ -38,6 +39,7 @@ mod pkp;
 mod session;
 mod storage;
 
+pub use actions::{ExecuteJsParams, ExecuteJsResult, ResponseStrategy};
 pub use client::{Connection, CreateSiweMessageParams, LitNodeClient, LitNodeClientConfig};
 pub use encryption::DecryptRequest;
 pub use error::{BoxError, ClientError, NodeFailure};

@@ -4,7 +4,7 @@ use crate::NodeFailure;
 use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, CONTENT_TYPE};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use sigil_wire::LitErrorBody;
+use sigil_wire::{ExecuteJsFailure, LitErrorBody};
 use std::time::Duration;
 
 /// `X-Lit-SDK-Version`: the JS SDK version whose wire format this client speaks.
@@ -50,6 +50,7 @@ pub(crate) async fn post_json<A: DeserializeOwned>(
         error_kind: None,
         error_code: None,
         message,
+        logs: None,
     };
     let mut headers = HeaderMap::new();
     headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
@@ -91,6 +92,19 @@ pub(crate) async fn post_json<A: DeserializeOwned>(
             _ => not_json(),
         });
     }
+    if is_json {
+        // A Lit Action that threw: `{success: false, error, logs}`, without an error code.
+        if let Ok(threw) = serde_json::from_slice::<ExecuteJsFailure>(&bytes) {
+            return Err(NodeFailure {
+                url: node_url.to_owned(),
+                status: Some(status.as_u16()),
+                error_kind: None,
+                error_code: None,
+                message: threw.error,
+                logs: Some(threw.logs.into()),
+            });
+        }
+    }
     let body = if is_json {
         LitErrorBody::parse(&bytes)
     } else {
@@ -108,6 +122,7 @@ fn lit_error(node_url: &str, status: u16, body: Option<LitErrorBody>) -> NodeFai
             error_kind: None,
             error_code: None,
             message: "no error body".to_owned(),
+            logs: None,
         };
     };
     let message = match (body.message.is_empty(), body.details.is_empty()) {
@@ -122,6 +137,7 @@ fn lit_error(node_url: &str, status: u16, body: Option<LitErrorBody>) -> NodeFai
         error_kind: body.error_kind,
         error_code: Some(body.error_code),
         message,
+        logs: body.logs.map(String::into_boxed_str),
     }
 }
 

@@ -250,6 +250,30 @@ fn combine(
     to_sign: &[u8; 32],
     public_key: &[u8],
 ) -> Result<PkpSignature, ClientError> {
+    let parts: Vec<SharePart<'_>> = shares
+        .iter()
+        .map(|(url, answer)| SharePart {
+            url,
+            big_r: &answer.signature_share.big_r,
+            signature_share: &answer.signature_share.signature_share,
+        })
+        .collect();
+    combine_shares(&parts, to_sign, public_key)
+}
+
+/// One node's share of a PKP signature as it answered it (quoted hex, as Lit's nodes write it).
+pub(crate) struct SharePart<'a> {
+    pub(crate) url: &'a str,
+    pub(crate) big_r: &'a str,
+    pub(crate) signature_share: &'a str,
+}
+
+/// The signature the shares of a signing set make, verified against `public_key` (65 bytes).
+pub(crate) fn combine_shares(
+    shares: &[SharePart<'_>],
+    to_sign: &[u8; 32],
+    public_key: &[u8],
+) -> Result<PkpSignature, ClientError> {
     let invalid = |url: &str, message: &str| ClientError::NodeErrors {
         request_id: String::new(),
         needed: shares.len(),
@@ -260,23 +284,24 @@ fn combine(
             error_kind: None,
             error_code: None,
             message: message.to_owned(),
+            logs: None,
         }],
     };
-    let (first_url, first) = &shares[0];
-    let big_r = unquoted_hex(&first.signature_share.big_r)
-        .ok_or_else(|| invalid(first_url, "big_r is not hex"))?;
+    let first = shares
+        .first()
+        .ok_or_else(|| ClientError::InvalidSignature("no shares to combine".into()))?;
+    let big_r = unquoted_hex(first.big_r).ok_or_else(|| invalid(first.url, "big_r is not hex"))?;
     let mut values = Vec::with_capacity(shares.len());
-    for (url, answer) in shares {
-        let share = &answer.signature_share;
-        if unquoted_hex(&share.big_r).as_deref() != Some(big_r.as_slice()) {
+    for share in shares {
+        if unquoted_hex(share.big_r).as_deref() != Some(big_r.as_slice()) {
             return Err(invalid(
-                url,
+                share.url,
                 "the signing set's shares carry different nonces",
             ));
         }
-        let value: [u8; 32] = unquoted_hex(&share.signature_share)
+        let value: [u8; 32] = unquoted_hex(share.signature_share)
             .and_then(|bytes| bytes.try_into().ok())
-            .ok_or_else(|| invalid(url, "signature_share is not 32 bytes of hex"))?;
+            .ok_or_else(|| invalid(share.url, "signature_share is not 32 bytes of hex"))?;
         values.push(value);
     }
     let combined = combine_signature_shares(&big_r, &values, to_sign, public_key)?;
@@ -290,11 +315,7 @@ fn combine(
         s: hex::encode(s),
         recid,
         signature: format!("0x{}{}{:02x}", hex::encode(r), hex::encode(s), 27 + recid),
-        public_key: first
-            .signature_share
-            .public_key
-            .trim_matches('"')
-            .to_owned(),
+        public_key: hex::encode_upper(public_key),
         data_signed: hex::encode(to_sign),
     })
 }

@@ -34,7 +34,8 @@ use sigil_chain::evm::{
 };
 use sigil_chain::{Block, CapacityCredit, ChainView, RpcServer};
 use sigil_node::{
-    Clock, Node, NodeConfig, ReadLimits, RunningNode, SystemClock, DEFAULT_FREE_ALLOWANCE,
+    ActionsConfig, Clock, Node, NodeConfig, ReadLimits, RunningNode, SystemClock,
+    DEFAULT_FREE_ALLOWANCE,
 };
 use std::collections::BTreeMap;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -103,6 +104,8 @@ pub struct DevnetConfig {
     /// Triple pairs each node keeps ready for the PKP signatures it leads (0: made when a
     /// signature needs one; generating them takes CPU in the background).
     pub triple_pool_size: usize,
+    /// How the nodes run Lit Actions (limits, workers, IPFS gateway); default Lit's limits.
+    pub actions: ActionsConfig,
 }
 
 impl Default for DevnetConfig {
@@ -125,6 +128,7 @@ impl Default for DevnetConfig {
                 cache_entries: 4096,
             },
             triple_pool_size: 0,
+            actions: ActionsConfig::default(),
         }
     }
 }
@@ -368,6 +372,7 @@ impl Devnet {
             data_dir: node_dir.clone(),
             free_allowance: config.free_allowance,
             rate_limit_window_secs: config.rate_limit_window_secs,
+            actions: config.actions.clone(),
         };
         let running = Node::start_with_clock(
             node_config.clone(),

@@ -104,6 +104,64 @@ pub struct NodeConfig {
     /// Rate-limit window, in seconds (see [`crate::usage`]).
     #[serde(default = "default_window_secs")]
     pub rate_limit_window_secs: u64,
+    /// Lit Actions: limits of a run, workers, where code by IPFS id comes from.
+    #[serde(default)]
+    pub actions: ActionsConfig,
+}
+
+/// How this node runs Lit Actions; the limits default to Lit's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct ActionsConfig {
+    /// Wall-clock time of one run, in milliseconds.
+    pub timeout_ms: u64,
+    /// Memory of one run, in MiB.
+    pub memory_limit_mb: usize,
+    /// Longest source accepted, in bytes.
+    pub max_code_bytes: usize,
+    /// Longest response an action may set, in bytes.
+    pub max_response_bytes: usize,
+    /// Most console output of one run, in bytes.
+    pub max_log_bytes: usize,
+    /// Signatures one run may ask for.
+    pub max_signatures: usize,
+    /// Runs at once, each on a thread of its own (0: one per core); more wait their turn, for
+    /// at most a run's timeout. Requests other than actions are served meanwhile.
+    pub workers: usize,
+    /// IPFS gateway the code of an `ipfsId` is fetched from (`https://host/ipfs/`, the CID is
+    /// appended). Absent: only inline code runs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ipfs_gateway: Option<String>,
+}
+
+impl Default for ActionsConfig {
+    fn default() -> Self {
+        let limits = sigil_actions::Limits::default();
+        ActionsConfig {
+            timeout_ms: limits.timeout.as_millis() as u64,
+            memory_limit_mb: limits.memory_bytes / (1024 * 1024),
+            max_code_bytes: limits.code_bytes,
+            max_response_bytes: limits.response_bytes,
+            max_log_bytes: limits.log_bytes,
+            max_signatures: limits.signatures,
+            workers: 0,
+            ipfs_gateway: None,
+        }
+    }
+}
+
+impl ActionsConfig {
+    /// The engine's limits for one run.
+    pub fn limits(&self) -> sigil_actions::Limits {
+        sigil_actions::Limits {
+            timeout: std::time::Duration::from_millis(self.timeout_ms),
+            memory_bytes: self.memory_limit_mb.saturating_mul(1024 * 1024),
+            code_bytes: self.max_code_bytes,
+            response_bytes: self.max_response_bytes,
+            log_bytes: self.max_log_bytes,
+            signatures: self.max_signatures,
+        }
+    }
 }
 
 fn default_free_allowance() -> u64 {
@@ -176,6 +234,9 @@ impl NodeConfig {
         {
             return invalid("networkPublicKey must be 96 hex characters");
         }
+        if self.actions.timeout_ms == 0 || self.actions.memory_limit_mb == 0 {
+            return invalid("actions.timeoutMs and actions.memoryLimitMb must be at least 1");
+        }
         Ok(())
     }
 
@@ -244,6 +305,7 @@ mod tests {
             data_dir: ".".into(),
             free_allowance: 5,
             rate_limit_window_secs: 1000,
+            actions: Default::default(),
         }
     }
 

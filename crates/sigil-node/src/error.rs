@@ -80,6 +80,19 @@ pub enum NodeError {
     /// No PKP has the public key asked for.
     #[error("no PKP has public key {0}")]
     PkpTokenIdNotFound(String),
+    /// A Lit Action did not finish (out of time or memory, or the engine failed); its logs go
+    /// with the answer. (An action that throws is answered as Lit answers it, not with this.)
+    #[error("{0}")]
+    Action(sigil_actions::ActionError),
+    /// The request carries auth methods where the endpoint takes only a session sig.
+    #[error("Can't provide AuthMethods for executeJs. You have to provide an SessionSig.")]
+    AuthMethodsNotAccepted,
+    /// A Lit Action's IPFS id is missing or malformed, or its code could not be fetched.
+    #[error("{0}")]
+    InvalidIpfsId(String),
+    /// As many requests of this kind run as the node allows, and this one waited too long.
+    #[error("{0}")]
+    Overloaded(String),
     /// A threshold protocol run with peers failed (a peer sent what does not check out).
     #[error("threshold protocol failed: {0}")]
     ProtocolFailed(String),
@@ -184,6 +197,18 @@ impl NodeError {
             NodeError::PeerMessageRefused(_) => LitErrorCode::NodePeerMessageRefused,
             NodeError::PkpNotAuthorized(_) => LitErrorCode::NodePKPNotAuthorized,
             NodeError::PkpTokenIdNotFound(_) => LitErrorCode::NodePKPTokenIdNotFound,
+            NodeError::Action(sigil_actions::ActionError::Timeout { .. }) => {
+                LitErrorCode::NodeJsTimeoutError
+            }
+            NodeError::Action(sigil_actions::ActionError::MemoryLimit { .. }) => {
+                LitErrorCode::NodeJsMemoryLimitError
+            }
+            NodeError::Action(_) => LitErrorCode::NodeJsExecutionError,
+            NodeError::AuthMethodsNotAccepted => {
+                LitErrorCode::NodeCannotProvideAuthMethodForEndpoint
+            }
+            NodeError::InvalidIpfsId(_) => LitErrorCode::NodeInvalidIpfsId,
+            NodeError::Overloaded(_) => LitErrorCode::NodeConcurrencyOverload,
             NodeError::PeerUnreachable { .. } | NodeError::ProtocolFailed(_) => {
                 LitErrorCode::NodeSystemFault
             }
@@ -215,6 +240,9 @@ impl NodeError {
         let mut body = LitErrorBody::new(self.code(), details);
         if let NodeError::RateLimitExceeded { .. } = self {
             body.message = self.to_string();
+        }
+        if let NodeError::Action(error) = self {
+            body.logs = Some(error.logs().to_owned());
         }
         body
     }

@@ -30,6 +30,7 @@
 //! for the rules.
 #![deny(missing_docs)]
 
+mod actions;
 mod authorize;
 mod clock;
 mod condition_reads;
@@ -50,7 +51,7 @@ mod usage;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use condition_reads::ReadLimits;
-pub use config::NodeConfig;
+pub use config::{ActionsConfig, NodeConfig};
 pub use endpoints::app;
 pub use error::{InternalError, NodeError};
 pub use http::{AppJson, CorrelationId, BODY_LIMIT};

@@ -1,6 +1,7 @@
 //! A node's state: its key share, the chain view, the verifier's cache, the rate-limit store,
 //! the clock and the CPU pool, shared by all requests.
 
+use crate::actions::ActionRunner;
 use crate::authorize::usage_error;
 use crate::clock::Clock;
 use crate::condition_reads::ConditionReader;
@@ -32,6 +33,8 @@ pub struct NodeState {
     pub(crate) usage: UsageStore,
     pub(crate) capability_cache: CapabilityCache,
     pub(crate) condition_reader: ConditionReader,
+    /// Lit Actions: worker threads and limits.
+    pub(crate) actions: ActionRunner,
     peers: Arc<PeerChannel>,
     /// Beaver triple pairs for PKP signatures.
     pub(crate) triples: Arc<TriplePool>,
@@ -138,6 +141,7 @@ impl NodeState {
             usage,
             capability_cache: CapabilityCache::new(CAPABILITY_CACHE_ENTRIES),
             condition_reader,
+            actions: ActionRunner::new(&config.actions, &config.chains),
             peers: Arc::new(peers),
             triples: Arc::new(triples),
             peer_timeout: std::time::Duration::from_millis(config.peer_timeout_ms.max(1)),

@@ -358,7 +358,7 @@ impl EvmChain {
     pub async fn is_permitted_action(&self, token_id: U256, cid: &str) -> Result<bool, EvmError> {
         Ok(self
             .permissions()
-            .isPermittedAction(token_id, Bytes::copy_from_slice(cid.as_bytes()))
+            .isPermittedAction(token_id, super::ipfs_cid_bytes(cid)?)
             .call()
             .await?)
     }

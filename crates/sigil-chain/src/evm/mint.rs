@@ -52,8 +52,8 @@ pub enum Permit {
 
 impl Permit {
     /// The auth method this is on chain: `(type, id, scopes)`.
-    fn auth_method(&self) -> (u64, Bytes, &[u64]) {
-        match self {
+    fn auth_method(&self) -> Result<(u64, Bytes, &[u64]), EvmError> {
+        Ok(match self {
             Permit::Address { address, scopes } => (
                 AUTH_METHOD_ADDRESS,
                 Bytes::copy_from_slice(address.as_slice()),
@@ -64,13 +64,24 @@ impl Permit {
                 id,
                 scopes,
             } => (*method_type, id.clone(), scopes),
-            Permit::Action { cid, scopes } => (
-                AUTH_METHOD_ACTION,
-                Bytes::copy_from_slice(cid.as_bytes()),
-                scopes,
-            ),
-        }
+            Permit::Action { cid, scopes } => (AUTH_METHOD_ACTION, ipfs_cid_bytes(cid)?, scopes),
+        })
     }
+}
+
+/// The bytes of an IPFS CID as PKPPermissions stores a permitted action: the base58 the CID
+/// is written in, decoded (for a CIDv0, its sha2-256 multihash), as the JS SDK's
+/// `getBytesFromMultihash` and Lit's node read it.
+pub fn ipfs_cid_bytes(cid: &str) -> Result<Bytes, EvmError> {
+    bs58::decode(cid)
+        .into_vec()
+        .map(Bytes::from)
+        .map_err(|_| EvmError::InvalidInput(format!("{cid} is not an IPFS CID (base58)")))
+}
+
+/// The CID text of permitted-action bytes (the inverse of [`ipfs_cid_bytes`]).
+pub fn ipfs_cid_text(bytes: &[u8]) -> String {
+    bs58::encode(bytes).into_string()
 }
 
 /// A minted PKP.
@@ -194,7 +205,10 @@ pub async fn mint_pkp<P: Provider>(
             .await?
     } else {
         let helper = PKPHelper::new(context.require("PKPHelper")?, provider);
-        let methods: Vec<_> = permits.iter().map(Permit::auth_method).collect();
+        let methods = permits
+            .iter()
+            .map(Permit::auth_method)
+            .collect::<Result<Vec<_>, _>>()?;
         helper
             .mintNextAndAddAuthMethods(
                 U256::from(KEY_TYPE_ECDSA),
@@ -256,7 +270,7 @@ pub async fn permit<P: Provider>(
     permit: &Permit,
 ) -> Result<(), EvmError> {
     let permissions = PKPPermissions::new(context.require("PKPPermissions")?, provider);
-    let (method_type, id, scopes) = permit.auth_method();
+    let (method_type, id, scopes) = permit.auth_method()?;
     let method = PKPPermissions::AuthMethod {
         authMethodType: U256::from(method_type),
         id,
@@ -316,7 +330,7 @@ pub async fn pkp_info<P: Provider>(
         .call()
         .await?
         .into_iter()
-        .map(|cid| String::from_utf8_lossy(&cid).into_owned())
+        .map(|cid| ipfs_cid_text(&cid))
         .collect();
     Ok(PkpInfo {
         pkp,

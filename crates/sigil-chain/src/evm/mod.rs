@@ -24,8 +24,9 @@ pub use embedded::{
 };
 pub use embedded_rpc::EmbeddedChain;
 pub use mint::{
-    mint_capacity_credit, mint_pkp, permit, pkp_info, pkp_token_id, top_up, MintedPkp, Permit,
-    PermittedAuthMethod, PkpInfo, AUTH_METHOD_ACTION, AUTH_METHOD_ADDRESS, SCOPE_SIGN_ANYTHING,
+    ipfs_cid_bytes, ipfs_cid_text, mint_capacity_credit, mint_pkp, permit, pkp_info, pkp_token_id,
+    top_up, MintedPkp, Permit, PermittedAuthMethod, PkpInfo, AUTH_METHOD_ACTION,
+    AUTH_METHOD_ADDRESS, SCOPE_SIGN_ANYTHING,
 };
 pub use network_context::{contract_abi, NetworkContext};
 pub use tokens::{deploy_demo_tokens, mint_erc1155, mint_erc20, mint_erc721, DEMO_TOKENS};
@@ -52,4 +53,7 @@ pub enum EvmError {
     /// The chain answered something the contracts never return.
     #[error("unexpected chain data: {0}")]
     Unexpected(String),
+    /// An argument is not what the call takes (e.g. a CID that is not base58).
+    #[error("{0}")]
+    InvalidInput(String),
 }

@@ -2,9 +2,10 @@
 //! authorisation step, and the router.
 
 mod encryption_sign;
+mod execute;
 mod handshake;
 mod peer;
-mod pkp_sign;
+pub(crate) mod pkp_sign;
 
 use crate::http;
 use crate::state::NodeState;
@@ -32,6 +33,9 @@ pub fn app(state: Arc<NodeState>) -> Router {
         .route("/web/pkp/sign", post(pkp_sign::pkp_sign))
         .route("/web/pkp/sign/", post(pkp_sign::pkp_sign))
         .route(sigil_wire::PKP_SIGN_PATH, post(pkp_sign::pkp_sign))
+        .route("/web/execute", post(execute::execute_js))
+        .route("/web/execute/", post(execute::execute_js))
+        .route(sigil_wire::EXECUTE_JS_PATH, post(execute::execute_js))
         .route(sigil_wire::PEER_MESSAGE_PATH, post(peer::peer_message))
         .fallback(http::route_not_found)
         .method_not_allowed_fallback(http::method_not_allowed)
@@ -138,6 +142,7 @@ mod tests {
             data_dir: dir.path().to_owned(),
             free_allowance: 10,
             rate_limit_window_secs: 1000,
+            actions: Default::default(),
         };
         let chain = StillChain(Block {
             number: 1,

@@ -29,9 +29,12 @@ use sigil_wire::{
 };
 use std::sync::Arc;
 
-/// Auth method type of an Ethereum address, and the scope that lets it sign anything.
+/// Auth method types of an Ethereum address and of a Lit Action, and the scopes that let a
+/// method sign anything or only EIP-191 personal messages.
 const ETH_WALLET_METHOD: u64 = 1;
-const SIGN_ANYTHING_SCOPE: u64 = 1;
+const LIT_ACTION_METHOD: u64 = 2;
+pub(crate) const SIGN_ANYTHING_SCOPE: u64 = 1;
+pub(crate) const SIGN_PERSONAL_MESSAGE_SCOPE: u64 = 2;
 
 pub(super) async fn pkp_sign(
     State(state): State<Arc<NodeState>>,
@@ -45,25 +48,81 @@ pub(super) async fn pkp_sign(
         ))
     })?;
     let public_key = parse_uncompressed_key(&request.pubkey)?;
-    let token_id = U256::from_be_bytes(keccak256(public_key).0);
     let resource = LitResource::pkp(&public_key);
     let context = state
         .authorize(request.auth_sig, &resource, LitAbility::PkpSigning)
         .await?;
 
+    let record = signing_record(&state, &public_key, &request.pubkey).await?;
+    if !may_sign(&record, context.user_address, None, SIGN_ANYTHING_SCOPE) {
+        return Err(NodeError::PkpNotAuthorized(request.pubkey));
+    }
+    let share = sign_share(
+        &state,
+        correlation.as_str(),
+        &digest,
+        &record,
+        request.signing_set.as_deref(),
+    )
+    .await?;
+    let signature_share = match share {
+        None => EcdsaSignatureShare::not_in_signing_set(),
+        Some(share) => EcdsaSignatureShare {
+            digest: quoted_upper_hex(&digest),
+            result: "success".into(),
+            share_index: share.share_index,
+            signature_share: quoted_upper_hex(&share.signature_share),
+            big_r: quoted_upper_hex(&share.big_r),
+            public_key: quoted_upper_hex(&record.public_key),
+            sig_type: SIG_TYPE_K256.into(),
+        },
+    };
+    Ok(Json(PkpSignResponse {
+        success: true,
+        signed_data: digest.to_vec(),
+        signature_share,
+    }))
+}
+
+/// The PKP whose public key is `public_key` (`asked` is how the request wrote it), as the chain
+/// records it: owner, permitted auth methods, derived key id.
+pub(crate) async fn signing_record(
+    state: &NodeState,
+    public_key: &[u8; 65],
+    asked: &str,
+) -> Result<PkpSigningRecord, NodeError> {
+    let token_id = U256::from_be_bytes(keccak256(public_key).0);
     let registry = state
         .chain()
         .pkp_registry()
         .ok_or_else(|| NodeError::internal("pkp sign", "this node's chain has no PKPs"))?;
-    let record = registry
+    registry
         .signing_record(token_id)
         .await?
-        .filter(|record| record.public_key == public_key)
-        .ok_or_else(|| NodeError::PkpTokenIdNotFound(request.pubkey.clone()))?;
-    if !may_sign(&record, context.user_address) {
-        return Err(NodeError::PkpNotAuthorized(request.pubkey));
-    }
+        .filter(|record| record.public_key == *public_key)
+        .ok_or_else(|| NodeError::PkpTokenIdNotFound(asked.to_owned()))
+}
 
+/// One node's part of a PKP signature: its share of `s`, the nonce point and its index.
+pub(crate) struct SignatureShare {
+    pub(crate) share_index: u32,
+    /// The additive share of `s`, 32 bytes.
+    pub(crate) signature_share: Vec<u8>,
+    /// `R`, compressed.
+    pub(crate) big_r: Vec<u8>,
+}
+
+/// This node's share of `digest` signed by the PKP of `record`, for a request already
+/// authorised; `None` when this node is outside the signing set. `request_id` must be the same
+/// on every node and unique to this signature.
+pub(crate) async fn sign_share(
+    state: &Arc<NodeState>,
+    request_id: &str,
+    digest: &[u8; 32],
+    record: &PkpSigningRecord,
+    asked_set: Option<&[String]>,
+) -> Result<Option<SignatureShare>, NodeError> {
+    let public_key = record.public_key.as_slice();
     let shares = state
         .root_key_shares()
         .ok_or_else(|| NodeError::internal("pkp sign", "the node has no root key shares yet"))?;
@@ -74,38 +133,28 @@ pub(super) async fn pkp_sign(
     let me = roster
         .participant_of(&me_key)
         .ok_or_else(|| NodeError::internal("pkp sign", "this node is not in its roster"))?;
-    let set = signing_set(
-        &state,
-        &roster,
-        request.signing_set.as_deref(),
-        correlation.as_str(),
-        &digest,
-    )?;
+    let set = signing_set(state, &roster, asked_set, request_id, digest)?;
     if !set.contains(&me) {
-        return Ok(Json(PkpSignResponse {
-            success: true,
-            signed_data: digest.to_vec(),
-            signature_share: EcdsaSignatureShare::not_in_signing_set(),
-        }));
+        return Ok(None);
     }
 
     let derived_secret = shares
         .derive_secret_share(record.derived_key_id.as_slice())
         .map_err(|e| NodeError::KeyMaterial(e.to_string()))?;
-    let derived_public = k256::PublicKey::from_sec1_bytes(&public_key)
-        .map_err(|_| NodeError::PkpTokenIdNotFound(request.pubkey.clone()))?;
+    let derived_public = k256::PublicKey::from_sec1_bytes(public_key)
+        .map_err(|_| NodeError::PkpTokenIdNotFound(hex::encode(public_key)))?;
     let instance = keccak256(
         [
             b"sigil-pkp-sign".as_slice(),
-            correlation.as_str().as_bytes(),
-            &digest,
-            &public_key,
+            request_id.as_bytes(),
+            digest,
+            public_key,
             &set.iter().flat_map(|p| p.bytes()).collect::<Vec<u8>>(),
         ]
         .concat(),
     );
     let peers = roster.peers(state.peers(), &set, me)?;
-    let pair = agree_on_pair(&state, &roster, &set, me, &peers, instance).await?;
+    let pair = agree_on_pair(state, &roster, &set, me, &peers, instance).await?;
     let run = Run {
         instance: keccak256([instance.as_slice(), b"presign"].concat()),
         peers,
@@ -126,25 +175,20 @@ pub(super) async fn pkp_sign(
     )
     .map_err(|e| NodeError::ProtocolFailed(e.to_string()))?;
     let presignature = run_protocol(Arc::clone(state.peers()), run, protocol).await?;
-    let share = ecdsa::signature_share(&presignature, &digest, ecdsa::lagrange(&set, me));
-
-    Ok(Json(PkpSignResponse {
-        success: true,
-        signed_data: digest.to_vec(),
-        signature_share: EcdsaSignatureShare {
-            digest: quoted_upper_hex(&digest),
-            result: "success".into(),
-            share_index: u32::from(me),
-            signature_share: quoted_upper_hex(&share.to_bytes()),
-            big_r: quoted_upper_hex(presignature.big_r.to_encoded_point(true).as_bytes()),
-            public_key: quoted_upper_hex(&public_key),
-            sig_type: SIG_TYPE_K256.into(),
-        },
+    let share = ecdsa::signature_share(&presignature, digest, ecdsa::lagrange(&set, me));
+    Ok(Some(SignatureShare {
+        share_index: u32::from(me),
+        signature_share: share.to_bytes().to_vec(),
+        big_r: presignature
+            .big_r
+            .to_encoded_point(true)
+            .as_bytes()
+            .to_vec(),
     }))
 }
 
 /// The 65 bytes of an uncompressed secp256k1 key given as hex (`0x` optional).
-fn parse_uncompressed_key(text: &str) -> Result<[u8; 65], NodeError> {
+pub(crate) fn parse_uncompressed_key(text: &str) -> Result<[u8; 65], NodeError> {
     let bad = || {
         NodeError::InvalidBody(
             "pubkey must be an uncompressed secp256k1 public key: 0x04 and 64 bytes, hex".into(),
@@ -158,22 +202,35 @@ fn parse_uncompressed_key(text: &str) -> Result<[u8; 65], NodeError> {
     Ok(key)
 }
 
-/// Lit's rule: the owner signs; so does an address permitted as an auth method of type 1 (its
-/// 20 bytes, or `keccak256("<address>:lit")` of its lower-case or checksummed form) that holds
-/// the sign-anything scope.
-fn may_sign(record: &PkpSigningRecord, user: Address) -> bool {
+/// Lit's rule (its node's `check_pkp_auth`): the owner signs; so does an address permitted as an
+/// auth method of type 1 (its 20 bytes, or `keccak256("<address>:lit")` of its lower-case or
+/// checksummed form), and a running Lit Action permitted as type 2 (its CID's multihash bytes),
+/// each holding `scope` (sign-anything also grants personal-message signing).
+pub(crate) fn may_sign(
+    record: &PkpSigningRecord,
+    user: Address,
+    action: Option<&[u8]>,
+    scope: u64,
+) -> bool {
     if record.owner == user {
         return true;
     }
-    let ids = [
+    let user_ids = [
         user.to_vec(),
         keccak256(format!("{}:lit", user.to_checksum(None))).to_vec(),
         keccak256(format!("{user:#x}:lit")).to_vec(),
     ];
+    let holds_scope = |scopes: &[u64]| {
+        scopes.contains(&scope)
+            || (scope == SIGN_PERSONAL_MESSAGE_SCOPE && scopes.contains(&SIGN_ANYTHING_SCOPE))
+    };
     record.auth_methods.iter().any(|method| {
-        method.method_type == ETH_WALLET_METHOD
-            && ids.contains(&method.id)
-            && method.scopes.contains(&SIGN_ANYTHING_SCOPE)
+        let permitted = match method.method_type {
+            ETH_WALLET_METHOD => user_ids.contains(&method.id),
+            LIT_ACTION_METHOD => action.is_some_and(|action| method.id == action),
+            _ => false,
+        };
+        permitted && holds_scope(&method.scopes)
     })
 }
 

@@ -1,0 +1,315 @@
+//! Lit Actions on a devnet, through the Rust client: every node runs the action and answers the
+//! same response; jsParams, logs and `Lit.Auth` reach it; `signEcdsa` and
+//! `ethPersonalSignMessageEcdsa` give shares that combine into the PKP's signature, for the
+//! PKP's owner and for anyone when the PKP permits the action itself, and no one else; a thrown
+//! exception and the limits come back as Lit's node answers them; the session must grant this
+//! action (or every action).
+
+use alloy_primitives::{eip191_hash_message, keccak256, B256};
+use alloy_provider::{DynProvider, Provider, ProviderBuilder};
+use alloy_signer_local::PrivateKeySigner;
+use serde_json::{json, Map, Value};
+use sigil_chain::evm::{self, MintedPkp, Permit};
+use sigil_client::{
+    generate_auth_sig, AuthCallbackParams, AuthSig, ClientError, CreateSiweMessageParams,
+    ExecuteJsParams, LitAbility, LitNetwork, LitNodeClient, LitNodeClientConfig, LitResource,
+    ResourceAbilityRequest, ResourcePrefix, SessionSigs, SessionSigsParams,
+};
+use sigil_devnet::{Devnet, DevnetConfig};
+use sigil_node::ActionsConfig;
+use std::time::Duration;
+
+type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+/// Session sigs of `wallet` for `resource` with `lit-action-execution`.
+async fn action_sigs(
+    client: &LitNodeClient,
+    wallet: &PrivateKeySigner,
+    resource: LitResource,
+) -> Result<SessionSigs, ClientError> {
+    let request = ResourceAbilityRequest::new(resource, LitAbility::LitActionExecution)?;
+    client
+        .get_session_sigs(
+            SessionSigsParams::new(vec![request]),
+            async |callback: AuthCallbackParams| {
+                let mut siwe = CreateSiweMessageParams::new(wallet.address(), callback.uri);
+                siwe.expiration = Some(callback.expiration);
+                siwe.resources = callback.resource_ability_requests;
+                let to_sign = client.create_siwe_message(siwe).await?;
+                Ok::<AuthSig, ClientError>(generate_auth_sig(wallet, &to_sign)?)
+            },
+        )
+        .await
+}
+
+async fn any_action_sigs(
+    client: &LitNodeClient,
+    wallet: &PrivateKeySigner,
+) -> Result<SessionSigs, ClientError> {
+    action_sigs(
+        client,
+        wallet,
+        LitResource::wildcard(ResourcePrefix::LitAction),
+    )
+    .await
+}
+
+async fn connected(devnet: &Devnet) -> Result<LitNodeClient, ClientError> {
+    let client = LitNodeClient::new(
+        LitNodeClientConfig::new(LitNetwork::Custom {
+            rpc_url: devnet.rpc_url(),
+            staking_address: devnet.staking_address(),
+        })
+        .with_connect_timeout(Duration::from_secs(5)),
+    )?;
+    client.connect().await?;
+    Ok(client)
+}
+
+async fn mint(
+    devnet: &Devnet,
+    permits: &[Permit],
+) -> Result<MintedPkp, Box<dyn std::error::Error>> {
+    let minter: DynProvider = ProviderBuilder::new()
+        .wallet(devnet.dev_wallet())
+        .connect(&devnet.rpc_url())
+        .await?
+        .erased();
+    Ok(evm::mint_pkp(&minter, devnet.network_context(), permits).await?)
+}
+
+fn params(value: Value) -> Map<String, Value> {
+    value.as_object().cloned().unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_action_runs_on_every_node_with_its_params_logs_and_auth() -> TestResult {
+    let devnet = Devnet::start(DevnetConfig::default()).await?;
+    let client = connected(&devnet).await?;
+    let wallet = devnet.dev_wallet();
+    let sigs = any_action_sigs(&client, &wallet).await?;
+    let code = r#"
+        console.log("adding", a, "and", b);
+        Lit.Actions.setResponse({response: JSON.stringify({
+            sum: a + b, user: Lit.Auth.authSigAddress, ids: Lit.Auth.actionIpfsIds,
+        })});
+    "#;
+    let result = client
+        .execute_js(
+            &ExecuteJsParams::code(code).with_js_params(params(json!({"a": 2, "b": 40}))),
+            &sigs,
+        )
+        .await?;
+    let cid = sigil_actions::ipfs_cid_v0(code.as_bytes());
+    assert_eq!(
+        result.response_json(),
+        json!({"sum": 42, "user": wallet.address().to_checksum(None), "ids": [cid]})
+    );
+    assert_eq!(result.logs, "adding 2 and 40\n");
+    assert!(result.signatures.is_empty());
+
+    // A session for exactly this action runs it; one for another action does not.
+    let this_action = action_sigs(
+        &client,
+        &wallet,
+        LitResource::new(ResourcePrefix::LitAction, cid.as_str())?,
+    )
+    .await?;
+    client
+        .execute_js(
+            &ExecuteJsParams::code(code).with_js_params(params(json!({"a": 1, "b": 1}))),
+            &this_action,
+        )
+        .await?;
+    let refused = client
+        .execute_js(
+            &ExecuteJsParams::code("Lit.Actions.setResponse({response: 'other'})"),
+            &this_action,
+        )
+        .await
+        .expect_err("another action's session");
+    let failure = refused.most_common_node_failure().expect("node failures");
+    assert_eq!(
+        (
+            failure.status,
+            failure.error_code.as_ref().map(|c| c.as_str())
+        ),
+        (Some(404), Some("NodeResourceIdNotFound")),
+        "{refused}"
+    );
+
+    // An action that throws: its error and the logs written before.
+    let threw = client
+        .execute_js(
+            &ExecuteJsParams::code(r#"console.log("step 1"); throw new Error("boom");"#),
+            &sigs,
+        )
+        .await
+        .expect_err("throws");
+    match threw {
+        ClientError::ActionThrew { error, logs } => {
+            assert_eq!((error.as_str(), logs.as_str()), ("Error: boom", "step 1\n"));
+        }
+        other => panic!("expected ActionThrew, got {other}"),
+    }
+    devnet.shutdown().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_action_signs_for_the_pkp_owner_and_for_anyone_once_the_pkp_permits_it() -> TestResult {
+    let devnet = Devnet::start(DevnetConfig::default()).await?;
+    let client = connected(&devnet).await?;
+    let owner = devnet.dev_wallet();
+    let pkp = mint(&devnet, &[]).await?;
+    let public_key = format!("0x{}", hex::encode(&pkp.public_key));
+    let code = r#"
+        (async () => {
+            await Lit.Actions.signEcdsa({toSign: hash, publicKey, sigName: "raw"});
+            await Lit.Actions.ethPersonalSignMessageEcdsa({message: "hello", publicKey, sigName: "personal"});
+            Lit.Actions.setResponse({response: "signed"});
+        })();
+    "#;
+    let digest = keccak256("an action's hash");
+    let run = ExecuteJsParams::code(code).with_js_params(params(json!({
+        "hash": digest.to_vec(), "publicKey": public_key,
+    })));
+
+    let sigs = any_action_sigs(&client, &owner).await?;
+    let result = client.execute_js(&run, &sigs).await?;
+    assert_eq!(result.response, "signed");
+    let raw = result.signatures["raw"].to_alloy()?;
+    assert_eq!(raw.recover_address_from_prehash(&digest)?, pkp.eth_address);
+    assert_eq!(result.signatures["raw"].data_signed, hex::encode(digest));
+    let personal = result.signatures["personal"].to_alloy()?;
+    assert_eq!(personal.recover_address_from_msg("hello")?, pkp.eth_address);
+    assert_eq!(
+        result.signatures["personal"].data_signed,
+        hex::encode(eip191_hash_message("hello"))
+    );
+
+    // A stranger's session: refused, with Lit's message, until the PKP permits this action.
+    let stranger = PrivateKeySigner::random();
+    let stranger_sigs = any_action_sigs(&client, &stranger).await?;
+    match client.execute_js(&run, &stranger_sigs).await {
+        Err(ClientError::ActionThrew { error, .. }) => assert!(
+            error.contains("Neither you nor this Lit Action are authorized to sign using this PKP"),
+            "{error}"
+        ),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    let cid = sigil_actions::ipfs_cid_v0(code.as_bytes());
+    let permitted = mint(
+        &devnet,
+        &[Permit::Action {
+            cid,
+            scopes: vec![evm::SCOPE_SIGN_ANYTHING],
+        }],
+    )
+    .await?;
+    let permitted_key = format!("0x{}", hex::encode(&permitted.public_key));
+    let run = ExecuteJsParams::code(code).with_js_params(params(json!({
+        "hash": digest.to_vec(), "publicKey": permitted_key,
+    })));
+    let result = client.execute_js(&run, &stranger_sigs).await?;
+    let raw = result.signatures["raw"].to_alloy()?;
+    assert_eq!(
+        raw.recover_address_from_prehash(&B256::from(digest))?,
+        permitted.eth_address
+    );
+    devnet.shutdown().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn limits_and_bad_requests_get_lit_s_codes_and_the_nodes_keep_serving() -> TestResult {
+    let devnet = Devnet::start(DevnetConfig {
+        actions: ActionsConfig {
+            timeout_ms: 500,
+            memory_limit_mb: 32,
+            ..ActionsConfig::default()
+        },
+        ..DevnetConfig::default()
+    })
+    .await?;
+    let client = connected(&devnet).await?;
+    let sigs = any_action_sigs(&client, &devnet.dev_wallet()).await?;
+    let code_of = |error: &ClientError| {
+        error.most_common_node_failure().and_then(|failure| {
+            Some((
+                failure.status?,
+                failure.error_code.clone()?.as_str().to_owned(),
+                failure.logs.as_deref().map(str::to_owned),
+            ))
+        })
+    };
+
+    let busy = client
+        .execute_js(
+            &ExecuteJsParams::code(r#"console.log("spinning"); while (true) {}"#),
+            &sigs,
+        )
+        .await
+        .expect_err("stopped");
+    assert_eq!(
+        code_of(&busy),
+        Some((502, "NodeJsTimeoutError".into(), Some("spinning\n".into())))
+    );
+    let bomb = client
+        .execute_js(
+            &ExecuteJsParams::code(
+                "const a = []; while (true) { a.push(new Array(1e6).fill(1)); }",
+            ),
+            &sigs,
+        )
+        .await
+        .expect_err("stopped");
+    assert_eq!(
+        code_of(&bomb),
+        Some((502, "NodeJsMemoryLimitError".into(), Some(String::new())))
+    );
+    match client
+        .execute_js(&ExecuteJsParams::code("eval('1')"), &sigs)
+        .await
+    {
+        Err(ClientError::ActionThrew { error, .. }) => assert!(error.contains("eval"), "{error}"),
+        other => panic!("expected eval refused, got {other:?}"),
+    }
+
+    // Raw bodies: auth methods alongside the session, code that is not base64, nothing to run.
+    let http = reqwest::Client::new();
+    let (url, sig) = sigs.iter().next().expect("a node");
+    for (body, status, code) in [
+        (
+            json!({"code": "MQ==", "authMethods": [], "authSig": sig}),
+            400,
+            "NodeCannotProvideAuthMethodForEndpoint",
+        ),
+        (
+            json!({"code": "not base64!", "authSig": sig}),
+            422,
+            "NodeBadInput",
+        ),
+        (json!({"authSig": sig}), 400, "NodeInvalidIPFSID"),
+    ] {
+        let answer = http
+            .post(format!("{url}/web/execute/v1"))
+            .header("X-Request-Id", "lit_raw")
+            .json(&body)
+            .send()
+            .await?;
+        assert_eq!(answer.status().as_u16(), status);
+        let answer: Value = answer.json().await?;
+        assert_eq!(answer["errorCode"], code, "{answer}");
+    }
+
+    let result = client
+        .execute_js(
+            &ExecuteJsParams::code("Lit.Actions.setResponse({response: 'alive'})"),
+            &sigs,
+        )
+        .await?;
+    assert_eq!(result.response, "alive");
+    devnet.shutdown().await;
+    Ok(())
+}

@@ -1,0 +1,243 @@
+//! Lit Actions on a node: runs on a bounded set of worker threads (so a busy node keeps
+//! answering handshakes and signing), and the node's side of the Lit.Actions API ([`NodeHost`]),
+//! which signs with PKPs that permit the action or its caller.
+
+use crate::config::ActionsConfig;
+use crate::endpoints::pkp_sign::{
+    may_sign, parse_uncompressed_key, sign_share, signing_record, SIGN_ANYTHING_SCOPE,
+    SIGN_PERSONAL_MESSAGE_SCOPE,
+};
+use crate::error::NodeError;
+use crate::state::NodeState;
+use alloy_primitives::{eip191_hash_message, Address};
+use serde_json::{json, Map, Value};
+use sigil_actions::{ActionError, Host, Limits, Outcome};
+use sigil_wire::{quoted_upper_hex, ActionClaim, ActionSignatureShare, SIG_TYPE_K256};
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::time::Instant;
+use tokio::sync::Semaphore;
+
+/// Where a node runs actions and with what limits.
+pub(crate) struct ActionRunner {
+    workers: Semaphore,
+    pub(crate) limits: Limits,
+    /// Lit's chain names to RPC URLs, for `getRpcUrl`.
+    rpc_urls: BTreeMap<String, String>,
+}
+
+/// One run: the code, its globals, who asked, and under which request.
+pub(crate) struct ActionRun {
+    pub(crate) code: String,
+    pub(crate) js_params: Map<String, Value>,
+    /// The action's IPFS CIDv0.
+    pub(crate) cid: String,
+    /// The session's user.
+    pub(crate) user: Address,
+    /// The request id every node got (the JS SDK sends the same one to all).
+    pub(crate) request_id: String,
+}
+
+/// What a finished or stopped run leaves: the engine's verdict and the node's records of it.
+pub(crate) struct RunResult {
+    pub(crate) outcome: Result<Outcome, ActionError>,
+    pub(crate) signed_data: BTreeMap<String, ActionSignatureShare>,
+    pub(crate) claim_data: BTreeMap<String, ActionClaim>,
+}
+
+impl ActionRunner {
+    pub(crate) fn new(config: &ActionsConfig, rpc_urls: &BTreeMap<String, String>) -> Self {
+        let workers = match config.workers {
+            0 => std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2),
+            n => n,
+        };
+        ActionRunner {
+            workers: Semaphore::new(workers),
+            limits: config.limits(),
+            rpc_urls: rpc_urls.clone(),
+        }
+    }
+
+    /// Runs `run` on a worker thread once one is free (waiting at most a run's timeout).
+    pub(crate) async fn run(
+        &self,
+        state: &Arc<NodeState>,
+        run: ActionRun,
+    ) -> Result<RunResult, NodeError> {
+        let permit = tokio::time::timeout(self.limits.timeout, self.workers.acquire()).await;
+        let Ok(Ok(_permit)) = permit else {
+            return Err(NodeError::Overloaded(
+                "every worker of this node is running a Lit Action; try again later".into(),
+            ));
+        };
+        let state = Arc::clone(state);
+        let runtime = tokio::runtime::Handle::current();
+        let limits = self.limits.clone();
+        let rpc_urls = self.rpc_urls.clone();
+        tokio::task::spawn_blocking(move || {
+            let auth = lit_auth(&run.cid, run.user);
+            let host = Rc::new(NodeHost {
+                state,
+                runtime,
+                request_id: run.request_id,
+                user: run.user,
+                cid_bytes: sigil_chain::evm::ipfs_cid_bytes(&run.cid)
+                    .ok()
+                    .map(|bytes| bytes.to_vec()),
+                rpc_urls,
+                signatures: Cell::new(0),
+                signed_data: RefCell::default(),
+                claim_data: RefCell::default(),
+            });
+            let outcome = sigil_actions::execute(
+                &run.code,
+                &run.js_params,
+                &auth,
+                &limits,
+                Rc::clone(&host) as Rc<dyn Host>,
+            );
+            RunResult {
+                outcome,
+                signed_data: host.signed_data.take(),
+                claim_data: host.claim_data.take(),
+            }
+        })
+        .await
+        .map_err(|e| NodeError::internal("lit action worker", e))
+    }
+}
+
+/// `Lit.Auth` for a run of action `cid` in a wallet's session, field for field as Lit's node
+/// builds it (its `AuthContext`): the same on every node.
+fn lit_auth(cid: &str, user: Address) -> Value {
+    json!({
+        "actionIpfsIds": [cid],
+        "actionIpfsIdStack": [cid],
+        "authSigAddress": user.to_checksum(None),
+        "authMethodContexts": [],
+        "resources": [],
+        "customAuthResource": "",
+    })
+}
+
+/// The node's side of one run's Lit.Actions calls. Lives on the run's worker thread; async
+/// work (chain reads, signing rounds with peers) is driven on the node's runtime from there.
+struct NodeHost {
+    state: Arc<NodeState>,
+    runtime: tokio::runtime::Handle,
+    request_id: String,
+    user: Address,
+    /// The running action's CID as PKPPermissions stores a permitted action.
+    cid_bytes: Option<Vec<u8>>,
+    rpc_urls: BTreeMap<String, String>,
+    /// Signatures asked for so far: names each one's signing run, the same on every node.
+    signatures: Cell<u32>,
+    signed_data: RefCell<BTreeMap<String, ActionSignatureShare>>,
+    claim_data: RefCell<BTreeMap<String, ActionClaim>>,
+}
+
+impl Host for NodeHost {
+    fn call(&self, op: &str, args: Value, deadline: Instant) -> Result<Value, String> {
+        match op {
+            "signEcdsa" => self.sign_ecdsa(&args, false, deadline),
+            "ethPersonalSignMessageEcdsa" => self.sign_ecdsa(&args, true, deadline),
+            "getRpcUrl" => Ok(self.rpc_url(args["chain"].as_str().unwrap_or_default())),
+            other => Err(format!(
+                "Lit.Actions.{other} is not supported by this node yet"
+            )),
+        }
+    }
+}
+
+impl NodeHost {
+    /// `signEcdsa` (a 32-byte hash) or `ethPersonalSignMessageEcdsa` (a message, hashed the
+    /// EIP-191 way): this node's share into `signedData[sigName]`, once the PKP permits the
+    /// session's user or this action with the scope Lit requires.
+    fn sign_ecdsa(&self, args: &Value, personal: bool, deadline: Instant) -> Result<Value, String> {
+        let to_sign: Vec<u8> = serde_json::from_value(args["toSign"].clone())
+            .map_err(|_| "toSign must be bytes".to_owned())?;
+        let public_key_text = args["publicKey"].as_str().unwrap_or_default().to_owned();
+        let sig_name = args["sigName"]
+            .as_str()
+            .ok_or_else(|| "sigName must be a string".to_owned())?
+            .to_owned();
+        let (digest, scope) = if personal {
+            (eip191_hash_message(&to_sign).0, SIGN_PERSONAL_MESSAGE_SCOPE)
+        } else {
+            let digest: [u8; 32] = to_sign.as_slice().try_into().map_err(|_| {
+                format!(
+                    "Failed to sign ecdsa: toSign must be a 32-byte hash, got {} bytes",
+                    to_sign.len()
+                )
+            })?;
+            (digest, SIGN_ANYTHING_SCOPE)
+        };
+        let public_key = parse_uncompressed_key(&public_key_text)
+            .map_err(|e| format!("Failed to sign ecdsa: {e}"))?;
+        let sequence = self.signatures.get();
+        self.signatures.set(sequence + 1);
+        // Unique to this signature and the same on every node running this request.
+        let request_id = format!("{}/action-sign/{sequence}/{sig_name}", self.request_id);
+        let state = Arc::clone(&self.state);
+        let user = self.user;
+        let cid_bytes = self.cid_bytes.clone();
+        let signing = async move {
+            let record = signing_record(&state, &public_key, &public_key_text).await?;
+            if !may_sign(&record, user, cid_bytes.as_deref(), scope) {
+                return Err(NodeError::PkpNotAuthorized(public_key_text));
+            }
+            let share = sign_share(&state, &request_id, &digest, &record, None).await?;
+            Ok::<_, NodeError>((record.public_key, share))
+        };
+        let deadline = tokio::time::Instant::from_std(deadline);
+        let (public_key, share) = match self
+            .runtime
+            .block_on(tokio::time::timeout_at(deadline, signing))
+        {
+            Err(_) => return Err("Failed to sign ecdsa: the run's time is up".into()),
+            Ok(Err(NodeError::PkpNotAuthorized(key))) => {
+                return Err(format!(
+                    "Neither you nor this Lit Action are authorized to sign using this PKP: {key}"
+                ));
+            }
+            Ok(Err(error)) => return Err(format!("Failed to sign ecdsa: {error}")),
+            Ok(Ok(signed)) => signed,
+        };
+        // A node outside the signing set records an empty share, which the SDK drops.
+        let (share_index, signature_share, big_r) = match share {
+            Some(share) => (
+                share.share_index,
+                quoted_upper_hex(&share.signature_share),
+                quoted_upper_hex(&share.big_r),
+            ),
+            None => (0, String::new(), String::new()),
+        };
+        self.signed_data.borrow_mut().insert(
+            sig_name.clone(),
+            ActionSignatureShare {
+                sig_type: SIG_TYPE_K256.into(),
+                data_signed: quoted_upper_hex(&digest),
+                signature_share,
+                share_index,
+                big_r,
+                public_key: quoted_upper_hex(&public_key),
+                sig_name,
+            },
+        );
+        Ok(json!("success"))
+    }
+
+    /// The RPC URL of a chain by Lit's name, or Lit's error text (returned, not thrown).
+    fn rpc_url(&self, chain: &str) -> Value {
+        match self.rpc_urls.get(chain) {
+            Some(url) => json!(url),
+            None => json!(format!(
+                "Error getting RPC URL: no RPC URL is configured for chain {chain}"
+            )),
+        }
+    }
+}

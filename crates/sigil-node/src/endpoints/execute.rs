@@ -1,0 +1,100 @@
+//! `POST /web/execute/v1`: runs a Lit Action for the session's user. In Lit's order: the code
+//! (inline base64, its IPFS CIDv0 computed here), the session sig for `lit-litaction://<cid>`
+//! with `lit-action-execution` (and the rate limit), then the run on a worker thread. A run
+//! that finishes is answered with its response, logs and signature shares; one whose action
+//! threw with HTTP 400 `{success: false, error, logs}`, as Lit's node answers; one stopped by a
+//! limit with Lit's error body and the logs.
+
+use crate::actions::ActionRun;
+use crate::error::NodeError;
+use crate::http::{AppJson, CorrelationId};
+use crate::state::NodeState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use base64::Engine;
+use sigil_actions::ActionError;
+use sigil_auth::{LitAbility, LitResource, ResourcePrefix};
+use sigil_wire::{ExecuteJsFailure, ExecuteJsRequest, ExecuteJsResponse};
+use std::sync::Arc;
+
+pub(super) async fn execute_js(
+    State(state): State<Arc<NodeState>>,
+    Extension(correlation): Extension<CorrelationId>,
+    AppJson(request): AppJson<ExecuteJsRequest>,
+) -> Result<Response, NodeError> {
+    if request.auth_methods.is_some() {
+        return Err(NodeError::AuthMethodsNotAccepted);
+    }
+    let code = match (request.code, request.ipfs_id) {
+        (Some(code), _) => decode_code(&code)?,
+        (None, Some(_)) => {
+            return Err(NodeError::InvalidIpfsId(
+                "this node has no IPFS gateway configured; send the code itself".into(),
+            ))
+        }
+        (None, None) => {
+            return Err(NodeError::InvalidIpfsId(
+                "No code or ipfs hash provided".into(),
+            ))
+        }
+    };
+    let limit = state.actions.limits.code_bytes;
+    if code.len() > limit {
+        return Err(NodeError::Action(ActionError::CodeTooLarge {
+            len: code.len(),
+            limit,
+        }));
+    }
+    let (code, cid) = state
+        .cpu(move || {
+            let cid = sigil_actions::ipfs_cid_v0(code.as_bytes());
+            (code, cid)
+        })
+        .await?;
+    let resource = LitResource::new(ResourcePrefix::LitAction, cid.as_str())?;
+    let context = state
+        .authorize(request.auth_sig, &resource, LitAbility::LitActionExecution)
+        .await?;
+    let run = ActionRun {
+        code,
+        js_params: request.js_params.unwrap_or_default(),
+        cid,
+        user: context.user_address,
+        request_id: correlation.as_str().to_owned(),
+    };
+    let result = state.actions.run(&state, run).await?;
+    match result.outcome {
+        Ok(outcome) => Ok(Json(ExecuteJsResponse {
+            success: true,
+            signed_data: result.signed_data,
+            decrypted_data: Default::default(),
+            claim_data: result.claim_data,
+            response: outcome.response,
+            logs: outcome.logs,
+        })
+        .into_response()),
+        Err(ActionError::Thrown { message, logs }) => Ok((
+            StatusCode::BAD_REQUEST,
+            Json(ExecuteJsFailure {
+                success: false,
+                error: message,
+                logs,
+            }),
+        )
+            .into_response()),
+        Err(stopped) => Err(NodeError::Action(stopped)),
+    }
+}
+
+/// The action's source from the request's `code`: standard padded base64 of UTF-8.
+fn decode_code(code: &str) -> Result<String, NodeError> {
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(code)
+        .map_err(|_| {
+            NodeError::InvalidBody("Your Lit Action code could not be decoded from base64".into())
+        })?;
+    String::from_utf8(bytes)
+        .map_err(|_| NodeError::InvalidBody("Your Lit Action code is not UTF-8".into()))
+}
