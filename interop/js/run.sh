@@ -79,4 +79,6 @@ export SIGIL_NODE_COUNT=3
 LIT_RPC_URL="$SIGIL_RPC_URL" cargo run --quiet --manifest-path "$root/Cargo.toml" -p sigil-client --example using_an_auth_sig
 
 cd "$here"
-node --test --test-concurrency=1 --test-timeout=120000 test/*.test.js
+# Every test file, or the ones named (paths relative to this directory).
+if [ $# -gt 0 ]; then files=("$@"); else files=(test/*.test.js); fi
+node --test --test-concurrency=1 --test-timeout=120000 "${files[@]}"

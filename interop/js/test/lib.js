@@ -152,6 +152,26 @@ async function mintCapacityCredits(owner, { rpcUrl, context, requestsPerKiloseco
   return capacityTokenIdStr;
 }
 
+/** A PKP minted by dev account `index` through LitContracts on the open devnet (mintNext: the
+ * minter owns it), with the LitContracts instance that minted it. */
+async function mintedPkp(index) {
+  const { LitContracts } = require('@lit-protocol/contracts-sdk');
+  const context = JSON.parse(fs.readFileSync(mustEnv('SIGIL_CONTEXT'), 'utf8'));
+  const provider = new ethers.providers.StaticJsonRpcProvider(RPC_URL);
+  provider.pollingInterval = 100;
+  const minter = ethers.Wallet.fromMnemonic(DEV_MNEMONIC, `m/44'/60'/0'/0/${index}`).connect(provider);
+  const litContracts = new LitContracts({
+    signer: minter,
+    network: 'custom',
+    customContext: context,
+    rpc: RPC_URL,
+    debug: false,
+  });
+  await litContracts.connect();
+  const { pkp } = await litContracts.pkpNftContractUtils.write.mint();
+  return { minter, pkp, provider, litContracts };
+}
+
 /** Retries `attempt` while it fails with `errorCode` (e.g. until the nodes' chain index has a
  * new credit, within a poll of the chain), for at most 15 s. */
 async function retryWhile(errorCode, attempt) {
@@ -197,4 +217,5 @@ module.exports = {
   mintCapacityCredits,
   retryWhile,
   litErrorOf,
+  mintedPkp,
 };

@@ -6,37 +6,15 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const fs = require('node:fs');
-const { LitContracts } = require('@lit-protocol/contracts-sdk');
 const { LitPKPResource } = require('@lit-protocol/auth-helpers');
 const { PKPEthersWallet } = require('@lit-protocol/pkp-ethers');
-const { ethers, LIT_ABILITY, RPC_URL, connectedClient, litErrorOf, seedGuideSessionSigs } = require('./lib');
-
-const MNEMONIC = 'test test test test test test test test test test test junk';
-const CONTEXT = JSON.parse(fs.readFileSync(process.env.SIGIL_CONTEXT, 'utf8'));
+const { ethers, LIT_ABILITY, connectedClient, litErrorOf, mintedPkp, seedGuideSessionSigs } = require('./lib');
 
 /** The seed guide's session sigs, asking for PKP signing with any PKP. */
 function pkpSessionSigs(client, wallet) {
   return seedGuideSessionSigs(client, wallet, {
     resourceAbilityRequests: [{ resource: new LitPKPResource('*'), ability: LIT_ABILITY.PKPSigning }],
   });
-}
-
-/** A PKP minted by dev account `index` through LitContracts (mintNext: the minter owns it). */
-async function mintedPkp(index) {
-  const provider = new ethers.providers.StaticJsonRpcProvider(RPC_URL);
-  provider.pollingInterval = 100;
-  const minter = ethers.Wallet.fromMnemonic(MNEMONIC, `m/44'/60'/0'/0/${index}`).connect(provider);
-  const litContracts = new LitContracts({
-    signer: minter,
-    network: 'custom',
-    customContext: CONTEXT,
-    rpc: RPC_URL,
-    debug: false,
-  });
-  await litContracts.connect();
-  const { pkp } = await litContracts.pkpNftContractUtils.write.mint();
-  return { minter, pkp, provider };
 }
 
 test('pkpSign on a PKP minted through LitContracts returns a signature recovering to its address', async () => {
