@@ -8,7 +8,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const { LitPKPResource } = require('@lit-protocol/auth-helpers');
 const { PKPEthersWallet } = require('@lit-protocol/pkp-ethers');
-const { ethers, LIT_ABILITY, connectedClient, litErrorOf, mintedPkp, seedGuideSessionSigs } = require('./lib');
+const { ethers, LIT_ABILITY, RPC_URL, connectedClient, litErrorOf, mintedPkp, seedGuideSessionSigs } = require('./lib');
 
 /** The seed guide's session sigs, asking for PKP signing with any PKP. */
 function pkpSessionSigs(client, wallet) {
