@@ -21,6 +21,7 @@
 
 use crate::chain::validator_of;
 use crate::error::DevnetError;
+use crate::ipfs::IpfsGateway;
 use crate::layout::{
     self, create_private_dir, node_dir, NetworkFile, KEY_SHARE_FILE, ROOT_KEY_SHARES_FILE,
 };
@@ -49,6 +50,9 @@ pub const READY_FILE: &str = "ready.json";
 
 /// `network-context.json`: where the contracts are (see [`sigil_chain::evm::NetworkContext`]).
 pub const NETWORK_CONTEXT_FILE: &str = "network-context.json";
+
+/// The directory in the data dir the IPFS gateway keeps its files in.
+const IPFS_DIR: &str = "ipfs";
 
 /// An EVM chain for the devnet's contracts, instead of the embedded one.
 #[derive(Clone)]
@@ -104,8 +108,11 @@ pub struct DevnetConfig {
     /// Triple pairs each node keeps ready for the PKP signatures it leads (0: made when a
     /// signature needs one; generating them takes CPU in the background).
     pub triple_pool_size: usize,
-    /// How the nodes run Lit Actions (limits, workers, IPFS gateway); default Lit's limits.
+    /// How the nodes run Lit Actions (limits, workers); default Lit's limits. Without an IPFS
+    /// gateway of its own, the nodes fetch code by IPFS id from the devnet's.
     pub actions: ActionsConfig,
+    /// Port of the devnet's IPFS gateway and add API; 0 (default) = a free port.
+    pub ipfs_port: u16,
 }
 
 impl Default for DevnetConfig {
@@ -129,6 +136,7 @@ impl Default for DevnetConfig {
             },
             triple_pool_size: 0,
             actions: ActionsConfig::default(),
+            ipfs_port: 0,
         }
     }
 }
@@ -186,6 +194,7 @@ pub struct Devnet {
     chain: ChainBackend,
     nodes: Vec<NodeSlot>,
     clock: Arc<dyn Clock>,
+    ipfs: Option<IpfsGateway>,
 }
 
 impl std::fmt::Debug for Devnet {
@@ -307,6 +316,11 @@ impl Devnet {
             .clone()
             .unwrap_or_else(|| Arc::new(SystemClock));
 
+        let ipfs = IpfsGateway::serve(
+            data_dir.join(IPFS_DIR),
+            SocketAddr::from((LOCALHOST, config.ipfs_port)),
+        )
+        .await;
         let mut devnet = Devnet {
             data_dir,
             _temp_dir: temp_dir,
@@ -314,7 +328,15 @@ impl Devnet {
             chain,
             nodes: Vec::with_capacity(config.nodes),
             clock,
+            ipfs: None,
         };
+        match ipfs {
+            Ok(ipfs) => devnet.ipfs = Some(ipfs),
+            Err(error) => {
+                devnet.shutdown().await;
+                return Err(error);
+            }
+        }
         for index in 0..config.nodes {
             let port = if config.base_port == 0 {
                 0
@@ -372,7 +394,14 @@ impl Devnet {
             data_dir: node_dir.clone(),
             free_allowance: config.free_allowance,
             rate_limit_window_secs: config.rate_limit_window_secs,
-            actions: config.actions.clone(),
+            actions: ActionsConfig {
+                ipfs_gateway: config
+                    .actions
+                    .ipfs_gateway
+                    .clone()
+                    .or_else(|| self.ipfs.as_ref().map(IpfsGateway::gateway_url)),
+                ..config.actions.clone()
+            },
         };
         let running = Node::start_with_clock(
             node_config.clone(),
@@ -641,6 +670,11 @@ impl Devnet {
         &self.chain.context
     }
 
+    /// The devnet's IPFS gateway (code by IPFS id for the nodes, `add` for users).
+    pub fn ipfs_gateway(&self) -> Option<&IpfsGateway> {
+        self.ipfs.as_ref()
+    }
+
     /// The data dir (a temporary one unless configured).
     pub fn data_dir(&self) -> &Path {
         &self.data_dir
@@ -694,6 +728,8 @@ impl Devnet {
                 address: DEV_WALLET_ADDRESS,
                 private_key: DEV_WALLET_PRIVATE_KEY,
             },
+            ipfs_api_url: self.ipfs.as_ref().map(IpfsGateway::api_url),
+            ipfs_gateway_url: self.ipfs.as_ref().map(IpfsGateway::gateway_url),
         }
     }
 
@@ -725,6 +761,9 @@ impl Devnet {
             if let Some(running) = slot.running.take() {
                 running.shutdown().await;
             }
+        }
+        if let Some(ipfs) = self.ipfs.take() {
+            ipfs.shutdown().await;
         }
         if let Some(embedded) = self.chain.embedded.take() {
             embedded.server.shutdown().await;
@@ -760,6 +799,10 @@ pub struct DevnetInfo {
     pub data_dir: PathBuf,
     /// The dev wallet, private key included.
     pub dev_wallet: DevWalletInfo,
+    /// Where `sigil actions add` posts a Lit Action's code (`POST <url>/api/v0/add`).
+    pub ipfs_api_url: Option<String>,
+    /// The IPFS gateway the nodes fetch code by IPFS id from (`<url><cid>`).
+    pub ipfs_gateway_url: Option<String>,
 }
 
 /// The dev wallet in [`DevnetInfo`]. Its private key is included on purpose: it is anvil's

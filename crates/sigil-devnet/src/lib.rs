@@ -11,12 +11,14 @@
 //!   `ready.json` in the data dir).
 //! - [`serve_chain_of`] serves only the embedded chain of an existing devnet data dir, for nodes
 //!   running as separate `sigil node --config` processes.
+//! - [`IpfsGateway`]: the devnet's IPFS gateway, so Lit Actions run by IPFS id offline.
 //! - [`dev_wallet`]: anvil's account #0, the devnet's funded-by-convention wallet.
 #![deny(missing_docs)]
 
 mod chain;
 mod devnet;
 mod error;
+mod ipfs;
 mod layout;
 mod wallet;
 
@@ -26,4 +28,5 @@ pub use devnet::{
     READY_FILE,
 };
 pub use error::DevnetError;
+pub use ipfs::IpfsGateway;
 pub use wallet::{dev_wallet, DEV_WALLET_ADDRESS, DEV_WALLET_PRIVATE_KEY};

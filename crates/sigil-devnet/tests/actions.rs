@@ -313,3 +313,49 @@ async fn limits_and_bad_requests_get_lit_s_codes_and_the_nodes_keep_serving() ->
     devnet.shutdown().await;
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_action_runs_by_ipfs_id_from_the_devnet_gateway_and_substituted_code_is_refused(
+) -> TestResult {
+    let devnet = Devnet::start(DevnetConfig::default()).await?;
+    let client = connected(&devnet).await?;
+    let sigs = any_action_sigs(&client, &devnet.dev_wallet()).await?;
+    let gateway = devnet.ipfs_gateway().ok_or("the devnet serves a gateway")?;
+    let code = "Lit.Actions.setResponse({response: 'by ipfs id: ' + Lit.Auth.actionIpfsIds[0]});";
+    let added: Value = reqwest::Client::new()
+        .post(format!("{}/api/v0/add", gateway.api_url()))
+        .body(code)
+        .send()
+        .await?
+        .json()
+        .await?;
+    let cid = added["Hash"].as_str().ok_or("a Hash")?.to_owned();
+    assert_eq!(cid, sigil_actions::ipfs_cid_v0(code.as_bytes()));
+    let result = client
+        .execute_js(&ExecuteJsParams::ipfs_id(cid.as_str()), &sigs)
+        .await?;
+    assert_eq!(result.response, format!("by ipfs id: {cid}"));
+
+    // A CID the gateway does not have, and a gateway that answers other code for a CID.
+    let missing = sigil_actions::ipfs_cid_v0(b"never added");
+    let other = "Lit.Actions.setResponse({response: 'substituted'});";
+    let substituted = sigil_actions::ipfs_cid_v0(b"the real code");
+    std::fs::write(devnet.data_dir().join("ipfs").join(&substituted), other)?;
+    for cid in [missing.as_str(), substituted.as_str(), "QmNotACid"] {
+        let error = client
+            .execute_js(&ExecuteJsParams::ipfs_id(cid), &sigs)
+            .await
+            .expect_err("refused");
+        let failure = error.most_common_node_failure().ok_or("node failures")?;
+        assert_eq!(
+            (
+                failure.status,
+                failure.error_code.as_ref().map(|c| c.as_str())
+            ),
+            (Some(400), Some("NodeInvalidIPFSID")),
+            "{error}"
+        );
+    }
+    devnet.shutdown().await;
+    Ok(())
+}

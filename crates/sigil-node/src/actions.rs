@@ -20,17 +20,31 @@ use std::sync::Arc;
 use std::time::Instant;
 use tokio::sync::Semaphore;
 
-/// Where a node runs actions and with what limits.
+/// Where a node runs actions and with what limits, and where it gets code by IPFS id.
 pub(crate) struct ActionRunner {
     workers: Semaphore,
     pub(crate) limits: Limits,
     /// Lit's chain names to RPC URLs, for `getRpcUrl`.
     rpc_urls: BTreeMap<String, String>,
+    ipfs: IpfsCode,
 }
+
+/// Code by IPFS id: fetched from the configured gateway, checked against its CID, kept.
+struct IpfsCode {
+    gateway: Option<String>,
+    http: reqwest::Client,
+    /// Code whose CID was checked, by CID.
+    cache: parking_lot::Mutex<lru::LruCache<String, Arc<str>>>,
+}
+
+/// Actions whose code the node keeps after fetching it by IPFS id.
+const IPFS_CODE_CACHE_ENTRIES: usize = 256;
+/// Longest a fetch from the IPFS gateway may take.
+const IPFS_FETCH_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// One run: the code, its globals, who asked, and under which request.
 pub(crate) struct ActionRun {
-    pub(crate) code: String,
+    pub(crate) code: Arc<str>,
     pub(crate) js_params: Map<String, Value>,
     /// The action's IPFS CIDv0.
     pub(crate) cid: String,
@@ -59,7 +73,92 @@ impl ActionRunner {
             workers: Semaphore::new(workers),
             limits: config.limits(),
             rpc_urls: rpc_urls.clone(),
+            ipfs: IpfsCode {
+                gateway: config.ipfs_gateway.clone(),
+                http: reqwest::Client::new(),
+                cache: parking_lot::Mutex::new(lru::LruCache::new(
+                    std::num::NonZeroUsize::new(IPFS_CODE_CACHE_ENTRIES)
+                        .unwrap_or(std::num::NonZeroUsize::MIN),
+                )),
+            },
         }
+    }
+
+    /// The code stored under IPFS id `cid` (a CIDv0), from the cache or the gateway; code whose
+    /// CID is not `cid` is refused, so a gateway cannot substitute an action.
+    pub(crate) async fn code_of(
+        &self,
+        state: &NodeState,
+        cid: &str,
+    ) -> Result<Arc<str>, NodeError> {
+        let is_cid_v0 = cid.len() == 46
+            && cid.starts_with("Qm")
+            && sigil_chain::evm::ipfs_cid_bytes(cid).is_ok_and(|bytes| bytes.len() == 34);
+        if !is_cid_v0 {
+            return Err(NodeError::InvalidIpfsId(format!(
+                "{cid} is not an IPFS CIDv0 (Qm…)"
+            )));
+        }
+        if let Some(code) = self.ipfs.cache.lock().get(cid) {
+            return Ok(Arc::clone(code));
+        }
+        let gateway = self.ipfs.gateway.as_deref().ok_or_else(|| {
+            NodeError::InvalidIpfsId(
+                "this node has no IPFS gateway configured (actions.ipfsGateway); send the code itself"
+                    .into(),
+            )
+        })?;
+        let unavailable = |reason: String| {
+            NodeError::InvalidIpfsId(format!("the code of {cid} could not be fetched: {reason}"))
+        };
+        let mut response = self
+            .ipfs
+            .http
+            .get(format!("{gateway}{cid}"))
+            .timeout(IPFS_FETCH_TIMEOUT)
+            .send()
+            .await
+            .map_err(|e| unavailable(e.without_url().to_string()))?;
+        if !response.status().is_success() {
+            return Err(unavailable(format!(
+                "the gateway answered {}",
+                response.status()
+            )));
+        }
+        let limit = self.limits.code_bytes;
+        let mut bytes = Vec::new();
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| unavailable(e.without_url().to_string()))?
+        {
+            if bytes.len() + chunk.len() > limit {
+                return Err(NodeError::Action(ActionError::CodeTooLarge {
+                    len: bytes.len() + chunk.len(),
+                    limit,
+                }));
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        let (bytes, computed) = state
+            .cpu(move || {
+                let computed = sigil_actions::ipfs_cid_v0(&bytes);
+                (bytes, computed)
+            })
+            .await?;
+        if computed != cid {
+            return Err(unavailable(format!(
+                "the gateway sent code whose CID is {computed}"
+            )));
+        }
+        let code: Arc<str> = String::from_utf8(bytes)
+            .map_err(|_| unavailable("the code is not UTF-8".into()))?
+            .into();
+        self.ipfs
+            .cache
+            .lock()
+            .put(cid.to_owned(), Arc::clone(&code));
+        Ok(code)
     }
 
     /// Runs `run` on a worker thread once one is free (waiting at most a run's timeout).

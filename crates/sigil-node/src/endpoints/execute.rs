@@ -27,32 +27,30 @@ pub(super) async fn execute_js(
     if request.auth_methods.is_some() {
         return Err(NodeError::AuthMethodsNotAccepted);
     }
-    let code = match (request.code, request.ipfs_id) {
-        (Some(code), _) => decode_code(&code)?,
-        (None, Some(_)) => {
-            return Err(NodeError::InvalidIpfsId(
-                "this node has no IPFS gateway configured; send the code itself".into(),
-            ))
+    let limit = state.actions.limits.code_bytes;
+    let (code, cid): (Arc<str>, String) = match (request.code, request.ipfs_id) {
+        (Some(code), _) => {
+            let code = decode_code(&code)?;
+            if code.len() > limit {
+                return Err(NodeError::Action(ActionError::CodeTooLarge {
+                    len: code.len(),
+                    limit,
+                }));
+            }
+            state
+                .cpu(move || {
+                    let cid = sigil_actions::ipfs_cid_v0(code.as_bytes());
+                    (Arc::from(code), cid)
+                })
+                .await?
         }
+        (None, Some(cid)) => (state.actions.code_of(&state, &cid).await?, cid),
         (None, None) => {
             return Err(NodeError::InvalidIpfsId(
                 "No code or ipfs hash provided".into(),
             ))
         }
     };
-    let limit = state.actions.limits.code_bytes;
-    if code.len() > limit {
-        return Err(NodeError::Action(ActionError::CodeTooLarge {
-            len: code.len(),
-            limit,
-        }));
-    }
-    let (code, cid) = state
-        .cpu(move || {
-            let cid = sigil_actions::ipfs_cid_v0(code.as_bytes());
-            (code, cid)
-        })
-        .await?;
     let resource = LitResource::new(ResourcePrefix::LitAction, cid.as_str())?;
     let context = state
         .authorize(request.auth_sig, &resource, LitAbility::LitActionExecution)
