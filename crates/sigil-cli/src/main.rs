@@ -40,6 +40,9 @@ enum Command {
     /// PKPs on a network's chain.
     #[command(subcommand)]
     Pkp(cmd::contracts::PkpCommand),
+    /// Lit Actions: store their code on IPFS, run them on a network's nodes.
+    #[command(subcommand)]
+    Actions(cmd::actions::Command),
     /// Demo tokens to try token-gated conditions with.
     #[command(subcommand)]
     Tokens(cmd::contracts::TokensCommand),
@@ -91,6 +94,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Credits(command) => cmd::contracts::run_credits(command),
         Command::Pkp(command) => cmd::contracts::run_pkp(command),
         Command::Tokens(command) => cmd::contracts::run_tokens(command),
+        Command::Actions(command) => cmd::actions::run(command),
         Command::Devnet(args) => cmd::devnet::run(args),
         Command::Node(args) => cmd::node::run(args),
         Command::Demo(args) => cmd::demo::run(args),

@@ -227,3 +227,69 @@ async fn network_commands_fail_clearly_without_a_network() -> TestResult {
         .stderr(predicate::str::contains("not an encrypted item"));
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn actions_add_stores_code_on_the_devnet_gateway_and_run_runs_it_by_file_and_by_cid(
+) -> TestResult {
+    let devnet = Devnet::start(DevnetConfig::default()).await?;
+    let rpc = devnet.rpc_url();
+    let api = devnet
+        .ipfs_gateway()
+        .map(|ipfs| ipfs.api_url())
+        .ok_or("a gateway")?;
+    let dir = tempfile::tempdir()?;
+    let file = dir.path().join("hello.js");
+    let code = "console.log('hi', who); Lit.Actions.setResponse({response: JSON.stringify({hello: who})});";
+    std::fs::write(&file, code)?;
+    let file = file.display().to_string();
+
+    let added = sigil(args(&["actions", "add", &file, "--ipfs-api", &api]), vec![])
+        .await?
+        .success();
+    let cid = String::from_utf8(added.get_output().stdout.clone())?
+        .trim()
+        .to_owned();
+    assert!(cid.starts_with("Qm") && cid.len() == 46, "{cid}");
+
+    let common = [
+        "--rpc-url",
+        &rpc,
+        "--private-key-env",
+        "SIGIL_TEST_OWNER_KEY",
+        "--js-params",
+        r#"{"who": "sigil"}"#,
+    ];
+    for target in [vec![file.as_str()], vec!["--ipfs-id", cid.as_str()]] {
+        let mut run = vec!["actions", "run"];
+        run.extend(target);
+        run.extend(common);
+        let ran = sigil(args(&run), vec![]).await?.success();
+        let printed: Value = serde_json::from_slice(&ran.get_output().stdout)?;
+        assert_eq!(printed["response"], serde_json::json!({"hello": "sigil"}));
+        assert_eq!(printed["logs"], "hi sigil\n");
+    }
+
+    // An action that throws: exit code 1, its logs on stderr.
+    let throws = dir.path().join("throws.js");
+    std::fs::write(&throws, "console.log('about to'); throw new Error('nope');")?;
+    sigil(
+        args(&[
+            "actions",
+            "run",
+            &throws.display().to_string(),
+            "--rpc-url",
+            &rpc,
+            "--private-key-env",
+            "SIGIL_TEST_OWNER_KEY",
+        ]),
+        vec![],
+    )
+    .await?
+    .code(1)
+    .stderr(
+        predicate::str::contains("about to")
+            .and(predicate::str::contains("the action threw: Error: nope")),
+    );
+    devnet.shutdown().await;
+    Ok(())
+}

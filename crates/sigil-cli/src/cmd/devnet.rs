@@ -26,6 +26,10 @@ pub struct Args {
     /// Port of the chain JSON-RPC. 0 = any free port.
     #[arg(long, default_value_t = 8545)]
     rpc_port: u16,
+    /// Port of the IPFS gateway (`/ipfs/<cid>`) and add API (`/api/v0/add`, what `sigil actions
+    /// add` posts to) the nodes fetch Lit Actions by IPFS id from. 0 = any free port.
+    #[arg(long, default_value_t = 5001)]
+    ipfs_port: u16,
     /// Keep keys, credits and rate-limit counters here, so a restart is the same network.
     /// Default: a temporary directory, removed at exit.
     #[arg(long)]
@@ -88,6 +92,7 @@ async fn serve(args: Args) -> Result<(), Failure> {
         external_chain,
         chain_rpcs: args.chain_rpcs.into_iter().collect(),
         triple_pool_size: args.triple_pool,
+        ipfs_port: args.ipfs_port,
         ..DevnetConfig::default()
     };
     let data_dir_given = config.data_dir.is_some();
@@ -142,6 +147,9 @@ fn print_banner(devnet: &Devnet) -> std::io::Result<()> {
     }
     writeln!(out)?;
     writeln!(out, "Chain RPC           {}", devnet.rpc_url())?;
+    if let Some(ipfs) = devnet.ipfs_gateway() {
+        writeln!(out, "IPFS gateway        {}", ipfs.gateway_url())?;
+    }
     writeln!(out, "Staking contract    {}", devnet.staking_address())?;
     writeln!(
         out,

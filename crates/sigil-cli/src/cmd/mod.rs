@@ -1,5 +1,6 @@
 //! One module per subcommand; each has `Args` (clap) and `run`.
 
+pub mod actions;
 pub mod capacity_delegation;
 pub mod conditions;
 pub mod contracts;
