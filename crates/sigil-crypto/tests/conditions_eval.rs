@@ -322,6 +322,7 @@ fn erc20_balance_compares_the_balance_of_calls_answer_as_a_uint256() {
     .expect("parses");
     assert_eq!(
         set.chain_reads(&Requester {
+            current_action_ipfs_id: "",
             user: USER,
             siwe_resources: &[]
         })

@@ -359,3 +359,71 @@ async fn an_action_runs_by_ipfs_id_from_the_devnet_gateway_and_substituted_code_
     devnet.shutdown().await;
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_action_checks_conditions_and_reads_a_pkp_s_permissions() -> TestResult {
+    let devnet = Devnet::start(DevnetConfig::default()).await?;
+    let client = connected(&devnet).await?;
+    let owner = devnet.dev_wallet();
+    let sigs = any_action_sigs(&client, &owner).await?;
+    let permitted_cid = sigil_actions::ipfs_cid_v0(b"some other action");
+    let friend = alloy_primitives::Address::repeat_byte(0x42);
+    let pkp = mint(
+        &devnet,
+        &[
+            Permit::Action {
+                cid: permitted_cid.clone(),
+                scopes: vec![evm::SCOPE_SIGN_ANYTHING],
+            },
+            Permit::Address {
+                address: friend,
+                scopes: vec![evm::SCOPE_SIGN_ANYTHING],
+            },
+        ],
+    )
+    .await?;
+    let code = r#"
+        (async () => {
+            const only = (address) => [{contractAddress: '', standardContractType: '', chain: 'ethereum',
+                method: '', parameters: [':userAddress'], returnValueTest: {comparator: '=', value: address}}];
+            const balance = [{contractAddress: '', standardContractType: '', chain: 'ethereum',
+                method: 'eth_getBalance', parameters: [':userAddress', 'latest'],
+                returnValueTest: {comparator: '>', value: '0'}}];
+            const thisAction = [{contractAddress: '', standardContractType: '', chain: 'ethereum',
+                method: '', parameters: [':currentActionIpfsId'], returnValueTest: {comparator: '=', value: Lit.Auth.actionIpfsIds[0]}}];
+            const tokenId = await Lit.Actions.pubkeyToTokenId({publicKey});
+            Lit.Actions.setResponse({response: JSON.stringify({
+                me: await Lit.Actions.checkConditions({conditions: only(Lit.Auth.authSigAddress), chain: 'ethereum'}),
+                other: await Lit.Actions.checkConditions({conditions: only(friend), chain: 'ethereum'}),
+                funded: await Lit.Actions.checkConditions({conditions: balance, chain: 'ethereum'}),
+                action: await Lit.Actions.checkConditions({conditions: thisAction, chain: 'ethereum'}),
+                permittedAction: await Lit.Actions.isPermittedAction({tokenId, ipfsId: permitted}),
+                thisActionPermitted: await Lit.Actions.isPermittedAction({tokenId, ipfsId: Lit.Auth.actionIpfsIds[0]}),
+                friend: await Lit.Actions.isPermittedAddress({tokenId, address: friend}),
+                actions: await Lit.Actions.getPermittedActions({tokenId}),
+                addresses: await Lit.Actions.getPermittedAddresses({tokenId}),
+            })});
+        })();
+    "#;
+    let result = client
+        .execute_js(
+            &ExecuteJsParams::code(code).with_js_params(params(json!({
+                "publicKey": format!("0x{}", hex::encode(&pkp.public_key)),
+                "friend": format!("{friend:#x}"),
+                "permitted": permitted_cid,
+            }))),
+            &sigs,
+        )
+        .await?;
+    assert_eq!(
+        result.response_json(),
+        json!({
+            "me": true, "other": false, "funded": true, "action": true,
+            "permittedAction": true, "thisActionPermitted": false, "friend": true,
+            "actions": [permitted_cid],
+            "addresses": [format!("{friend:#x}"), format!("{:#x}", owner.address())],
+        })
+    );
+    devnet.shutdown().await;
+    Ok(())
+}

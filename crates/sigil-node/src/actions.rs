@@ -2,6 +2,7 @@
 //! answering handshakes and signing), and the node's side of the Lit.Actions API ([`NodeHost`]),
 //! which signs with PKPs that permit the action or its caller.
 
+use crate::condition_reads::{Asker, ConditionContext};
 use crate::config::ActionsConfig;
 use crate::endpoints::pkp_sign::{
     may_sign, parse_uncompressed_key, sign_share, signing_record, SIGN_ANYTHING_SCOPE,
@@ -12,6 +13,7 @@ use crate::state::NodeState;
 use alloy_primitives::{eip191_hash_message, Address};
 use serde_json::{json, Map, Value};
 use sigil_actions::{ActionError, Host, Limits, Outcome};
+use sigil_crypto::conditions::ConditionSet;
 use sigil_wire::{quoted_upper_hex, ActionClaim, ActionSignatureShare, SIG_TYPE_K256};
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
@@ -187,6 +189,7 @@ impl ActionRunner {
                 cid_bytes: sigil_chain::evm::ipfs_cid_bytes(&run.cid)
                     .ok()
                     .map(|bytes| bytes.to_vec()),
+                cid: run.cid.clone(),
                 rpc_urls,
                 signatures: Cell::new(0),
                 signed_data: RefCell::default(),
@@ -230,7 +233,8 @@ struct NodeHost {
     runtime: tokio::runtime::Handle,
     request_id: String,
     user: Address,
-    /// The running action's CID as PKPPermissions stores a permitted action.
+    /// The running action's CID, and as PKPPermissions stores a permitted action.
+    cid: String,
     cid_bytes: Option<Vec<u8>>,
     rpc_urls: BTreeMap<String, String>,
     /// Signatures asked for so far: names each one's signing run, the same on every node.
@@ -245,6 +249,14 @@ impl Host for NodeHost {
             "signEcdsa" => self.sign_ecdsa(&args, false, deadline),
             "ethPersonalSignMessageEcdsa" => self.sign_ecdsa(&args, true, deadline),
             "getRpcUrl" => Ok(self.rpc_url(args["chain"].as_str().unwrap_or_default())),
+            "checkConditions" => self.check_conditions(&args, deadline),
+            "isPermittedAction"
+            | "isPermittedAddress"
+            | "isPermittedAuthMethod"
+            | "getPermittedActions"
+            | "getPermittedAddresses"
+            | "getPermittedAuthMethods"
+            | "getPermittedAuthMethodScopes" => self.pkp_permissions(op, &args, deadline),
             other => Err(format!(
                 "Lit.Actions.{other} is not supported by this node yet"
             )),
@@ -292,12 +304,8 @@ impl NodeHost {
             let share = sign_share(&state, &request_id, &digest, &record, None).await?;
             Ok::<_, NodeError>((record.public_key, share))
         };
-        let deadline = tokio::time::Instant::from_std(deadline);
-        let (public_key, share) = match self
-            .runtime
-            .block_on(tokio::time::timeout_at(deadline, signing))
-        {
-            Err(_) => return Err("Failed to sign ecdsa: the run's time is up".into()),
+        let (public_key, share) = match self.block_on(deadline, signing) {
+            Err(timeout) => return Err(format!("Failed to sign ecdsa: {timeout}")),
             Ok(Err(NodeError::PkpNotAuthorized(key))) => {
                 return Err(format!(
                     "Neither you nor this Lit Action are authorized to sign using this PKP: {key}"
@@ -330,6 +338,68 @@ impl NodeHost {
         Ok(json!("success"))
     }
 
+    /// Runs `future` on the node's runtime, within the run's `deadline`.
+    fn block_on<T>(
+        &self,
+        deadline: Instant,
+        future: impl std::future::Future<Output = T>,
+    ) -> Result<T, String> {
+        let deadline = tokio::time::Instant::from_std(deadline);
+        self.runtime
+            .block_on(tokio::time::timeout_at(deadline, future))
+            .map_err(|_| "the run's time is up".to_owned())
+    }
+
+    /// `checkConditions({conditions, authSig, chain})`: the node's condition engine, for the
+    /// session's user (or the wallet of `authSig`, when the action passes one), with
+    /// `:currentActionIpfsId` this action's CID.
+    fn check_conditions(&self, args: &Value, deadline: Instant) -> Result<Value, String> {
+        let failed =
+            |e: &dyn std::fmt::Display| format!("Error checking access control conditions: {e}");
+        if args["chain"].as_str().is_none() {
+            return Err("Chain is required for access control checks".into());
+        }
+        let conditions = match &args["conditions"] {
+            Value::Array(_) => args["conditions"].to_string(),
+            _ => return Err(failed(&"conditions must be an array")),
+        };
+        let user = match &args["authSig"] {
+            Value::Null => self.user,
+            auth_sig => wallet_of(auth_sig, self.state.clock.now()).map_err(|e| failed(&e))?,
+        };
+        let set = ConditionSet::from_kind_text("unifiedAccessControlConditions", &conditions)
+            .map_err(|e| failed(&e))?;
+        let asker = Asker {
+            user,
+            siwe_domain: String::new(),
+            siwe_resources: Vec::new(),
+            current_action_ipfs_id: self.cid.clone(),
+        };
+        let context = self
+            .block_on(
+                deadline,
+                ConditionContext::read(&self.state.condition_reader, &set, asker),
+            )?
+            .map_err(|e| failed(&e))?;
+        set.evaluate(&context)
+            .map(|met| json!(met))
+            .map_err(|e| failed(&e))
+    }
+
+    /// The PKPPermissions reads, from the PKP's record on chain.
+    fn pkp_permissions(&self, op: &str, args: &Value, deadline: Instant) -> Result<Value, String> {
+        let token_id = crate::pkp_permissions::parse_token_id(args)?;
+        let registry = self
+            .state
+            .chain()
+            .pkp_registry()
+            .ok_or("this node's chain has no PKPs")?;
+        let record = self
+            .block_on(deadline, registry.signing_record(token_id))?
+            .map_err(|e| format!("Error calling {op}: {e}"))?;
+        crate::pkp_permissions::answer(op, record.as_ref(), args)
+    }
+
     /// The RPC URL of a chain by Lit's name, or Lit's error text (returned, not thrown).
     fn rpc_url(&self, chain: &str) -> Value {
         match self.rpc_urls.get(chain) {
@@ -339,4 +409,28 @@ impl NodeHost {
             )),
         }
     }
+}
+
+/// The wallet an EIP-191 AuthSig an action passes proves: its signature must recover its
+/// address, and a SIWE message must not have expired.
+fn wallet_of(auth_sig: &Value, now: time::OffsetDateTime) -> Result<Address, String> {
+    let auth_sig: sigil_wire::AuthSig = serde_json::from_value(auth_sig.clone())
+        .map_err(|_| "authSig is not an AuthSig".to_owned())?;
+    if auth_sig.algo.is_some() {
+        return Err(
+            "authSig must be a wallet's AuthSig (or left out for the session's user)".into(),
+        );
+    }
+    let address: Address = auth_sig
+        .address
+        .parse()
+        .map_err(|_| "the authSig's address is not an address".to_owned())?;
+    sigil_auth::verify_eip191(&auth_sig.signed_message, &auth_sig.sig, address)
+        .map_err(|e| format!("the authSig does not verify: {e}"))?;
+    if let Ok(siwe) = auth_sig.signed_message.parse::<sigil_auth::SiweMessage>() {
+        if siwe.expiration_time().is_some_and(|expiry| expiry <= now) {
+            return Err("the authSig's SIWE message has expired".into());
+        }
+    }
+    Ok(address)
 }

@@ -9,7 +9,9 @@ use alloy_provider::{DynProvider, Provider, ProviderBuilder};
 use alloy_rpc_types_eth::TransactionRequest;
 use lru::LruCache;
 use parking_lot::Mutex;
-use sigil_crypto::conditions::{ChainAnswer, ChainRead, ChainReadError};
+use sigil_crypto::conditions::{
+    ChainAnswer, ChainRead, ChainReadError, ConditionEnv, ConditionSet, Requester,
+};
 use std::collections::{BTreeMap, HashMap};
 use std::num::NonZeroUsize;
 use std::sync::Arc;
@@ -198,5 +200,69 @@ fn rpc_failure(error: alloy_provider::transport::TransportError) -> ChainReadErr
             response.code, response.message
         )),
         None => ChainReadError::Failed("the RPC is unreachable or answered garbage".to_owned()),
+    }
+}
+
+/// Who a condition check is for: what conditions substitute and compare.
+pub(crate) struct Asker {
+    pub(crate) user: alloy_primitives::Address,
+    /// The `domain` of the SIWE message that granted the session.
+    pub(crate) siwe_domain: String,
+    /// Its resources.
+    pub(crate) siwe_resources: Vec<String>,
+    /// The running Lit Action's CID; empty outside one.
+    pub(crate) current_action_ipfs_id: String,
+}
+
+/// Conditions ready to evaluate: every chain read they need, answered (concurrently, within the
+/// node's bounds) before evaluation, which is then pure CPU work.
+pub(crate) struct ConditionContext {
+    asker: Asker,
+    reader: ConditionReader,
+    answers: HashMap<ChainRead, Result<ChainAnswer, ChainReadError>>,
+}
+
+impl ConditionContext {
+    /// Makes the reads `conditions` need for `asker`.
+    pub(crate) async fn read(
+        reader: &ConditionReader,
+        conditions: &ConditionSet,
+        asker: Asker,
+    ) -> Result<ConditionContext, sigil_crypto::CryptoError> {
+        let reads = conditions.chain_reads(&Requester {
+            user: asker.user,
+            siwe_resources: &asker.siwe_resources,
+            current_action_ipfs_id: &asker.current_action_ipfs_id,
+        })?;
+        Ok(ConditionContext {
+            answers: reader.read_all(&reads).await,
+            reader: reader.clone(),
+            asker,
+        })
+    }
+}
+
+impl ConditionEnv for ConditionContext {
+    fn user_address(&self) -> alloy_primitives::Address {
+        self.asker.user
+    }
+    fn knows_chain(&self, chain: &str) -> bool {
+        self.reader.knows(chain)
+    }
+    fn chain_read(&self, read: &ChainRead) -> Result<ChainAnswer, ChainReadError> {
+        self.answers.get(read).cloned().unwrap_or_else(|| {
+            Err(ChainReadError::Failed(
+                "the read was not made before evaluation".to_owned(),
+            ))
+        })
+    }
+    fn siwe_domain(&self) -> &str {
+        &self.asker.siwe_domain
+    }
+    fn siwe_resources(&self) -> &[String] {
+        &self.asker.siwe_resources
+    }
+    fn current_action_ipfs_id(&self) -> &str {
+        &self.asker.current_action_ipfs_id
     }
 }

@@ -44,6 +44,7 @@ mod keys;
 mod mpc;
 mod network_key;
 mod peer;
+mod pkp_permissions;
 mod root_keys;
 mod server;
 mod state;

@@ -87,6 +87,11 @@ pub trait ConditionEnv {
     fn siwe_resources(&self) -> &[String] {
         &[]
     }
+    /// The IPFS CID of the Lit Action evaluating the conditions (`:currentActionIpfsId`); empty
+    /// outside an action.
+    fn current_action_ipfs_id(&self) -> &str {
+        ""
+    }
 }
 
 /// Who asks, as conditions substitute it: `:userAddress`, and the resources of the SIWE message
@@ -97,6 +102,8 @@ pub struct Requester<'a> {
     pub user: Address,
     /// The granting SIWE message's resources.
     pub siwe_resources: &'a [String],
+    /// The running Lit Action's IPFS CID; empty outside an action.
+    pub current_action_ipfs_id: &'a str,
 }
 
 impl<'a> Requester<'a> {
@@ -104,11 +111,12 @@ impl<'a> Requester<'a> {
         Requester {
             user: env.user_address(),
             siwe_resources: env.siwe_resources(),
+            current_action_ipfs_id: env.current_action_ipfs_id(),
         }
     }
 
     /// Lit's special parameters, each only as a whole parameter: `:userAddress`;
-    /// `:currentActionIpfsId` (empty outside a Lit Action); `:litParam:<name>`, the base64url
+    /// `:currentActionIpfsId` (the running Lit Action's CID, empty outside one); `:litParam:<name>`, the base64url
     /// text after `litParam:<name>:` in a SIWE resource (the parameter as written when none
     /// matches; every resource must have at least three `:`-separated parts, as Lit requires).
     fn substitute(&self, param: &str) -> Result<String, CryptoError> {
@@ -116,7 +124,7 @@ impl<'a> Requester<'a> {
             return Ok(self.user.to_string());
         }
         if param == ":currentActionIpfsId" {
-            return Ok(String::new());
+            return Ok(self.current_action_ipfs_id.to_owned());
         }
         let Some(wanted) = param
             .strip_prefix(':')
@@ -868,8 +876,7 @@ pub(crate) fn evaluate_unified(
     }
 }
 
-/// Lit's special parameters. `:currentActionIpfsId` is empty outside a Lit Action;
-/// `:litParam:<name>` needs the SIWE resources, which this evaluator is not given.
+/// Lit's special parameters, from what `env` knows of the request.
 fn substitute(param: &str, env: &dyn ConditionEnv) -> Result<String, CryptoError> {
     Requester::of(env).substitute(param)
 }
