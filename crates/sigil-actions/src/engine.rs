@@ -3,7 +3,8 @@
 use crate::host::{local_op, Host, SIGNING_OPS};
 use rquickjs::context::intrinsic;
 use rquickjs::{
-    qjs, CatchResultExt, CaughtError, Context, Ctx, Exception, Function, Object, Runtime, Value,
+    qjs, CatchResultExt, CaughtError, Context, Ctx, Exception, Function, Object, Persistent,
+    Runtime, Value,
 };
 use std::cell::RefCell;
 use std::ffi::CString;
@@ -40,6 +41,8 @@ pub struct Limits {
     pub log_bytes: usize,
     /// Signatures one run may ask for (`signEcdsa` and its kin).
     pub signatures: usize,
+    /// HTTP requests one run may make with `fetch`.
+    pub fetches: usize,
 }
 
 impl Default for Limits {
@@ -51,6 +54,7 @@ impl Default for Limits {
             response_bytes: 100 * 1024,
             log_bytes: 100 * 1024,
             signatures: 10,
+            fetches: 50,
         }
     }
 }
@@ -102,6 +106,20 @@ struct Collected {
     logs: String,
     unhandled_rejection: Option<String>,
     signatures: usize,
+    fetches: usize,
+}
+
+/// One action to run: its code and what it sees.
+#[derive(Debug, Clone, Copy)]
+pub struct Action<'a> {
+    /// The source, a classic script.
+    pub code: &'a str,
+    /// Globals: each key becomes a global variable.
+    pub js_params: &'a serde_json::Map<String, serde_json::Value>,
+    /// `Lit.Auth`.
+    pub auth: &'a serde_json::Value,
+    /// `Lit.Headers`: the request's HTTP headers, by lower-case name.
+    pub headers: &'a serde_json::Value,
 }
 
 /// The Lit globals, built from the host functions (`__sigil*`, removed once captured). Frozen,
@@ -112,11 +130,15 @@ const PRELUDE: &str = r#"
   const log = globalThis.__sigilLog;
   const setResponse = globalThis.__sigilSetResponse;
   const host = globalThis.__sigilHost;
+  const now = globalThis.__sigilNow;
+  const headers = JSON.parse(globalThis.__sigilHeaders);
   const auth = JSON.parse(globalThis.__sigilAuth);
   const params = JSON.parse(globalThis.__sigilParams);
   delete globalThis.__sigilLog;
   delete globalThis.__sigilSetResponse;
   delete globalThis.__sigilHost;
+  delete globalThis.__sigilNow;
+  delete globalThis.__sigilHeaders;
   delete globalThis.__sigilAuth;
   delete globalThis.__sigilParams;
   const call = (name, args) => JSON.parse(host(name, JSON.stringify(args === undefined ? null : args)));
@@ -208,7 +230,7 @@ const PRELUDE: &str = r#"
     uint8arrayFromString: fromString,
   });
   const Auth = deepFreeze(auth);
-  const Lit = Object.freeze({ Actions, Auth });
+  const Lit = Object.freeze({ Actions, Auth, Headers: deepFreeze(headers) });
   class TextEncoder {
     get encoding() { return 'utf-8'; }
     encode(input = '') { return utf8(input); }
@@ -248,6 +270,101 @@ const PRELUDE: &str = r#"
       return a.byteLength > b.byteLength ? 1 : a.byteLength < b.byteLength ? -1 : 0;
     },
   });
+  // Timers: run by the engine once no promise job is left, earliest first (ties in the order
+  // they were set), each at its time; a run with a timer pending past its deadline times out.
+  const timers = [];
+  let nextTimer = 1;
+  const addTimer = (fn, ms, args, repeat) => {
+    if (typeof fn !== 'function') throw new TypeError('The callback must be a function');
+    const delay = Math.max(0, Number(ms) || 0);
+    const id = nextTimer++;
+    timers.push({ id, due: now() + delay, fn, args, every: repeat ? Math.max(1, delay) : 0 });
+    return id;
+  };
+  const clearTimer = (id) => {
+    const index = timers.findIndex((timer) => timer.id === id);
+    if (index >= 0) timers.splice(index, 1);
+  };
+  const earliest = () => {
+    let best = -1;
+    for (let i = 0; i < timers.length; i++) {
+      if (best < 0 || timers[i].due < timers[best].due) best = i;
+    }
+    return best;
+  };
+  globalThis.__sigilTimerDue = () => {
+    const index = earliest();
+    return index < 0 ? -1 : timers[index].due;
+  };
+  globalThis.__sigilFireTimer = () => {
+    const index = earliest();
+    if (index < 0) return;
+    const timer = timers[index];
+    if (timer.every) timer.due += timer.every;
+    else timers.splice(index, 1);
+    timer.fn(...timer.args);
+  };
+  class FetchHeaders {
+    constructor(pairs = []) { this.pairs = pairs.map(([k, v]) => [String(k).toLowerCase(), String(v)]); }
+    get(name) {
+      const found = this.pairs.filter(([k]) => k === String(name).toLowerCase()).map(([, v]) => v);
+      return found.length ? found.join(', ') : null;
+    }
+    has(name) { return this.get(name) !== null; }
+    forEach(fn) { this.pairs.forEach(([k, v]) => fn(v, k, this)); }
+    entries() { return this.pairs[Symbol.iterator](); }
+    [Symbol.iterator]() { return this.entries(); }
+  }
+  class FetchResponse {
+    constructor(answer) {
+      this.status = answer.status;
+      this.statusText = answer.statusText;
+      this.ok = answer.status >= 200 && answer.status < 300;
+      this.url = answer.url;
+      this.headers = new FetchHeaders(answer.headers);
+      this.body = answer.body;
+    }
+    async arrayBuffer() { return new Uint8Array(call('decodeString', { string: this.body, encoding: 'base64pad' })).buffer; }
+    async text() { return fromUtf8(await this.arrayBuffer()); }
+    async json() { return JSON.parse(await this.text()); }
+  }
+  const headerPairs = (given) => {
+    if (!given) return [];
+    if (given instanceof FetchHeaders) return given.pairs;
+    if (Array.isArray(given)) return given.map(([k, v]) => [String(k), String(v)]);
+    return Object.entries(given).map(([k, v]) => [k, String(v)]);
+  };
+  const fetch = async (input, init = {}) => {
+    const url = typeof input === 'string' ? input : input && input.url ? input.url : String(input);
+    let body = init.body;
+    if (body !== undefined && body !== null && typeof body !== 'string') body = fromUtf8(body);
+    return new FetchResponse(call('fetch', {
+      url, method: String(init.method || 'GET').toUpperCase(), headers: headerPairs(init.headers),
+      body: body === undefined || body === null ? null : body,
+    }));
+  };
+  const crypto = Object.freeze({
+    getRandomValues: (array) => {
+      if (!ArrayBuffer.isView(array)) throw new TypeError('getRandomValues takes a typed array');
+      const bytes = new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+      bytes.set(call('randomBytes', bytes.length));
+      return array;
+    },
+    randomUUID: () => {
+      const b = call('randomBytes', 16);
+      b[6] = (b[6] & 0x0f) | 0x40;
+      b[8] = (b[8] & 0x3f) | 0x80;
+      const hex = b.map((x) => x.toString(16).padStart(2, '0')).join('');
+      return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+    },
+    subtle: Object.freeze({
+      digest: async (algorithm, data) => {
+        const name = typeof algorithm === 'string' ? algorithm : algorithm && algorithm.name;
+        const view = ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data);
+        return new Uint8Array(call('digest', { algorithm: String(name), bytes: Array.from(view) })).buffer;
+      },
+    }),
+  });
   const define = (name, value) =>
     Object.defineProperty(globalThis, name, { value, writable: false, configurable: false, enumerable: false });
   define('console', console);
@@ -260,19 +377,24 @@ const PRELUDE: &str = r#"
   define('btoa', btoa);
   define('atob', atob);
   define('Uint8arrays', Uint8arrays);
+  define('setTimeout', (fn, ms, ...args) => addTimer(fn, ms, args, false));
+  define('setInterval', (fn, ms, ...args) => addTimer(fn, ms, args, true));
+  define('clearTimeout', clearTimer);
+  define('clearInterval', clearTimer);
+  define('fetch', fetch);
+  define('Headers', FetchHeaders);
+  define('crypto', crypto);
   Object.assign(globalThis, params);
 })();
 "#;
 
-/// Runs `code` (a classic script) with `js_params` as globals and `auth` as `Lit.Auth`; what
-/// the action asks of the node (signatures, chain reads, ...) goes to `host`.
+/// Runs `action`; what it asks of the node (signatures, chain reads, HTTP, ...) goes to `host`.
 pub fn execute(
-    code: &str,
-    js_params: &serde_json::Map<String, serde_json::Value>,
-    auth: &serde_json::Value,
+    action: &Action<'_>,
     limits: &Limits,
     host: Rc<dyn Host>,
 ) -> Result<Outcome, ActionError> {
+    let code = action.code;
     if code.len() > limits.code_bytes {
         return Err(ActionError::CodeTooLarge {
             len: code.len(),
@@ -308,8 +430,10 @@ pub fn execute(
         message: "SyntaxError: the code contains a NUL character".into(),
         logs: String::new(),
     })?;
-    let params = serde_json::Value::Object(js_params.clone()).to_string();
-    let auth = auth.to_string();
+    let params = serde_json::Value::Object(action.js_params.clone()).to_string();
+    let auth = action.auth.to_string();
+    let headers = action.headers.to_string();
+    let started = Instant::now();
 
     let stopped = |collected: &Collected, message: String| {
         let logs = collected.logs.clone();
@@ -329,26 +453,50 @@ pub fn execute(
     };
 
     let prelude = CString::new(PRELUDE).map_err(|e| ActionError::Engine(e.to_string()))?;
-    let ran: Result<(), String> = sandbox.with(|ctx| {
-        install_host(&ctx, &collected, limits, &params, &auth, host, deadline)
+    let globals = Globals {
+        params: &params,
+        auth: &auth,
+        headers: &headers,
+        started,
+        deadline,
+    };
+    let ran: Result<Timers, String> = sandbox.with(|ctx| {
+        install_host(&ctx, &collected, limits, &globals, host)
             .catch(&ctx)
             .map_err(caught_text)?;
         run_compiled(&ctx, compiler_ptr, &prelude, c"prelude.js")?;
-        run_compiled(&ctx, compiler_ptr, &source, c"action.js")
+        let timers = Timers::take(&ctx).catch(&ctx).map_err(caught_text)?;
+        run_compiled(&ctx, compiler_ptr, &source, c"action.js")?;
+        Ok(timers)
     });
-    if let Err(message) = ran {
-        return Err(stopped(&collected.borrow(), message));
-    }
-    // Promise jobs (async actions) until none is left: a promise that never settles ends the
-    // run as Lit's does once nothing more can happen.
+    let timers = match ran {
+        Ok(timers) => timers,
+        Err(message) => return Err(stopped(&collected.borrow(), message)),
+    };
+    // Promise jobs (async actions) until none is left, then the earliest timer, at its time,
+    // and so on: once neither is left the run is over (a promise that never settles ends it
+    // as Lit's does once nothing more can happen).
     loop {
         match runtime.execute_pending_job() {
             Ok(true) => continue,
-            Ok(false) => break,
+            Ok(false) => {}
             Err(job) => {
                 let message = job.0.with(|ctx| describe(&ctx.catch()));
                 return Err(stopped(&collected.borrow(), message));
             }
+        }
+        let due = sandbox
+            .with(|ctx| timers.due(&ctx))
+            .map_err(|e| ActionError::Engine(e.to_string()))?;
+        let Some(due) = due else { break };
+        let at = started + due;
+        if at >= deadline {
+            std::thread::sleep(deadline.saturating_duration_since(Instant::now()));
+            return Err(stopped(&collected.borrow(), "timed out".into()));
+        }
+        std::thread::sleep(at.saturating_duration_since(Instant::now()));
+        if let Err(message) = sandbox.with(|ctx| timers.fire(&ctx)) {
+            return Err(stopped(&collected.borrow(), message));
         }
     }
     let collected = collected.borrow();
@@ -361,17 +509,58 @@ pub fn execute(
     })
 }
 
-/// The host side of `console` and `setResponse`, and the run's parameters, as temporary
-/// globals the prelude captures.
+/// What the prelude reads from the host when it sets up the globals.
+struct Globals<'a> {
+    params: &'a str,
+    auth: &'a str,
+    headers: &'a str,
+    started: Instant,
+    deadline: Instant,
+}
+
+/// The prelude's timer functions, kept out of the action's reach.
+struct Timers {
+    due: Persistent<Function<'static>>,
+    fire: Persistent<Function<'static>>,
+}
+
+impl Timers {
+    /// Takes the timer functions the prelude left as globals, before the action runs.
+    fn take(ctx: &Ctx<'_>) -> rquickjs::Result<Timers> {
+        let globals = ctx.globals();
+        let due: Function = globals.get("__sigilTimerDue")?;
+        let fire: Function = globals.get("__sigilFireTimer")?;
+        globals.remove("__sigilTimerDue")?;
+        globals.remove("__sigilFireTimer")?;
+        Ok(Timers {
+            due: Persistent::save(ctx, due),
+            fire: Persistent::save(ctx, fire),
+        })
+    }
+
+    /// When the earliest timer is due, counted from the run's start; `None` when none is set.
+    fn due(&self, ctx: &Ctx<'_>) -> rquickjs::Result<Option<Duration>> {
+        let due: f64 = self.due.clone().restore(ctx)?.call(())?;
+        Ok((due >= 0.0).then(|| Duration::from_secs_f64(due / 1000.0)))
+    }
+
+    /// Runs the earliest timer's callback; an exception comes back as its text.
+    fn fire(&self, ctx: &Ctx<'_>) -> Result<(), String> {
+        let fire = self.fire.clone().restore(ctx).map_err(|e| e.to_string())?;
+        fire.call::<_, ()>(()).catch(ctx).map_err(caught_text)
+    }
+}
+
+/// The host side of `console`, `setResponse` and the Lit.Actions calls, and the run's
+/// parameters, as temporary globals the prelude captures.
 fn install_host<'js>(
     ctx: &Ctx<'js>,
     collected: &Rc<RefCell<Collected>>,
     limits: &Limits,
-    params: &str,
-    auth: &str,
+    run: &Globals<'_>,
     host: Rc<dyn Host>,
-    deadline: Instant,
 ) -> rquickjs::Result<()> {
+    let deadline = run.deadline;
     let globals: Object = ctx.globals();
     let log_limit = limits.log_bytes;
     let logs = Rc::clone(collected);
@@ -411,6 +600,7 @@ fn install_host<'js>(
         )?,
     )?;
     let signature_limit = limits.signatures;
+    let fetch_limit = limits.fetches;
     let counts = Rc::clone(collected);
     globals.set(
         "__sigilHost",
@@ -428,6 +618,13 @@ fn install_host<'js>(
                         return thrown(&format!("You may not sign more than {signature_limit} times per session and you have attempted to exceed that limit."));
                     }
                 }
+                if op == "fetch" {
+                    let mut counts = counts.borrow_mut();
+                    counts.fetches += 1;
+                    if counts.fetches > fetch_limit {
+                        return thrown(&format!("You may not send more than {fetch_limit} HTTP requests per session and you have attempted to exceed that limit."));
+                    }
+                }
                 let answer = match local_op(&op, &args) {
                     Some(answer) => answer,
                     None => host.call(&op, args, deadline),
@@ -439,8 +636,16 @@ fn install_host<'js>(
             },
         )?,
     )?;
-    globals.set("__sigilParams", params)?;
-    globals.set("__sigilAuth", auth)?;
+    let started = run.started;
+    globals.set(
+        "__sigilNow",
+        Function::new(ctx.clone(), move || {
+            started.elapsed().as_secs_f64() * 1000.0
+        })?,
+    )?;
+    globals.set("__sigilParams", run.params)?;
+    globals.set("__sigilAuth", run.auth)?;
+    globals.set("__sigilHeaders", run.headers)?;
     Ok(())
 }
 

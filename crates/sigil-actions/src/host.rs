@@ -59,8 +59,44 @@ pub(crate) fn local_op(op: &str, args: &Value) -> Option<Result<Value, String>> 
             .and_then(|text| decode(text, args["encoding"].as_str().unwrap_or("utf8")))
             .map(|bytes| json!(bytes)),
         "pubkeyToTokenId" => pubkey_to_token_id(args["publicKey"].as_str().unwrap_or_default()),
+        "randomBytes" => random_bytes(args),
+        "digest" => digest(args),
         _ => return None,
     })
+}
+
+/// `crypto.getRandomValues`: at most 65536 bytes at once, as Web Crypto allows.
+fn random_bytes(args: &Value) -> Result<Value, String> {
+    use rand::RngCore;
+    let len = args
+        .as_u64()
+        .filter(|&len| len <= 65_536)
+        .ok_or_else(|| "QuotaExceededError: at most 65536 bytes at once".to_owned())?;
+    let mut bytes = vec![0u8; len as usize];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    Ok(json!(bytes))
+}
+
+/// `crypto.subtle.digest` with the SHA-2 algorithms.
+fn digest(args: &Value) -> Result<Value, String> {
+    use sha2::Digest;
+    let bytes = byte_array(&args["bytes"])?;
+    let digest = match args["algorithm"]
+        .as_str()
+        .unwrap_or_default()
+        .to_ascii_uppercase()
+        .as_str()
+    {
+        "SHA-256" => sha2::Sha256::digest(&bytes).to_vec(),
+        "SHA-384" => sha2::Sha384::digest(&bytes).to_vec(),
+        "SHA-512" => sha2::Sha512::digest(&bytes).to_vec(),
+        other => {
+            return Err(format!(
+                "NotSupportedError: digest algorithm {other} is not supported"
+            ))
+        }
+    };
+    Ok(json!(digest))
 }
 
 /// `0x` + keccak256 of the key's bytes, as Lit's node computes a PKP's token id.

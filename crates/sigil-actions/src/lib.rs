@@ -14,5 +14,5 @@ mod engine;
 mod host;
 
 pub use cid::ipfs_cid_v0;
-pub use engine::{execute, ActionError, Limits, Outcome};
+pub use engine::{execute, Action, ActionError, Limits, Outcome};
 pub use host::{Host, NoHost};

@@ -1,14 +1,20 @@
 //! The engine's sandbox and limits, one behaviour per test, as Lit's nodes show them to actions.
 
 use serde_json::{json, Map, Value};
-use sigil_actions::{execute, ActionError, Limits, NoHost, Outcome};
+use sigil_actions::{execute, Action, ActionError, Limits, NoHost, Outcome};
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 fn run_with(code: &str, params: Value, limits: &Limits) -> Result<Outcome, ActionError> {
     let params: Map<String, Value> = params.as_object().cloned().unwrap_or_default();
     let auth = json!({"actionIpfsIds": ["QmAction"], "authSigAddress": "0xabc", "authMethodContexts": [], "resources": []});
-    execute(code, &params, &auth, limits, Rc::new(NoHost))
+    let action = Action {
+        code,
+        js_params: &params,
+        auth: &auth,
+        headers: &json!({"x-request-id": "lit_test"}),
+    };
+    execute(&action, limits, Rc::new(NoHost))
 }
 
 fn run(code: &str) -> Result<Outcome, ActionError> {
@@ -239,10 +245,19 @@ struct RecordingHost {
 
 impl sigil_actions::Host for RecordingHost {
     fn call(&self, op: &str, args: Value, _: Instant) -> Result<Value, String> {
-        self.calls.borrow_mut().push((op.to_owned(), args));
+        self.calls.borrow_mut().push((op.to_owned(), args.clone()));
         match op {
             "signEcdsa" | "ethPersonalSignMessageEcdsa" => Ok(json!("success")),
             "getRpcUrl" => Ok(json!("http://127.0.0.1:8545")),
+            "fetch" => Ok(json!({
+                "url": args["url"], "status": 201, "statusText": "Created",
+                "headers": [["Content-Type", "application/json"]],
+                // base64 of {"echo":"<method>"}
+                "body": match args["method"].as_str() {
+                    Some("POST") => "eyJlY2hvIjoiUE9TVCJ9",
+                    _ => "eyJlY2hvIjoiR0VUIn0=",
+                },
+            })),
             _ => Err(format!("{op} failed on purpose")),
         }
     }
@@ -250,10 +265,14 @@ impl sigil_actions::Host for RecordingHost {
 
 fn run_hosted(code: &str, host: &Rc<RecordingHost>) -> Result<Outcome, ActionError> {
     let auth = json!({"actionIpfsIds": ["QmAction"]});
-    execute(
+    let action = Action {
         code,
-        &Map::new(),
-        &auth,
+        js_params: &Map::new(),
+        auth: &auth,
+        headers: &json!({}),
+    };
+    execute(
+        &action,
         &Limits::default(),
         Rc::clone(host) as Rc<dyn sigil_actions::Host>,
     )
@@ -351,5 +370,117 @@ fn a_token_id_is_computed_in_the_engine() {
     assert_eq!(
         outcome.response,
         "0xc5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470"
+    );
+}
+
+#[test]
+fn timers_run_in_order_at_their_time_and_a_pending_one_past_the_deadline_times_out() {
+    let started = Instant::now();
+    let outcome = run(r#"
+        const order = [];
+        setTimeout(() => order.push("b"), 60);
+        const cleared = setTimeout(() => order.push("never"), 10);
+        clearTimeout(cleared);
+        setTimeout((x) => order.push(x), 0, "a");
+        (async () => {
+            await new Promise((resolve) => setTimeout(resolve, 120));
+            order.push("c");
+            let ticks = 0;
+            await new Promise((resolve) => {
+                const id = setInterval(() => { ticks++; if (ticks === 3) { clearInterval(id); resolve(); } }, 5);
+            });
+            Lit.Actions.setResponse({response: order.join("") + ticks});
+        })();
+    "#)
+    .expect("runs");
+    assert_eq!(outcome.response, "abc3");
+    assert!(started.elapsed() >= Duration::from_millis(120));
+
+    let limits = Limits {
+        timeout: Duration::from_millis(200),
+        ..Limits::default()
+    };
+    let error = run_with(
+        r#"console.log("waiting"); setTimeout(() => {}, 10000);"#,
+        json!({}),
+        &limits,
+    )
+    .expect_err("times out");
+    assert!(
+        matches!(&error, ActionError::Timeout { logs, .. } if logs == "waiting\n"),
+        "{error:?}"
+    );
+    // A timer callback that throws ends the run with its error.
+    let error =
+        run(r#"setTimeout(() => { throw new TypeError("late"); }, 1);"#).expect_err("throws");
+    assert_eq!(error.to_string(), "TypeError: late");
+}
+
+#[test]
+fn fetch_goes_to_the_host_and_answers_a_response() {
+    let host = Rc::new(RecordingHost::default());
+    let outcome = run_hosted(
+        r#"
+        (async () => {
+            const got = await fetch("https://example.org/a", {headers: {"X-Key": "1"}});
+            const posted = await fetch("https://example.org/b", {method: "post", body: "hi"});
+            Lit.Actions.setResponse({response: JSON.stringify({
+                status: got.status, ok: got.ok, type: got.headers.get("content-type"),
+                get: await got.json(), post: await posted.text(),
+            })});
+        })();
+        "#,
+        &host,
+    )
+    .expect("runs");
+    assert_eq!(
+        serde_json::from_str::<Value>(&outcome.response).expect("json"),
+        json!({"status": 201, "ok": true, "type": "application/json",
+            "get": {"echo": "GET"}, "post": "{\"echo\":\"POST\"}"})
+    );
+    let calls = host.calls.borrow();
+    assert_eq!(
+        calls[0].1,
+        json!({"url": "https://example.org/a", "method": "GET", "headers": [["X-Key", "1"]], "body": null})
+    );
+    assert_eq!(calls[1].1["body"], "hi");
+}
+
+#[test]
+fn an_action_may_fetch_fifty_times() {
+    let host = Rc::new(RecordingHost::default());
+    let error = run_hosted(
+        r#"(async () => { for (let i = 0; i < 51; i++) await fetch("https://example.org/" + i); })();"#,
+        &host,
+    )
+    .expect_err("refused");
+    assert!(
+        error
+            .to_string()
+            .contains("You may not send more than 50 HTTP requests"),
+        "{error}"
+    );
+    assert_eq!(host.calls.borrow().len(), 50);
+}
+
+#[test]
+fn crypto_and_lit_headers_are_there() {
+    let outcome = run(r#"
+        (async () => {
+            const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode("abc")));
+            const random = crypto.getRandomValues(new Uint8Array(16));
+            Lit.Actions.setResponse({response: JSON.stringify({
+                digest: Array.from(digest.slice(0, 4)), randomLength: random.length,
+                uuid: /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(crypto.randomUUID()),
+                requestId: Lit.Headers["x-request-id"], frozen: Object.isFrozen(Lit.Headers),
+            })});
+        })();
+    "#)
+    .expect("runs");
+    assert_eq!(
+        serde_json::from_str::<Value>(&outcome.response).expect("json"),
+        // sha256("abc") begins ba 78 16 bf.
+        json!({"digest": [0xba, 0x78, 0x16, 0xbf], "randomLength": 16, "uuid": true,
+            "requestId": "lit_test", "frozen": true})
     );
 }

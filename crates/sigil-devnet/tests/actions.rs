@@ -138,6 +138,30 @@ async fn an_action_runs_on_every_node_with_its_params_logs_and_auth() -> TestRes
         "{refused}"
     );
 
+    // fetch, to the chain's JSON-RPC the node names for `ethereum`; Lit.Headers.
+    let code = r#"
+        (async () => {
+            const url = await Lit.Actions.getRpcUrl({chain: 'ethereum'});
+            const answer = await fetch(url, {method: 'POST', headers: {'content-type': 'application/json'},
+                body: JSON.stringify({jsonrpc: '2.0', id: 1, method: 'eth_chainId', params: []})});
+            const json = await answer.json();
+            Lit.Actions.setResponse({response: JSON.stringify({
+                status: answer.status, chainId: parseInt(json.result, 16),
+                sdk: Lit.Headers['x-lit-sdk-type'], unknown: await Lit.Actions.getRpcUrl({chain: 'nowhere'}),
+            })});
+        })();
+    "#;
+    let result = client
+        .execute_js(&ExecuteJsParams::code(code), &sigs)
+        .await?;
+    assert_eq!(
+        result.response_json(),
+        json!({
+            "status": 200, "chainId": sigil_chain::DEFAULT_DEVCHAIN_CHAIN_ID, "sdk": sigil_client::SDK_TYPE,
+            "unknown": "Error getting RPC URL: no RPC URL is configured for chain nowhere",
+        })
+    );
+
     // An action that throws: its error and the logs written before.
     let threw = client
         .execute_js(

@@ -11,6 +11,7 @@ use crate::endpoints::pkp_sign::{
 use crate::error::NodeError;
 use crate::state::NodeState;
 use alloy_primitives::{eip191_hash_message, Address};
+use base64::Engine;
 use serde_json::{json, Map, Value};
 use sigil_actions::{ActionError, Host, Limits, Outcome};
 use sigil_crypto::conditions::ConditionSet;
@@ -39,6 +40,9 @@ struct IpfsCode {
     cache: parking_lot::Mutex<lru::LruCache<String, Arc<str>>>,
 }
 
+/// Largest answer a `fetch` of an action takes.
+const MAX_FETCH_BYTES: usize = 16 * 1024 * 1024;
+
 /// Actions whose code the node keeps after fetching it by IPFS id.
 const IPFS_CODE_CACHE_ENTRIES: usize = 256;
 /// Longest a fetch from the IPFS gateway may take.
@@ -54,6 +58,8 @@ pub(crate) struct ActionRun {
     pub(crate) user: Address,
     /// The request id every node got (the JS SDK sends the same one to all).
     pub(crate) request_id: String,
+    /// The request's HTTP headers (`Lit.Headers`), by lower-case name.
+    pub(crate) headers: Value,
 }
 
 /// What a finished or stopped run leaves: the engine's verdict and the node's records of it.
@@ -179,6 +185,7 @@ impl ActionRunner {
         let runtime = tokio::runtime::Handle::current();
         let limits = self.limits.clone();
         let rpc_urls = self.rpc_urls.clone();
+        let http = self.ipfs.http.clone();
         tokio::task::spawn_blocking(move || {
             let auth = lit_auth(&run.cid, run.user);
             let host = Rc::new(NodeHost {
@@ -191,17 +198,19 @@ impl ActionRunner {
                     .map(|bytes| bytes.to_vec()),
                 cid: run.cid.clone(),
                 rpc_urls,
+                http,
                 signatures: Cell::new(0),
                 signed_data: RefCell::default(),
                 claim_data: RefCell::default(),
             });
-            let outcome = sigil_actions::execute(
-                &run.code,
-                &run.js_params,
-                &auth,
-                &limits,
-                Rc::clone(&host) as Rc<dyn Host>,
-            );
+            let action = sigil_actions::Action {
+                code: &run.code,
+                js_params: &run.js_params,
+                auth: &auth,
+                headers: &run.headers,
+            };
+            let outcome =
+                sigil_actions::execute(&action, &limits, Rc::clone(&host) as Rc<dyn Host>);
             RunResult {
                 outcome,
                 signed_data: host.signed_data.take(),
@@ -237,6 +246,7 @@ struct NodeHost {
     cid: String,
     cid_bytes: Option<Vec<u8>>,
     rpc_urls: BTreeMap<String, String>,
+    http: reqwest::Client,
     /// Signatures asked for so far: names each one's signing run, the same on every node.
     signatures: Cell<u32>,
     signed_data: RefCell<BTreeMap<String, ActionSignatureShare>>,
@@ -249,6 +259,7 @@ impl Host for NodeHost {
             "signEcdsa" => self.sign_ecdsa(&args, false, deadline),
             "ethPersonalSignMessageEcdsa" => self.sign_ecdsa(&args, true, deadline),
             "getRpcUrl" => Ok(self.rpc_url(args["chain"].as_str().unwrap_or_default())),
+            "fetch" => self.fetch(&args, deadline),
             "checkConditions" => self.check_conditions(&args, deadline),
             "isPermittedAction"
             | "isPermittedAddress"
@@ -398,6 +409,52 @@ impl NodeHost {
             .block_on(deadline, registry.signing_record(token_id))?
             .map_err(|e| format!("Error calling {op}: {e}"))?;
         crate::pkp_permissions::answer(op, record.as_ref(), args)
+    }
+
+    /// `fetch`: the HTTP request the action describes, to any host (as Lit's nodes allow),
+    /// within the run's time; the answer's body as base64, at most [`MAX_FETCH_BYTES`].
+    fn fetch(&self, args: &Value, deadline: Instant) -> Result<Value, String> {
+        let url = args["url"].as_str().ok_or("fetch needs a URL")?;
+        let method =
+            reqwest::Method::from_bytes(args["method"].as_str().unwrap_or("GET").as_bytes())
+                .map_err(|_| "TypeError: not a valid HTTP method".to_owned())?;
+        let mut request = self.http.request(method, url);
+        for pair in args["headers"].as_array().into_iter().flatten() {
+            if let (Some(name), Some(value)) = (pair[0].as_str(), pair[1].as_str()) {
+                request = request.header(name, value);
+            }
+        }
+        if let Some(body) = args["body"].as_str() {
+            request = request.body(body.to_owned());
+        }
+        let failed = |e: reqwest::Error| format!("TypeError: fetch failed: {}", e.without_url());
+        let answer = self.block_on(deadline, async move {
+            let mut response = request.send().await.map_err(failed)?;
+            let status = response.status();
+            let url = response.url().to_string();
+            let headers: Vec<Value> = response
+                .headers()
+                .iter()
+                .filter_map(|(name, value)| Some(json!([name.as_str(), value.to_str().ok()?])))
+                .collect();
+            let mut body = Vec::new();
+            while let Some(chunk) = response.chunk().await.map_err(failed)? {
+                if body.len() + chunk.len() > MAX_FETCH_BYTES {
+                    return Err(format!(
+                        "TypeError: the answer is larger than {MAX_FETCH_BYTES} bytes"
+                    ));
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(json!({
+                "url": url,
+                "status": status.as_u16(),
+                "statusText": status.canonical_reason().unwrap_or_default(),
+                "headers": headers,
+                "body": base64::engine::general_purpose::STANDARD.encode(body),
+            }))
+        })??;
+        Ok(answer)
     }
 
     /// The RPC URL of a chain by Lit's name, or Lit's error text (returned, not thrown).

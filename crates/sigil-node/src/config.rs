@@ -125,6 +125,8 @@ pub struct ActionsConfig {
     pub max_log_bytes: usize,
     /// Signatures one run may ask for.
     pub max_signatures: usize,
+    /// HTTP requests one run may make (`fetch`).
+    pub max_fetches: usize,
     /// Runs at once, each on a thread of its own (0: one per core); more wait their turn, for
     /// at most a run's timeout. Requests other than actions are served meanwhile.
     pub workers: usize,
@@ -144,6 +146,7 @@ impl Default for ActionsConfig {
             max_response_bytes: limits.response_bytes,
             max_log_bytes: limits.log_bytes,
             max_signatures: limits.signatures,
+            max_fetches: limits.fetches,
             workers: 0,
             ipfs_gateway: None,
         }
@@ -160,6 +163,7 @@ impl ActionsConfig {
             response_bytes: self.max_response_bytes,
             log_bytes: self.max_log_bytes,
             signatures: self.max_signatures,
+            fetches: self.max_fetches,
         }
     }
 }

@@ -10,7 +10,7 @@ use crate::error::NodeError;
 use crate::http::{AppJson, CorrelationId};
 use crate::state::NodeState;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use base64::Engine;
@@ -22,6 +22,7 @@ use std::sync::Arc;
 pub(super) async fn execute_js(
     State(state): State<Arc<NodeState>>,
     Extension(correlation): Extension<CorrelationId>,
+    headers: HeaderMap,
     AppJson(request): AppJson<ExecuteJsRequest>,
 ) -> Result<Response, NodeError> {
     if request.auth_methods.is_some() {
@@ -61,6 +62,7 @@ pub(super) async fn execute_js(
         cid,
         user: context.user_address,
         request_id: correlation.as_str().to_owned(),
+        headers: lit_headers(&headers),
     };
     let result = state.actions.run(&state, run).await?;
     match result.outcome {
@@ -95,4 +97,21 @@ fn decode_code(code: &str) -> Result<String, NodeError> {
         })?;
     String::from_utf8(bytes)
         .map_err(|_| NodeError::InvalidBody("Your Lit Action code is not UTF-8".into()))
+}
+
+/// The request's headers as `Lit.Headers` shows them: by lower-case name, repeated headers
+/// joined with `, ` (as Lit's node joins them), values that are not text left out.
+fn lit_headers(headers: &HeaderMap) -> serde_json::Value {
+    let mut joined: std::collections::BTreeMap<String, String> = Default::default();
+    for (name, value) in headers {
+        let Ok(value) = value.to_str() else { continue };
+        joined
+            .entry(name.as_str().to_owned())
+            .and_modify(|text| {
+                text.push_str(", ");
+                text.push_str(value);
+            })
+            .or_insert_with(|| value.to_owned());
+    }
+    serde_json::json!(joined)
 }
