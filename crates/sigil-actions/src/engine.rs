@@ -1,6 +1,6 @@
 //! One action's run: runtime, sandboxed context, prelude, compilation, jobs, limits.
 
-use crate::host::{local_op, Host, SIGNING_OPS};
+use crate::host::{local_op, Host, BROADCAST_OPS, SIGNING_OPS};
 use rquickjs::context::intrinsic;
 use rquickjs::{
     qjs, CatchResultExt, CaughtError, Context, Ctx, Exception, Function, Object, Persistent,
@@ -43,6 +43,9 @@ pub struct Limits {
     pub signatures: usize,
     /// HTTP requests one run may make with `fetch`.
     pub fetches: usize,
+    /// Exchanges with the other nodes one run may make (`broadcastAndCollect`, `runOnce`'s
+    /// broadcast and collection, `decryptAndCombine`).
+    pub broadcasts: usize,
 }
 
 impl Default for Limits {
@@ -55,6 +58,7 @@ impl Default for Limits {
             log_bytes: 100 * 1024,
             signatures: 10,
             fetches: 50,
+            broadcasts: 30,
         }
     }
 }
@@ -107,6 +111,7 @@ struct Collected {
     unhandled_rejection: Option<String>,
     signatures: usize,
     fetches: usize,
+    broadcasts: usize,
 }
 
 /// One action to run: its code and what it sees.
@@ -601,6 +606,7 @@ fn install_host<'js>(
     )?;
     let signature_limit = limits.signatures;
     let fetch_limit = limits.fetches;
+    let broadcast_limit = limits.broadcasts;
     let counts = Rc::clone(collected);
     globals.set(
         "__sigilHost",
@@ -616,6 +622,13 @@ fn install_host<'js>(
                     counts.signatures += 1;
                     if counts.signatures > signature_limit {
                         return thrown(&format!("You may not sign more than {signature_limit} times per session and you have attempted to exceed that limit."));
+                    }
+                }
+                if BROADCAST_OPS.contains(&op.as_str()) {
+                    let mut counts = counts.borrow_mut();
+                    counts.broadcasts += 1;
+                    if counts.broadcasts > broadcast_limit {
+                        return thrown(&format!("You may not use broadcast and collect functionality more than {broadcast_limit} times per session and you have attempted to exceed that limit."));
                     }
                 }
                 if op == "fetch" {

@@ -32,6 +32,14 @@ pub(crate) const SIGNING_OPS: [&str; 3] = [
     "signAndCombineEcdsa",
 ];
 
+/// Operations that count against [`crate::Limits::broadcasts`].
+pub(crate) const BROADCAST_OPS: [&str; 4] = [
+    "broadcastAndCollect",
+    "broadcast",
+    "collectFromLeader",
+    "decryptAndCombine",
+];
+
 /// Forgiving on padding, as `atob` and the multibase decoders are.
 const BASE64_ANY_PADDING: GeneralPurpose = GeneralPurpose::new(
     &alphabet::STANDARD,

@@ -451,3 +451,39 @@ async fn an_action_checks_conditions_and_reads_a_pkp_s_permissions() -> TestResu
     devnet.shutdown().await;
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn run_once_runs_on_one_node_and_broadcast_and_collect_gathers_every_node_s_value(
+) -> TestResult {
+    let devnet = Devnet::start(DevnetConfig::default()).await?;
+    let client = connected(&devnet).await?;
+    let sigs = any_action_sigs(&client, &devnet.dev_wallet()).await?;
+    let code = r#"
+        (async () => {
+            let ran = 0;
+            const once = await Lit.Actions.runOnce({waitForResponse: true, name: 'pick'}, async () => {
+                ran += 1;
+                return 'chosen-' + Math.floor(Math.random() * 1e9);
+            });
+            const values = await Lit.Actions.broadcastAndCollect({name: 'ran', value: String(ran)});
+            // The same on every node: the leader's value, and how many nodes ran the function.
+            Lit.Actions.setResponse({response: JSON.stringify({
+                once, count: values.length, ranOnce: values.filter((v) => v === '1').length,
+            })});
+        })();
+    "#;
+    let result = client
+        .execute_js(&ExecuteJsParams::code(code), &sigs)
+        .await?;
+    let response = result.response_json();
+    assert!(
+        response["once"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("chosen-")),
+        "{response}"
+    );
+    assert_eq!(response["count"], 3);
+    assert_eq!(response["ranOnce"], 1);
+    devnet.shutdown().await;
+    Ok(())
+}

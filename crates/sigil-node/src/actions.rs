@@ -10,10 +10,11 @@ use crate::endpoints::pkp_sign::{
 };
 use crate::error::NodeError;
 use crate::state::NodeState;
-use alloy_primitives::{eip191_hash_message, Address};
+use alloy_primitives::{eip191_hash_message, keccak256, Address};
 use base64::Engine;
 use serde_json::{json, Map, Value};
 use sigil_actions::{ActionError, Host, Limits, Outcome};
+use sigil_chain::ValidatorInfo;
 use sigil_crypto::conditions::ConditionSet;
 use sigil_wire::{quoted_upper_hex, ActionClaim, ActionSignatureShare, SIG_TYPE_K256};
 use std::cell::{Cell, RefCell};
@@ -200,6 +201,7 @@ impl ActionRunner {
                 rpc_urls,
                 http,
                 signatures: Cell::new(0),
+                broadcasts: Cell::new(0),
                 signed_data: RefCell::default(),
                 claim_data: RefCell::default(),
             });
@@ -247,6 +249,8 @@ struct NodeHost {
     cid_bytes: Option<Vec<u8>>,
     rpc_urls: BTreeMap<String, String>,
     http: reqwest::Client,
+    /// `broadcastAndCollect` calls so far: names each one's peer run.
+    broadcasts: Cell<u32>,
     /// Signatures asked for so far: names each one's signing run, the same on every node.
     signatures: Cell<u32>,
     signed_data: RefCell<BTreeMap<String, ActionSignatureShare>>,
@@ -260,6 +264,10 @@ impl Host for NodeHost {
             "ethPersonalSignMessageEcdsa" => self.sign_ecdsa(&args, true, deadline),
             "getRpcUrl" => Ok(self.rpc_url(args["chain"].as_str().unwrap_or_default())),
             "fetch" => self.fetch(&args, deadline),
+            "isLeader" => Ok(json!(self.leader()?.communication_key == self.me())),
+            "broadcast" => self.broadcast_from_leader(&args, deadline),
+            "collectFromLeader" => self.collect_from_leader(&args, deadline),
+            "broadcastAndCollect" => self.broadcast_and_collect(&args, deadline),
             "checkConditions" => self.check_conditions(&args, deadline),
             "isPermittedAction"
             | "isPermittedAddress"
@@ -411,6 +419,112 @@ impl NodeHost {
         crate::pkp_permissions::answer(op, record.as_ref(), args)
     }
 
+    fn me(&self) -> alloy_primitives::B256 {
+        self.state.peers().identity_key()
+    }
+
+    /// The node that runs `runOnce` functions for this request: the same on every node (the
+    /// validators ranked by a hash of the request id and their identity).
+    fn leader(&self) -> Result<ValidatorInfo, String> {
+        self.state
+            .peers()
+            .validators_with_identity()
+            .into_iter()
+            .min_by_key(|validator| {
+                keccak256(
+                    [
+                        self.request_id.as_bytes(),
+                        b"/action-leader/",
+                        validator.communication_key.as_slice(),
+                    ]
+                    .concat(),
+                )
+            })
+            .ok_or_else(|| "no validator has a peer identity".to_owned())
+    }
+
+    /// The peer run of a `runOnce` named `name` in this request.
+    fn run_once_instance(&self, name: &str) -> alloy_primitives::B256 {
+        keccak256([self.request_id.as_bytes(), b"/run-once/", name.as_bytes()].concat())
+    }
+
+    /// `runOnce` with `waitForResponse`, at the leader: its function's answer to every peer.
+    fn broadcast_from_leader(&self, args: &Value, deadline: Instant) -> Result<Value, String> {
+        let (name, value) = name_and_value(args)?;
+        let instance = self.run_once_instance(name);
+        let peers = self.state.peers();
+        let sends =
+            peers
+                .validators_with_identity()
+                .into_iter()
+                .filter(|validator| validator.communication_key != self.me())
+                .map(|validator| async move {
+                    peers.send(&validator, instance, 0, value.as_bytes()).await
+                });
+        self.block_on(deadline, futures::future::try_join_all(sends))?
+            .map_err(|e| format!("broadcast failed: {e}"))?;
+        Ok(json!(true))
+    }
+
+    /// `runOnce` with `waitForResponse`, elsewhere: the leader's answer.
+    fn collect_from_leader(&self, args: &Value, deadline: Instant) -> Result<Value, String> {
+        let name = args["name"].as_str().ok_or("name must be a string")?;
+        let leader = self.leader()?;
+        let instance = self.run_once_instance(name);
+        let wait = deadline.saturating_duration_since(Instant::now());
+        let value = self
+            .block_on(
+                deadline,
+                self.state
+                    .peers()
+                    .receive_within(instance, 0, &leader, wait),
+            )?
+            .map_err(|e| format!("collecting from the leader failed: {e}"))?;
+        Ok(json!(String::from_utf8_lossy(&value)))
+    }
+
+    /// `broadcastAndCollect({name, value})`: this node's value to every peer, and every peer's
+    /// value back (in validator order), this node's own last, as Lit's node lists them.
+    fn broadcast_and_collect(&self, args: &Value, deadline: Instant) -> Result<Value, String> {
+        let (name, value) = name_and_value(args)?;
+        let sequence = self.broadcasts.get();
+        self.broadcasts.set(sequence + 1);
+        let instance = keccak256(
+            [
+                self.request_id.as_bytes(),
+                b"/broadcast-and-collect/",
+                &sequence.to_be_bytes(),
+                name.as_bytes(),
+            ]
+            .concat(),
+        );
+        let peers = self.state.peers();
+        let others: Vec<ValidatorInfo> = peers
+            .validators_with_identity()
+            .into_iter()
+            .filter(|validator| validator.communication_key != self.me())
+            .collect();
+        let wait = deadline.saturating_duration_since(Instant::now());
+        let exchange = async {
+            let sends = others
+                .iter()
+                .map(|validator| peers.send(validator, instance, 0, value.as_bytes()));
+            futures::future::try_join_all(sends).await?;
+            let receives = others
+                .iter()
+                .map(|validator| peers.receive_within(instance, 0, validator, wait));
+            futures::future::try_join_all(receives).await
+        };
+        let mut values: Vec<Value> = self
+            .block_on(deadline, exchange)?
+            .map_err(|e| format!("broadcastAndCollect failed: {e}"))?
+            .into_iter()
+            .map(|bytes| json!(String::from_utf8_lossy(&bytes)))
+            .collect();
+        values.push(json!(value));
+        Ok(json!(values))
+    }
+
     /// `fetch`: the HTTP request the action describes, to any host (as Lit's nodes allow),
     /// within the run's time; the answer's body as base64, at most [`MAX_FETCH_BYTES`].
     fn fetch(&self, args: &Value, deadline: Instant) -> Result<Value, String> {
@@ -490,4 +604,11 @@ fn wallet_of(auth_sig: &Value, now: time::OffsetDateTime) -> Result<Address, Str
         }
     }
     Ok(address)
+}
+
+/// The `{name, value}` of a broadcast, both strings.
+fn name_and_value(args: &Value) -> Result<(&str, &str), String> {
+    let name = args["name"].as_str().ok_or("name must be a string")?;
+    let value = args["value"].as_str().ok_or("value must be a string")?;
+    Ok((name, value))
 }

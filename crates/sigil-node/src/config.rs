@@ -127,6 +127,8 @@ pub struct ActionsConfig {
     pub max_signatures: usize,
     /// HTTP requests one run may make (`fetch`).
     pub max_fetches: usize,
+    /// Exchanges with the other nodes one run may make (`broadcastAndCollect`, `runOnce`).
+    pub max_broadcasts: usize,
     /// Runs at once, each on a thread of its own (0: one per core); more wait their turn, for
     /// at most a run's timeout. Requests other than actions are served meanwhile.
     pub workers: usize,
@@ -147,6 +149,7 @@ impl Default for ActionsConfig {
             max_log_bytes: limits.log_bytes,
             max_signatures: limits.signatures,
             max_fetches: limits.fetches,
+            max_broadcasts: limits.broadcasts,
             workers: 0,
             ipfs_gateway: None,
         }
@@ -164,6 +167,7 @@ impl ActionsConfig {
             log_bytes: self.max_log_bytes,
             signatures: self.max_signatures,
             fetches: self.max_fetches,
+            broadcasts: self.max_broadcasts,
         }
     }
 }
