@@ -487,3 +487,48 @@ async fn run_once_runs_on_one_node_and_broadcast_and_collect_gathers_every_node_
     devnet.shutdown().await;
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn decrypt_and_combine_opens_data_for_a_user_the_conditions_allow_and_no_one_else(
+) -> TestResult {
+    let devnet = Devnet::start(DevnetConfig::default()).await?;
+    let client = connected(&devnet).await?;
+    let owner = devnet.dev_wallet();
+    let conditions = json!([{
+        "contractAddress": "", "standardContractType": "", "chain": "ethereum", "method": "",
+        "parameters": [":userAddress"],
+        "returnValueTest": {"comparator": "=", "value": owner.address().to_checksum(None)},
+    }]);
+    let set =
+        sigil_client::ConditionSet::from_request(&json!({"accessControlConditions": conditions}))?;
+    let encrypted = client.encrypt_string(&set, "a secret for the action")?;
+    let code = r#"
+        (async () => {
+            const plaintext = await Lit.Actions.decryptAndCombine({
+                accessControlConditions, ciphertext, dataToEncryptHash, authSig: null, chain: 'ethereum',
+            });
+            Lit.Actions.setResponse({response: plaintext});
+        })();
+    "#;
+    let run = ExecuteJsParams::code(code).with_js_params(params(json!({
+        "accessControlConditions": conditions,
+        "ciphertext": encrypted.ciphertext,
+        "dataToEncryptHash": encrypted.data_to_encrypt_hash,
+    })));
+    let sigs = any_action_sigs(&client, &owner).await?;
+    let result = client.execute_js(&run, &sigs).await?;
+    assert_eq!(result.response, "a secret for the action");
+
+    let stranger_sigs = any_action_sigs(&client, &PrivateKeySigner::random()).await?;
+    match client.execute_js(&run, &stranger_sigs).await {
+        Err(ClientError::ActionThrew { error, .. }) => {
+            assert!(
+                error.contains("Access control conditions check failed"),
+                "{error}"
+            )
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    devnet.shutdown().await;
+    Ok(())
+}

@@ -12,6 +12,7 @@ use crate::error::NodeError;
 use crate::state::NodeState;
 use alloy_primitives::{eip191_hash_message, keccak256, Address};
 use base64::Engine;
+use futures::StreamExt;
 use serde_json::{json, Map, Value};
 use sigil_actions::{ActionError, Host, Limits, Outcome};
 use sigil_chain::ValidatorInfo;
@@ -268,6 +269,7 @@ impl Host for NodeHost {
             "broadcast" => self.broadcast_from_leader(&args, deadline),
             "collectFromLeader" => self.collect_from_leader(&args, deadline),
             "broadcastAndCollect" => self.broadcast_and_collect(&args, deadline),
+            "decryptAndCombine" => self.decrypt_and_combine(&args, deadline),
             "checkConditions" => self.check_conditions(&args, deadline),
             "isPermittedAction"
             | "isPermittedAddress"
@@ -523,6 +525,100 @@ impl NodeHost {
             .collect();
         values.push(json!(value));
         Ok(json!(values))
+    }
+
+    /// `decryptAndCombine({accessControlConditions, ciphertext, dataToEncryptHash, authSig,
+    /// chain})`: once the conditions hold for the session's user (or the wallet of `authSig`),
+    /// this node's decryption share goes to every peer, the first shares to reach the
+    /// threshold are combined, and the plaintext (UTF-8) is returned, on every node.
+    fn decrypt_and_combine(&self, args: &Value, deadline: Instant) -> Result<Value, String> {
+        let conditions = match &args["accessControlConditions"] {
+            Value::Array(_) => args["accessControlConditions"].to_string(),
+            _ => return Err("accessControlConditions must be an array".into()),
+        };
+        let set = ConditionSet::from_kind_text("unifiedAccessControlConditions", &conditions)
+            .map_err(|e| format!("Error checking access control conditions: {e}"))?;
+        let hash = args["dataToEncryptHash"]
+            .as_str()
+            .filter(|hash| hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+            .ok_or("dataToEncryptHash must be 64 hex characters")?;
+        let ciphertext = base64::engine::general_purpose::STANDARD
+            .decode(args["ciphertext"].as_str().unwrap_or_default())
+            .map_err(|_| "ciphertext must be base64".to_owned())?;
+        let check = json!({
+            "conditions": args["accessControlConditions"],
+            "authSig": args["authSig"],
+            "chain": args["chain"],
+        });
+        if !self
+            .check_conditions(&check, deadline)?
+            .as_bool()
+            .unwrap_or(false)
+        {
+            return Err("Access control conditions check failed.  Check that you are allowed to decrypt this item.".into());
+        }
+        let identity = format!("lit-accesscontrolcondition://{}/{hash}", set.hash_hex());
+        let key = self.state.network_key().map_err(|e| e.to_string())?;
+        let mine = key.sign_share(identity.as_bytes());
+        let sequence = self.broadcasts.get();
+        self.broadcasts.set(sequence + 1);
+        let instance = keccak256(
+            [
+                self.request_id.as_bytes(),
+                b"/decrypt-and-combine/",
+                &sequence.to_be_bytes(),
+                identity.as_bytes(),
+            ]
+            .concat(),
+        );
+        let peers = self.state.peers();
+        let others: Vec<ValidatorInfo> = peers
+            .validators_with_identity()
+            .into_iter()
+            .filter(|validator| validator.communication_key != self.me())
+            .collect();
+        let needed = key.threshold();
+        let wait = deadline.saturating_duration_since(Instant::now());
+        let gather = async {
+            let mine_bytes = mine.to_bytes();
+            // A peer that is down does not stop the others: its share is not needed.
+            let sends = others
+                .iter()
+                .map(|validator| peers.send(validator, instance, 0, &mine_bytes));
+            futures::future::join_all(sends).await;
+            let mut shares = vec![mine];
+            let mut receives: futures::stream::FuturesUnordered<_> = others
+                .iter()
+                .map(|validator| peers.receive_within(instance, 0, validator, wait))
+                .collect();
+            while shares.len() < needed {
+                let Some(received) = receives.next().await else {
+                    break;
+                };
+                let share = received
+                    .ok()
+                    .and_then(|bytes| bytes.try_into().ok())
+                    .and_then(|bytes| sigil_crypto::bls::SignatureShare::from_bytes(&bytes).ok());
+                shares.extend(share);
+            }
+            shares
+        };
+        let shares = self.block_on(deadline, gather)?;
+        if shares.len() < needed {
+            return Err(format!(
+                "decryptAndCombine: {} of the {needed} decryption shares needed arrived",
+                shares.len()
+            ));
+        }
+        let plaintext = sigil_crypto::bls::combine_and_decrypt(
+            key.network_public_key(),
+            identity.as_bytes(),
+            &ciphertext,
+            &shares,
+            needed,
+        )
+        .map_err(|e| format!("decryptAndCombine: {e}"))?;
+        Ok(json!(String::from_utf8_lossy(&plaintext)))
     }
 
     /// `fetch`: the HTTP request the action describes, to any host (as Lit's nodes allow),

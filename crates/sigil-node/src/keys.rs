@@ -15,8 +15,10 @@ pub(crate) type NetworkKeySlot = tokio::sync::watch::Sender<Option<Arc<NodeKey>>
 /// The key share a node signs with, and the network key it belongs to.
 pub(crate) struct NodeKey {
     share: KeyShare,
+    network_public_key: NetworkPublicKey,
     network_public_key_hex: String,
     public_share_hex: String,
+    threshold: usize,
 }
 
 impl NodeKey {
@@ -59,13 +61,25 @@ impl NodeKey {
         let share = file.key_share.clone();
         NodeKey {
             public_share_hex: share.public_share().to_hex(),
+            network_public_key: file.network_public_key,
             network_public_key_hex: file.network_public_key.to_hex(),
+            threshold: usize::from(file.threshold),
             share,
         }
     }
 
     pub(crate) fn share_id(&self) -> u8 {
         self.share.index()
+    }
+
+    /// The network's BLS public key.
+    pub(crate) fn network_public_key(&self) -> &NetworkPublicKey {
+        &self.network_public_key
+    }
+
+    /// Shares needed to decrypt.
+    pub(crate) fn threshold(&self) -> usize {
+        self.threshold
     }
 
     pub(crate) fn network_public_key_hex(&self) -> &str {
