@@ -204,7 +204,7 @@ const PRELUDE: &str = r#"
     decryptAndCombine: hostFn('decryptAndCombine', same),
     decryptToSingleNode: hostFn('decryptToSingleNode', same),
     encrypt: hostFn('encrypt', ({ accessControlConditions, to_encrypt }) =>
-      ({ accessControlConditions, toEncrypt: bytes(to_encrypt) })),
+      ({ accessControlConditions, toEncrypt: bytes(typeof to_encrypt === 'string' ? utf8(to_encrypt) : to_encrypt) })),
     aesDecrypt: hostFn('aesDecrypt', ({ symmetricKey, ciphertext }) =>
       ({ symmetricKey: bytes(symmetricKey), ciphertext: bytes(ciphertext) })),
     callContract: hostFn('callContract', same),

@@ -33,8 +33,9 @@ pub(crate) const SIGNING_OPS: [&str; 3] = [
 ];
 
 /// Operations that count against [`crate::Limits::broadcasts`].
-pub(crate) const BROADCAST_OPS: [&str; 4] = [
+pub(crate) const BROADCAST_OPS: [&str; 5] = [
     "broadcastAndCollect",
+    "signAndCombineEcdsa",
     "broadcast",
     "collectFromLeader",
     "decryptAndCombine",

@@ -212,6 +212,29 @@ async fn an_action_signs_for_the_pkp_owner_and_for_anyone_once_the_pkp_permits_i
         hex::encode(eip191_hash_message("hello"))
     );
 
+    // signAndCombineEcdsa: every node returns the whole signature, the same on every node.
+    let combine = ExecuteJsParams::code(r#"
+        (async () => {
+            const rsv = await Lit.Actions.signAndCombineEcdsa({toSign: hash, publicKey, sigName: "whole"});
+            Lit.Actions.setResponse({response: rsv});
+        })();
+    "#)
+    .with_js_params(params(json!({"hash": digest.to_vec(), "publicKey": public_key})));
+    let combined = client.execute_js(&combine, &sigs).await?;
+    assert!(combined.signatures.is_empty());
+    let rsv = combined.response_json();
+    let big_r = hex::decode(rsv["r"].as_str().ok_or("r")?)?;
+    let s_bytes = hex::decode(rsv["s"].as_str().ok_or("s")?)?;
+    let signature = alloy_primitives::Signature::new(
+        alloy_primitives::U256::from_be_slice(&big_r[1..]),
+        alloy_primitives::U256::from_be_slice(&s_bytes),
+        rsv["v"] == 1,
+    );
+    assert_eq!(
+        signature.recover_address_from_prehash(&digest)?,
+        pkp.eth_address
+    );
+
     // A stranger's session: refused, with Lit's message, until the PKP permits this action.
     let stranger = PrivateKeySigner::random();
     let stranger_sigs = any_action_sigs(&client, &stranger).await?;

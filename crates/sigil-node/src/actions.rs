@@ -263,8 +263,11 @@ impl Host for NodeHost {
         match op {
             "signEcdsa" => self.sign_ecdsa(&args, false, deadline),
             "ethPersonalSignMessageEcdsa" => self.sign_ecdsa(&args, true, deadline),
+            "signAndCombineEcdsa" => self.sign_and_combine_ecdsa(&args, deadline),
             "getRpcUrl" => Ok(self.rpc_url(args["chain"].as_str().unwrap_or_default())),
             "fetch" => self.fetch(&args, deadline),
+            "getLatestNonce" => self.latest_nonce(&args, deadline),
+            "encrypt" => self.encrypt(&args),
             "isLeader" => Ok(json!(self.leader()?.communication_key == self.me())),
             "broadcast" => self.broadcast_from_leader(&args, deadline),
             "collectFromLeader" => self.collect_from_leader(&args, deadline),
@@ -665,6 +668,125 @@ impl NodeHost {
             }))
         })??;
         Ok(answer)
+    }
+
+    /// `signAndCombineEcdsa({toSign, publicKey, sigName})`: signs as `signEcdsa`, then every
+    /// node sends its share to the others and combines the signing set's into the signature,
+    /// returned as Lit's JSON text `{r, s, v}` (`r` the nonce point, compressed) and kept out
+    /// of `signedData`.
+    fn sign_and_combine_ecdsa(&self, args: &Value, deadline: Instant) -> Result<Value, String> {
+        self.sign_ecdsa(args, false, deadline)?;
+        let sig_name = args["sigName"].as_str().unwrap_or_default();
+        let mine = self
+            .signed_data
+            .borrow_mut()
+            .remove(sig_name)
+            .ok_or("No signed data found")?;
+        let instance = keccak256(
+            [
+                self.request_id.as_bytes(),
+                b"/sign-and-combine/",
+                sig_name.as_bytes(),
+            ]
+            .concat(),
+        );
+        let peers = self.state.peers();
+        let others: Vec<ValidatorInfo> = peers
+            .validators_with_identity()
+            .into_iter()
+            .filter(|validator| validator.communication_key != self.me())
+            .collect();
+        let payload = serde_json::to_vec(&mine).map_err(|e| e.to_string())?;
+        let wait = deadline.saturating_duration_since(Instant::now());
+        let exchange = async {
+            let sends = others
+                .iter()
+                .map(|validator| peers.send(validator, instance, 0, &payload));
+            futures::future::try_join_all(sends).await?;
+            let receives = others
+                .iter()
+                .map(|validator| peers.receive_within(instance, 0, validator, wait));
+            futures::future::try_join_all(receives).await
+        };
+        let received = self
+            .block_on(deadline, exchange)?
+            .map_err(|e| format!("signAndCombineEcdsa: {e}"))?;
+        let mut shares: Vec<ActionSignatureShare> = received
+            .iter()
+            .filter_map(|bytes| serde_json::from_slice(bytes).ok())
+            .collect();
+        shares.push(mine);
+        shares.retain(|share| !share.signature_share.is_empty());
+        let first = shares.first().ok_or("No shares found")?;
+        let unhex = |text: &str| {
+            sigil_wire::unquoted_hex(text).ok_or_else(|| "a share is not hex".to_owned())
+        };
+        let big_r = unhex(&first.big_r)?;
+        let digest: [u8; 32] = unhex(&first.data_signed)?
+            .try_into()
+            .map_err(|_| "the hash signed is not 32 bytes".to_owned())?;
+        let public_key = unhex(&first.public_key)?;
+        let values = shares
+            .iter()
+            .map(|share| {
+                unhex(&share.signature_share)?
+                    .try_into()
+                    .map_err(|_| "a share is not 32 bytes".to_owned())
+            })
+            .collect::<Result<Vec<[u8; 32]>, String>>()?;
+        let combined =
+            sigil_crypto::ecdsa::combine_signature_shares(&big_r, &values, &digest, &public_key)
+                .map_err(|e| format!("signAndCombineEcdsa: {e}"))?;
+        let rsv = json!({
+            "r": hex::encode(&big_r),
+            "s": hex::encode(combined.signature.s().to_bytes()),
+            "v": u8::from(combined.recovery_id.is_y_odd()),
+        });
+        Ok(json!(rsv.to_string()))
+    }
+
+    /// `getLatestNonce({address, chain})`: the address's transaction count, `0x` hex.
+    fn latest_nonce(&self, args: &Value, deadline: Instant) -> Result<Value, String> {
+        let address: Address = args["address"]
+            .as_str()
+            .and_then(|text| text.parse().ok())
+            .ok_or("address must be an Ethereum address")?;
+        let chain = args["chain"].as_str().ok_or("chain must be a string")?;
+        let count = self
+            .block_on(
+                deadline,
+                self.state
+                    .condition_reader
+                    .transaction_count(chain, address),
+            )?
+            .map_err(|e| match e {
+                sigil_crypto::conditions::ChainReadError::UnknownChain => {
+                    format!("no RPC URL is configured for chain {chain}")
+                }
+                sigil_crypto::conditions::ChainReadError::Failed(reason) => reason,
+            })?;
+        Ok(json!(format!("{count:#x}")))
+    }
+
+    /// `encrypt({accessControlConditions, to_encrypt})`: the bytes encrypted to the conditions
+    /// under the network key, as the SDK's `encrypt` does (`{ciphertext, dataToEncryptHash}`).
+    fn encrypt(&self, args: &Value) -> Result<Value, String> {
+        let conditions = match &args["accessControlConditions"] {
+            Value::Array(_) => args["accessControlConditions"].to_string(),
+            _ => return Err("accessControlConditions must be an array".into()),
+        };
+        let set = ConditionSet::from_kind_text("unifiedAccessControlConditions", &conditions)
+            .map_err(|e| format!("Failed to encrypt: {e}"))?;
+        let plaintext: Vec<u8> = serde_json::from_value(args["toEncrypt"].clone())
+            .map_err(|_| "to_encrypt must be bytes".to_owned())?;
+        let key = self.state.network_key().map_err(|e| e.to_string())?;
+        let encrypted =
+            sigil_crypto::bls::encrypt_for_conditions(key.network_public_key(), &set, &plaintext)
+                .map_err(|e| format!("Failed to encrypt: {e}"))?;
+        Ok(json!({
+            "ciphertext": encrypted.ciphertext,
+            "dataToEncryptHash": encrypted.data_to_encrypt_hash,
+        }))
     }
 
     /// The RPC URL of a chain by Lit's name, or Lit's error text (returned, not thrown).

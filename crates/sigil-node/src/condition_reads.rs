@@ -167,6 +167,25 @@ impl ConditionReader {
         Ok(answer)
     }
 
+    /// The next nonce of `address` on `chain` (its transaction count at the latest block), not
+    /// cached: a Lit Action asks it to send a transaction.
+    pub async fn transaction_count(
+        &self,
+        chain: &str,
+        address: alloy_primitives::Address,
+    ) -> Result<u64, ChainReadError> {
+        let client = self
+            .inner
+            .chains
+            .get(chain)
+            .ok_or(ChainReadError::UnknownChain)?;
+        let per_read = self.inner.limits.per_read;
+        tokio::time::timeout(per_read, client.provider.get_transaction_count(address))
+            .await
+            .map_err(|_| timed_out(per_read))?
+            .map_err(rpc_failure)
+    }
+
     async fn latest_block_number(&self, client: &ChainClient) -> Result<u64, ChainReadError> {
         let mut latest = client.latest.lock().await;
         if let Some((at, number)) = *latest {
