@@ -555,3 +555,69 @@ async fn decrypt_and_combine_opens_data_for_a_user_the_conditions_allow_and_no_o
     devnet.shutdown().await;
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_action_calls_child_actions_by_ipfs_id_down_to_the_depth_limit() -> TestResult {
+    let devnet = Devnet::start(DevnetConfig::default()).await?;
+    let client = connected(&devnet).await?;
+    let sigs = any_action_sigs(&client, &devnet.dev_wallet()).await?;
+    let api = devnet.ipfs_gateway().ok_or("a gateway")?.api_url();
+    let add = |code: &'static str| {
+        let api = api.clone();
+        async move {
+            let added: Value = reqwest::Client::new()
+                .post(format!("{api}/api/v0/add"))
+                .body(code)
+                .send()
+                .await?
+                .json()
+                .await?;
+            Ok::<String, Box<dyn std::error::Error>>(
+                added["Hash"].as_str().unwrap_or_default().to_owned(),
+            )
+        }
+    };
+    let child = add("Lit.Actions.setResponse({response: JSON.stringify({doubled: x * 2, stack: Lit.Auth.actionIpfsIdStack.length, me: Lit.Auth.actionIpfsIds[0]})});").await?;
+    // Calls itself (its CID comes as a parameter) until a call fails, and reports how deep it got.
+    let recursive = add(r#"
+        (async () => {
+            try {
+                const inner = await Lit.Actions.call({ipfsId: self, params: {self, depth: depth + 1}});
+                Lit.Actions.setResponse({response: inner});
+            } catch (e) {
+                Lit.Actions.setResponse({response: JSON.stringify({deepest: depth, error: String(e)})});
+            }
+        })();
+    "#).await?;
+    let code = r#"
+        (async () => {
+            const child = JSON.parse(await Lit.Actions.call({ipfsId: childId, params: {x: 21}}));
+            const deep = JSON.parse(await Lit.Actions.call({ipfsId: recursive, params: {self: recursive, depth: 1}}));
+            Lit.Actions.setResponse({response: JSON.stringify({child, deep, stackAfter: Lit.Auth.actionIpfsIdStack.length})});
+        })();
+    "#;
+    let result = client
+        .execute_js(
+            &ExecuteJsParams::code(code).with_js_params(params(json!({
+                "childId": child, "recursive": recursive,
+            }))),
+            &sigs,
+        )
+        .await?;
+    let response = result.response_json();
+    assert_eq!(
+        response["child"],
+        json!({"doubled": 42, "stack": 2, "me": child})
+    );
+    assert_eq!(response["stackAfter"], 1);
+    // The top action and five levels of children.
+    assert_eq!(response["deep"]["deepest"], 5, "{response}");
+    assert!(
+        response["deep"]["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("maximum call depth of 5")),
+        "{response}"
+    );
+    devnet.shutdown().await;
+    Ok(())
+}

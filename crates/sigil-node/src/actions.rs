@@ -29,6 +29,8 @@ use tokio::sync::Semaphore;
 pub(crate) struct ActionRunner {
     workers: Semaphore,
     pub(crate) limits: Limits,
+    /// How deep actions may call actions (`Lit.Actions.call`).
+    max_call_depth: usize,
     /// Lit's chain names to RPC URLs, for `getRpcUrl`.
     rpc_urls: BTreeMap<String, String>,
     ipfs: IpfsCode,
@@ -82,6 +84,7 @@ impl ActionRunner {
         ActionRunner {
             workers: Semaphore::new(workers),
             limits: config.limits(),
+            max_call_depth: config.max_call_depth,
             rpc_urls: rpc_urls.clone(),
             ipfs: IpfsCode {
                 gateway: config.ipfs_gateway.clone(),
@@ -188,17 +191,20 @@ impl ActionRunner {
         let limits = self.limits.clone();
         let rpc_urls = self.rpc_urls.clone();
         let http = self.ipfs.http.clone();
+        let max_call_depth = self.max_call_depth;
         tokio::task::spawn_blocking(move || {
-            let auth = lit_auth(&run.cid, run.user);
-            let host = Rc::new(NodeHost {
+            let stack = vec![run.cid.clone()];
+            let auth = lit_auth(&stack, run.user);
+            let host = Rc::new_cyclic(|this| NodeHost {
+                this: this.clone(),
                 state,
                 runtime,
                 request_id: run.request_id,
                 user: run.user,
-                cid_bytes: sigil_chain::evm::ipfs_cid_bytes(&run.cid)
-                    .ok()
-                    .map(|bytes| bytes.to_vec()),
-                cid: run.cid.clone(),
+                stack: RefCell::new(stack),
+                headers: run.headers.clone(),
+                limits: limits.clone(),
+                max_call_depth,
                 rpc_urls,
                 http,
                 signatures: Cell::new(0),
@@ -225,12 +231,12 @@ impl ActionRunner {
     }
 }
 
-/// `Lit.Auth` for a run of action `cid` in a wallet's session, field for field as Lit's node
+/// `Lit.Auth` for a run of the last action of `stack` (its callers before it) in a wallet's session, field for field as Lit's node
 /// builds it (its `AuthContext`): the same on every node.
-fn lit_auth(cid: &str, user: Address) -> Value {
+fn lit_auth(stack: &[String], user: Address) -> Value {
     json!({
-        "actionIpfsIds": [cid],
-        "actionIpfsIdStack": [cid],
+        "actionIpfsIds": stack.last().into_iter().collect::<Vec<_>>(),
+        "actionIpfsIdStack": stack,
         "authSigAddress": user.to_checksum(None),
         "authMethodContexts": [],
         "resources": [],
@@ -241,13 +247,18 @@ fn lit_auth(cid: &str, user: Address) -> Value {
 /// The node's side of one run's Lit.Actions calls. Lives on the run's worker thread; async
 /// work (chain reads, signing rounds with peers) is driven on the node's runtime from there.
 struct NodeHost {
+    /// This host, for the runs of child actions (`Lit.Actions.call`).
+    this: std::rc::Weak<NodeHost>,
     state: Arc<NodeState>,
     runtime: tokio::runtime::Handle,
     request_id: String,
     user: Address,
-    /// The running action's CID, and as PKPPermissions stores a permitted action.
-    cid: String,
-    cid_bytes: Option<Vec<u8>>,
+    /// The CIDs of the running action and of the actions that called it, the running one last.
+    stack: RefCell<Vec<String>>,
+    /// The request's headers (`Lit.Headers`).
+    headers: Value,
+    limits: Limits,
+    max_call_depth: usize,
     rpc_urls: BTreeMap<String, String>,
     http: reqwest::Client,
     /// `broadcastAndCollect` calls so far: names each one's peer run.
@@ -268,6 +279,7 @@ impl Host for NodeHost {
             "fetch" => self.fetch(&args, deadline),
             "getLatestNonce" => self.latest_nonce(&args, deadline),
             "encrypt" => self.encrypt(&args),
+            "call" => self.call_child(&args, deadline),
             "isLeader" => Ok(json!(self.leader()?.communication_key == self.me())),
             "broadcast" => self.broadcast_from_leader(&args, deadline),
             "collectFromLeader" => self.collect_from_leader(&args, deadline),
@@ -319,7 +331,9 @@ impl NodeHost {
         let request_id = format!("{}/action-sign/{sequence}/{sig_name}", self.request_id);
         let state = Arc::clone(&self.state);
         let user = self.user;
-        let cid_bytes = self.cid_bytes.clone();
+        let cid_bytes = sigil_chain::evm::ipfs_cid_bytes(&self.current_cid())
+            .ok()
+            .map(|bytes| bytes.to_vec());
         let signing = async move {
             let record = signing_record(&state, &public_key, &public_key_text).await?;
             if !may_sign(&record, user, cid_bytes.as_deref(), scope) {
@@ -397,7 +411,7 @@ impl NodeHost {
             user,
             siwe_domain: String::new(),
             siwe_resources: Vec::new(),
-            current_action_ipfs_id: self.cid.clone(),
+            current_action_ipfs_id: self.current_cid(),
         };
         let context = self
             .block_on(
@@ -422,6 +436,50 @@ impl NodeHost {
             .block_on(deadline, registry.signing_record(token_id))?
             .map_err(|e| format!("Error calling {op}: {e}"))?;
         crate::pkp_permissions::answer(op, record.as_ref(), args)
+    }
+
+    /// The CID of the running action (a child's, inside `Lit.Actions.call`).
+    fn current_cid(&self) -> String {
+        self.stack.borrow().last().cloned().unwrap_or_default()
+    }
+
+    /// `call({ipfsId, params})`: runs the action stored under `ipfsId` with `params` as its
+    /// globals, in this run's time and session, and returns the response it set. Its
+    /// `Lit.Auth` names it, after its callers; it signs as itself.
+    fn call_child(&self, args: &Value, deadline: Instant) -> Result<Value, String> {
+        let cid = args["ipfsId"].as_str().ok_or("ipfsId must be a string")?;
+        if self.stack.borrow().len() > self.max_call_depth {
+            return Err(format!(
+                "The maximum call depth of {} was exceeded",
+                self.max_call_depth
+            ));
+        }
+        let code = self
+            .block_on(deadline, self.state.actions.code_of(&self.state, cid))?
+            .map_err(|e| e.to_string())?;
+        let js_params = match &args["params"] {
+            Value::Object(params) => params.clone(),
+            _ => Map::new(),
+        };
+        let host = self.this.upgrade().ok_or("the run has ended")?;
+        self.stack.borrow_mut().push(cid.to_owned());
+        let auth = lit_auth(&self.stack.borrow(), self.user);
+        let limits = Limits {
+            timeout: deadline.saturating_duration_since(Instant::now()),
+            ..self.limits.clone()
+        };
+        let action = sigil_actions::Action {
+            code: &code,
+            js_params: &js_params,
+            auth: &auth,
+            headers: &self.headers,
+        };
+        let outcome = sigil_actions::execute(&action, &limits, host as Rc<dyn Host>);
+        self.stack.borrow_mut().pop();
+        match outcome {
+            Ok(outcome) => Ok(json!(outcome.response)),
+            Err(error) => Err(format!("the child action {cid} failed: {error}")),
+        }
     }
 
     fn me(&self) -> alloy_primitives::B256 {

@@ -129,6 +129,8 @@ pub struct ActionsConfig {
     pub max_fetches: usize,
     /// Exchanges with the other nodes one run may make (`broadcastAndCollect`, `runOnce`).
     pub max_broadcasts: usize,
+    /// How deep actions may call other actions (`Lit.Actions.call`).
+    pub max_call_depth: usize,
     /// Runs at once, each on a thread of its own (0: one per core); more wait their turn, for
     /// at most a run's timeout. Requests other than actions are served meanwhile.
     pub workers: usize,
@@ -150,6 +152,7 @@ impl Default for ActionsConfig {
             max_signatures: limits.signatures,
             max_fetches: limits.fetches,
             max_broadcasts: limits.broadcasts,
+            max_call_depth: 5,
             workers: 0,
             ipfs_gateway: None,
         }
