@@ -66,10 +66,21 @@ pub struct ExecuteJsResult {
     /// Each signature the action asked for, by its `sigName`, combined from the nodes' shares
     /// and verified against the PKP's key.
     pub signatures: BTreeMap<String, PkpSignature>,
+    /// Each key id the action claimed, by its `keyId`, with every node's signature.
+    pub claims: BTreeMap<String, KeyClaim>,
     /// The response, chosen by the [`ResponseStrategy`], as the action set it.
     pub response: String,
     /// The most common console output.
     pub logs: String,
+}
+
+/// A key id an action claimed (`Lit.Actions.claimKey`), as the JS SDK's `getClaims` returns it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyClaim {
+    /// Each node's EIP-191 signature over the derived key id, in node order.
+    pub signatures: Vec<alloy_primitives::Signature>,
+    /// `keccak256("<action CID>_<keyId>")`, hex.
+    pub derived_key_id: String,
 }
 
 impl ExecuteJsResult {
@@ -186,12 +197,38 @@ impl LitNodeClient {
             .map(|l| (*l).clone())
             .unwrap_or_default();
         let signatures = combine_signatures(&answers, connection.min_node_count)?;
+        let claims = collect_claims(&answers)?;
         Ok(ExecuteJsResult {
             signatures,
+            claims,
             response,
             logs,
         })
     }
+}
+
+/// Each claimed key id with every node's signature of it.
+fn collect_claims(
+    answers: &[(&str, ExecuteJsResponse)],
+) -> Result<BTreeMap<String, KeyClaim>, ClientError> {
+    let mut claims: BTreeMap<String, KeyClaim> = BTreeMap::new();
+    for (_, answer) in answers {
+        for (key_id, claim) in &answer.claim_data {
+            let bytes = hex::decode(claim.signature.trim_start_matches("0x"))
+                .map_err(|_| ClientError::InvalidSignature(format!("claim {key_id}: not hex")))?;
+            let signature = alloy_primitives::Signature::try_from(bytes.as_slice())
+                .map_err(|e| ClientError::InvalidSignature(format!("claim {key_id}: {e}")))?;
+            claims
+                .entry(key_id.clone())
+                .or_insert_with(|| KeyClaim {
+                    signatures: Vec::new(),
+                    derived_key_id: claim.derived_key_id.clone(),
+                })
+                .signatures
+                .push(signature);
+        }
+    }
+    Ok(claims)
 }
 
 /// The element that occurs least often; ties go to the first such element, as the SDK's
@@ -265,6 +302,7 @@ mod tests {
     fn a_response_is_json_when_it_parses() {
         let result = |response: &str| ExecuteJsResult {
             signatures: BTreeMap::new(),
+            claims: BTreeMap::new(),
             response: response.into(),
             logs: String::new(),
         };

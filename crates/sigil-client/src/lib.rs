@@ -39,7 +39,7 @@ mod pkp;
 mod session;
 mod storage;
 
-pub use actions::{ExecuteJsParams, ExecuteJsResult, ResponseStrategy};
+pub use actions::{ExecuteJsParams, ExecuteJsResult, KeyClaim, ResponseStrategy};
 pub use client::{Connection, CreateSiweMessageParams, LitNodeClient, LitNodeClientConfig};
 pub use encryption::DecryptRequest;
 pub use error::{BoxError, ClientError, NodeFailure};

@@ -610,6 +610,24 @@ async fn an_action_calls_child_actions_by_ipfs_id_down_to_the_depth_limit() -> T
         json!({"doubled": 42, "stack": 2, "me": child})
     );
     assert_eq!(response["stackAfter"], 1);
+
+    // claimKey: every node signs the derived key id, keccak256("<cid>_<keyId>").
+    let claim = "(async () => { await Lit.Actions.claimKey({keyId: 'my-key'}); })();";
+    let claimed = client
+        .execute_js(&ExecuteJsParams::code(claim), &sigs)
+        .await?;
+    let derived = keccak256(format!(
+        "{}_my-key",
+        sigil_actions::ipfs_cid_v0(claim.as_bytes())
+    ));
+    let key_claim = &claimed.claims["my-key"];
+    assert_eq!(key_claim.derived_key_id, hex::encode(derived));
+    let signers: std::collections::HashSet<_> = key_claim
+        .signatures
+        .iter()
+        .map(|signature| signature.recover_address_from_msg(derived.as_slice()))
+        .collect::<Result<_, _>>()?;
+    assert_eq!(signers.len(), 3, "three nodes, three keys");
     // The top action and five levels of children.
     assert_eq!(response["deep"]["deepest"], 5, "{response}");
     assert!(

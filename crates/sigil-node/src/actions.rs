@@ -280,6 +280,7 @@ impl Host for NodeHost {
             "getLatestNonce" => self.latest_nonce(&args, deadline),
             "encrypt" => self.encrypt(&args),
             "call" => self.call_child(&args, deadline),
+            "claimKey" => self.claim_key(&args),
             "isLeader" => Ok(json!(self.leader()?.communication_key == self.me())),
             "broadcast" => self.broadcast_from_leader(&args, deadline),
             "collectFromLeader" => self.collect_from_leader(&args, deadline),
@@ -801,6 +802,32 @@ impl NodeHost {
             "v": u8::from(combined.recovery_id.is_y_odd()),
         });
         Ok(json!(rsv.to_string()))
+    }
+
+    /// `claimKey({keyId})`: this node's EIP-191 signature over `keccak256("<action CID>_<keyId>")`
+    /// (the derived key id), into `claimData[keyId]`, as Lit's node makes it.
+    fn claim_key(&self, args: &Value) -> Result<Value, String> {
+        use alloy_signer::SignerSync;
+        let key_id = args["keyId"].as_str().ok_or("keyId must be a string")?;
+        let cid = self.current_cid();
+        if cid.is_empty() {
+            return Err("Could not find IPFS ID for this action, aborting claim operation".into());
+        }
+        let derived_key_id = keccak256(format!("{cid}_{key_id}"));
+        let signature = self
+            .state
+            .peers()
+            .node_wallet()
+            .sign_message_sync(derived_key_id.as_slice())
+            .map_err(|e| format!("Could not sign message: {e}"))?;
+        self.claim_data.borrow_mut().insert(
+            key_id.to_owned(),
+            ActionClaim {
+                signature: hex::encode(signature.as_bytes()),
+                derived_key_id: hex::encode(derived_key_id),
+            },
+        );
+        Ok(json!("success"))
     }
 
     /// `getLatestNonce({address, chain})`: the address's transaction count, `0x` hex.

@@ -121,6 +121,20 @@ impl PeerChannel {
         self.announcements_out.lock().take()
     }
 
+    /// The node's Ethereum key, derived from its identity (HKDF), so it needs no file of its
+    /// own and stays the same across restarts: it signs the key ids Lit Actions claim.
+    pub(crate) fn node_wallet(&self) -> alloy_signer_local::PrivateKeySigner {
+        let seed = zeroize::Zeroizing::new(self.identity.to_bytes());
+        let hkdf = hkdf::Hkdf::<sha2::Sha256>::new(Some(b"sigil-node-wallet-v1"), seed.as_slice());
+        loop_until_valid_key(|counter| {
+            let mut key = zeroize::Zeroizing::new([0u8; 32]);
+            // 32 bytes is far below HKDF-SHA256's output limit.
+            let _ = hkdf.expand(&counter.to_be_bytes(), key.as_mut_slice());
+            alloy_signer_local::PrivateKeySigner::from_bytes(&alloy_primitives::B256::from(*key))
+                .ok()
+        })
+    }
+
     /// The current validator whose identity key is `identity`.
     pub fn validator_with_identity(&self, identity: &B256) -> Option<ValidatorInfo> {
         self.chain
@@ -463,4 +477,16 @@ fn write_private(path: &Path, bytes: &[u8]) -> Result<(), NodeError> {
     file.write_all(bytes)
         .and_then(|()| file.sync_all())
         .map_err(|e| NodeError::io("writing the peer identity", path, e))
+}
+
+/// The first `Some` of `make(0)`, `make(1)`, ...: a derived secp256k1 key is invalid (zero or
+/// past the group order) with probability about 2^-128, so this ends at once.
+fn loop_until_valid_key<T>(make: impl Fn(u32) -> Option<T>) -> T {
+    let mut counter = 0u32;
+    loop {
+        if let Some(value) = make(counter) {
+            return value;
+        }
+        counter = counter.wrapping_add(1);
+    }
 }
