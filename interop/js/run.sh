@@ -27,13 +27,14 @@ trap cleanup EXIT
 # (Not run in $(...): the devnet must stay a child of this shell so cleanup can stop it.)
 start_devnet() {
   local name="$1"; shift
-  "$SIGIL_BIN" devnet --nodes 3 --threshold 2 --port 0 --rpc-port 0 \
+  "$SIGIL_BIN" devnet --nodes 3 --threshold 2 --port 0 --rpc-port 0 --ipfs-port 0 \
     --data-dir "$work/$name" --block-time 1s --json "$@" > "$work/$name.log" 2>&1 &
   pids+=($!)
   local ready="$work/$name/ready.json"
   for _ in $(seq 1 100); do
     if [ -f "$ready" ]; then
       devnet_rpc_url="$(node -e 'process.stdout.write(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).chainRpcUrl)' "$ready")"
+      devnet_ipfs_api="$(node -e 'process.stdout.write(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).ipfsApiUrl || "")' "$ready")"
       [ -n "$devnet_rpc_url" ] && return 0
     fi
     sleep 0.1
@@ -63,6 +64,7 @@ export SIGIL_DEPLOYER_KEY=0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae78
 start_devnet open
 SIGIL_RPC_URL="$devnet_rpc_url"
 SIGIL_CONTEXT="$work/open/network-context.json"
+SIGIL_IPFS_API="$devnet_ipfs_api"
 start_devnet paid --free-requests 0
 SIGIL_PAID_RPC_URL="$devnet_rpc_url"
 SIGIL_PAID_CONTEXT="$work/paid/network-context.json"
@@ -71,7 +73,7 @@ SIGIL_EVM_CONTEXT="$work/evm/network-context.json"
 # The paid devnet runs on its embedded chain, the default.
 SIGIL_EMBEDDED_RPC_URL="$SIGIL_PAID_RPC_URL"
 SIGIL_EMBEDDED_CONTEXT="$SIGIL_PAID_CONTEXT"
-export SIGIL_RPC_URL SIGIL_CONTEXT SIGIL_PAID_RPC_URL SIGIL_PAID_CONTEXT SIGIL_EVM_RPC_URL SIGIL_EVM_CONTEXT SIGIL_EMBEDDED_RPC_URL SIGIL_EMBEDDED_CONTEXT
+export SIGIL_RPC_URL SIGIL_CONTEXT SIGIL_IPFS_API SIGIL_PAID_RPC_URL SIGIL_PAID_CONTEXT SIGIL_EVM_RPC_URL SIGIL_EVM_CONTEXT SIGIL_EMBEDDED_RPC_URL SIGIL_EMBEDDED_CONTEXT
 export SIGIL_STAKING_ADDRESS="0x5FbDB2315678afecb367f032d93F642f64180aa3"
 export SIGIL_NODE_COUNT=3
 

@@ -51,6 +51,8 @@ fn devnet_prints_its_banner_serves_handshakes_and_exits_0_on_sigint() {
         "0",
         "--rpc-port",
         "0",
+        "--ipfs-port",
+        "0",
     ]);
     let banner = devnet
         .devnet_banner(Duration::from_secs(5))
@@ -98,6 +100,8 @@ fn devnet_json_is_printed_and_written_to_ready_json_and_a_node_runs_from_its_con
         "--port",
         "0",
         "--rpc-port",
+        "0",
+        "--ipfs-port",
         "0",
         "--data-dir",
         data_arg,

@@ -43,6 +43,8 @@ fn spawn_devnet(data_dir: &Path) -> Running {
             "0",
             "--rpc-port",
             "0",
+            "--ipfs-port",
+            "0",
             "--block-time",
             "500ms",
         ])

@@ -7,7 +7,8 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { LitActionResource } = require('@lit-protocol/auth-helpers');
-const { ethers, LIT_ABILITY, connectedClient, mintedPkp, seedGuideSessionSigs } = require('./lib');
+const { encryptString } = require('@lit-protocol/encryption');
+const { ethers, LIT_ABILITY, connectedClient, mintedPkp, onlyAddress, seedGuideSessionSigs } = require('./lib');
 
 /** The seed guide's session sigs, asking to run any Lit Action. */
 function actionSessionSigs(client, wallet) {
@@ -121,6 +122,72 @@ test('an action that throws: the SDK reports its error and the nodes keep servin
     );
     const result = await client.executeJs({ sessionSigs, code: `Lit.Actions.setResponse({ response: 'alive' });` });
     assert.equal(result.response, 'alive');
+  } finally {
+    await client.disconnect();
+  }
+});
+
+test('executeJs by ipfsId: the nodes fetch the code from the devnet gateway, under the CID ipfs-only-hash computes', async () => {
+  const code = `Lit.Actions.setResponse({ response: 'from ipfs ' + Lit.Auth.actionIpfsIds[0] });`;
+  const added = await (await fetch(`${process.env.SIGIL_IPFS_API}/api/v0/add`, { method: 'POST', body: code })).json();
+  const ipfsId = await require('ipfs-only-hash').of(code);
+  assert.equal(added.Hash, ipfsId);
+  const client = await connectedClient();
+  try {
+    const sessionSigs = await actionSessionSigs(client, ethers.Wallet.createRandom());
+    const result = await client.executeJs({ sessionSigs, ipfsId });
+    assert.equal(result.response, `from ipfs ${ipfsId}`);
+  } finally {
+    await client.disconnect();
+  }
+});
+
+test('checkConditions, decryptAndCombine of data the SDK encrypted, runOnce and broadcastAndCollect inside an action', async () => {
+  const client = await connectedClient();
+  try {
+    const wallet = ethers.Wallet.createRandom();
+    const accessControlConditions = onlyAddress(wallet.address);
+    const { ciphertext, dataToEncryptHash } = await encryptString(
+      { accessControlConditions, dataToEncrypt: 'opened inside the action' },
+      client,
+    );
+    const result = await client.executeJs({
+      sessionSigs: await actionSessionSigs(client, wallet),
+      code: `(async () => {
+        const mine = await Lit.Actions.checkConditions({ conditions: accessControlConditions, authSig: null, chain: 'ethereum' });
+        const theirs = await Lit.Actions.checkConditions({ conditions: others, authSig: null, chain: 'ethereum' });
+        const plaintext = await Lit.Actions.decryptAndCombine({
+          accessControlConditions, ciphertext, dataToEncryptHash, authSig: null, chain: 'ethereum',
+        });
+        const once = await Lit.Actions.runOnce({ waitForResponse: true, name: 'once' }, async () => 'leader-' + Math.random());
+        const all = await Lit.Actions.broadcastAndCollect({ name: 'count', value: 'x' });
+        Lit.Actions.setResponse({ response: JSON.stringify({ mine, theirs, plaintext, leaderLike: once.startsWith('leader-'), nodes: all.length }) });
+      })();`,
+      jsParams: {
+        accessControlConditions, ciphertext, dataToEncryptHash,
+        others: onlyAddress(ethers.Wallet.createRandom().address),
+      },
+    });
+    assert.deepEqual(JSON.parse(result.response), {
+      mine: true, theirs: false, plaintext: 'opened inside the action', leaderLike: true, nodes: 3,
+    });
+  } finally {
+    await client.disconnect();
+  }
+});
+
+test('claimKey: the SDK gathers every node signature of the derived key id', async () => {
+  const client = await connectedClient();
+  try {
+    const code = `(async () => { await Lit.Actions.claimKey({ keyId: 'sdk-claim' }); })();`;
+    const result = await client.executeJs({ sessionSigs: await actionSessionSigs(client, ethers.Wallet.createRandom()), code });
+    const ipfsId = await require('ipfs-only-hash').of(code);
+    const derived = ethers.utils.keccak256(ethers.utils.toUtf8Bytes(`${ipfsId}_sdk-claim`));
+    const claim = result.claims['sdk-claim'];
+    assert.equal('0x' + claim.derivedKeyId, derived);
+    assert.equal(claim.signatures.length, 3);
+    const signers = new Set(claim.signatures.map((sig) => ethers.utils.verifyMessage(ethers.utils.arrayify(derived), sig)));
+    assert.equal(signers.size, 3);
   } finally {
     await client.disconnect();
   }

@@ -97,7 +97,7 @@ test('three nodes on three hosts share one chain; the SDK decrypts through them,
   try {
     // Deal the keys and deploy the contracts with a short-lived devnet on anvil.
     const { child: devnet } = await start(
-      ['devnet', '--port', '0', '--rpc-port', '0', '--data-dir', dataDir, '--evm-rpc', RPC_URL,
+      ['devnet', '--port', '0', '--rpc-port', '0', '--ipfs-port', '0', '--data-dir', dataDir, '--evm-rpc', RPC_URL,
         '--deployer-key-env', 'SIGIL_MULTI_HOST_OPERATOR', '--json'],
       '{',
       { SIGIL_MULTI_HOST_OPERATOR: OPERATOR.privateKey }

@@ -259,7 +259,16 @@ pub fn devnet_on_evm(
 ) -> (Running, serde_json::Value) {
     let mut command = Command::new(sigil_path());
     command
-        .args(["devnet", "--port", "0", "--rpc-port", "0", "--json"])
+        .args([
+            "devnet",
+            "--port",
+            "0",
+            "--rpc-port",
+            "0",
+            "--ipfs-port",
+            "0",
+            "--json",
+        ])
         .args(["--evm-rpc", rpc_url, "--deployer-key-env", "DEPLOYER_KEY"])
         .arg("--data-dir")
         .arg(data_dir)
