@@ -639,3 +639,70 @@ async fn an_action_calls_child_actions_by_ipfs_id_down_to_the_depth_limit() -> T
     devnet.shutdown().await;
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nodes_busy_with_runaway_actions_keep_answering_handshakes_and_then_run_actions(
+) -> TestResult {
+    let devnet = Devnet::start(DevnetConfig {
+        actions: ActionsConfig {
+            timeout_ms: 1_500,
+            ..ActionsConfig::default()
+        },
+        ..DevnetConfig::default()
+    })
+    .await?;
+    let client = std::sync::Arc::new(connected(&devnet).await?);
+    let sigs = any_action_sigs(&client, &devnet.dev_wallet()).await?;
+    // More busy loops than the nodes have workers.
+    let runaways: Vec<_> = (0..6)
+        .map(|i| {
+            let client = std::sync::Arc::clone(&client);
+            let sigs = sigs.clone();
+            tokio::spawn(async move {
+                let code = format!("let i = {i}; while (true) {{ i++; }}");
+                client.execute_js(&ExecuteJsParams::code(code), &sigs).await
+            })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let http = reqwest::Client::new();
+    let mut answered = 0;
+    for url in devnet.node_urls() {
+        for _ in 0..5 {
+            let answer = http
+                .post(format!("{url}/web/handshake/"))
+                .header("X-Request-Id", "lit_busy")
+                .json(&json!({"clientPublicKey": "test", "challenge": "ab".repeat(32)}))
+                .timeout(Duration::from_secs(5))
+                .send()
+                .await?;
+            assert_eq!(answer.status().as_u16(), 200);
+            answered += 1;
+        }
+    }
+    assert_eq!(answered, 15);
+    for runaway in runaways {
+        let error = runaway.await?.expect_err("stopped");
+        let code = error
+            .most_common_node_failure()
+            .and_then(|failure| failure.error_code.clone())
+            .map(|code| code.as_str().to_owned());
+        // Each stopped at its timeout (or, queued behind the others past its own, refused).
+        assert!(
+            matches!(
+                code.as_deref(),
+                Some("NodeJsTimeoutError" | "NodeConcurrencyOverload")
+            ),
+            "{error}"
+        );
+    }
+    let result = client
+        .execute_js(
+            &ExecuteJsParams::code("Lit.Actions.setResponse({response: 'free again'})"),
+            &sigs,
+        )
+        .await?;
+    assert_eq!(result.response, "free again");
+    devnet.shutdown().await;
+    Ok(())
+}
