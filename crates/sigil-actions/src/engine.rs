@@ -137,6 +137,7 @@ const PRELUDE: &str = r#"
   const host = globalThis.__sigilHost;
   const now = globalThis.__sigilNow;
   const headers = JSON.parse(globalThis.__sigilHeaders);
+  const loadEthers = globalThis.__sigilLoadEthers;
   const auth = JSON.parse(globalThis.__sigilAuth);
   const params = JSON.parse(globalThis.__sigilParams);
   delete globalThis.__sigilLog;
@@ -144,6 +145,7 @@ const PRELUDE: &str = r#"
   delete globalThis.__sigilHost;
   delete globalThis.__sigilNow;
   delete globalThis.__sigilHeaders;
+  delete globalThis.__sigilLoadEthers;
   delete globalThis.__sigilAuth;
   delete globalThis.__sigilParams;
   const call = (name, args) => JSON.parse(host(name, JSON.stringify(args === undefined ? null : args)));
@@ -370,6 +372,61 @@ const PRELUDE: &str = r#"
       },
     }),
   });
+  // The secp256k1 curve ethers is given, with elliptic's interface (the part ethers uses),
+  // computed by the engine.
+  const hex = (value) => call('encodeBytes', { bytes: bytes(value), encoding: 'base16' });
+  const secp = (args) => call('secp256k1', args);
+  const bigNumber = (text) => ({ toString: () => text.replace(/^0+(?=.)/, '') });
+  const point = (key) => ({
+    key,
+    encode: (encoding, compressed) => secp({ op: 'publicKey', key, compressed: !!compressed }),
+    encodeCompressed: () => secp({ op: 'publicKey', key, compressed: true }),
+    add: (other) => point(secp({ op: 'add', a: key, b: other.key })),
+  });
+  const curve = Object.freeze({
+    keyFromPrivate: (value) => {
+      const key = hex(value);
+      return {
+        getPublic: (compressed, encoding) => {
+          const encoded = secp({ op: 'publicKey', key, compressed: !!compressed });
+          return encoding === 'hex' ? encoded : point(encoded);
+        },
+        sign: (digest) => {
+          const signed = secp({ op: 'sign', key, digest: hex(digest) });
+          return { r: bigNumber(signed.r), s: bigNumber(signed.s), recoveryParam: signed.recid };
+        },
+        derive: (other) => bigNumber(secp({ op: 'derive', key, pub: other.key })),
+      };
+    },
+    keyFromPublic: (value) => {
+      const pub = point(hex(value));
+      return {
+        pub,
+        getPublic: (compressed, encoding) =>
+          encoding === 'hex' ? secp({ op: 'publicKey', key: pub.key, compressed: !!compressed }) : pub,
+      };
+    },
+    recoverPubKey: (digest, signature, recid) => point(secp({
+      op: 'recover', digest: hex(digest), r: hex(signature.r), s: hex(signature.s), recid,
+    })),
+  });
+  // ethers is loaded the first time an action reads it: the others do not pay for it.
+  Object.defineProperty(globalThis, 'ethers', {
+    configurable: true,
+    enumerable: false,
+    get() {
+      delete globalThis.ethers;
+      Object.defineProperty(globalThis, '__sigilCurve', { value: curve, configurable: true });
+      try {
+        loadEthers();
+      } finally {
+        delete globalThis.__sigilCurve;
+      }
+      const value = globalThis.ethers;
+      Object.defineProperty(globalThis, 'ethers', { value, writable: false, configurable: false, enumerable: false });
+      return value;
+    },
+  });
   const define = (name, value) =>
     Object.defineProperty(globalThis, name, { value, writable: false, configurable: false, enumerable: false });
   define('console', console);
@@ -459,6 +516,7 @@ pub fn execute(
 
     let prelude = CString::new(PRELUDE).map_err(|e| ActionError::Engine(e.to_string()))?;
     let globals = Globals {
+        compiler: compiler_ptr,
         params: &params,
         auth: &auth,
         headers: &headers,
@@ -516,6 +574,8 @@ pub fn execute(
 
 /// What the prelude reads from the host when it sets up the globals.
 struct Globals<'a> {
+    /// The context that compiles (code the engine itself loads: the ethers bundle).
+    compiler: std::ptr::NonNull<qjs::JSContext>,
     params: &'a str,
     auth: &'a str,
     headers: &'a str,
@@ -659,24 +719,49 @@ fn install_host<'js>(
     globals.set("__sigilParams", run.params)?;
     globals.set("__sigilAuth", run.auth)?;
     globals.set("__sigilHeaders", run.headers)?;
+    let compiler = run.compiler;
+    globals.set(
+        "__sigilLoadEthers",
+        Function::new(ctx.clone(), move |ctx: Ctx<'_>| -> rquickjs::Result<()> {
+            let bytecode = ETHERS_BYTECODE.get_or_init(|| {
+                let source = CString::new(crate::ethers::source()).map_err(|e| e.to_string())?;
+                compile(compiler, &source, c"ethers.js")
+            });
+            let loaded = match bytecode {
+                Ok(bytecode) => run_bytecode(&ctx, bytecode),
+                Err(message) => Err(message.clone()),
+            };
+            loaded.map_err(|message| {
+                Exception::throw_message(&ctx, &format!("loading ethers failed: {message}"))
+            })
+        })?,
+    )?;
     Ok(())
 }
 
 /// Compiles `source` as a classic script in the compiler context (which may compile code) and
-/// runs it in `ctx` (which may not); an exception comes back as its text. The bytecode goes
-/// through QuickJS's serialisation: a function belongs to the realm that made it, and one read
-/// in `ctx` belongs to `ctx` (its globals, and no eval).
+/// runs it in `ctx` (which may not); an exception comes back as its text.
 fn run_compiled(
     ctx: &Ctx<'_>,
     compiler: std::ptr::NonNull<qjs::JSContext>,
     source: &CString,
     filename: &std::ffi::CStr,
 ) -> Result<(), String> {
-    let sandbox = ctx.as_raw().as_ptr();
-    // SAFETY: both contexts belong to the same runtime, whose lock the caller's `with` holds;
-    // every value and buffer made here is freed once (values by the wrappers or by
-    // JS_EvalFunction, which takes ownership of the function it runs; the buffer by js_free).
-    let result = unsafe {
+    let bytecode = compile(compiler, source, filename)?;
+    run_bytecode(ctx, &bytecode)
+}
+
+/// `source` compiled as a classic script, serialised: bytecode any context can read back. A
+/// function belongs to the realm that made it, and one read in a context belongs to that
+/// context (its globals, and no eval).
+fn compile(
+    compiler: std::ptr::NonNull<qjs::JSContext>,
+    source: &CString,
+    filename: &std::ffi::CStr,
+) -> Result<Vec<u8>, String> {
+    // SAFETY: the compiler context belongs to the runtime whose lock the caller holds; the
+    // compiled value is freed once, the buffer by js_free after it is copied.
+    unsafe {
         let compiled = qjs::JS_Eval(
             compiler.as_ptr(),
             source.as_ptr(),
@@ -700,10 +785,26 @@ fn run_compiled(
         );
         qjs::JS_FreeValue(compiler.as_ptr(), compiled);
         if bytes.is_null() {
-            return Err("InternalError: the compiled action does not serialise".into());
+            return Err("InternalError: the compiled code does not serialise".into());
         }
-        let function = qjs::JS_ReadObject(sandbox, bytes, size, qjs::JS_READ_OBJ_BYTECODE as i32);
+        let copy = std::slice::from_raw_parts(bytes, size as usize).to_vec();
         qjs::js_free(compiler.as_ptr(), bytes.cast());
+        Ok(copy)
+    }
+}
+
+/// Reads `bytecode` into `ctx` and runs it; an exception comes back as its text.
+fn run_bytecode(ctx: &Ctx<'_>, bytecode: &[u8]) -> Result<(), String> {
+    let sandbox = ctx.as_raw().as_ptr();
+    // SAFETY: `ctx`'s runtime lock is held by the caller; JS_ReadObject copies from the slice,
+    // JS_EvalFunction takes ownership of the function it runs, the wrapper frees the result.
+    let result = unsafe {
+        let function = qjs::JS_ReadObject(
+            sandbox,
+            bytecode.as_ptr(),
+            bytecode.len() as _,
+            qjs::JS_READ_OBJ_BYTECODE as i32,
+        );
         if qjs::JS_IsException(function) {
             return Err(describe(&ctx.catch()));
         }
@@ -714,6 +815,9 @@ fn run_compiled(
     }
     Ok(())
 }
+
+/// The ethers bundle compiled once per process (it is the same for every run).
+static ETHERS_BYTECODE: std::sync::OnceLock<Result<Vec<u8>, String>> = std::sync::OnceLock::new();
 
 fn caught_text(error: CaughtError<'_>) -> String {
     match error {

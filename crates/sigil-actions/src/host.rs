@@ -70,6 +70,7 @@ pub(crate) fn local_op(op: &str, args: &Value) -> Option<Result<Value, String>> 
         "pubkeyToTokenId" => pubkey_to_token_id(args["publicKey"].as_str().unwrap_or_default()),
         "randomBytes" => random_bytes(args),
         "digest" => digest(args),
+        "secp256k1" => crate::ethers::secp256k1(args),
         _ => return None,
     })
 }

@@ -11,6 +11,7 @@
 
 mod cid;
 mod engine;
+mod ethers;
 mod host;
 
 pub use cid::ipfs_cid_v0;

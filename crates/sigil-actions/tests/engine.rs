@@ -484,3 +484,45 @@ fn crypto_and_lit_headers_are_there() {
             "requestId": "lit_test", "frozen": true})
     );
 }
+
+#[test]
+fn ethers_loads_when_touched_and_signs_and_recovers_with_the_native_curve() {
+    let outcome = run(r#"
+        const wallet = new ethers.Wallet("0x" + "11".repeat(32));
+        (async () => {
+            const signature = await wallet.signMessage("hello");
+            const digest = ethers.utils.keccak256(ethers.utils.toUtf8Bytes("raw"));
+            const raw = wallet._signingKey().signDigest(digest);
+            const tx = await wallet.signTransaction({to: "0x" + "22".repeat(20), value: 1, nonce: 0, gasLimit: 21000, gasPrice: 1, chainId: 1});
+            Lit.Actions.setResponse({response: JSON.stringify({
+                address: wallet.address,
+                recovered: ethers.utils.verifyMessage("hello", signature),
+                rawRecovered: ethers.utils.recoverAddress(digest, raw),
+                txFrom: ethers.utils.parseTransaction(tx).from,
+                compressed: ethers.utils.computePublicKey(wallet.publicKey, true).length,
+                shared: new ethers.utils.SigningKey("0x" + "11".repeat(32)).computeSharedSecret(
+                    new ethers.utils.SigningKey("0x" + "33".repeat(32)).publicKey) ===
+                    new ethers.utils.SigningKey("0x" + "33".repeat(32)).computeSharedSecret(wallet.publicKey),
+                frozen: Object.getOwnPropertyDescriptor(globalThis, "ethers").writable,
+            })});
+        })();
+    "#)
+    .expect("runs");
+    let value: Value = serde_json::from_str(&outcome.response).expect("json");
+    // The address of private key 0x1111…11.
+    let address = "0x19E7E376E7C213B7E7e7e46cc70A5dD086DAff2A";
+    assert_eq!(
+        value,
+        json!({"address": address, "recovered": address, "rawRecovered": address, "txFrom": address,
+            "compressed": 68, "shared": true, "frozen": false})
+    );
+}
+
+#[test]
+fn an_action_that_does_not_touch_ethers_does_not_load_it() {
+    let outcome = run(r#"
+        Lit.Actions.setResponse({response: String(Object.getOwnPropertyDescriptor(globalThis, "ethers").get !== undefined)});
+    "#)
+    .expect("runs");
+    assert_eq!(outcome.response, "true");
+}
