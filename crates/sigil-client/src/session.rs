@@ -158,6 +158,27 @@ impl LitNodeClient {
         Ok(key)
     }
 
+    /// [`LitNodeClient::get_session_sigs`] with the seed guide's `authNeededCallback` for a
+    /// wallet held here: a SIWE message with the session's URI, expiration and resources
+    /// ([`LitNodeClient::create_siwe_message`]), signed by `wallet` with EIP-191.
+    pub async fn get_session_sigs_with_wallet<W>(
+        &self,
+        params: SessionSigsParams,
+        wallet: &W,
+    ) -> Result<SessionSigs, ClientError>
+    where
+        W: alloy_signer::SignerSync + alloy_signer::Signer + Sync,
+    {
+        self.get_session_sigs(params, async |callback: AuthCallbackParams| {
+            let mut siwe = crate::CreateSiweMessageParams::new(wallet.address(), callback.uri);
+            siwe.expiration = Some(callback.expiration);
+            siwe.resources = callback.resource_ability_requests;
+            let to_sign = self.create_siwe_message(siwe).await?;
+            Ok::<AuthSig, ClientError>(sigil_auth::generate_auth_sig(wallet, &to_sign)?)
+        })
+        .await
+    }
+
     /// Session sigs for every connected node, as the JS SDK's `getSessionSigs`.
     ///
     /// 1. The session key: `params.session_key`, else the stored one, else a new one.

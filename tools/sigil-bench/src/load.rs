@@ -10,10 +10,8 @@ use crate::record::Record;
 use alloy_signer_local::PrivateKeySigner;
 use anyhow::Context as _;
 use sigil_client::{
-    generate_auth_sig, AuthCallbackParams, AuthSig, ClientError, ConditionSet,
-    CreateSiweMessageParams, DecryptRequest, LitAbility, LitNetwork, LitNodeClient,
-    LitNodeClientConfig, LitResource, ResourceAbilityRequest, ResourcePrefix, SessionSigs,
-    SessionSigsParams,
+    ConditionSet, DecryptRequest, LitAbility, LitNetwork, LitNodeClient, LitNodeClientConfig,
+    LitResource, ResourceAbilityRequest, ResourcePrefix, SessionSigs, SessionSigsParams,
 };
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -97,18 +95,7 @@ impl User {
             LitAbility::AccessControlConditionDecryption,
         )?]);
         params.expiration = Some(OffsetDateTime::now_utc() + time::Duration::hours(1));
-        let session_sigs = {
-            let (client, wallet) = (&client, &wallet);
-            client
-                .get_session_sigs(params, async |callback: AuthCallbackParams| {
-                    let mut siwe = CreateSiweMessageParams::new(wallet.address(), callback.uri);
-                    siwe.expiration = Some(callback.expiration);
-                    siwe.resources = callback.resource_ability_requests;
-                    let to_sign = client.create_siwe_message(siwe).await?;
-                    Ok::<AuthSig, ClientError>(generate_auth_sig(wallet, &to_sign)?)
-                })
-                .await?
-        };
+        let session_sigs = client.get_session_sigs_with_wallet(params, &wallet).await?;
         Ok(User {
             client,
             wallet,

@@ -20,6 +20,7 @@
 //!
 //! Exit codes: 0 success, 2 any error (as the `sigil` binary's "any other error").
 
+mod actions;
 mod chain;
 mod load;
 mod local;
@@ -58,6 +59,8 @@ enum Command {
     TokenGated(token_gated::Args),
     /// Threshold ECDSA with PKPs: DKG, triple generation, presign and pkp_sign, with floors.
     PkpSign(pkp_sign::Args),
+    /// Lit Actions: execute_js for a hello, a signing and an ethers action, with the engine's floors.
+    Actions(actions::Args),
     /// Peak and current resident memory of a process.
     Rss(proc_info::RssArgs),
     /// Write BENCHMARKS.md from the records and print the RATIO lines.
@@ -84,6 +87,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Decrypt(args) => load::run_decrypt(args),
         Command::TokenGated(args) => token_gated::run(args),
         Command::PkpSign(args) => pkp_sign::run(args),
+        Command::Actions(args) => actions::run(args),
         Command::Rss(args) => proc_info::run_rss(args),
         Command::Report(args) => report::run(args),
     }

@@ -22,7 +22,6 @@ use alloy_provider::{Provider, ProviderBuilder};
 use cait_sith::protocol::{run_protocol, Participant, Protocol};
 use k256::Secp256k1;
 use sigil_client::{
-    generate_auth_sig, AuthCallbackParams, AuthSig, ClientError, CreateSiweMessageParams,
     LitAbility, LitNetwork, LitNodeClient, LitNodeClientConfig, LitResource,
     ResourceAbilityRequest, ResourcePrefix, SessionSigs, SessionSigsParams,
 };
@@ -336,16 +335,7 @@ async fn signer(devnet: &Devnet, tag: usize) -> anyhow::Result<Signer> {
         LitAbility::PkpSigning,
     )?;
     let session_sigs = client
-        .get_session_sigs(
-            SessionSigsParams::new(vec![request]),
-            async |callback: AuthCallbackParams| {
-                let mut siwe = CreateSiweMessageParams::new(owner.address(), callback.uri);
-                siwe.expiration = Some(callback.expiration);
-                siwe.resources = callback.resource_ability_requests;
-                let to_sign = client.create_siwe_message(siwe).await?;
-                Ok::<AuthSig, ClientError>(generate_auth_sig(&owner, &to_sign)?)
-            },
-        )
+        .get_session_sigs_with_wallet(SessionSigsParams::new(vec![request]), &owner)
         .await?;
     Ok(Signer {
         client,

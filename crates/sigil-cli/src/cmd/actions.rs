@@ -108,7 +108,9 @@ fn run_action(args: RunArgs) -> Result<(), Failure> {
             LitAbility::LitActionExecution,
         )?]);
         session.expiration = Some(OffsetDateTime::now_utc() + SESSION_VALIDITY);
-        let session_sigs = super::wallet_session_sigs(&client, &wallet, session).await?;
+        let session_sigs = client
+            .get_session_sigs_with_wallet(session, &wallet)
+            .await?;
         anyhow::Ok(client.execute_js(&params, &session_sigs).await?)
     });
     let result = match result {

@@ -103,7 +103,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
             params.chain = request.chain.clone();
             params.expiration = Some(OffsetDateTime::now_utc() + SESSION_VALIDITY);
             params.capacity_delegation_auth_sig = delegation;
-            let session_sigs = super::wallet_session_sigs(&client, &wallet, params).await?;
+            let session_sigs = client.get_session_sigs_with_wallet(params, &wallet).await?;
             anyhow::Ok(client.decrypt(&request, &session_sigs).await?)
         })
         .map_err(failure_from)?;

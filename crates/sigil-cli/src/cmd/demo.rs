@@ -44,7 +44,7 @@ async fn session_sigs_for(
         LitAbility::AccessControlConditionDecryption,
     )?]);
     params.expiration = Some(OffsetDateTime::now_utc() + Duration::minutes(10));
-    super::wallet_session_sigs(client, wallet, params).await
+    client.get_session_sigs_with_wallet(params, wallet).await
 }
 
 async fn demo(args: Args) -> anyhow::Result<()> {
@@ -202,7 +202,7 @@ async fn sign_with_a_pkp(
         LitAbility::PkpSigning,
     )?]);
     params.expiration = Some(OffsetDateTime::now_utc() + Duration::minutes(10));
-    let pkp_sigs = super::wallet_session_sigs(&client, wallet, params).await?;
+    let pkp_sigs = client.get_session_sigs_with_wallet(params, wallet).await?;
     let public_key = format!("0x{}", hex::encode(&pkp.public_key));
     let signer = sigil_client::PkpSigner::new(std::sync::Arc::new(client), pkp_sigs, &public_key)?;
     let text = "Signed by a PKP: no one holds its key";

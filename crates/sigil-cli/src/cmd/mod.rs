@@ -13,27 +13,6 @@ pub mod pkp_sign;
 pub mod session_sigs;
 pub mod verify_session_sig;
 
-/// Session sigs for `params` signed by `wallet`: the seed guide's `authNeededCallback` (a SIWE
-/// message with the session's URI, expiration and resources, EIP-191 signed).
-pub async fn wallet_session_sigs(
-    client: &sigil_client::LitNodeClient,
-    wallet: &alloy_signer_local::PrivateKeySigner,
-    params: sigil_client::SessionSigsParams,
-) -> Result<sigil_client::SessionSigs, sigil_client::ClientError> {
-    use sigil_client::{
-        generate_auth_sig, AuthCallbackParams, AuthSig, ClientError, CreateSiweMessageParams,
-    };
-    client
-        .get_session_sigs(params, async |callback: AuthCallbackParams| {
-            let mut siwe = CreateSiweMessageParams::new(wallet.address(), callback.uri);
-            siwe.expiration = Some(callback.expiration);
-            siwe.resources = callback.resource_ability_requests;
-            let to_sign = client.create_siwe_message(siwe).await?;
-            Ok::<AuthSig, ClientError>(generate_auth_sig(wallet, &to_sign)?)
-        })
-        .await
-}
-
 /// A single-threaded runtime for a command that talks to a network as a client.
 pub fn client_runtime() -> std::io::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_current_thread()

@@ -57,7 +57,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
                 LitAbility::PkpSigning,
             )?]);
             params.expiration = Some(OffsetDateTime::now_utc() + SESSION_VALIDITY);
-            let session_sigs = super::wallet_session_sigs(&client, &wallet, params).await?;
+            let session_sigs = client.get_session_sigs_with_wallet(params, &wallet).await?;
             anyhow::Ok(
                 client
                     .pkp_sign(&digest.0, &args.pubkey, &session_sigs)
