@@ -2,7 +2,8 @@
 //! (free ports, a temporary data dir): wallet, connect, session sigs via an auth sig, encrypt
 //! to the wallet's address, decrypt, and a second wallet refused; then the guide's next step,
 //! a PKP minted by the wallet and permitted to it, signing a message the network signs
-//! together.
+//! together; last, a Lit Action every node runs, which checks a condition and signs with the
+//! PKP.
 
 use super::encrypt::only_address;
 use crate::Failure;
@@ -67,7 +68,7 @@ async fn demo(args: Args) -> anyhow::Result<()> {
     let result = walk(&devnet, &args.message).await;
     devnet.shutdown().await;
     result?;
-    println!("\nDone: the wallet decrypted, the stranger was refused, the PKP signed.");
+    println!("\nDone: the wallet decrypted, the stranger was refused, the PKP signed, and so did a Lit Action with it.");
     Ok(())
 }
 
@@ -204,7 +205,9 @@ async fn sign_with_a_pkp(
     params.expiration = Some(OffsetDateTime::now_utc() + Duration::minutes(10));
     let pkp_sigs = client.get_session_sigs_with_wallet(params, wallet).await?;
     let public_key = format!("0x{}", hex::encode(&pkp.public_key));
-    let signer = sigil_client::PkpSigner::new(std::sync::Arc::new(client), pkp_sigs, &public_key)?;
+    let client = std::sync::Arc::new(client);
+    let signer =
+        sigil_client::PkpSigner::new(std::sync::Arc::clone(&client), pkp_sigs, &public_key)?;
     let text = "Signed by a PKP: no one holds its key";
     let signature = signer.sign_message(text.as_bytes()).await?;
     let recovered = signature.recover_address_from_msg(text)?;
@@ -212,6 +215,49 @@ async fn sign_with_a_pkp(
     println!("   recovers to {recovered}");
     if recovered != pkp.eth_address {
         bail!("the PKP's signature recovers to another address");
+    }
+
+    println!("\n10. A Lit Action on every node: it checks a condition, then signs with the PKP");
+    let mut params = SessionSigsParams::new(vec![ResourceAbilityRequest::new(
+        LitResource::wildcard(ResourcePrefix::LitAction),
+        LitAbility::LitActionExecution,
+    )?]);
+    params.expiration = Some(OffsetDateTime::now_utc() + Duration::minutes(10));
+    let action_sigs = client.get_session_sigs_with_wallet(params, wallet).await?;
+    let code = r#"(async () => {
+  const allowed = await Lit.Actions.checkConditions({ conditions, authSig: null, chain: 'ethereum' });
+  if (!allowed) return Lit.Actions.setResponse({ response: 'not allowed' });
+  await Lit.Actions.ethPersonalSignMessageEcdsa({ message, publicKey, sigName: 'demo' });
+  Lit.Actions.setResponse({ response: 'signed by ' + Lit.Auth.authSigAddress });
+})();"#;
+    let text = "Signed by a Lit Action with a PKP";
+    let conditions = serde_json::json!([{
+        "contractAddress": "", "standardContractType": "", "chain": "ethereum", "method": "",
+        "parameters": [":userAddress"],
+        "returnValueTest": {"comparator": "=", "value": wallet.address().to_checksum(None)},
+    }]);
+    let run = sigil_client::ExecuteJsParams::code(code).with_js_params(
+        serde_json::json!({"conditions": conditions, "message": text, "publicKey": public_key})
+            .as_object()
+            .cloned()
+            .unwrap_or_default(),
+    );
+    let result = client.execute_js(&run, &action_sigs).await?;
+    println!(
+        "   action CID   {}",
+        sigil_actions::ipfs_cid_v0(code.as_bytes())
+    );
+    println!("   response     {}", result.response);
+    let signature = result
+        .signatures
+        .get("demo")
+        .ok_or_else(|| anyhow::anyhow!("the action signed nothing: {}", result.response))?
+        .to_alloy()?;
+    let recovered = signature.recover_address_from_msg(text)?;
+    println!("   signature    0x{}", hex::encode(signature.as_bytes()));
+    println!("   recovers to  {recovered}");
+    if recovered != pkp.eth_address {
+        bail!("the action's signature recovers to another address");
     }
     Ok(())
 }
