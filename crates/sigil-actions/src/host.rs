@@ -33,8 +33,9 @@ pub(crate) const SIGNING_OPS: [&str; 3] = [
 ];
 
 /// Operations that count against [`crate::Limits::broadcasts`].
-pub(crate) const BROADCAST_OPS: [&str; 5] = [
+pub(crate) const BROADCAST_OPS: [&str; 6] = [
     "broadcastAndCollect",
+    "decryptToSingleNode",
     "signAndCombineEcdsa",
     "broadcast",
     "collectFromLeader",
@@ -71,8 +72,30 @@ pub(crate) fn local_op(op: &str, args: &Value) -> Option<Result<Value, String>> 
         "randomBytes" => random_bytes(args),
         "digest" => digest(args),
         "secp256k1" => crate::ethers::secp256k1(args),
+        "aesDecrypt" => aes_decrypt(args),
         _ => return None,
     })
+}
+
+/// `Lit.Actions.aesDecrypt({symmetricKey, ciphertext})`: AES-256-CBC, the IV the first 16 bytes
+/// of the ciphertext, PKCS#7 padding; the plaintext as hex, as Lit's node answers it.
+fn aes_decrypt(args: &Value) -> Result<Value, String> {
+    use aes::cipher::{block_padding::Pkcs7, BlockDecryptMut, KeyIvInit};
+    let key: [u8; 32] = byte_array(&args["symmetricKey"])?
+        .try_into()
+        .map_err(|_| "Could not convert symmetric key to length 32".to_owned())?;
+    let data = byte_array(&args["ciphertext"])?;
+    if data.len() < 16 {
+        return Err("Ciphertext is too short".into());
+    }
+    let (iv, ciphertext) = data.split_at(16);
+    let iv: [u8; 16] = iv
+        .try_into()
+        .map_err(|_| "Ciphertext is too short".to_owned())?;
+    let plaintext = cbc::Decryptor::<aes::Aes256>::new(&key.into(), &iv.into())
+        .decrypt_padded_vec_mut::<Pkcs7>(ciphertext)
+        .map_err(|_| "the ciphertext does not decrypt under this key".to_owned())?;
+    Ok(json!(hex::encode(plaintext)))
 }
 
 /// `crypto.getRandomValues`: at most 65536 bytes at once, as Web Crypto allows.
@@ -190,6 +213,23 @@ mod tests {
         assert_eq!(encode(&[0xfb, 0xff], "base64url").expect("b64url"), "-_8");
         assert!(decode("zz", "base16").is_err());
         assert!(encode(&bytes, "base2").is_err());
+    }
+
+    #[test]
+    fn aes_decrypt_opens_cbc_with_the_iv_in_front() {
+        use aes::cipher::{block_padding::Pkcs7, BlockEncryptMut, KeyIvInit};
+        let key = [7u8; 32];
+        let iv = [9u8; 16];
+        let sealed = cbc::Encryptor::<aes::Aes256>::new(&key.into(), &iv.into())
+            .encrypt_padded_vec_mut::<Pkcs7>(b"lit symmetric");
+        let data: Vec<u8> = iv.iter().copied().chain(sealed).collect();
+        assert_eq!(
+            aes_decrypt(&json!({"symmetricKey": key, "ciphertext": data})),
+            Ok(json!(hex::encode(b"lit symmetric")))
+        );
+        let short_key = [1u8; 16];
+        assert!(aes_decrypt(&json!({"symmetricKey": short_key, "ciphertext": data})).is_err());
+        assert!(aes_decrypt(&json!({"symmetricKey": key, "ciphertext": [1, 2]})).is_err());
     }
 
     #[test]

@@ -542,6 +542,24 @@ async fn decrypt_and_combine_opens_data_for_a_user_the_conditions_allow_and_no_o
     let result = client.execute_js(&run, &sigs).await?;
     assert_eq!(result.response, "a secret for the action");
 
+    // To a single node: the runOnce leader has the plaintext, the others an empty string.
+    let single = ExecuteJsParams::code(r#"
+        (async () => {
+            const plaintext = await Lit.Actions.decryptToSingleNode({
+                accessControlConditions, ciphertext, dataToEncryptHash, authSig: null, chain: 'ethereum',
+            });
+            const opened = await Lit.Actions.broadcastAndCollect({name: 'opened', value: plaintext});
+            Lit.Actions.setResponse({response: JSON.stringify(opened.filter((v) => v !== '').sort())});
+        })();
+    "#)
+    .with_js_params(params(json!({
+        "accessControlConditions": conditions,
+        "ciphertext": encrypted.ciphertext,
+        "dataToEncryptHash": encrypted.data_to_encrypt_hash,
+    })));
+    let single = client.execute_js(&single, &sigs).await?;
+    assert_eq!(single.response_json(), json!(["a secret for the action"]));
+
     let stranger_sigs = any_action_sigs(&client, &PrivateKeySigner::random()).await?;
     match client.execute_js(&run, &stranger_sigs).await {
         Err(ClientError::ActionThrew { error, .. }) => {

@@ -285,7 +285,8 @@ impl Host for NodeHost {
             "broadcast" => self.broadcast_from_leader(&args, deadline),
             "collectFromLeader" => self.collect_from_leader(&args, deadline),
             "broadcastAndCollect" => self.broadcast_and_collect(&args, deadline),
-            "decryptAndCombine" => self.decrypt_and_combine(&args, deadline),
+            "decryptAndCombine" => self.decrypt(&args, deadline, Combine::Everywhere),
+            "decryptToSingleNode" => self.decrypt(&args, deadline, Combine::AtTheLeader),
             "checkConditions" => self.check_conditions(&args, deadline),
             "isPermittedAction"
             | "isPermittedAddress"
@@ -589,11 +590,13 @@ impl NodeHost {
         Ok(json!(values))
     }
 
-    /// `decryptAndCombine({accessControlConditions, ciphertext, dataToEncryptHash, authSig,
-    /// chain})`: once the conditions hold for the session's user (or the wallet of `authSig`),
-    /// this node's decryption share goes to every peer, the first shares to reach the
-    /// threshold are combined, and the plaintext (UTF-8) is returned, on every node.
-    fn decrypt_and_combine(&self, args: &Value, deadline: Instant) -> Result<Value, String> {
+    /// `decryptAndCombine` / `decryptToSingleNode({accessControlConditions, ciphertext,
+    /// dataToEncryptHash, authSig, chain})`: once the conditions hold for the session's user
+    /// (or the wallet of `authSig`), this node's decryption share goes to every peer (to the
+    /// `runOnce` leader alone, for a single node); the first shares to reach the threshold are
+    /// combined and the plaintext (UTF-8) returned, on every node (at the leader; the others
+    /// return an empty string, as Lit's do).
+    fn decrypt(&self, args: &Value, deadline: Instant, combine: Combine) -> Result<Value, String> {
         let conditions = match &args["accessControlConditions"] {
             Value::Array(_) => args["accessControlConditions"].to_string(),
             _ => return Err("accessControlConditions must be an array".into()),
@@ -639,15 +642,26 @@ impl NodeHost {
             .into_iter()
             .filter(|validator| validator.communication_key != self.me())
             .collect();
+        if combine == Combine::AtTheLeader {
+            let leader = self.leader()?;
+            if leader.communication_key != self.me() {
+                self.block_on(deadline, peers.send(&leader, instance, 0, &mine.to_bytes()))?
+                    .map_err(|e| format!("decryptToSingleNode: {e}"))?;
+                return Ok(json!(""));
+            }
+        }
         let needed = key.threshold();
         let wait = deadline.saturating_duration_since(Instant::now());
         let gather = async {
             let mine_bytes = mine.to_bytes();
-            // A peer that is down does not stop the others: its share is not needed.
-            let sends = others
-                .iter()
-                .map(|validator| peers.send(validator, instance, 0, &mine_bytes));
-            futures::future::join_all(sends).await;
+            // A peer that is down does not stop the others: its share is not needed. The
+            // leader of a single-node decryption only collects.
+            if combine == Combine::Everywhere {
+                let sends = others
+                    .iter()
+                    .map(|validator| peers.send(validator, instance, 0, &mine_bytes));
+                futures::future::join_all(sends).await;
+            }
             let mut shares = vec![mine];
             let mut receives: futures::stream::FuturesUnordered<_> = others
                 .iter()
@@ -668,7 +682,7 @@ impl NodeHost {
         let shares = self.block_on(deadline, gather)?;
         if shares.len() < needed {
             return Err(format!(
-                "decryptAndCombine: {} of the {needed} decryption shares needed arrived",
+                "the decryption: {} of the {needed} decryption shares needed arrived",
                 shares.len()
             ));
         }
@@ -679,7 +693,7 @@ impl NodeHost {
             &shares,
             needed,
         )
-        .map_err(|e| format!("decryptAndCombine: {e}"))?;
+        .map_err(|e| format!("Failed to decrypt and combine: {e}"))?;
         Ok(json!(String::from_utf8_lossy(&plaintext)))
     }
 
@@ -907,6 +921,15 @@ fn wallet_of(auth_sig: &Value, now: time::OffsetDateTime) -> Result<Address, Str
         }
     }
     Ok(address)
+}
+
+/// Where a decryption inside an action is combined.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Combine {
+    /// On every node (`decryptAndCombine`).
+    Everywhere,
+    /// At the `runOnce` leader only (`decryptToSingleNode`).
+    AtTheLeader,
 }
 
 /// The `{name, value}` of a broadcast, both strings.
