@@ -11,9 +11,8 @@ use alloy_signer_local::PrivateKeySigner;
 use serde_json::{json, Map, Value};
 use sigil_chain::evm::{self, MintedPkp, Permit};
 use sigil_client::{
-    generate_auth_sig, AuthCallbackParams, AuthSig, ClientError, CreateSiweMessageParams,
-    ExecuteJsParams, LitAbility, LitNetwork, LitNodeClient, LitNodeClientConfig, LitResource,
-    ResourceAbilityRequest, ResourcePrefix, SessionSigs, SessionSigsParams,
+    ClientError, ExecuteJsParams, LitAbility, LitNetwork, LitNodeClient, LitNodeClientConfig,
+    LitResource, ResourceAbilityRequest, ResourcePrefix, SessionSigs, SessionSigsParams,
 };
 use sigil_devnet::{Devnet, DevnetConfig};
 use sigil_node::ActionsConfig;
@@ -29,16 +28,7 @@ async fn action_sigs(
 ) -> Result<SessionSigs, ClientError> {
     let request = ResourceAbilityRequest::new(resource, LitAbility::LitActionExecution)?;
     client
-        .get_session_sigs(
-            SessionSigsParams::new(vec![request]),
-            async |callback: AuthCallbackParams| {
-                let mut siwe = CreateSiweMessageParams::new(wallet.address(), callback.uri);
-                siwe.expiration = Some(callback.expiration);
-                siwe.resources = callback.resource_ability_requests;
-                let to_sign = client.create_siwe_message(siwe).await?;
-                Ok::<AuthSig, ClientError>(generate_auth_sig(wallet, &to_sign)?)
-            },
-        )
+        .get_session_sigs_with_wallet(SessionSigsParams::new(vec![request]), wallet)
         .await
 }
 
@@ -721,6 +711,49 @@ async fn nodes_busy_with_runaway_actions_keep_answering_handshakes_and_then_run_
         )
         .await?;
     assert_eq!(result.response, "free again");
+    devnet.shutdown().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signing_actions_beyond_the_workers_do_not_hold_each_other_up_across_nodes() -> TestResult {
+    // One worker per node: an action waiting for a signing round with its peers gives the
+    // worker back, else two nodes each running the action the other waits for would deadlock.
+    let devnet = Devnet::start(DevnetConfig {
+        actions: ActionsConfig {
+            workers: 1,
+            timeout_ms: 60_000,
+            ..ActionsConfig::default()
+        },
+        ..DevnetConfig::default()
+    })
+    .await?;
+    let client = std::sync::Arc::new(connected(&devnet).await?);
+    let owner = devnet.dev_wallet();
+    let pkp = mint(&devnet, &[]).await?;
+    let sigs = any_action_sigs(&client, &owner).await?;
+    let public_key = format!("0x{}", hex::encode(&pkp.public_key));
+    let runs: Vec<_> = (0..6)
+        .map(|i| {
+            let client = std::sync::Arc::clone(&client);
+            let sigs = sigs.clone();
+            let run = ExecuteJsParams::code(
+                "(async () => { await Lit.Actions.signEcdsa({toSign: hash, publicKey, sigName: 'sig'}); })();",
+            )
+            .with_js_params(params(json!({
+                "hash": keccak256(format!("concurrent {i}")).to_vec(), "publicKey": public_key,
+            })));
+            tokio::spawn(async move { client.execute_js(&run, &sigs).await })
+        })
+        .collect();
+    for (i, run) in runs.into_iter().enumerate() {
+        let result = run.await??;
+        let signature = result.signatures["sig"].to_alloy()?;
+        assert_eq!(
+            signature.recover_address_from_prehash(&keccak256(format!("concurrent {i}")))?,
+            pkp.eth_address
+        );
+    }
     devnet.shutdown().await;
     Ok(())
 }

@@ -27,7 +27,10 @@ use tokio::sync::Semaphore;
 
 /// Where a node runs actions and with what limits, and where it gets code by IPFS id.
 pub(crate) struct ActionRunner {
-    workers: Semaphore,
+    /// A permit per run whose JavaScript is running; a run waiting on the node (a signing
+    /// round, a peer, a chain read) gives its permit back meanwhile, so runs that wait on each
+    /// other across nodes cannot hold every worker and deadlock.
+    workers: Arc<Semaphore>,
     pub(crate) limits: Limits,
     /// How deep actions may call actions (`Lit.Actions.call`).
     max_call_depth: usize,
@@ -82,7 +85,7 @@ impl ActionRunner {
             n => n,
         };
         ActionRunner {
-            workers: Semaphore::new(workers),
+            workers: Arc::new(Semaphore::new(workers)),
             limits: config.limits(),
             max_call_depth: config.max_call_depth,
             rpc_urls: rpc_urls.clone(),
@@ -180,8 +183,12 @@ impl ActionRunner {
         state: &Arc<NodeState>,
         run: ActionRun,
     ) -> Result<RunResult, NodeError> {
-        let permit = tokio::time::timeout(self.limits.timeout, self.workers.acquire()).await;
-        let Ok(Ok(_permit)) = permit else {
+        let permit = tokio::time::timeout(
+            self.limits.timeout,
+            Arc::clone(&self.workers).acquire_owned(),
+        )
+        .await;
+        let Ok(Ok(permit)) = permit else {
             return Err(NodeError::Overloaded(
                 "every worker of this node is running a Lit Action; try again later".into(),
             ));
@@ -192,11 +199,14 @@ impl ActionRunner {
         let rpc_urls = self.rpc_urls.clone();
         let http = self.ipfs.http.clone();
         let max_call_depth = self.max_call_depth;
+        let workers = Arc::clone(&self.workers);
         tokio::task::spawn_blocking(move || {
             let stack = vec![run.cid.clone()];
             let auth = lit_auth(&stack, run.user);
             let host = Rc::new_cyclic(|this| NodeHost {
                 this: this.clone(),
+                permit: RefCell::new(Some(permit)),
+                workers,
                 state,
                 runtime,
                 request_id: run.request_id,
@@ -249,6 +259,9 @@ fn lit_auth(stack: &[String], user: Address) -> Value {
 struct NodeHost {
     /// This host, for the runs of child actions (`Lit.Actions.call`).
     this: std::rc::Weak<NodeHost>,
+    /// The run's worker permit, while its JavaScript runs.
+    permit: RefCell<Option<tokio::sync::OwnedSemaphorePermit>>,
+    workers: Arc<Semaphore>,
     state: Arc<NodeState>,
     runtime: tokio::runtime::Handle,
     request_id: String,
@@ -379,15 +392,29 @@ impl NodeHost {
     }
 
     /// Runs `future` on the node's runtime, within the run's `deadline`.
+    /// The run's worker permit is given back while it waits, and taken again after.
     fn block_on<T>(
         &self,
         deadline: Instant,
         future: impl std::future::Future<Output = T>,
     ) -> Result<T, String> {
         let deadline = tokio::time::Instant::from_std(deadline);
-        self.runtime
+        let time_up = |_| "the run's time is up".to_owned();
+        drop(self.permit.borrow_mut().take());
+        let answer = self
+            .runtime
             .block_on(tokio::time::timeout_at(deadline, future))
-            .map_err(|_| "the run's time is up".to_owned())
+            .map_err(time_up);
+        let permit = self
+            .runtime
+            .block_on(tokio::time::timeout_at(
+                deadline,
+                Arc::clone(&self.workers).acquire_owned(),
+            ))
+            .map_err(time_up)?
+            .map_err(|_| "the node is shutting down".to_owned())?;
+        *self.permit.borrow_mut() = Some(permit);
+        answer
     }
 
     /// `checkConditions({conditions, authSig, chain})`: the node's condition engine, for the
@@ -508,6 +535,55 @@ impl NodeHost {
             .ok_or_else(|| "no validator has a peer identity".to_owned())
     }
 
+    /// The peer run of the next exchange of this run (`kind`, named `name`): the same on every
+    /// node, as long as the action makes the same calls in the same order.
+    fn next_exchange(&self, kind: &[u8], name: &[u8]) -> alloy_primitives::B256 {
+        let sequence = self.broadcasts.get();
+        self.broadcasts.set(sequence + 1);
+        keccak256(
+            [
+                self.request_id.as_bytes(),
+                kind,
+                &sequence.to_be_bytes(),
+                name,
+            ]
+            .concat(),
+        )
+    }
+
+    /// The other validators that have a peer identity.
+    fn other_validators(&self) -> Vec<ValidatorInfo> {
+        self.state
+            .peers()
+            .validators_with_identity()
+            .into_iter()
+            .filter(|validator| validator.communication_key != self.me())
+            .collect()
+    }
+
+    /// Sends `payload` to every other validator in peer run `instance` and returns what each
+    /// sent back, in validator order.
+    fn exchange(
+        &self,
+        instance: alloy_primitives::B256,
+        payload: &[u8],
+        deadline: Instant,
+    ) -> Result<Result<Vec<Vec<u8>>, NodeError>, String> {
+        let peers = self.state.peers();
+        let others = self.other_validators();
+        let wait = deadline.saturating_duration_since(Instant::now());
+        self.block_on(deadline, async {
+            let sends = others
+                .iter()
+                .map(|validator| peers.send(validator, instance, 0, payload));
+            futures::future::try_join_all(sends).await?;
+            let receives = others
+                .iter()
+                .map(|validator| peers.receive_within(instance, 0, validator, wait));
+            futures::future::try_join_all(receives).await
+        })
+    }
+
     /// The peer run of a `runOnce` named `name` in this request.
     fn run_once_instance(&self, name: &str) -> alloy_primitives::B256 {
         keccak256([self.request_id.as_bytes(), b"/run-once/", name.as_bytes()].concat())
@@ -519,10 +595,8 @@ impl NodeHost {
         let instance = self.run_once_instance(name);
         let peers = self.state.peers();
         let sends =
-            peers
-                .validators_with_identity()
+            self.other_validators()
                 .into_iter()
-                .filter(|validator| validator.communication_key != self.me())
                 .map(|validator| async move {
                     peers.send(&validator, instance, 0, value.as_bytes()).await
                 });
@@ -552,36 +626,9 @@ impl NodeHost {
     /// value back (in validator order), this node's own last, as Lit's node lists them.
     fn broadcast_and_collect(&self, args: &Value, deadline: Instant) -> Result<Value, String> {
         let (name, value) = name_and_value(args)?;
-        let sequence = self.broadcasts.get();
-        self.broadcasts.set(sequence + 1);
-        let instance = keccak256(
-            [
-                self.request_id.as_bytes(),
-                b"/broadcast-and-collect/",
-                &sequence.to_be_bytes(),
-                name.as_bytes(),
-            ]
-            .concat(),
-        );
-        let peers = self.state.peers();
-        let others: Vec<ValidatorInfo> = peers
-            .validators_with_identity()
-            .into_iter()
-            .filter(|validator| validator.communication_key != self.me())
-            .collect();
-        let wait = deadline.saturating_duration_since(Instant::now());
-        let exchange = async {
-            let sends = others
-                .iter()
-                .map(|validator| peers.send(validator, instance, 0, value.as_bytes()));
-            futures::future::try_join_all(sends).await?;
-            let receives = others
-                .iter()
-                .map(|validator| peers.receive_within(instance, 0, validator, wait));
-            futures::future::try_join_all(receives).await
-        };
+        let instance = self.next_exchange(b"/broadcast-and-collect/", name.as_bytes());
         let mut values: Vec<Value> = self
-            .block_on(deadline, exchange)?
+            .exchange(instance, value.as_bytes(), deadline)?
             .map_err(|e| format!("broadcastAndCollect failed: {e}"))?
             .into_iter()
             .map(|bytes| json!(String::from_utf8_lossy(&bytes)))
@@ -625,23 +672,9 @@ impl NodeHost {
         let identity = format!("lit-accesscontrolcondition://{}/{hash}", set.hash_hex());
         let key = self.state.network_key().map_err(|e| e.to_string())?;
         let mine = key.sign_share(identity.as_bytes());
-        let sequence = self.broadcasts.get();
-        self.broadcasts.set(sequence + 1);
-        let instance = keccak256(
-            [
-                self.request_id.as_bytes(),
-                b"/decrypt-and-combine/",
-                &sequence.to_be_bytes(),
-                identity.as_bytes(),
-            ]
-            .concat(),
-        );
+        let instance = self.next_exchange(b"/decrypt/", identity.as_bytes());
         let peers = self.state.peers();
-        let others: Vec<ValidatorInfo> = peers
-            .validators_with_identity()
-            .into_iter()
-            .filter(|validator| validator.communication_key != self.me())
-            .collect();
+        let others = self.other_validators();
         if combine == Combine::AtTheLeader {
             let leader = self.leader()?;
             if leader.communication_key != self.me() {
@@ -755,34 +788,10 @@ impl NodeHost {
             .borrow_mut()
             .remove(sig_name)
             .ok_or("No signed data found")?;
-        let instance = keccak256(
-            [
-                self.request_id.as_bytes(),
-                b"/sign-and-combine/",
-                sig_name.as_bytes(),
-            ]
-            .concat(),
-        );
-        let peers = self.state.peers();
-        let others: Vec<ValidatorInfo> = peers
-            .validators_with_identity()
-            .into_iter()
-            .filter(|validator| validator.communication_key != self.me())
-            .collect();
+        let instance = self.next_exchange(b"/sign-and-combine/", sig_name.as_bytes());
         let payload = serde_json::to_vec(&mine).map_err(|e| e.to_string())?;
-        let wait = deadline.saturating_duration_since(Instant::now());
-        let exchange = async {
-            let sends = others
-                .iter()
-                .map(|validator| peers.send(validator, instance, 0, &payload));
-            futures::future::try_join_all(sends).await?;
-            let receives = others
-                .iter()
-                .map(|validator| peers.receive_within(instance, 0, validator, wait));
-            futures::future::try_join_all(receives).await
-        };
         let received = self
-            .block_on(deadline, exchange)?
+            .exchange(instance, &payload, deadline)?
             .map_err(|e| format!("signAndCombineEcdsa: {e}"))?;
         let mut shares: Vec<ActionSignatureShare> = received
             .iter()

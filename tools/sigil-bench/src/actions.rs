@@ -16,11 +16,10 @@
 use crate::load::{closed_loop, duration};
 use crate::record::Record;
 use alloy_primitives::keccak256;
-use alloy_provider::{Provider, ProviderBuilder};
 use serde_json::{json, Map, Value};
 use sigil_client::{
-    ExecuteJsParams, LitAbility, LitNetwork, LitNodeClient, LitNodeClientConfig, LitResource,
-    ResourceAbilityRequest, ResourcePrefix, SessionSigs, SessionSigsParams,
+    ExecuteJsParams, LitAbility, LitNodeClient, LitResource, ResourceAbilityRequest,
+    ResourcePrefix, SessionSigs,
 };
 use sigil_devnet::{Devnet, DevnetConfig};
 use std::rc::Rc;
@@ -119,29 +118,15 @@ struct Caller {
 }
 
 async fn caller(devnet: &Devnet, tag: usize) -> anyhow::Result<Caller> {
-    let owner = devnet.dev_wallet();
-    let minter = ProviderBuilder::new()
-        .wallet(owner.clone())
-        .connect(&devnet.rpc_url())
-        .await?
-        .erased();
-    let pkp = sigil_chain::evm::mint_pkp(&minter, devnet.network_context(), &[]).await?;
-    let client = LitNodeClient::new(LitNodeClientConfig::new(LitNetwork::Custom {
-        rpc_url: devnet.rpc_url(),
-        staking_address: devnet.staking_address(),
-    }))?;
-    client.connect().await?;
     let request = ResourceAbilityRequest::new(
         LitResource::wildcard(ResourcePrefix::LitAction),
         LitAbility::LitActionExecution,
     )?;
-    let sigs = client
-        .get_session_sigs_with_wallet(SessionSigsParams::new(vec![request]), &owner)
-        .await?;
+    let (client, sigs, public_key) = crate::pkp_sign::client_with_pkp(devnet, request).await?;
     Ok(Caller {
         client,
         sigs,
-        public_key: format!("0x{}", hex::encode(&pkp.public_key)),
+        public_key,
         counter: AtomicU64::new(0),
         tag,
     })

@@ -316,7 +316,11 @@ struct Signer {
 
 /// A connected client with session sigs of the dev wallet (the PKP's owner) and a fresh PKP
 /// the dev wallet minted.
-async fn signer(devnet: &Devnet, tag: usize) -> anyhow::Result<Signer> {
+/// A connected client, a PKP the dev wallet minted and the wallet's session sigs for `request`.
+pub(crate) async fn client_with_pkp(
+    devnet: &Devnet,
+    request: ResourceAbilityRequest,
+) -> anyhow::Result<(LitNodeClient, SessionSigs, String)> {
     let owner = devnet.dev_wallet();
     let minter = ProviderBuilder::new()
         .wallet(owner.clone())
@@ -330,17 +334,26 @@ async fn signer(devnet: &Devnet, tag: usize) -> anyhow::Result<Signer> {
     };
     let client = LitNodeClient::new(LitNodeClientConfig::new(network))?;
     client.connect().await?;
+    let session_sigs = client
+        .get_session_sigs_with_wallet(SessionSigsParams::new(vec![request]), &owner)
+        .await?;
+    Ok((
+        client,
+        session_sigs,
+        format!("0x{}", hex::encode(&pkp.public_key)),
+    ))
+}
+
+async fn signer(devnet: &Devnet, tag: usize) -> anyhow::Result<Signer> {
     let request = ResourceAbilityRequest::new(
         LitResource::wildcard(ResourcePrefix::Pkp),
         LitAbility::PkpSigning,
     )?;
-    let session_sigs = client
-        .get_session_sigs_with_wallet(SessionSigsParams::new(vec![request]), &owner)
-        .await?;
+    let (client, session_sigs, pubkey) = client_with_pkp(devnet, request).await?;
     Ok(Signer {
         client,
         session_sigs,
-        pubkey: format!("0x{}", hex::encode(&pkp.public_key)),
+        pubkey,
         counter: AtomicU64::new(0),
         tag,
     })
