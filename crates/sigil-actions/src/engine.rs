@@ -43,6 +43,8 @@ pub struct Limits {
     pub signatures: usize,
     /// HTTP requests one run may make with `fetch`.
     pub fetches: usize,
+    /// Contract calls one run may make (`callContract`).
+    pub contract_calls: usize,
     /// Exchanges with the other nodes one run may make (`broadcastAndCollect`, `runOnce`'s
     /// broadcast and collection, `decryptAndCombine`).
     pub broadcasts: usize,
@@ -58,6 +60,7 @@ impl Default for Limits {
             log_bytes: 100 * 1024,
             signatures: 10,
             fetches: 50,
+            contract_calls: 30,
             broadcasts: 30,
         }
     }
@@ -111,6 +114,7 @@ struct Collected {
     unhandled_rejection: Option<String>,
     signatures: usize,
     fetches: usize,
+    contract_calls: usize,
     broadcasts: usize,
 }
 
@@ -666,6 +670,7 @@ fn install_host<'js>(
     )?;
     let signature_limit = limits.signatures;
     let fetch_limit = limits.fetches;
+    let contract_call_limit = limits.contract_calls;
     let broadcast_limit = limits.broadcasts;
     let counts = Rc::clone(collected);
     globals.set(
@@ -689,6 +694,13 @@ fn install_host<'js>(
                     counts.broadcasts += 1;
                     if counts.broadcasts > broadcast_limit {
                         return thrown(&format!("You may not use broadcast and collect functionality more than {broadcast_limit} times per session and you have attempted to exceed that limit."));
+                    }
+                }
+                if op == "callContract" {
+                    let mut counts = counts.borrow_mut();
+                    counts.contract_calls += 1;
+                    if counts.contract_calls > contract_call_limit {
+                        return thrown(&format!("You may invoke contract calls more than {contract_call_limit} times per session and you have attempted to exceed that limit."));
                     }
                 }
                 if op == "fetch" {

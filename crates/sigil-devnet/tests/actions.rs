@@ -128,6 +128,32 @@ async fn an_action_runs_on_every_node_with_its_params_logs_and_auth() -> TestRes
         "{refused}"
     );
 
+    // callContract: an unsigned transaction ethers serialises, run as eth_call by the nodes.
+    let token = devnet.network_context().require("DemoERC20")?;
+    let code = r#"
+        (async () => {
+            const iface = new ethers.utils.Interface(['function decimals() view returns (uint8)', 'function symbol() view returns (string)']);
+            const call = async (name) => iface.decodeFunctionResult(name, await Lit.Actions.callContract({
+                chain: 'ethereum', txn: ethers.utils.serializeTransaction({to: token, data: iface.encodeFunctionData(name)}),
+            }))[0];
+            Lit.Actions.setResponse({response: JSON.stringify({decimals: await call('decimals'), symbol: await call('symbol')})});
+        })();
+    "#;
+    let result = client
+        .execute_js(
+            &ExecuteJsParams::code(code)
+                .with_js_params(params(json!({"token": format!("{token:#x}")}))),
+            &sigs,
+        )
+        .await?;
+    assert_eq!(
+        result.response_json()["decimals"],
+        18,
+        "{}",
+        result.response
+    );
+    assert!(result.response_json()["symbol"].is_string());
+
     // fetch, to the chain's JSON-RPC the node names for `ethereum`; Lit.Headers.
     let code = r#"
         (async () => {
@@ -641,7 +667,7 @@ async fn an_action_calls_child_actions_by_ipfs_id_down_to_the_depth_limit() -> T
     assert!(
         response["deep"]["error"]
             .as_str()
-            .is_some_and(|e| e.contains("maximum call depth of 5")),
+            .is_some_and(|e| e.contains("The recursion limit of a child action is 5")),
         "{response}"
     );
     devnet.shutdown().await;

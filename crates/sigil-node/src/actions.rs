@@ -293,6 +293,7 @@ impl Host for NodeHost {
             "getLatestNonce" => self.latest_nonce(&args, deadline),
             "encrypt" => self.encrypt(&args),
             "call" => self.call_child(&args, deadline),
+            "callContract" => self.call_contract(&args, deadline),
             "claimKey" => self.claim_key(&args),
             "isLeader" => Ok(json!(self.leader()?.communication_key == self.me())),
             "broadcast" => self.broadcast_from_leader(&args, deadline),
@@ -479,7 +480,7 @@ impl NodeHost {
         let cid = args["ipfsId"].as_str().ok_or("ipfsId must be a string")?;
         if self.stack.borrow().len() > self.max_call_depth {
             return Err(format!(
-                "The maximum call depth of {} was exceeded",
+                "The recursion limit of a child action is {} and you have attempted to exceed that limit.",
                 self.max_call_depth
             ));
         }
@@ -851,6 +852,26 @@ impl NodeHost {
             },
         );
         Ok(json!("success"))
+    }
+
+    /// `callContract({chain, txn})`: `eth_call` of the unsigned transaction `txn` (hex, as
+    /// ethers' `serializeTransaction` writes it) on the chain the node names `chain`; the
+    /// answer as `0x` hex.
+    fn call_contract(&self, args: &Value, deadline: Instant) -> Result<Value, String> {
+        let chain = args["chain"].as_str().ok_or("chain must be a string")?;
+        let txn = args["txn"].as_str().ok_or("txn must be a hex string")?;
+        let bytes = hex::decode(txn.strip_prefix("0x").unwrap_or(txn))
+            .map_err(|_| "txn must be a hex string".to_owned())?;
+        let call = crate::unsigned_tx::decode(&bytes)?;
+        let answer = self
+            .block_on(deadline, self.state.condition_reader.call(chain, call))?
+            .map_err(|e| match e {
+                sigil_crypto::conditions::ChainReadError::UnknownChain => {
+                    format!("no RPC URL is configured for chain {chain}")
+                }
+                sigil_crypto::conditions::ChainReadError::Failed(reason) => reason,
+            })?;
+        Ok(json!(format!("0x{}", hex::encode(answer))))
     }
 
     /// `getLatestNonce({address, chain})`: the address's transaction count, `0x` hex.

@@ -167,6 +167,24 @@ impl ConditionReader {
         Ok(answer)
     }
 
+    /// `eth_call` of `call` on `chain` at the latest block (a Lit Action's `callContract`).
+    pub async fn call(
+        &self,
+        chain: &str,
+        call: TransactionRequest,
+    ) -> Result<alloy_primitives::Bytes, ChainReadError> {
+        let client = self
+            .inner
+            .chains
+            .get(chain)
+            .ok_or(ChainReadError::UnknownChain)?;
+        let per_read = self.inner.limits.per_read;
+        tokio::time::timeout(per_read, client.provider.call(call))
+            .await
+            .map_err(|_| timed_out(per_read))?
+            .map_err(rpc_failure)
+    }
+
     /// The next nonce of `address` on `chain` (its transaction count at the latest block), not
     /// cached: a Lit Action asks it to send a transaction.
     pub async fn transaction_count(

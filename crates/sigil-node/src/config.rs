@@ -127,6 +127,8 @@ pub struct ActionsConfig {
     pub max_signatures: usize,
     /// HTTP requests one run may make (`fetch`).
     pub max_fetches: usize,
+    /// Contract calls one run may make (`callContract`).
+    pub max_contract_calls: usize,
     /// Exchanges with the other nodes one run may make (`broadcastAndCollect`, `runOnce`).
     pub max_broadcasts: usize,
     /// How deep actions may call other actions (`Lit.Actions.call`).
@@ -151,6 +153,7 @@ impl Default for ActionsConfig {
             max_log_bytes: limits.log_bytes,
             max_signatures: limits.signatures,
             max_fetches: limits.fetches,
+            max_contract_calls: limits.contract_calls,
             max_broadcasts: limits.broadcasts,
             max_call_depth: 5,
             workers: 0,
@@ -170,6 +173,7 @@ impl ActionsConfig {
             log_bytes: self.max_log_bytes,
             signatures: self.max_signatures,
             fetches: self.max_fetches,
+            contract_calls: self.max_contract_calls,
             broadcasts: self.max_broadcasts,
         }
     }

@@ -48,6 +48,7 @@ mod pkp_permissions;
 mod root_keys;
 mod server;
 mod state;
+mod unsigned_tx;
 mod usage;
 
 pub use clock::{Clock, ManualClock, SystemClock};

@@ -194,12 +194,16 @@ async fn runaway_handshakes(length: Duration) -> anyhow::Result<()> {
     .await?;
     let caller = Arc::new(caller(&devnet, 0).await?);
     let url = devnet.node_urls()[0].clone();
+    // The process's CPU time over the wall time of each measurement: the cores the nodes kept
+    // busy (about all of them while the runaways run, which is the point).
     let handshakes = |name: &'static str| {
         let url = url.clone();
         async move {
             let http = reqwest::Client::new();
             let worker = Arc::new((http, url));
-            closed_loop(vec![worker], length, |worker| async move {
+            let cpu_before = crate::proc_info::own_cpu_seconds()?;
+            let started = Instant::now();
+            let result = closed_loop(vec![worker], length, |worker| async move {
                 let (http, url) = &*worker;
                 http.post(format!("{url}/web/handshake/"))
                     .header("X-Request-Id", "lit_bench")
@@ -209,8 +213,13 @@ async fn runaway_handshakes(length: Duration) -> anyhow::Result<()> {
                     .error_for_status()?;
                 Ok(())
             })
-            .await?
-            .record(name.into(), 1)
+            .await?;
+            let cores = (crate::proc_info::own_cpu_seconds()? - cpu_before)
+                / started.elapsed().as_secs_f64();
+            Record {
+                cores_used: Some(cores),
+                ..result.record(name.into(), 1)
+            }
             .emit()
         }
     };
