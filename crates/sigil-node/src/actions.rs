@@ -111,9 +111,10 @@ impl ActionRunner {
             && cid.starts_with("Qm")
             && sigil_chain::evm::ipfs_cid_bytes(cid).is_ok_and(|bytes| bytes.len() == 34);
         if !is_cid_v0 {
-            return Err(NodeError::InvalidIpfsId(format!(
-                "{cid} is not an IPFS CIDv0 (Qm…)"
-            )));
+            // Not echoed: it may be anything up to the body limit.
+            return Err(NodeError::InvalidIpfsId(
+                "ipfsId is not an IPFS CIDv0 (Qm followed by 44 base58 characters)".into(),
+            ));
         }
         if let Some(code) = self.ipfs.cache.lock().get(cid) {
             return Ok(Arc::clone(code));
