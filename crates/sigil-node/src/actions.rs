@@ -866,12 +866,7 @@ impl NodeHost {
         let call = crate::unsigned_tx::decode(&bytes)?;
         let answer = self
             .block_on(deadline, self.state.condition_reader.call(chain, call))?
-            .map_err(|e| match e {
-                sigil_crypto::conditions::ChainReadError::UnknownChain => {
-                    format!("no RPC URL is configured for chain {chain}")
-                }
-                sigil_crypto::conditions::ChainReadError::Failed(reason) => reason,
-            })?;
+            .map_err(|e| chain_failure(chain, e))?;
         Ok(json!(format!("0x{}", hex::encode(answer))))
     }
 
@@ -889,12 +884,7 @@ impl NodeHost {
                     .condition_reader
                     .transaction_count(chain, address),
             )?
-            .map_err(|e| match e {
-                sigil_crypto::conditions::ChainReadError::UnknownChain => {
-                    format!("no RPC URL is configured for chain {chain}")
-                }
-                sigil_crypto::conditions::ChainReadError::Failed(reason) => reason,
-            })?;
+            .map_err(|e| chain_failure(chain, e))?;
         Ok(json!(format!("{count:#x}")))
     }
 
@@ -968,4 +958,14 @@ fn name_and_value(args: &Value) -> Result<(&str, &str), String> {
     let name = args["name"].as_str().ok_or("name must be a string")?;
     let value = args["value"].as_str().ok_or("value must be a string")?;
     Ok((name, value))
+}
+
+/// What a chain read an action asked for failed with, in words for the action.
+fn chain_failure(chain: &str, error: sigil_crypto::conditions::ChainReadError) -> String {
+    match error {
+        sigil_crypto::conditions::ChainReadError::UnknownChain => {
+            format!("no RPC URL is configured for chain {chain}")
+        }
+        sigil_crypto::conditions::ChainReadError::Failed(reason) => reason,
+    }
 }

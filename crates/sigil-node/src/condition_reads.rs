@@ -173,16 +173,8 @@ impl ConditionReader {
         chain: &str,
         call: TransactionRequest,
     ) -> Result<alloy_primitives::Bytes, ChainReadError> {
-        let client = self
-            .inner
-            .chains
-            .get(chain)
-            .ok_or(ChainReadError::UnknownChain)?;
-        let per_read = self.inner.limits.per_read;
-        tokio::time::timeout(per_read, client.provider.call(call))
+        self.read_uncached(chain, |provider| provider.call(call))
             .await
-            .map_err(|_| timed_out(per_read))?
-            .map_err(rpc_failure)
     }
 
     /// The next nonce of `address` on `chain` (its transaction count at the latest block), not
@@ -192,13 +184,26 @@ impl ConditionReader {
         chain: &str,
         address: alloy_primitives::Address,
     ) -> Result<u64, ChainReadError> {
+        self.read_uncached(chain, |provider| provider.get_transaction_count(address))
+            .await
+    }
+
+    /// One read of `chain` that is not a condition's (no cache), within the per-read timeout.
+    async fn read_uncached<'a, T, F>(
+        &'a self,
+        chain: &str,
+        ask: impl FnOnce(&'a DynProvider) -> F,
+    ) -> Result<T, ChainReadError>
+    where
+        F: std::future::IntoFuture<Output = Result<T, alloy_provider::transport::TransportError>>,
+    {
         let client = self
             .inner
             .chains
             .get(chain)
             .ok_or(ChainReadError::UnknownChain)?;
         let per_read = self.inner.limits.per_read;
-        tokio::time::timeout(per_read, client.provider.get_transaction_count(address))
+        tokio::time::timeout(per_read, ask(&client.provider).into_future())
             .await
             .map_err(|_| timed_out(per_read))?
             .map_err(rpc_failure)

@@ -13,7 +13,7 @@
 //! - `actions_rss`: the process's peak resident memory after the loads (three nodes, the chain
 //!   and the clients in one process).
 
-use crate::load::{closed_loop, duration};
+use crate::load::closed_loop;
 use crate::record::Record;
 use alloy_primitives::keccak256;
 use serde_json::{json, Map, Value};
@@ -29,12 +29,8 @@ use std::time::{Duration, Instant};
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Concurrent clients, one measurement each.
-    #[arg(long, value_delimiter = ',', default_value = "1,8,32")]
-    clients: Vec<usize>,
-    /// Seconds per measurement.
-    #[arg(long, default_value_t = 5.0)]
-    seconds: f64,
+    #[command(flatten)]
+    loads: crate::load::Loads,
 }
 
 const HELLO: &str = "Lit.Actions.setResponse({response: JSON.stringify({hello: who})});";
@@ -49,12 +45,10 @@ const ETHERS: &str = r#"
 "#;
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let length = duration(args.seconds)?;
-    let most = args.clients.iter().copied().max().unwrap_or(0);
-    anyhow::ensure!(most > 0, "--clients must name at least one count above 0");
+    let (length, most) = args.loads.checked()?;
     floors()?;
     crate::server_runtime()?.block_on(async {
-        network(&args.clients, most, length).await?;
+        network(&args.loads.clients, most, length).await?;
         runaway_handshakes(length).await
     })?;
     let memory = crate::proc_info::memory(std::process::id())?;

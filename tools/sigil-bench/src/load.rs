@@ -44,12 +44,8 @@ pub struct DecryptArgs {
     /// The network's chain RPC (a devnet's).
     #[arg(long)]
     rpc_url: String,
-    /// Concurrent clients, one run each.
-    #[arg(long, value_delimiter = ',', default_value = "1,8,32")]
-    clients: Vec<usize>,
-    /// Seconds of load per run.
-    #[arg(long, default_value_t = 5.0)]
-    seconds: f64,
+    #[command(flatten)]
+    loads: Loads,
     /// A node's process id: its peak RSS is reset before each run and read after it.
     #[arg(long)]
     node_pid: Option<u32>,
@@ -102,6 +98,27 @@ impl User {
             conditions,
             session_sigs,
         })
+    }
+}
+
+/// The client counts and the length of each measurement of a load.
+#[derive(clap::Args)]
+pub(crate) struct Loads {
+    /// Concurrent clients, one measurement each.
+    #[arg(long, value_delimiter = ',', default_value = "1,8,32")]
+    pub(crate) clients: Vec<usize>,
+    /// Seconds per measurement.
+    #[arg(long, default_value_t = 5.0)]
+    pub(crate) seconds: f64,
+}
+
+impl Loads {
+    /// The length of one measurement and the most clients, checked.
+    pub(crate) fn checked(&self) -> anyhow::Result<(Duration, usize)> {
+        let length = duration(self.seconds)?;
+        let most = self.clients.iter().copied().max().unwrap_or(0);
+        anyhow::ensure!(most > 0, "--clients must name at least one count above 0");
+        Ok((length, most))
     }
 }
 
@@ -249,9 +266,7 @@ async fn sign_request(http: &reqwest::Client, url: &str, body: &str) -> anyhow::
 }
 
 pub fn run_decrypt(args: DecryptArgs) -> anyhow::Result<()> {
-    let length = duration(args.seconds)?;
-    let most = args.clients.iter().copied().max().unwrap_or(0);
-    anyhow::ensure!(most > 0, "--clients must name at least one count above 0");
+    let (length, most) = args.loads.checked()?;
     crate::server_runtime()?.block_on(async {
         // Every client connects, encrypts and makes its session sigs before any timing (one
         // after the other: the auth callback's future is not `Send`, so it is not spawned).
@@ -270,7 +285,7 @@ pub fn run_decrypt(args: DecryptArgs) -> anyhow::Result<()> {
                 .with_context(|| format!("warm-up decrypt for {}", user.wallet.address()))?;
         }
 
-        for &clients in &args.clients {
+        for &clients in &args.loads.clients {
             if let Some(pid) = args.node_pid {
                 proc_info::reset_peak(pid)?;
             }

@@ -15,7 +15,7 @@
 //! - `pkp_sign_c{N}`: `pkp_sign` latency and signatures per second at N clients, each pair
 //!   generated as signatures need them (pool 0: the sustained rate).
 
-use crate::load::{closed_loop, duration};
+use crate::load::closed_loop;
 use crate::record::Record;
 use alloy_primitives::keccak256;
 use alloy_provider::{Provider, ProviderBuilder};
@@ -32,25 +32,19 @@ use std::time::{Duration, Instant};
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Concurrent clients, one measurement each.
-    #[arg(long, value_delimiter = ',', default_value = "1,8,32")]
-    clients: Vec<usize>,
-    /// Seconds per measurement.
-    #[arg(long, default_value_t = 5.0)]
-    seconds: f64,
+    #[command(flatten)]
+    loads: crate::load::Loads,
     /// Pairs each node makes for the network generation rate.
     #[arg(long, default_value_t = 10)]
     pool: usize,
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let length = duration(args.seconds)?;
-    let most = args.clients.iter().copied().max().unwrap_or(0);
-    anyhow::ensure!(most > 0, "--clients must name at least one count above 0");
+    let (length, most) = args.loads.checked()?;
     floors()?;
     crate::server_runtime()?.block_on(async {
         generation_rate(args.pool).await?;
-        signing(&args.clients, most, length).await
+        signing(&args.loads.clients, most, length).await
     })
 }
 

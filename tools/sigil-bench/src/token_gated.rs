@@ -4,7 +4,7 @@
 //! whole network runs in this process (a devnet: chain, three nodes) beside the clients, so the
 //! figures compare the two settings on one machine, not a deployment.
 
-use crate::load::{closed_loop, decrypt_once, duration, User};
+use crate::load::{closed_loop, decrypt_once, User};
 use crate::record::Record;
 use alloy_provider::{Provider, ProviderBuilder};
 use sigil_client::{ConditionSet, DecryptRequest, LitNetwork};
@@ -14,21 +14,15 @@ use std::time::Duration;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Concurrent clients, one measurement each.
-    #[arg(long, value_delimiter = ',', default_value = "1,8,32")]
-    clients: Vec<usize>,
-    /// Seconds per measurement.
-    #[arg(long, default_value_t = 3.0)]
-    seconds: f64,
+    #[command(flatten)]
+    loads: crate::load::Loads,
 }
 
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let length = duration(args.seconds)?;
-    let most = args.clients.iter().copied().max().unwrap_or(0);
-    anyhow::ensure!(most > 0, "--clients must name at least one count above 0");
+    let (length, most) = args.loads.checked()?;
     crate::server_runtime()?.block_on(async {
         for cache in [true, false] {
-            measure(&args.clients, most, length, cache).await?;
+            measure(&args.loads.clients, most, length, cache).await?;
         }
         Ok(())
     })
