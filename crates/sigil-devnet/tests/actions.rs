@@ -288,7 +288,8 @@ async fn an_action_signs_for_the_pkp_owner_and_for_anyone_once_the_pkp_permits_i
 async fn limits_and_bad_requests_get_lit_s_codes_and_the_nodes_keep_serving() -> TestResult {
     let devnet = Devnet::start(DevnetConfig {
         actions: ActionsConfig {
-            timeout_ms: 500,
+            // Long enough that the memory bomb meets its limit first, even on a loaded machine.
+            timeout_ms: 3_000,
             memory_limit_mb: 32,
             ..ActionsConfig::default()
         },
