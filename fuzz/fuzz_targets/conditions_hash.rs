@@ -58,6 +58,7 @@ fn check(set: &ConditionSet) {
     let _ = set.chain_reads(&Requester {
         user: Address::repeat_byte(0x50),
         siwe_resources: &resources,
+        current_action_ipfs_id: "QmYLgjhNR7E6Ds9WVqYbjDdVR4hYyPcVgJSbPz4y2R9wxe",
     });
 }
 
