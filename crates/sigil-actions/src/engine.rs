@@ -376,8 +376,8 @@ const PRELUDE: &str = r#"
       },
     }),
   });
-  // The secp256k1 curve ethers is given, with elliptic's interface (the part ethers uses),
-  // computed by the engine.
+  // The secp256k1 curve ethers is given, with elliptic's interface (the part ethers uses), and
+  // its keccak256, computed by the engine.
   const hex = (value) => call('encodeBytes', { bytes: bytes(value), encoding: 'base16' });
   const secp = (args) => call('secp256k1', args);
   const bigNumber = (text) => ({ toString: () => text.replace(/^0+(?=.)/, '') });
@@ -413,6 +413,61 @@ const PRELUDE: &str = r#"
     recoverPubKey: (digest, signature, recid) => point(secp({
       op: 'recover', digest: hex(digest), r: hex(signature.r), s: hex(signature.s), recid,
     })),
+    keccak256: (data) => call('keccak256', bytes(data)),
+  });
+  // `jwt`, as npm jsonwebtoken: sign and verify in the engine, with its error names.
+  const jwtErrors = { JsonWebTokenError: 1, TokenExpiredError: 1, NotBeforeError: 1 };
+  const jwtCall = (op, args) => {
+    try {
+      return call(op, args);
+    } catch (e) {
+      const text = String(e && e.message);
+      const at = text.indexOf(': ');
+      const name = at > 0 ? text.slice(0, at) : '';
+      if (!jwtErrors[name]) throw e;
+      const error = new Error(text.slice(at + 2));
+      error.name = name;
+      throw error;
+    }
+  };
+  const seconds = (span) => {
+    if (typeof span === 'number') return span;
+    const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|sec|secs|m|min|mins|h|hr|hrs|d|day|days|w|y)?\s*$/i.exec(String(span));
+    if (!match) throw new Error('"expiresIn" should be a number of seconds or string representing a timespan');
+    const unit = { ms: 0.001, s: 1, sec: 1, secs: 1, m: 60, min: 60, mins: 60, h: 3600, hr: 3600, hrs: 3600,
+      d: 86400, day: 86400, days: 86400, w: 604800, y: 31557600 }[(match[2] || 'ms').toLowerCase()];
+    return Math.floor(Number(match[1]) * unit);
+  };
+  const part = (text) => JSON.parse(fromUtf8(fromString(text, 'base64url')));
+  const jwt = Object.freeze({
+    sign: (payload, key, options = {}) => {
+      let body = payload;
+      if (body && typeof body === 'object') {
+        body = { ...body };
+        const now = Math.floor(Date.now() / 1000);
+        if (!options.noTimestamp && body.iat === undefined) body.iat = now;
+        if (options.expiresIn !== undefined) body.exp = (body.iat ?? now) + seconds(options.expiresIn);
+        if (options.notBefore !== undefined) body.nbf = (body.iat ?? now) + seconds(options.notBefore);
+        for (const [option, claim] of [['audience', 'aud'], ['issuer', 'iss'], ['subject', 'sub'], ['jwtid', 'jti']]) {
+          if (options[option] !== undefined) body[claim] = options[option];
+        }
+      }
+      return jwtCall('jwtSign', { payload: body, key: String(key), algorithm: options.algorithm || 'HS256' });
+    },
+    verify: (token, key, options = {}) => jwtCall('jwtVerify', {
+      token: String(token), key: String(key), algorithms: options.algorithms || null,
+      audience: options.audience ?? null, issuer: options.issuer ?? null,
+    }),
+    decode: (token, options = {}) => {
+      try {
+        const [header, payload, signature] = String(token).split('.');
+        if (signature === undefined) return null;
+        const decoded = part(payload);
+        return options.complete ? { header: part(header), payload: decoded, signature } : decoded;
+      } catch (_) {
+        return null;
+      }
+    },
   });
   // ethers is loaded the first time an action reads it: the others do not pay for it.
   Object.defineProperty(globalThis, 'ethers', {
@@ -450,6 +505,7 @@ const PRELUDE: &str = r#"
   define('fetch', fetch);
   define('Headers', FetchHeaders);
   define('crypto', crypto);
+  define('jwt', jwt);
   Object.assign(globalThis, params);
 })();
 "#;

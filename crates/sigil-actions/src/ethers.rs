@@ -1,7 +1,7 @@
 //! `ethers` for actions: the vendored ethers 5.7.2 bundle (the version Lit's nodes expose),
 //! loaded the first time an action reads the global, with its secp256k1 curve (elliptic, pure
-//! JavaScript: over a second for a key's first use in an interpreter) replaced by one the
-//! engine computes natively with k256 (`secp256k1` operations below).
+//! JavaScript: over a second for a key's first use in an interpreter) and its keccak256
+//! (js-sha3) replaced by the engine's native ones (k256 for the `secp256k1` operations below).
 
 use k256::ecdsa::{RecoveryId, Signature, SigningKey, VerifyingKey};
 use k256::elliptic_curve::sec1::ToEncodedPoint;
@@ -17,9 +17,16 @@ const CURVE_MADE: &str = r#"var _curve=null;function getCurve(){if(!_curve){_cur
 const CURVE_NATIVE: &str =
     r#"var _curve=globalThis.__sigilCurve;function getCurve(){return _curve}"#;
 
-/// The bundle's source with the native curve.
+/// Where the bundle hashes with keccak256 (js-sha3), and the native hash instead, captured from
+/// the same object while the bundle loads.
+const KECCAK_MADE: &str = r#"function keccak256(data){return"0x"+js_sha3_1.default.keccak_256((0,lib$1.arrayify)(data))}"#;
+const KECCAK_NATIVE: &str = r#"var nativeKeccak=globalThis.__sigilCurve.keccak256;function keccak256(data){return"0x"+nativeKeccak((0,lib$1.arrayify)(data))}"#;
+
+/// The bundle's source with the native curve and keccak256.
 pub(crate) fn source() -> String {
-    BUNDLE.replacen(CURVE_MADE, CURVE_NATIVE, 1)
+    BUNDLE
+        .replacen(CURVE_MADE, CURVE_NATIVE, 1)
+        .replacen(KECCAK_MADE, KECCAK_NATIVE, 1)
 }
 
 /// One secp256k1 operation of the native curve (`args.op`); keys, points and digests as hex.
@@ -113,9 +120,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_bundle_makes_its_curve_where_the_native_one_goes() {
+    fn the_bundle_makes_its_curve_and_hash_where_the_native_ones_go() {
         assert_eq!(BUNDLE.matches(CURVE_MADE).count(), 1);
-        assert!(source().contains(CURVE_NATIVE));
+        assert_eq!(BUNDLE.matches(KECCAK_MADE).count(), 1);
+        let source = source();
+        assert!(source.contains(CURVE_NATIVE) && source.contains(KECCAK_NATIVE));
     }
 
     #[test]

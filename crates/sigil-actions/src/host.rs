@@ -73,6 +73,11 @@ pub(crate) fn local_op(op: &str, args: &Value) -> Option<Result<Value, String>> 
         "digest" => digest(args),
         "secp256k1" => crate::ethers::secp256k1(args),
         "aesDecrypt" => aes_decrypt(args),
+        "keccak256" => {
+            byte_array(args).map(|bytes| json!(hex::encode(alloy_primitives::keccak256(bytes))))
+        }
+        "jwtSign" => crate::jwt::sign(args),
+        "jwtVerify" => crate::jwt::verify(args),
         _ => return None,
     })
 }

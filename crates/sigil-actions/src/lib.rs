@@ -8,11 +8,16 @@
 //! the function constructors reached through prototypes all throw, since the context is made
 //! without the engine's eval; the action itself is compiled beforehand in a separate context),
 //! no modules (actions are classic scripts), no file system.
+//!
+//! The Lit.Actions API is JavaScript in the prelude; what needs the node (signing, chain reads,
+//! peers, HTTP) goes to a [`Host`] the node implements, and the pure parts (encodings, hashes,
+//! the secp256k1 and keccak256 of the vendored ethers 5.7.2, `jwt`) are answered by the engine.
 
 mod cid;
 mod engine;
 mod ethers;
 mod host;
+mod jwt;
 
 pub use cid::ipfs_cid_v0;
 pub use engine::{execute, Action, ActionError, Limits, Outcome};

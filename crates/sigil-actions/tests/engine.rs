@@ -504,6 +504,8 @@ fn ethers_loads_when_touched_and_signs_and_recovers_with_the_native_curve() {
                     new ethers.utils.SigningKey("0x" + "33".repeat(32)).publicKey) ===
                     new ethers.utils.SigningKey("0x" + "33".repeat(32)).computeSharedSecret(wallet.publicKey),
                 frozen: Object.getOwnPropertyDescriptor(globalThis, "ethers").writable,
+                emptyKeccak: ethers.utils.keccak256("0x"),
+                idKeccak: ethers.utils.id("hello"),
             })});
         })();
     "#)
@@ -514,7 +516,9 @@ fn ethers_loads_when_touched_and_signs_and_recovers_with_the_native_curve() {
     assert_eq!(
         value,
         json!({"address": address, "recovered": address, "rawRecovered": address, "txFrom": address,
-            "compressed": 68, "shared": true, "frozen": false})
+            "compressed": 68, "shared": true, "frozen": false,
+            "emptyKeccak": "0xc5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470",
+            "idKeccak": "0x1c8aff950685c2ed4bc3174f3472287b56d9517b9c948127319a09a7a36deac8"})
     );
 }
 
@@ -525,4 +529,72 @@ fn an_action_that_does_not_touch_ethers_does_not_load_it() {
     "#)
     .expect("runs");
     assert_eq!(outcome.response, "true");
+}
+
+#[test]
+fn jwt_signs_verifies_and_decodes_as_jsonwebtoken() {
+    let outcome = run(r#"
+        const token = jwt.sign({ sub: 'lit' }, 'secret', { expiresIn: '1h', issuer: 'sigil' });
+        const verified = jwt.verify(token, 'secret', { issuer: 'sigil' });
+        const errors = [];
+        for (const attempt of [
+            () => jwt.verify(token, 'wrong'),
+            () => jwt.verify(jwt.sign({ exp: 1 }, 'secret', { noTimestamp: true }), 'secret'),
+            () => jwt.verify('garbage', 'secret'),
+        ]) {
+            try { attempt(); errors.push('none'); } catch (e) { errors.push(e.name + ': ' + e.message); }
+        }
+        const complete = jwt.decode(token, { complete: true });
+        Lit.Actions.setResponse({ response: JSON.stringify({
+            sub: verified.sub, lifetime: verified.exp - verified.iat, iss: verified.iss,
+            alg: complete.header.alg, decodedSub: jwt.decode(token).sub, bad: jwt.decode('x'), errors,
+        }) });
+    "#)
+    .expect("runs");
+    assert_eq!(
+        serde_json::from_str::<Value>(&outcome.response).expect("json"),
+        json!({
+            "sub": "lit", "lifetime": 3600, "iss": "sigil", "alg": "HS256", "decodedSub": "lit", "bad": null,
+            "errors": [
+                "JsonWebTokenError: invalid signature",
+                "TokenExpiredError: jwt expired",
+                "JsonWebTokenError: jwt malformed",
+            ],
+        })
+    );
+}
+
+#[test]
+fn jwt_signs_and_verifies_with_rsa_and_ec_pem_keys() {
+    for (algorithm, private, public) in [
+        (
+            "RS256",
+            include_str!("keys/test-rsa.pem"),
+            include_str!("keys/test-rsa.pub.pem"),
+        ),
+        (
+            "ES256",
+            include_str!("keys/test-p256.pem"),
+            include_str!("keys/test-p256.pub.pem"),
+        ),
+    ] {
+        let outcome = run_with(
+            r#"
+            const token = jwt.sign({ sub: 'pem' }, privateKey, { algorithm });
+            let wrongKind = '';
+            try { jwt.verify(token, 'a shared secret', { algorithms: ['HS256'] }); } catch (e) { wrongKind = e.message; }
+            Lit.Actions.setResponse({ response: JSON.stringify({
+                sub: jwt.verify(token, publicKey).sub, alg: jwt.decode(token, { complete: true }).header.alg, wrongKind,
+            }) });
+            "#,
+            json!({"privateKey": private, "publicKey": public, "algorithm": algorithm}),
+            &Limits::default(),
+        )
+        .expect("runs");
+        assert_eq!(
+            serde_json::from_str::<Value>(&outcome.response).expect("json"),
+            json!({"sub": "pem", "alg": algorithm, "wrongKind": "invalid algorithm"}),
+            "{algorithm}"
+        );
+    }
 }
