@@ -676,6 +676,42 @@ impl Timers {
     }
 }
 
+/// Counts `op` against the run's per-kind limits; past one, the message Lit's node gives.
+fn count_op(counts: &mut Collected, op: &str, limits: &Limits) -> Result<(), String> {
+    let bump = |count: &mut usize, limit: usize, message: &dyn Fn(usize) -> String| {
+        *count += 1;
+        if *count > limit {
+            return Err(message(limit));
+        }
+        Ok(())
+    };
+    if SIGNING_OPS.contains(&op) {
+        bump(&mut counts.signatures, limits.signatures, &|limit| {
+            format!("You may not sign more than {limit} times per session and you have attempted to exceed that limit.")
+        })?;
+    }
+    if BROADCAST_OPS.contains(&op) {
+        bump(&mut counts.broadcasts, limits.broadcasts, &|limit| {
+            format!("You may not use broadcast and collect functionality more than {limit} times per session and you have attempted to exceed that limit.")
+        })?;
+    }
+    if op == "callContract" {
+        bump(
+            &mut counts.contract_calls,
+            limits.contract_calls,
+            &|limit| {
+                format!("You may invoke contract calls more than {limit} times per session and you have attempted to exceed that limit.")
+            },
+        )?;
+    }
+    if op == "fetch" {
+        bump(&mut counts.fetches, limits.fetches, &|limit| {
+            format!("You may not send more than {limit} HTTP requests per session and you have attempted to exceed that limit.")
+        })?;
+    }
+    Ok(())
+}
+
 /// The host side of `console`, `setResponse` and the Lit.Actions calls, and the run's
 /// parameters, as temporary globals the prelude captures.
 fn install_host<'js>(
@@ -724,10 +760,7 @@ fn install_host<'js>(
             },
         )?,
     )?;
-    let signature_limit = limits.signatures;
-    let fetch_limit = limits.fetches;
-    let contract_call_limit = limits.contract_calls;
-    let broadcast_limit = limits.broadcasts;
+    let limits = limits.clone();
     let counts = Rc::clone(collected);
     globals.set(
         "__sigilHost",
@@ -738,33 +771,8 @@ fn install_host<'js>(
                 let Ok(args) = serde_json::from_str::<serde_json::Value>(&args) else {
                     return thrown("the arguments are not JSON");
                 };
-                if SIGNING_OPS.contains(&op.as_str()) {
-                    let mut counts = counts.borrow_mut();
-                    counts.signatures += 1;
-                    if counts.signatures > signature_limit {
-                        return thrown(&format!("You may not sign more than {signature_limit} times per session and you have attempted to exceed that limit."));
-                    }
-                }
-                if BROADCAST_OPS.contains(&op.as_str()) {
-                    let mut counts = counts.borrow_mut();
-                    counts.broadcasts += 1;
-                    if counts.broadcasts > broadcast_limit {
-                        return thrown(&format!("You may not use broadcast and collect functionality more than {broadcast_limit} times per session and you have attempted to exceed that limit."));
-                    }
-                }
-                if op == "callContract" {
-                    let mut counts = counts.borrow_mut();
-                    counts.contract_calls += 1;
-                    if counts.contract_calls > contract_call_limit {
-                        return thrown(&format!("You may invoke contract calls more than {contract_call_limit} times per session and you have attempted to exceed that limit."));
-                    }
-                }
-                if op == "fetch" {
-                    let mut counts = counts.borrow_mut();
-                    counts.fetches += 1;
-                    if counts.fetches > fetch_limit {
-                        return thrown(&format!("You may not send more than {fetch_limit} HTTP requests per session and you have attempted to exceed that limit."));
-                    }
+                if let Err(message) = count_op(&mut counts.borrow_mut(), &op, &limits) {
+                    return thrown(&message);
                 }
                 let answer = match local_op(&op, &args) {
                     Some(answer) => answer,

@@ -425,19 +425,25 @@ impl NodeHost {
     fn check_conditions(&self, args: &Value, deadline: Instant) -> Result<Value, String> {
         let failed =
             |e: &dyn std::fmt::Display| format!("Error checking access control conditions: {e}");
-        if args["chain"].as_str().is_none() {
-            return Err("Chain is required for access control checks".into());
-        }
-        let conditions = match &args["conditions"] {
-            Value::Array(_) => args["conditions"].to_string(),
-            _ => return Err(failed(&"conditions must be an array")),
-        };
-        let user = match &args["authSig"] {
+        require_chain(args)?;
+        let set = unified_conditions(&args["conditions"]).map_err(|e| failed(&e))?;
+        self.conditions_met(&set, &args["authSig"], deadline)
+            .map(|met| json!(met))
+            .map_err(|e| failed(&e))
+    }
+
+    /// Whether `set` holds for the session's user, or for the wallet of `auth_sig` when the
+    /// action passes one, with `:currentActionIpfsId` the running action's CID.
+    fn conditions_met(
+        &self,
+        set: &ConditionSet,
+        auth_sig: &Value,
+        deadline: Instant,
+    ) -> Result<bool, String> {
+        let user = match auth_sig {
             Value::Null => self.user,
-            auth_sig => wallet_of(auth_sig, self.state.clock.now()).map_err(|e| failed(&e))?,
+            auth_sig => wallet_of(auth_sig, self.state.clock.now())?,
         };
-        let set = ConditionSet::from_kind_text("unifiedAccessControlConditions", &conditions)
-            .map_err(|e| failed(&e))?;
         let asker = Asker {
             user,
             siwe_domain: String::new(),
@@ -447,12 +453,10 @@ impl NodeHost {
         let context = self
             .block_on(
                 deadline,
-                ConditionContext::read(&self.state.condition_reader, &set, asker),
+                ConditionContext::read(&self.state.condition_reader, set, asker),
             )?
-            .map_err(|e| failed(&e))?;
-        set.evaluate(&context)
-            .map(|met| json!(met))
-            .map_err(|e| failed(&e))
+            .map_err(|e| e.to_string())?;
+        set.evaluate(&context).map_err(|e| e.to_string())
     }
 
     /// The PKPPermissions reads, from the PKP's record on chain.
@@ -646,12 +650,10 @@ impl NodeHost {
     /// combined and the plaintext (UTF-8) returned, on every node (at the leader; the others
     /// return an empty string, as Lit's do).
     fn decrypt(&self, args: &Value, deadline: Instant, combine: Combine) -> Result<Value, String> {
-        let conditions = match &args["accessControlConditions"] {
-            Value::Array(_) => args["accessControlConditions"].to_string(),
-            _ => return Err("accessControlConditions must be an array".into()),
-        };
-        let set = ConditionSet::from_kind_text("unifiedAccessControlConditions", &conditions)
-            .map_err(|e| format!("Error checking access control conditions: {e}"))?;
+        let checking =
+            |e: &dyn std::fmt::Display| format!("Error checking access control conditions: {e}");
+        require_chain(args)?;
+        let set = unified_conditions(&args["accessControlConditions"]).map_err(|e| checking(&e))?;
         let hash = args["dataToEncryptHash"]
             .as_str()
             .filter(|hash| hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
@@ -659,15 +661,9 @@ impl NodeHost {
         let ciphertext = base64::engine::general_purpose::STANDARD
             .decode(args["ciphertext"].as_str().unwrap_or_default())
             .map_err(|_| "ciphertext must be base64".to_owned())?;
-        let check = json!({
-            "conditions": args["accessControlConditions"],
-            "authSig": args["authSig"],
-            "chain": args["chain"],
-        });
         if !self
-            .check_conditions(&check, deadline)?
-            .as_bool()
-            .unwrap_or(false)
+            .conditions_met(&set, &args["authSig"], deadline)
+            .map_err(|e| checking(&e))?
         {
             return Err("Access control conditions check failed.  Check that you are allowed to decrypt this item.".into());
         }
@@ -891,11 +887,7 @@ impl NodeHost {
     /// `encrypt({accessControlConditions, to_encrypt})`: the bytes encrypted to the conditions
     /// under the network key, as the SDK's `encrypt` does (`{ciphertext, dataToEncryptHash}`).
     fn encrypt(&self, args: &Value) -> Result<Value, String> {
-        let conditions = match &args["accessControlConditions"] {
-            Value::Array(_) => args["accessControlConditions"].to_string(),
-            _ => return Err("accessControlConditions must be an array".into()),
-        };
-        let set = ConditionSet::from_kind_text("unifiedAccessControlConditions", &conditions)
+        let set = unified_conditions(&args["accessControlConditions"])
             .map_err(|e| format!("Failed to encrypt: {e}"))?;
         let plaintext: Vec<u8> = serde_json::from_value(args["toEncrypt"].clone())
             .map_err(|_| "to_encrypt must be bytes".to_owned())?;
@@ -967,5 +959,23 @@ fn chain_failure(chain: &str, error: sigil_crypto::conditions::ChainReadError) -
             format!("no RPC URL is configured for chain {chain}")
         }
         sigil_crypto::conditions::ChainReadError::Failed(reason) => reason,
+    }
+}
+
+/// Conditions an action passes: an array of unified conditions (plain EVM ones included, as
+/// Lit's node reads them).
+fn unified_conditions(value: &Value) -> Result<ConditionSet, String> {
+    if !value.is_array() {
+        return Err("the conditions must be an array".into());
+    }
+    ConditionSet::from_kind_text("unifiedAccessControlConditions", &value.to_string())
+        .map_err(|e| e.to_string())
+}
+
+/// Lit requires a chain name with a condition check.
+fn require_chain(args: &Value) -> Result<(), String> {
+    match args["chain"].as_str() {
+        Some(_) => Ok(()),
+        None => Err("Chain is required for access control checks".into()),
     }
 }
