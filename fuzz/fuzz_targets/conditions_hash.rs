@@ -9,7 +9,7 @@
 use alloy_primitives::Address;
 use libfuzzer_sys::fuzz_target;
 use sigil_crypto::conditions::{
-    ChainAnswer, ChainRead, ChainReadError, ConditionEnv, ConditionSet, Requester,
+    ChainAnswer, ChainRead, ChainReadError, ConditionEnv, ConditionSet, Poap, Requester,
 };
 
 struct FixedEnv;
@@ -25,12 +25,18 @@ impl ConditionEnv for FixedEnv {
 
     fn chain_read(&self, read: &ChainRead) -> Result<ChainAnswer, ChainReadError> {
         match read {
-            ChainRead::LatestBlockTimestamp { .. } => {
-                Ok(ChainAnswer::Word(alloy_primitives::U256::from(1_735_689_600u64)))
-            }
+            ChainRead::LatestBlockTimestamp { .. } => Ok(ChainAnswer::Word(
+                alloy_primitives::U256::from(1_735_689_600u64),
+            )),
             // Arbitrary output: decoding must refuse it cleanly, never panic.
             ChainRead::Call { data, .. } => Ok(ChainAnswer::Output(data.clone())),
             ChainRead::Balance { .. } => Err(ChainReadError::Failed("offline".into())),
+            // Arbitrary text: compared as the condition says, whatever it holds.
+            ChainRead::LitAction { method, .. } => Ok(ChainAnswer::Text(method.clone())),
+            ChainRead::Poaps { .. } => Ok(ChainAnswer::Poaps(vec![Poap {
+                event_id: 1,
+                event_name: "fuzz".into(),
+            }])),
         }
     }
 }

@@ -201,6 +201,7 @@ fn node_killed_mid_burst_restarts_cleanly_and_no_counted_use_is_lost() -> TestRe
         free_allowance: FREE_ALLOWANCE,
         rate_limit_window_secs: WINDOW_NO_TEST_CROSSES,
         actions: Default::default(),
+        poap: Default::default(),
     }
     .save(&config_path)?;
     // Node 0 moved: its peer identity goes with its shares (their roster names it).

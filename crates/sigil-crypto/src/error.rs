@@ -1,5 +1,6 @@
 //! The crate's one error type.
 
+use crate::conditions::ActionFailure;
 use sigil_wire::LitErrorCode;
 
 /// Everything that can go wrong in `sigil-crypto`: parsing, limits and evaluation of access
@@ -52,8 +53,9 @@ pub enum CryptoError {
     /// Operators and conditions do not alternate (`cond (op cond)*`) in some group.
     #[error("invalid boolean expression: conditions and operators must alternate")]
     InvalidBooleanExpression,
-    /// The condition needs a read this evaluator cannot serve (a contract call, an RPC method,
-    /// POAP, SIWE resources, a Lit Action, Solana, Cosmos...). Never evaluated as `false`.
+    /// The condition needs a read this node cannot serve: a Solana or Cosmos chain, a contract
+    /// type Lit's node does not know, or a service the node is not configured for (POAP
+    /// without an API key). Never evaluated as `false`.
     #[error("unsupported condition: {kind}")]
     UnsupportedCondition {
         /// Which kind, e.g. `standardContractType ERC20` or `solRpc getBalance`.
@@ -94,6 +96,20 @@ pub enum CryptoError {
         /// Whether the read was an `evmContractConditions` call (Lit answers those with
         /// `NodeBlockchainError`, the others with `NodeRpcError`).
         contract_call: bool,
+    },
+    /// A `LitAction` condition's action threw, timed out or ran out of memory.
+    #[error("the condition's Lit Action failed: {reason}")]
+    ConditionActionFailed {
+        /// How it stopped.
+        failure: ActionFailure,
+        /// Its error.
+        reason: String,
+    },
+    /// The POAP API's answer is not a list of POAPs.
+    #[error("the POAP API's answer is not a list of POAPs: {reason}")]
+    PoapAnswer {
+        /// What is wrong with it.
+        reason: String,
     },
     /// `functionParams` and the ABI's inputs differ in number.
     #[error("{params} functionParams for a function of {inputs} inputs")]
@@ -241,6 +257,12 @@ impl CryptoError {
                 ..
             } => LitErrorCode::NodeBlockchainError,
             CryptoError::ChainReadFailed { .. } => LitErrorCode::NodeRpcError,
+            CryptoError::ConditionActionFailed { failure, .. } => match failure {
+                ActionFailure::Execution => LitErrorCode::NodeJsExecutionError,
+                ActionFailure::Timeout => LitErrorCode::NodeJsTimeoutError,
+                ActionFailure::MemoryLimit => LitErrorCode::NodeJsMemoryLimitError,
+            },
+            CryptoError::PoapAnswer { .. } => LitErrorCode::NodePoapJsonError,
             CryptoError::MismatchParameters { .. } => LitErrorCode::NodeMismatchParameters,
             CryptoError::ConditionTokenizing { .. } => LitErrorCode::NodeConditionTokenizingError,
             CryptoError::TokenEncodingDecoding { .. } => {

@@ -4,7 +4,8 @@ use alloy_primitives::{address, Address, Bytes, U256};
 use alloy_sol_types::{SolCall, SolValue};
 use serde_json::{json, Value};
 use sigil_crypto::conditions::{
-    ChainAnswer, ChainRead, ChainReadError, ConditionEnv, ConditionSet, Requester,
+    ActionFailure, ChainAnswer, ChainRead, ChainReadError, ConditionEnv, ConditionSet, Poap,
+    Requester,
 };
 use sigil_crypto::CryptoError;
 use std::collections::HashMap;
@@ -445,16 +446,12 @@ fn chains_and_reads_that_fail_are_lits_errors_never_false() {
     // A read that fails (RPC down, revert): NodeRpcError, even where the other branch decides.
     let err = eval(json!([user_is("=", LOWER), or(), erc20()])).expect_err("rpc down");
     assert_eq!(err.code(), "NodeRpcError");
-    // Kinds Sigil cannot read yet are named, never read as false.
-    for kind in ["POAP", "LitAction"] {
-        let mut c = erc20();
-        c["standardContractType"] = kind.into();
-        match eval(json!([c])) {
-            Err(CryptoError::UnsupportedCondition { kind: named }) => {
-                assert!(named.contains(kind), "{named}")
-            }
-            other => panic!("{kind}: {other:?}"),
-        }
+    // A contract type Lit's node does not know is named, never read as false.
+    let mut c = erc20();
+    c["standardContractType"] = "Unheard".into();
+    match eval(json!([c])) {
+        Err(CryptoError::UnsupportedCondition { kind }) => assert!(kind.contains("Unheard")),
+        other => panic!("{other:?}"),
     }
     // ERC721MetadataName: Lit's node has no call for it and answers false.
     let mut name = erc20();
@@ -606,7 +603,15 @@ fn unified_lists_mix_evm_basic_and_evm_contract_and_name_what_they_cannot_read()
                      "returnValueTest": {"key": "", "comparator": ">=", "value": "1"}});
     match unified(json!([basic, and(), sol])) {
         Err(CryptoError::UnsupportedCondition { kind }) => {
-            assert!(kind.contains("solRpc"), "{kind}")
+            assert!(kind.contains("Solana") && kind.contains("solana"), "{kind}")
+        }
+        other => panic!("{other:?}"),
+    }
+    let cosmos = json!({"conditionType": "cosmos", "path": "/cosmos/bank/v1beta1/balances/:userAddress",
+                        "chain": "cosmos", "returnValueTest": {"key": "$.balances[0].amount", "comparator": ">=", "value": "1"}});
+    match unified(json!([basic, or(), cosmos])) {
+        Err(CryptoError::UnsupportedCondition { kind }) => {
+            assert!(kind.contains("Cosmos") && kind.contains("cosmos"), "{kind}")
         }
         other => panic!("{other:?}"),
     }
@@ -674,4 +679,154 @@ fn lit_params_come_from_the_granting_siwe_resources_and_siwe_conditions_read_it(
 fn unknown_comparators_are_false_as_on_lit() {
     assert_eq!(eval(json!([timestamp("~", "1")])).ok(), Some(false));
     assert_eq!(eval(json!([user_is("==", LOWER)])).ok(), Some(false));
+}
+
+const ACTION_CID: &str = "QmcMHNRFEQPfdPYRBKFmxkoEpCs8Qf5jZFxQ5Jq9hxUvNC";
+
+fn lit_action_condition(comparator: &str, value: &str) -> Value {
+    json!({"contractAddress": format!("ipfs://{ACTION_CID}"), "standardContractType": "LitAction",
+        "chain": "ethereum", "method": "go", "parameters": [":userAddress", "40", ":litParam:tier"],
+        "returnValueTest": {"comparator": comparator, "value": value}})
+}
+
+fn lit_action_read() -> ChainRead {
+    ChainRead::LitAction {
+        chain: "ethereum".into(),
+        ipfs_id: ACTION_CID.into(),
+        method: "go".into(),
+        // Substituted as Lit substitutes every parameter of a LitAction condition.
+        params: vec![USER.to_string(), "40".into(), "gold".into()],
+    }
+}
+
+#[test]
+fn a_lit_action_condition_runs_the_action_with_substituted_parameters_and_compares_its_answer_as_a_string(
+) {
+    let set = ConditionSet::from_request(
+        &json!({"accessControlConditions": [lit_action_condition("=", "true")]}),
+    )
+    .expect("parses");
+    let resources = env().siwe_resources;
+    let who = Requester {
+        user: USER,
+        siwe_resources: &resources,
+        current_action_ipfs_id: "",
+    };
+    assert_eq!(
+        set.chain_reads(&who).expect("plans"),
+        vec![lit_action_read()]
+    );
+
+    let answering = |answer: Result<ChainAnswer, ChainReadError>| {
+        let mut env = env();
+        env.answers.insert(lit_action_read(), answer);
+        env
+    };
+    let text = |t: &str| answering(Ok(ChainAnswer::Text(t.into())));
+    for (comparator, value, answer, expected) in [
+        ("=", "true", "true", true),
+        ("=", "true", "false", false),
+        ("=", "true", "True", false),
+        ("!=", "true", "false", true),
+        ("contains", "ol", "gold", true),
+        ("!contains", "ol", "gold", false),
+        // Strings compare as strings: "9" > "10".
+        (">", "10", "9", true),
+        ("<=", "10", "9", false),
+        ("===", "true", "true", false),
+    ] {
+        assert_eq!(
+            eval_with(
+                json!([lit_action_condition(comparator, value)]),
+                &text(answer)
+            )
+            .ok(),
+            Some(expected),
+            "{answer} {comparator} {value}"
+        );
+    }
+    // The action's failures are Lit's codes for actions, never false.
+    for (failure, code) in [
+        (ActionFailure::Execution, "NodeJsExecutionError"),
+        (ActionFailure::Timeout, "NodeJsTimeoutError"),
+        (ActionFailure::MemoryLimit, "NodeJsMemoryLimitError"),
+    ] {
+        let env = answering(Err(ChainReadError::Action {
+            failure,
+            reason: "Error: no".into(),
+        }));
+        let err = eval_with(json!([lit_action_condition("=", "true")]), &env).expect_err("fails");
+        assert_eq!(err.code(), code);
+        assert_eq!(err.code().status(), 502);
+        assert!(err.to_string().contains("Error: no"), "{err}");
+    }
+    // The chain must be one the node knows, as for any condition.
+    let mut elsewhere = lit_action_condition("=", "true");
+    elsewhere["chain"] = "nowhere".into();
+    let err = eval_with(json!([elsewhere]), &text("true")).expect_err("unknown chain");
+    assert_eq!(err.code(), "NodeBlockchainChainUnknown");
+}
+
+fn poap_condition(method: &str, comparator: &str, value: &str) -> Value {
+    json!({"contractAddress": "0x22C1f6050E56d2876009903609a2cC3fEf83B415", "standardContractType": "POAP",
+        "chain": "xdai", "method": method, "parameters": [], "returnValueTest": {"comparator": comparator, "value": value}})
+}
+
+#[test]
+fn a_poap_condition_tests_the_event_of_any_poap_the_user_holds() {
+    let read = ChainRead::Poaps {
+        chain: "xdai".into(),
+        owner: USER,
+    };
+    let holding = |answer: Result<ChainAnswer, ChainReadError>| {
+        let mut env = env();
+        env.answers.insert(read.clone(), answer);
+        env
+    };
+    let poaps = holding(Ok(ChainAnswer::Poaps(vec![
+        Poap {
+            event_id: 14,
+            event_name: "ETHDenver 2024".into(),
+        },
+        Poap {
+            event_id: 37,
+            event_name: "Lit Hackathon".into(),
+        },
+    ])));
+    for (method, comparator, value, expected) in [
+        ("tokenURI", "=", "Lit Hackathon", true),
+        ("tokenURI", "=", "Lit", false),
+        ("tokenURI", "contains", "Denver", true),
+        ("tokenURI", "contains", "Paris", false),
+        // Names take `=` and `contains` only.
+        ("tokenURI", "!=", "Paris", false),
+        ("eventId", "=", "37", true),
+        ("eventId", "=", "38", false),
+        ("eventId", ">", "1", false),
+        // Other methods are false without reading, as on Lit's node.
+        ("balanceOf", "=", "1", false),
+    ] {
+        assert_eq!(
+            eval_with(json!([poap_condition(method, comparator, value)]), &poaps).ok(),
+            Some(expected),
+            "{method} {comparator} {value}"
+        );
+    }
+    // No POAPs: false.
+    let none = holding(Ok(ChainAnswer::Poaps(Vec::new())));
+    assert_eq!(
+        eval_with(json!([poap_condition("eventId", "=", "37")]), &none).ok(),
+        Some(false)
+    );
+    // An answer that is not a list of POAPs, a node without an API key: errors, not false.
+    let garbage = holding(Err(ChainReadError::PoapAnswer("expected an array".into())));
+    let err = eval_with(json!([poap_condition("eventId", "=", "37")]), &garbage).expect_err("json");
+    assert_eq!(err.code(), "NodePOAPJSONError");
+    assert_eq!(err.code().status(), 502);
+    let unconfigured = holding(Err(ChainReadError::NotConfigured(
+        "POAP conditions need a POAP API key".into(),
+    )));
+    let err = eval_with(json!([poap_condition("eventId", "=", "37")]), &unconfigured)
+        .expect_err("no key");
+    assert!(err.to_string().contains("POAP API key"), "{err}");
 }

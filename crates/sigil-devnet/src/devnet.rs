@@ -35,7 +35,7 @@ use sigil_chain::evm::{
 };
 use sigil_chain::{Block, CapacityCredit, ChainView, RpcServer};
 use sigil_node::{
-    ActionsConfig, Clock, Node, NodeConfig, ReadLimits, RunningNode, SystemClock,
+    ActionsConfig, Clock, Node, NodeConfig, PoapConfig, ReadLimits, RunningNode, SystemClock,
     DEFAULT_FREE_ALLOWANCE,
 };
 use std::collections::BTreeMap;
@@ -113,6 +113,9 @@ pub struct DevnetConfig {
     pub actions: ActionsConfig,
     /// Port of the devnet's IPFS gateway and add API; 0 (default) = a free port.
     pub ipfs_port: u16,
+    /// The POAP API `POAP` conditions ask; default POAP's own, with the key from
+    /// `POAP_API_KEY`.
+    pub poap: PoapConfig,
 }
 
 impl Default for DevnetConfig {
@@ -136,6 +139,7 @@ impl Default for DevnetConfig {
             },
             triple_pool_size: 0,
             actions: ActionsConfig::default(),
+            poap: PoapConfig::default(),
             ipfs_port: 0,
         }
     }
@@ -402,6 +406,7 @@ impl Devnet {
                     .or_else(|| self.ipfs.as_ref().map(IpfsGateway::gateway_url)),
                 ..config.actions.clone()
             },
+            poap: config.poap.clone(),
         };
         let running = Node::start_with_clock(
             node_config.clone(),

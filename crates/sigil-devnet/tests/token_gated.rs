@@ -26,7 +26,11 @@ struct Fixture {
 }
 
 async fn fixture() -> Result<Fixture, Box<dyn std::error::Error>> {
-    let devnet = Devnet::start(DevnetConfig::default()).await?;
+    fixture_with(DevnetConfig::default()).await
+}
+
+async fn fixture_with(config: DevnetConfig) -> Result<Fixture, Box<dyn std::error::Error>> {
+    let devnet = Devnet::start(config).await?;
     let client = LitNodeClient::new(
         LitNodeClientConfig::new(LitNetwork::Custom {
             rpc_url: devnet.rpc_url(),
@@ -395,6 +399,222 @@ async fn hostile_conditions_are_lits_errors_within_the_nodes_bounds() -> TestRes
         "returnValueTest": {"comparator": "=", "value": wallet.address().to_string()}}]});
     assert!(f.decrypts(&mine, &wallet).await?);
     drop(silent);
+    f.devnet.shutdown().await;
+    Ok(())
+}
+
+impl Fixture {
+    /// Stores `code` on the devnet's IPFS gateway: its CID.
+    async fn add_action(&self, code: &str) -> Result<String, Box<dyn std::error::Error>> {
+        let gateway = self
+            .devnet
+            .ipfs_gateway()
+            .ok_or("the devnet serves a gateway")?;
+        let added: Value = reqwest::Client::new()
+            .post(format!("{}/api/v0/add", gateway.api_url()))
+            .body(code.to_owned())
+            .send()
+            .await?
+            .json()
+            .await?;
+        Ok(added["Hash"].as_str().ok_or("a Hash")?.to_owned())
+    }
+
+    /// The Lit error code every node refused `wallet` with, for `conditions`.
+    async fn refusal_code(
+        &self,
+        conditions: &Value,
+        wallet: &PrivateKeySigner,
+    ) -> Result<(String, String), Box<dyn std::error::Error>> {
+        let set = ConditionSet::from_request(conditions)?;
+        let request = DecryptRequest::new(set.clone(), self.client.encrypt_string(&set, "x")?);
+        let sigs = self.session_sigs(wallet).await?;
+        let error = self
+            .client
+            .decrypt_to_string(&request, &sigs)
+            .await
+            .expect_err("refused");
+        let failure = error
+            .most_common_node_failure()
+            .ok_or_else(|| format!("no node failure in {error:?}"))?;
+        Ok((
+            failure
+                .error_code
+                .as_ref()
+                .map(|c| c.as_str().to_owned())
+                .unwrap_or_default(),
+            format!("{error:?}"),
+        ))
+    }
+}
+
+fn lit_action_condition(cid: &str, method: &str, parameters: Value) -> Value {
+    json!({"accessControlConditions": [{"contractAddress": format!("ipfs://{cid}"),
+        "standardContractType": "LitAction", "chain": "ethereum", "method": method,
+        "parameters": parameters, "returnValueTest": {"comparator": "=", "value": "true"}}]})
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lit_action_condition_lets_in_whom_its_function_answers_true_for() -> TestResult {
+    let f = fixture_with(DevnetConfig {
+        actions: sigil_node::ActionsConfig {
+            timeout_ms: 2_000,
+            ..Default::default()
+        },
+        ..DevnetConfig::default()
+    })
+    .await?;
+    let member = PrivateKeySigner::random();
+    let stranger = PrivateKeySigner::random();
+    let cid = f
+        .add_action(
+            r#"
+            const isMember = async (user, members) => {
+                const list = members.split(",").map((m) => m.toLowerCase());
+                return list.includes(user.toLowerCase()) && Lit.Auth.authSigAddress === user;
+            };
+            const boom = async () => { throw new Error("no verdict"); };
+            const spin = async () => { while (true) {} };
+            const sign = async () => Lit.Actions.signEcdsa({
+                toSign: new Uint8Array(32), publicKey: "04", sigName: "s" });
+            "#,
+        )
+        .await?;
+    let members = format!("{},{}", Address::ZERO, member.address());
+    let gate = lit_action_condition(&cid, "isMember", json!([":userAddress", members]));
+    assert!(f.decrypts(&gate, &member).await?);
+    assert!(!f.decrypts(&gate, &stranger).await?);
+
+    // Failures of the action are Lit's codes for actions, not a refusal.
+    for (method, code, words) in [
+        ("boom", "NodeJsExecutionError", "no verdict"),
+        ("spin", "NodeJsTimeoutError", "maximum runtime"),
+        ("sign", "NodeJsExecutionError", "not available"),
+        ("notDefined", "NodeJsExecutionError", "notDefined"),
+    ] {
+        let (found, text) = f
+            .refusal_code(&lit_action_condition(&cid, method, json!([])), &member)
+            .await?;
+        assert_eq!(found, code, "{method}: {text}");
+        assert!(text.contains(words), "{method}: {text}");
+    }
+    // Code the gateway does not have.
+    let missing = sigil_actions::ipfs_cid_v0(b"never added");
+    let (found, text) = f
+        .refusal_code(
+            &lit_action_condition(&missing, "isMember", json!([])),
+            &member,
+        )
+        .await?;
+    assert_eq!(found, "NodeJsExecutionError", "{text}");
+    assert!(text.contains("could not be fetched"), "{text}");
+
+    // The nodes still serve.
+    assert!(f.decrypts(&gate, &member).await?);
+    f.devnet.shutdown().await;
+    Ok(())
+}
+
+/// A stand-in for the POAP API's scan endpoint: `holder` has two POAPs, anyone else none, and
+/// a request without the key gets the API's JSON error object.
+async fn poap_api(
+    holder: Address,
+    key: &'static str,
+) -> Result<std::net::SocketAddr, Box<dyn std::error::Error>> {
+    use axum::extract::Path;
+    use axum::http::{HeaderMap, StatusCode};
+    let scan = move |Path(address): Path<String>, headers: HeaderMap| async move {
+        if headers.get("x-api-key").and_then(|v| v.to_str().ok()) != Some(key) {
+            return (
+                StatusCode::UNAUTHORIZED,
+                axum::Json(json!({"message": "Unauthorized"})),
+            );
+        }
+        let poaps = if address.eq_ignore_ascii_case(&holder.to_string()) {
+            json!([
+                {"event": {"id": 14, "name": "ETHDenver 2024", "fancy_id": "ethdenver-2024"},
+                 "tokenId": "101", "owner": address, "chain": "xdai", "created": "2024-02-29"},
+                {"event": {"id": 37, "name": "Lit Hackathon", "fancy_id": "lit-hack"},
+                 "tokenId": "102", "owner": address, "chain": "xdai", "created": "2024-03-01"},
+            ])
+        } else {
+            json!([])
+        };
+        (StatusCode::OK, axum::Json(poaps))
+    };
+    let app = axum::Router::new().route("/actions/scan/{address}", axum::routing::get(scan));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let address = listener.local_addr()?;
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    Ok(address)
+}
+
+fn poap_condition(method: &str, comparator: &str, value: &str) -> Value {
+    json!({"accessControlConditions": [{"contractAddress": "0x22C1f6050E56d2876009903609a2cC3fEf83B415",
+        "standardContractType": "POAP", "chain": "xdai", "method": method, "parameters": [],
+        "returnValueTest": {"comparator": comparator, "value": value}}]})
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_poap_condition_asks_the_poap_api_which_poaps_the_user_holds() -> TestResult {
+    let holder = PrivateKeySigner::random();
+    let api = poap_api(holder.address(), "poap-test-key").await?;
+    let keys = tempfile::tempdir()?;
+    let key_file = keys.path().join("poap-key");
+    std::fs::write(&key_file, "poap-test-key\n")?;
+    let f = fixture_with(DevnetConfig {
+        poap: sigil_node::PoapConfig {
+            api_url: format!("http://{api}/actions/scan/"),
+            api_key_file: Some(key_file.clone()),
+        },
+        ..DevnetConfig::default()
+    })
+    .await?;
+    let stranger = PrivateKeySigner::random();
+    for (method, comparator, value) in [
+        ("tokenURI", "=", "Lit Hackathon"),
+        ("tokenURI", "contains", "Denver"),
+        ("eventId", "=", "37"),
+    ] {
+        let gate = poap_condition(method, comparator, value);
+        assert!(f.decrypts(&gate, &holder).await?, "{method} {value}");
+        assert!(!f.decrypts(&gate, &stranger).await?, "{method} {value}");
+    }
+    assert!(
+        !f.decrypts(&poap_condition("eventId", "=", "38"), &holder)
+            .await?
+    );
+    f.devnet.shutdown().await;
+
+    // A wrong key: the API's error object is not a list of POAPs. No key: said so.
+    std::fs::write(&key_file, "another key")?;
+    let f = fixture_with(DevnetConfig {
+        poap: sigil_node::PoapConfig {
+            api_url: format!("http://{api}/actions/scan/"),
+            api_key_file: Some(key_file.clone()),
+        },
+        ..DevnetConfig::default()
+    })
+    .await?;
+    let (code, text) = f
+        .refusal_code(&poap_condition("eventId", "=", "37"), &holder)
+        .await?;
+    assert_eq!(code, "NodePOAPJSONError", "{text}");
+    assert!(!text.contains("another key"), "the key leaked: {text}");
+    f.devnet.shutdown().await;
+    std::fs::write(&key_file, "")?;
+    let f = fixture_with(DevnetConfig {
+        poap: sigil_node::PoapConfig {
+            api_url: format!("http://{api}/actions/scan/"),
+            api_key_file: Some(key_file),
+        },
+        ..DevnetConfig::default()
+    })
+    .await?;
+    let (_, text) = f
+        .refusal_code(&poap_condition("eventId", "=", "37"), &holder)
+        .await?;
+    assert!(text.contains("POAP API key"), "{text}");
     f.devnet.shutdown().await;
     Ok(())
 }

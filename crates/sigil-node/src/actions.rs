@@ -16,7 +16,9 @@ use futures::StreamExt;
 use serde_json::{json, Map, Value};
 use sigil_actions::{ActionError, Host, Limits, Outcome};
 use sigil_chain::ValidatorInfo;
-use sigil_crypto::conditions::ConditionSet;
+use sigil_crypto::conditions::{
+    ActionFailure, ChainAnswer, ChainRead, ChainReadError, ConditionSet,
+};
 use sigil_wire::{quoted_upper_hex, ActionClaim, ActionSignatureShare, SIG_TYPE_K256};
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
@@ -67,7 +69,43 @@ pub(crate) struct ActionRun {
     pub(crate) request_id: String,
     /// The request's HTTP headers (`Lit.Headers`), by lower-case name.
     pub(crate) headers: Value,
+    pub(crate) purpose: RunPurpose,
 }
+
+/// Why an action runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RunPurpose {
+    /// A client asked for it (`/web/execute`).
+    Request,
+    /// It answers a `LitAction` condition, inside this many enclosing runs. Every node runs it
+    /// on its own when it checks the condition, so, as on Lit's nodes, it may not do what
+    /// takes the other nodes (signing, decrypting, `runOnce`, `broadcastAndCollect`).
+    Condition { nesting: usize },
+}
+
+impl RunPurpose {
+    /// How many runs enclose this one.
+    fn nesting(self) -> usize {
+        match self {
+            RunPurpose::Request => 0,
+            RunPurpose::Condition { nesting } => nesting,
+        }
+    }
+}
+
+/// The Lit.Actions functions that need the other nodes to take part.
+const NETWORK_OPS: [&str; 10] = [
+    "signEcdsa",
+    "ethPersonalSignMessageEcdsa",
+    "signAndCombineEcdsa",
+    "claimKey",
+    "isLeader",
+    "broadcast",
+    "collectFromLeader",
+    "broadcastAndCollect",
+    "decryptAndCombine",
+    "decryptToSingleNode",
+];
 
 /// What a finished or stopped run leaves: the engine's verdict and the node's records of it.
 pub(crate) struct RunResult {
@@ -178,6 +216,78 @@ impl ActionRunner {
         Ok(code)
     }
 
+    /// The answer to a `LitAction` condition for `user` (Lit's node's way): the action's code
+    /// is run with a call of the condition's function after it, whose result, as a string, is
+    /// the action's response. `nesting` counts the runs enclosing the check.
+    pub(crate) async fn answer_condition(
+        &self,
+        state: &Arc<NodeState>,
+        read: &ChainRead,
+        user: Address,
+        nesting: usize,
+    ) -> Result<ChainAnswer, ChainReadError> {
+        let ChainRead::LitAction {
+            chain,
+            ipfs_id,
+            method,
+            params,
+        } = read
+        else {
+            return Err(ChainReadError::Failed("not a Lit Action condition".into()));
+        };
+        let failed = |reason: String| ChainReadError::Action {
+            failure: ActionFailure::Execution,
+            reason,
+        };
+        if !state.condition_reader.knows(chain) {
+            return Err(ChainReadError::UnknownChain);
+        }
+        if nesting >= self.max_call_depth {
+            return Err(failed(format!(
+                "Lit Actions may nest {} deep (actions checking conditions that run actions)",
+                self.max_call_depth
+            )));
+        }
+        let code = self
+            .code_of(state, ipfs_id)
+            .await
+            .map_err(|e| failed(e.to_string()))?;
+        // Lit passes each parameter in double quotes as written; JSON strings are the same for
+        // plain text and stay one string argument whatever a parameter holds.
+        let args = params
+            .iter()
+            .map(|param| Value::from(param.as_str()).to_string())
+            .collect::<Vec<_>>()
+            .join(",");
+        let code = format!(
+            "{code}\nconst litAsyncWrapper = async () => {{const actionTestResponse = await {method}({args}); Lit.Actions.setResponse({{response: actionTestResponse.toString()}});}}\n litAsyncWrapper();"
+        );
+        let run = ActionRun {
+            code: code.into(),
+            js_params: Map::new(),
+            cid: ipfs_id.clone(),
+            user,
+            request_id: String::new(),
+            headers: json!({}),
+            purpose: RunPurpose::Condition { nesting },
+        };
+        let result = self
+            .run(state, run)
+            .await
+            .map_err(|e| failed(e.to_string()))?;
+        match result.outcome {
+            Ok(outcome) => Ok(ChainAnswer::Text(outcome.response)),
+            Err(error) => Err(ChainReadError::Action {
+                failure: match error {
+                    ActionError::Timeout { .. } => ActionFailure::Timeout,
+                    ActionError::MemoryLimit { .. } => ActionFailure::MemoryLimit,
+                    _ => ActionFailure::Execution,
+                },
+                reason: error.to_string(),
+            }),
+        }
+    }
+
     /// Runs `run` on a worker thread once one is free (waiting at most a run's timeout).
     pub(crate) async fn run(
         &self,
@@ -212,6 +322,7 @@ impl ActionRunner {
                 runtime,
                 request_id: run.request_id,
                 user: run.user,
+                purpose: run.purpose,
                 stack: RefCell::new(stack),
                 headers: run.headers.clone(),
                 limits: limits.clone(),
@@ -267,6 +378,7 @@ struct NodeHost {
     runtime: tokio::runtime::Handle,
     request_id: String,
     user: Address,
+    purpose: RunPurpose,
     /// The CIDs of the running action and of the actions that called it, the running one last.
     stack: RefCell<Vec<String>>,
     /// The request's headers (`Lit.Headers`).
@@ -285,6 +397,11 @@ struct NodeHost {
 
 impl Host for NodeHost {
     fn call(&self, op: &str, args: Value, deadline: Instant) -> Result<Value, String> {
+        if matches!(self.purpose, RunPurpose::Condition { .. }) && NETWORK_OPS.contains(&op) {
+            return Err(format!(
+                "Lit.Actions.{op} is not available to an action that answers an access control condition"
+            ));
+        }
         match op {
             "signEcdsa" => self.sign_ecdsa(&args, false, deadline),
             "ethPersonalSignMessageEcdsa" => self.sign_ecdsa(&args, true, deadline),
@@ -449,12 +566,10 @@ impl NodeHost {
             siwe_domain: String::new(),
             siwe_resources: Vec::new(),
             current_action_ipfs_id: self.current_cid(),
+            nesting: self.nesting(),
         };
         let context = self
-            .block_on(
-                deadline,
-                ConditionContext::read(&self.state.condition_reader, set, asker),
-            )?
+            .block_on(deadline, ConditionContext::read(&self.state, set, asker))?
             .map_err(|e| e.to_string())?;
         set.evaluate(&context).map_err(|e| e.to_string())
     }
@@ -473,6 +588,12 @@ impl NodeHost {
         crate::pkp_permissions::answer(op, record.as_ref(), args)
     }
 
+    /// How many runs enclose the running action's code (its callers, and the runs whose
+    /// conditions it answers), itself included.
+    fn nesting(&self) -> usize {
+        self.purpose.nesting() + self.stack.borrow().len()
+    }
+
     /// The CID of the running action (a child's, inside `Lit.Actions.call`).
     fn current_cid(&self) -> String {
         self.stack.borrow().last().cloned().unwrap_or_default()
@@ -483,7 +604,7 @@ impl NodeHost {
     /// `Lit.Auth` names it, after its callers; it signs as itself.
     fn call_child(&self, args: &Value, deadline: Instant) -> Result<Value, String> {
         let cid = args["ipfsId"].as_str().ok_or("ipfsId must be a string")?;
-        if self.stack.borrow().len() > self.max_call_depth {
+        if self.nesting() > self.max_call_depth {
             return Err(format!(
                 "The recursion limit of a child action is {} and you have attempted to exceed that limit.",
                 self.max_call_depth
@@ -953,12 +1074,13 @@ fn name_and_value(args: &Value) -> Result<(&str, &str), String> {
 }
 
 /// What a chain read an action asked for failed with, in words for the action.
-fn chain_failure(chain: &str, error: sigil_crypto::conditions::ChainReadError) -> String {
+fn chain_failure(chain: &str, error: ChainReadError) -> String {
     match error {
-        sigil_crypto::conditions::ChainReadError::UnknownChain => {
-            format!("no RPC URL is configured for chain {chain}")
-        }
-        sigil_crypto::conditions::ChainReadError::Failed(reason) => reason,
+        ChainReadError::UnknownChain => format!("no RPC URL is configured for chain {chain}"),
+        ChainReadError::Failed(reason)
+        | ChainReadError::Action { reason, .. }
+        | ChainReadError::PoapAnswer(reason)
+        | ChainReadError::NotConfigured(reason) => reason,
     }
 }
 

@@ -4,13 +4,14 @@
 //! cache keyed by (chain, block, read), so the same condition across many requests in one block
 //! costs one read.
 
+use crate::state::NodeState;
 use alloy_network::TransactionBuilder;
 use alloy_provider::{DynProvider, Provider, ProviderBuilder};
 use alloy_rpc_types_eth::TransactionRequest;
 use lru::LruCache;
 use parking_lot::Mutex;
 use sigil_crypto::conditions::{
-    ChainAnswer, ChainRead, ChainReadError, ConditionEnv, ConditionSet, Requester,
+    ChainAnswer, ChainRead, ChainReadError, ConditionEnv, ConditionSet, Poap, Requester,
 };
 use std::collections::{BTreeMap, HashMap};
 use std::num::NonZeroUsize;
@@ -41,7 +42,19 @@ struct Inner {
     chains: HashMap<String, ChainClient>,
     cache: Option<Mutex<LruCache<(u64, ChainRead), ChainAnswer>>>,
     limits: ReadLimits,
+    poap: PoapApi,
 }
+
+/// The POAP API, for `POAP` conditions.
+struct PoapApi {
+    url: String,
+    /// A secret: never logged, never in an error.
+    key: Option<String>,
+    http: reqwest::Client,
+}
+
+/// Largest answer of the POAP API read.
+const MAX_POAP_ANSWER_BYTES: usize = 4 * 1024 * 1024;
 
 struct ChainClient {
     provider: DynProvider,
@@ -61,9 +74,15 @@ impl std::fmt::Debug for ConditionReader {
 }
 
 impl ConditionReader {
-    /// A reader of `chains` (Lit chain name to JSON-RPC URL); an unparsable URL is an error
-    /// naming the chain, never the URL.
-    pub fn new(chains: &BTreeMap<String, String>, limits: ReadLimits) -> Result<Self, String> {
+    /// A reader of `chains` (Lit chain name to JSON-RPC URL) that asks the POAP API at
+    /// `poap_url` with `poap_key`; an unparsable URL is an error naming the chain, never the
+    /// URL.
+    pub fn new(
+        chains: &BTreeMap<String, String>,
+        limits: ReadLimits,
+        poap_url: &str,
+        poap_key: Option<String>,
+    ) -> Result<Self, String> {
         let chains = chains
             .iter()
             .map(|(name, url)| {
@@ -84,6 +103,11 @@ impl ConditionReader {
                 cache: NonZeroUsize::new(limits.cache_entries)
                     .map(|entries| Mutex::new(LruCache::new(entries))),
                 limits,
+                poap: PoapApi {
+                    url: poap_url.to_owned(),
+                    key: poap_key,
+                    http: reqwest::Client::new(),
+                },
             }),
         })
     }
@@ -119,6 +143,16 @@ impl ConditionReader {
             .chains
             .get(read.chain())
             .ok_or(ChainReadError::UnknownChain)?;
+        match read {
+            // Not tied to a block, so not cached.
+            ChainRead::Poaps { owner, .. } => return self.poaps(*owner).await,
+            ChainRead::LitAction { .. } => {
+                return Err(ChainReadError::Failed(
+                    "a Lit Action condition is answered by running the action".to_owned(),
+                ))
+            }
+            _ => {}
+        }
         let block = self.latest_block_number(client).await?;
         let key = (block, read.clone());
         if let Some(answer) = self
@@ -156,6 +190,10 @@ impl ConditionReader {
                             found.map_or(0, |block| block.header.timestamp),
                         ))
                     }),
+                // Answered above.
+                ChainRead::Poaps { .. } | ChainRead::LitAction { .. } => Err(
+                    alloy_provider::transport::TransportErrorKind::custom_str("not a chain read"),
+                ),
             }
         })
         .await
@@ -165,6 +203,67 @@ impl ConditionReader {
             cache.lock().put(key, answer.clone());
         }
         Ok(answer)
+    }
+
+    /// The POAPs `owner` holds, as the POAP API lists them. Like Lit's node, any answer that
+    /// is not a JSON list of POAPs (an error status's body included) is the API's JSON error.
+    async fn poaps(&self, owner: alloy_primitives::Address) -> Result<ChainAnswer, ChainReadError> {
+        #[derive(serde::Deserialize)]
+        struct Entry {
+            event: Event,
+        }
+        #[derive(serde::Deserialize)]
+        struct Event {
+            id: u64,
+            name: String,
+        }
+        let api = &self.inner.poap;
+        let key = api.key.as_deref().ok_or_else(|| {
+            ChainReadError::NotConfigured(format!(
+                "POAP conditions need a POAP API key on the node ({} or poap.apiKeyFile)",
+                crate::config::POAP_API_KEY_VAR
+            ))
+        })?;
+        let per_read = self.inner.limits.per_read;
+        let body = tokio::time::timeout(per_read, async {
+            let mut response = api
+                .http
+                .get(format!("{}{}", api.url, owner.to_checksum(None)))
+                .header("X-API-Key", key)
+                .send()
+                .await?;
+            let status = response.status();
+            let mut body = Vec::new();
+            while let Some(chunk) = response.chunk().await? {
+                if body.len() + chunk.len() > MAX_POAP_ANSWER_BYTES {
+                    break;
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok::<_, reqwest::Error>((status, body))
+        })
+        .await
+        .map_err(|_| timed_out(per_read))?
+        // Without the URL, which names the API, and the request, which carries the key.
+        .map_err(|e| {
+            ChainReadError::Failed(format!(
+                "the POAP API could not be reached: {}",
+                e.without_url()
+            ))
+        })?;
+        let (status, body) = body;
+        let entries: Vec<Entry> = serde_json::from_slice(&body).map_err(|e| {
+            ChainReadError::PoapAnswer(format!("HTTP status {status}, the body: {e}"))
+        })?;
+        Ok(ChainAnswer::Poaps(
+            entries
+                .into_iter()
+                .map(|entry| Poap {
+                    event_id: entry.event.id,
+                    event_name: entry.event.name,
+                })
+                .collect(),
+        ))
     }
 
     /// `eth_call` of `call` on `chain` at the latest block (a Lit Action's `callContract`).
@@ -254,6 +353,9 @@ pub(crate) struct Asker {
     pub(crate) siwe_resources: Vec<String>,
     /// The running Lit Action's CID; empty outside one.
     pub(crate) current_action_ipfs_id: String,
+    /// How many Lit Action runs enclose this check (0 for a request's own conditions): bounds
+    /// actions that check conditions that run actions.
+    pub(crate) nesting: usize,
 }
 
 /// Conditions ready to evaluate: every chain read they need, answered (concurrently, within the
@@ -265,9 +367,10 @@ pub(crate) struct ConditionContext {
 }
 
 impl ConditionContext {
-    /// Makes the reads `conditions` need for `asker`.
+    /// Makes the reads `conditions` need for `asker`, and runs the Lit Actions of their
+    /// `LitAction` conditions, all at once.
     pub(crate) async fn read(
-        reader: &ConditionReader,
+        state: &Arc<NodeState>,
         conditions: &ConditionSet,
         asker: Asker,
     ) -> Result<ConditionContext, sigil_crypto::CryptoError> {
@@ -276,8 +379,21 @@ impl ConditionContext {
             siwe_resources: &asker.siwe_resources,
             current_action_ipfs_id: &asker.current_action_ipfs_id,
         })?;
+        let (action_reads, chain_reads): (Vec<_>, Vec<_>) = reads
+            .into_iter()
+            .partition(|read| matches!(read, ChainRead::LitAction { .. }));
+        let reader = &state.condition_reader;
+        let actions = futures::future::join_all(action_reads.into_iter().map(|read| async {
+            let answer = state
+                .actions
+                .answer_condition(state, &read, asker.user, asker.nesting)
+                .await;
+            (read, answer)
+        }));
+        let (mut answers, action_answers) = futures::join!(reader.read_all(&chain_reads), actions);
+        answers.extend(action_answers);
         Ok(ConditionContext {
-            answers: reader.read_all(&reads).await,
+            answers,
             reader: reader.clone(),
             asker,
         })

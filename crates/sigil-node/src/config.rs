@@ -107,6 +107,49 @@ pub struct NodeConfig {
     /// Lit Actions: limits of a run, workers, where code by IPFS id comes from.
     #[serde(default)]
     pub actions: ActionsConfig,
+    /// Where `POAP` conditions learn which POAPs a user holds.
+    #[serde(default)]
+    pub poap: PoapConfig,
+}
+
+/// The POAP API `POAP` conditions ask, as Lit's nodes do: `GET <apiUrl><address>` with the
+/// key in `X-API-Key`. The key is a secret: it comes from `apiKeyFile` or, as on Lit's nodes,
+/// the `POAP_API_KEY` environment variable, and is never logged. Without one, `POAP`
+/// conditions are refused with an error that says so.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct PoapConfig {
+    /// The scan endpoint, to which the user's address is appended.
+    pub api_url: String,
+    /// A file holding the API key (surrounding whitespace ignored).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub api_key_file: Option<PathBuf>,
+}
+
+/// The environment variable Lit's nodes read the POAP API key from.
+pub const POAP_API_KEY_VAR: &str = "POAP_API_KEY";
+
+impl Default for PoapConfig {
+    fn default() -> Self {
+        PoapConfig {
+            api_url: "https://api.poap.tech/actions/scan/".to_owned(),
+            api_key_file: None,
+        }
+    }
+}
+
+impl PoapConfig {
+    /// The API key: from `apiKeyFile` when set, else from `POAP_API_KEY`; `None` when neither
+    /// has one. An unreadable file is an error naming the file, never its content.
+    pub fn api_key(&self) -> Result<Option<String>, NodeError> {
+        let key = match &self.api_key_file {
+            Some(path) => std::fs::read_to_string(path)
+                .map_err(|e| NodeError::io("reading the POAP API key file", path, e))?,
+            None => std::env::var(POAP_API_KEY_VAR).unwrap_or_default(),
+        };
+        let key = key.trim();
+        Ok((!key.is_empty()).then(|| key.to_owned()))
+    }
 }
 
 /// How this node runs Lit Actions; the limits default to Lit's.
@@ -321,6 +364,7 @@ mod tests {
             free_allowance: 5,
             rate_limit_window_secs: 1000,
             actions: Default::default(),
+            poap: Default::default(),
         }
     }
 

@@ -55,7 +55,7 @@ mod usage;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use condition_reads::ReadLimits;
-pub use config::{ActionsConfig, NodeConfig};
+pub use config::{ActionsConfig, NodeConfig, PoapConfig, POAP_API_KEY_VAR};
 pub use endpoints::app;
 pub use error::{InternalError, NodeError};
 pub use http::{AppJson, CorrelationId, BODY_LIMIT};

@@ -110,8 +110,13 @@ impl NodeState {
             config.rate_limit_policy(),
         )
         .map_err(|e| NodeError::Storage(e.to_string()))?;
-        let condition_reader = ConditionReader::new(&config.chains, config.condition_read_limits())
-            .map_err(NodeError::Config)?;
+        let condition_reader = ConditionReader::new(
+            &config.chains,
+            config.condition_read_limits(),
+            &config.poap.api_url,
+            config.poap.api_key()?,
+        )
+        .map_err(NodeError::Config)?;
         let peers = PeerChannel::open(
             &config.data_dir,
             node_address.clone(),

@@ -109,13 +109,15 @@ pub enum LitErrorCode {
     NodeCannotProvideAuthMethodForEndpoint,
     /// The node is running as many requests of this kind as it may.
     NodeConcurrencyOverload,
+    /// `NodePOAPJSONError`: the POAP API's answer is not the JSON it documents.
+    NodePoapJsonError,
     /// A code this crate does not know, kept as received (nodes of newer Lit versions).
     Unknown(String),
 }
 
 impl LitErrorCode {
     /// Every code the table knows, for exhaustive checks.
-    pub const KNOWN: [LitErrorCode; 48] = [
+    pub const KNOWN: [LitErrorCode; 49] = [
         LitErrorCode::NodeSystemFault,
         LitErrorCode::NodeAccessControlConditionsCheckFailed,
         LitErrorCode::NodeAccessControlConditionsReturnedNotAuthorized,
@@ -164,6 +166,7 @@ impl LitErrorCode {
         LitErrorCode::NodeJsMemoryLimitError,
         LitErrorCode::NodeCannotProvideAuthMethodForEndpoint,
         LitErrorCode::NodeConcurrencyOverload,
+        LitErrorCode::NodePoapJsonError,
     ];
 
     /// The `errorCode` string.
@@ -228,6 +231,7 @@ impl LitErrorCode {
                 "NodeCannotProvideAuthMethodForEndpoint"
             }
             LitErrorCode::NodeConcurrencyOverload => "NodeConcurrencyOverload",
+            LitErrorCode::NodePoapJsonError => "NodePOAPJSONError",
             LitErrorCode::NodeRpcError => "NodeRpcError",
             LitErrorCode::NodeBlockchainError => "NodeBlockchainError",
             LitErrorCode::NodeBlockchainChainUnknown => "NodeBlockchainChainUnknown",
@@ -290,6 +294,7 @@ impl LitErrorCode {
             LitErrorCode::NodeParserError | LitErrorCode::NodeSiweMessageError => "Parser",
             LitErrorCode::NodeBadInput => "Blockchain",
             LitErrorCode::RateLimitExceeded => "RateLimit",
+            LitErrorCode::NodePoapJsonError => "Serializer",
             LitErrorCode::Unknown(_) => "Unknown",
         }
     }
@@ -321,6 +326,7 @@ impl LitErrorCode {
             | LitErrorCode::NodeInvalidIpfsId
             | LitErrorCode::NodeCannotProvideAuthMethodForEndpoint => 400,
             LitErrorCode::NodeConcurrencyOverload => 429,
+            LitErrorCode::NodePoapJsonError => 502,
             LitErrorCode::NodeAccessControlConditionsReturnedNotAuthorized
             | LitErrorCode::NodeInvalidAuthSig
             | LitErrorCode::NodePKPNotAuthorized => 401,
@@ -390,6 +396,7 @@ impl LitErrorCode {
             LitErrorCode::NodeJsMemoryLimitError => "The memory limit was exceeded when executing the Javascript for this action",
             LitErrorCode::NodeCannotProvideAuthMethodForEndpoint => "The user sent a auth_methods for endpoint",
             LitErrorCode::NodeConcurrencyOverload => "Concurrency limit reached",
+            LitErrorCode::NodePoapJsonError => "POAP not in JSON format",
             LitErrorCode::NodePeerMessageRefused => "The peer message is not from a current validator, not for this node or epoch, or not signed by its sender",
             LitErrorCode::NodeRpcError => "Lit nodes failed to complete the RPC call possibly due to RPC servers being down or because the RPC call is making an incorrect smart contract call that reverts",
             LitErrorCode::NodeBlockchainError => "Error related to a blockchain or its contract",
@@ -576,6 +583,7 @@ mod tests {
                 ("NodeJsMemoryLimitError", "Validation", 502),
                 ("NodeCannotProvideAuthMethodForEndpoint", "Validation", 400),
                 ("NodeConcurrencyOverload", "Unexpected", 429),
+                ("NodePOAPJSONError", "Serializer", 502),
             ]
         );
         for code in LitErrorCode::KNOWN {

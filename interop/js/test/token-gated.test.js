@@ -81,3 +81,27 @@ test('token-gated: ERC-721, ERC-20, ERC-1155, a two-output view function and a u
     await client.disconnect();
   }
 });
+
+test('token-gated by a Lit Action: the SDK encrypts to a LitAction condition and the nodes run the action to decide', async () => {
+  const code = `const isMember = async (user, members) =>
+    members.split(',').map((m) => m.toLowerCase()).includes(user.toLowerCase());`;
+  const added = await (await fetch(`${process.env.SIGIL_IPFS_API}/api/v0/add`, { method: 'POST', body: code })).json();
+  const ipfsId = await require('ipfs-only-hash').of(code);
+  assert.equal(added.Hash, ipfsId);
+  const member = ethers.Wallet.createRandom();
+  const stranger = ethers.Wallet.createRandom();
+  const conditions = {
+    accessControlConditions: [{
+      contractAddress: `ipfs://${ipfsId}`, standardContractType: 'LitAction', chain: 'ethereum', method: 'isMember',
+      parameters: [':userAddress', `${ethers.constants.AddressZero},${member.address}`],
+      returnValueTest: { comparator: '=', value: 'true' },
+    }],
+  };
+  const client = await connectedClient();
+  try {
+    assert.equal(await outcome(client, conditions, member), 'decrypts');
+    assert.equal(await outcome(client, conditions, stranger), NOT_AUTHORIZED);
+  } finally {
+    await client.disconnect();
+  }
+});

@@ -6,7 +6,8 @@
 //! leaf's read for both.
 
 use super::model::{
-    AccessControlCondition, BooleanOperator, ConditionItem, EvmContractCondition, UnifiedCondition,
+    AccessControlCondition, BooleanOperator, ConditionItem, EvmContractCondition, SolRpcCondition,
+    UnifiedCondition,
 };
 use crate::CryptoError;
 use alloy_dyn_abi::{DynSolType, DynSolValue, FunctionExt, JsonAbiExt};
@@ -37,6 +38,26 @@ pub enum ChainRead {
         /// The chain's Lit name.
         chain: String,
     },
+    /// A `LitAction` condition's answer: the Lit Action stored under `ipfs_id` is run, then its
+    /// function `method` is awaited with `params`, and what it returns, as a string, is the
+    /// answer. Not a chain read, but answered with them, before evaluation.
+    LitAction {
+        /// The condition's chain (which must be known, as on Lit's node).
+        chain: String,
+        /// The action's IPFS CID (the condition's `contractAddress` without `ipfs://`).
+        ipfs_id: String,
+        /// The function the action defines.
+        method: String,
+        /// Its arguments, after substitution, each passed as a string.
+        params: Vec<String>,
+    },
+    /// The POAPs `owner` holds, from the POAP API (a `POAP` condition).
+    Poaps {
+        /// The condition's chain.
+        chain: String,
+        /// Whose POAPs: the requesting user.
+        owner: Address,
+    },
 }
 
 impl ChainRead {
@@ -45,18 +66,34 @@ impl ChainRead {
         match self {
             ChainRead::Balance { chain, .. }
             | ChainRead::Call { chain, .. }
-            | ChainRead::LatestBlockTimestamp { chain } => chain,
+            | ChainRead::LatestBlockTimestamp { chain }
+            | ChainRead::LitAction { chain, .. }
+            | ChainRead::Poaps { chain, .. } => chain,
         }
     }
 }
 
-/// What a [`ChainRead`] returned: a number (balance, timestamp) or a call's output.
+/// What a [`ChainRead`] returned: a number (balance, timestamp), a call's output, an action's
+/// answer or a list of POAPs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ChainAnswer {
     /// A balance or a timestamp.
     Word(U256),
     /// A call's return data.
     Output(Bytes),
+    /// What a `LitAction` condition's function returned, as a string.
+    Text(String),
+    /// The POAPs a user holds.
+    Poaps(Vec<Poap>),
+}
+
+/// One POAP, as a `POAP` condition tests it: the event it was issued for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Poap {
+    /// The event's id.
+    pub event_id: u64,
+    /// The event's name.
+    pub event_name: String,
 }
 
 /// Why a [`ChainRead`] has no answer.
@@ -66,6 +103,28 @@ pub enum ChainReadError {
     UnknownChain,
     /// The RPC failed, timed out, or the call reverted.
     Failed(String),
+    /// A `LitAction` condition's action did not finish with an answer.
+    Action {
+        /// How it stopped.
+        failure: ActionFailure,
+        /// Its error, as the action's run reports it.
+        reason: String,
+    },
+    /// The POAP API answered something that is not its list of POAPs.
+    PoapAnswer(String),
+    /// The node is not set up for this kind of read (e.g. no POAP API key): what is missing.
+    NotConfigured(String),
+}
+
+/// How a `LitAction` condition's action stopped without an answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActionFailure {
+    /// It threw, or could not be fetched or run.
+    Execution,
+    /// It ran out of time.
+    Timeout,
+    /// It ran out of memory.
+    MemoryLimit,
 }
 
 /// What a node knows when it evaluates conditions: who is asking, which chains it can read, and
@@ -310,6 +369,11 @@ pub(crate) fn evaluate_access_control(
             let actual = match answer {
                 ChainAnswer::Word(word) => word,
                 ChainAnswer::Output(output) => decode_word(&output, read.chain())?,
+                ChainAnswer::Text(_) | ChainAnswer::Poaps(_) => {
+                    return Err(CryptoError::TokenEncodingDecoding {
+                        reason: "a number was read, not a string".to_owned(),
+                    })
+                }
             };
             Ok(compare_ordered(
                 &actual,
@@ -357,6 +421,26 @@ pub(crate) fn evaluate_access_control(
         BasicTest::CreatonSubscriber => {
             Ok(decode_output::<icreaton::subscribersCall>(&answer)? == 1)
         }
+        BasicTest::Text => match answer {
+            ChainAnswer::Text(text) => Ok(compare_strings(&text, comparator, expected)),
+            _ => Err(CryptoError::TokenEncodingDecoding {
+                reason: "an action's answer is a string".to_owned(),
+            }),
+        },
+        BasicTest::PoapEventName | BasicTest::PoapEventId => {
+            let ChainAnswer::Poaps(poaps) = answer else {
+                return Err(CryptoError::PoapAnswer {
+                    reason: "not a list of POAPs".to_owned(),
+                });
+            };
+            // Lit: true if any POAP's event passes; names take `=` and `contains`, ids `=`.
+            Ok(poaps.iter().any(|poap| match (&test, comparator) {
+                (BasicTest::PoapEventName, "=") => poap.event_name == expected,
+                (BasicTest::PoapEventName, "contains") => poap.event_name.contains(expected),
+                (BasicTest::PoapEventId, "=") => poap.event_id.to_string() == expected,
+                _ => false,
+            }))
+        }
     }
 }
 
@@ -386,6 +470,12 @@ enum BasicTest {
     MolochMember,
     /// Creaton `subscribers`: status 1 (the value is not looked at).
     CreatonSubscriber,
+    /// A Lit Action's answer, compared as a string.
+    Text,
+    /// The name of the event of any of the user's POAPs.
+    PoapEventName,
+    /// The id of the event of any of the user's POAPs.
+    PoapEventId,
 }
 
 // The fixed ABIs Lit's node calls for the standard contract types.
@@ -465,6 +555,32 @@ fn plan_basic(
             _ => BasicPlan::Decided(false),
         },
         "SIWE" => BasicPlan::Siwe,
+        "LitAction" => BasicPlan::Read(
+            ChainRead::LitAction {
+                chain: chain.clone(),
+                ipfs_id: condition.contract_address.replace("ipfs://", ""),
+                method: condition.method.clone(),
+                params: condition
+                    .parameters
+                    .iter()
+                    .map(|param| who.substitute(param))
+                    .collect::<Result<_, _>>()?,
+            },
+            BasicTest::Text,
+        ),
+        // The requesting user's POAPs, whatever the parameters say, as on Lit's node.
+        "POAP" if method == "tokenURI" || method == "eventId" => BasicPlan::Read(
+            ChainRead::Poaps {
+                chain: chain.clone(),
+                owner: user,
+            },
+            if method == "tokenURI" {
+                BasicTest::PoapEventName
+            } else {
+                BasicTest::PoapEventId
+            },
+        ),
+        "POAP" => BasicPlan::Decided(false),
         "timestamp" => BasicPlan::Read(
             ChainRead::LatestBlockTimestamp {
                 chain: chain.clone(),
@@ -807,6 +923,11 @@ fn answer(
             reason,
             contract_call,
         },
+        ChainReadError::Action { failure, reason } => {
+            CryptoError::ConditionActionFailed { failure, reason }
+        }
+        ChainReadError::PoapAnswer(reason) => CryptoError::PoapAnswer { reason },
+        ChainReadError::NotConfigured(what) => CryptoError::UnsupportedCondition { kind: what },
     })
 }
 
@@ -858,8 +979,8 @@ fn parse_u256(text: &str) -> Result<U256, CryptoError> {
     }
 }
 
-/// One unified condition: EVM ones are evaluated; Solana and Cosmos need RPCs Sigil's nodes do
-/// not read yet.
+/// One unified condition: EVM ones are evaluated; Solana and Cosmos ones are refused with an
+/// error naming their chain kind (Sigil's nodes read EVM chains only).
 pub(crate) fn evaluate_unified(
     condition: &UnifiedCondition,
     env: &dyn ConditionEnv,
@@ -867,12 +988,23 @@ pub(crate) fn evaluate_unified(
     match condition {
         UnifiedCondition::EvmBasic(c) => evaluate_access_control(c, env),
         UnifiedCondition::EvmContract(c) => evaluate_evm_contract(c, env),
-        UnifiedCondition::SolRpc(c) => Err(CryptoError::UnsupportedCondition {
-            kind: format!("solRpc method {:?}", c.method),
-        }),
+        UnifiedCondition::SolRpc(c) => Err(unsupported_sol_rpc(c)),
         UnifiedCondition::Cosmos(c) => Err(CryptoError::UnsupportedCondition {
-            kind: format!("cosmos path {:?}", c.path),
+            kind: format!(
+                "a Cosmos condition (chain {:?}, path {:?}): this node reads no Cosmos chain",
+                c.chain, c.path
+            ),
         }),
+    }
+}
+
+/// Why a Solana condition is not evaluated, naming the chain kind.
+pub(crate) fn unsupported_sol_rpc(condition: &SolRpcCondition) -> CryptoError {
+    CryptoError::UnsupportedCondition {
+        kind: format!(
+            "a Solana condition (solRpc {:?} on chain {:?}): this node reads no Solana chain",
+            condition.method, condition.chain
+        ),
     }
 }
 

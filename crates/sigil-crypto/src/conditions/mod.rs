@@ -28,7 +28,9 @@ mod evaluate;
 mod json;
 mod model;
 
-pub use evaluate::{ChainAnswer, ChainRead, ChainReadError, ConditionEnv, Requester};
+pub use evaluate::{
+    ActionFailure, ChainAnswer, ChainRead, ChainReadError, ConditionEnv, Poap, Requester,
+};
 pub use json::{JsonValue, MAX_JSON_DEPTH, MAX_JSON_VALUES};
 pub use model::{
     AbiParam, AccessControlCondition, BooleanOperator, ConditionItem, CosmosCondition,
@@ -254,10 +256,12 @@ impl ConditionSet {
     /// operators applied left to right. Supported without any chain call beyond `env`:
     /// signature-only conditions (`standardContractType` and `method` empty; `:userAddress` is
     /// compared as an address with `= > < >= <=`, anything else as a string with
-    /// `= != > < >= <= contains !contains`) and `timestamp` conditions (the latest block's
-    /// timestamp compared as an integer with `= != > < >= <=`). Unknown comparators are false,
-    /// as on Lit's node. Any other condition is [`CryptoError::UnsupportedCondition`], never
-    /// `false`.
+    /// `= != > < >= <= contains !contains`), and every EVM condition Lit's node evaluates
+    /// from the answers of [`ConditionSet::chain_reads`] (balances, token and PKP contract
+    /// calls, any view function, timestamps, a Lit Action's answer, the user's POAPs).
+    /// Unknown comparators are false, as on Lit's node. Solana and Cosmos conditions, and
+    /// contract types Lit's node does not know, are [`CryptoError::UnsupportedCondition`],
+    /// never `false`.
     ///
     /// Differences from Lit's node: the chain name is not checked against a list of configured
     /// chains, and the timestamp is the one chain's `env` knows.
@@ -305,11 +309,9 @@ impl ConditionSet {
                 &|c| evaluate::evaluate_evm_contract(c, env),
                 evaluate::Fold::DecidingSideWins,
             ),
-            ConditionSet::SolRpc(items) => evaluate::evaluate_list(items, &|c| {
-                Err(CryptoError::UnsupportedCondition {
-                    kind: format!("solRpc method {:?}", c.method),
-                })
-            }),
+            ConditionSet::SolRpc(items) => {
+                evaluate::evaluate_list(items, &|c| Err(evaluate::unsupported_sol_rpc(c)))
+            }
             ConditionSet::Unified(items) => {
                 evaluate::evaluate_list(items, &|c| evaluate::evaluate_unified(c, env))
             }
@@ -318,7 +320,8 @@ impl ConditionSet {
 
     /// Every chain read evaluating this set for `who` needs, each once, in order: what a node
     /// answers (concurrently, from its per-block cache) before [`ConditionSet::evaluate`].
-    /// Conditions that read nothing (signature-only, Solana, Cosmos) add none.
+    /// Conditions that read nothing (signature-only, `SIWE`, Solana, Cosmos) add none; a
+    /// `LitAction` condition's read is a run of its action, a `POAP` one the POAP API's list.
     pub fn chain_reads(&self, who: &Requester<'_>) -> Result<Vec<ChainRead>, CryptoError> {
         let mut reads = Vec::new();
         let mut add = |read: ChainRead| {

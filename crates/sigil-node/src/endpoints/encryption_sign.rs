@@ -36,13 +36,14 @@ pub(super) async fn encryption_sign(
 
     let identity = resource.resource_key();
     let env = ConditionContext::read(
-        &state.condition_reader,
+        &state,
         &conditions,
         Asker {
             user: context.user_address,
             siwe_domain: context.siwe_domain,
             siwe_resources: context.siwe_resources,
             current_action_ipfs_id: String::new(),
+            nesting: 0,
         },
     )
     .await?;

@@ -5,7 +5,7 @@
 //! threw with HTTP 400 `{success: false, error, logs}`, as Lit's node answers; one stopped by a
 //! limit with Lit's error body and the logs.
 
-use crate::actions::ActionRun;
+use crate::actions::{ActionRun, RunPurpose};
 use crate::error::NodeError;
 use crate::http::{AppJson, CorrelationId};
 use crate::state::NodeState;
@@ -63,6 +63,7 @@ pub(super) async fn execute_js(
         user: context.user_address,
         request_id: correlation.as_str().to_owned(),
         headers: lit_headers(&headers),
+        purpose: RunPurpose::Request,
     };
     let result = state.actions.run(&state, run).await?;
     match result.outcome {

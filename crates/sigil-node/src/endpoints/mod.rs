@@ -143,6 +143,7 @@ mod tests {
             free_allowance: 10,
             rate_limit_window_secs: 1000,
             actions: Default::default(),
+            poap: Default::default(),
         };
         let chain = StillChain(Block {
             number: 1,
