@@ -6,7 +6,7 @@ mod common;
 use common::{banner_value, Running};
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// A bare HTTP/1.1 handshake (no HTTP client in this crate's dependencies): status and body.
 fn handshake(url: &str) -> (u16, serde_json::Value) {
@@ -40,7 +40,6 @@ fn handshake(url: &str) -> (u16, serde_json::Value) {
 
 #[test]
 fn devnet_prints_its_banner_serves_handshakes_and_exits_0_on_sigint() {
-    let started = Instant::now();
     let mut devnet = Running::spawn([
         "devnet",
         "--nodes",
@@ -54,10 +53,11 @@ fn devnet_prints_its_banner_serves_handshakes_and_exits_0_on_sigint() {
         "--ipfs-port",
         "0",
     ]);
+    // Generous: how fast a devnet starts is the benchmarks' to measure, not a test's (a
+    // loaded machine takes longer).
     let banner = devnet
-        .devnet_banner(Duration::from_secs(5))
+        .devnet_banner(Duration::from_secs(60))
         .expect("devnet ready");
-    assert!(started.elapsed() < Duration::from_secs(5));
 
     let urls: Vec<&str> = banner
         .iter()
@@ -108,7 +108,7 @@ fn devnet_json_is_printed_and_written_to_ready_json_and_a_node_runs_from_its_con
         "--json",
     ]);
     let printed = devnet
-        .read_until(Duration::from_secs(5), |line| line.starts_with('{'))
+        .read_until(Duration::from_secs(60), |line| line.starts_with('{'))
         .expect("the ready JSON");
     let ready_line = printed.last().expect("a JSON line");
     let info: serde_json::Value = serde_json::from_str(ready_line).expect("one JSON object");
@@ -194,7 +194,7 @@ fn devnet_json_is_printed_and_written_to_ready_json_and_a_node_runs_from_its_con
     .expect("copy the identity");
 
     let mut node = Running::spawn(["node", "--config", config_path.to_str().expect("utf-8")]);
-    let url = node.node_url(Duration::from_secs(5)).expect("node ready");
+    let url = node.node_url(Duration::from_secs(60)).expect("node ready");
     assert!(!url.is_empty(), "node url");
     let (status, body) = handshake(&url);
     assert_eq!(status, 200, "{body}");
