@@ -167,6 +167,7 @@ fn verify_all(sig: &AuthSig, wallets_signed: bool, which_request: usize) {
         ability: *ability,
         node_address: NODE_ADDRESS,
         now,
+        network_public_key: None,
     };
 
     let uncached = verify_session_sig(sig, &request, None);

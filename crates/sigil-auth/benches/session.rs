@@ -68,6 +68,7 @@ fn verification(c: &mut Criterion) {
         ability: LitAbility::AccessControlConditionDecryption,
         node_address: "127.0.0.1:7470",
         now: NOW,
+        network_public_key: None,
     };
     c.bench_function("verify_session_sig/cold", |b| {
         b.iter(|| {

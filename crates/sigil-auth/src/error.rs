@@ -199,8 +199,8 @@ pub enum CapabilityRejection {
         /// The parser's complaint.
         reason: String,
     },
-    /// Neither a wallet (EIP-191) signature nor a supported network signature.
-    #[error("auth sig derived via {derived_via:?} is not supported inside a session; only wallet sigs are")]
+    /// Neither a wallet (EIP-191) signature nor a network (`lit.bls`) signature.
+    #[error("auth sig derived via {derived_via:?} is not supported inside a session; only wallet and lit.bls sigs are")]
     UnsupportedAuthMaterial {
         /// The `derivedVia` found (truncated).
         derived_via: String,
@@ -227,6 +227,13 @@ pub enum CapabilityRejection {
     /// The EIP-191 signature does not recover to the SIWE address.
     #[error("Wallet signature of session key via SIWE is not valid: recovered key does not match address")]
     WrongSigner,
+    /// A network (`lit.bls`) capability, and the verifier was given no network key.
+    #[error("a lit.bls capability needs the network's BLS public key, which this node does not have yet")]
+    NoNetworkKey,
+    /// A network (`lit.bls`) capability whose signature does not verify under the network's key
+    /// (another network signed it, or the message or signature was changed).
+    #[error("Error verifying BLS signature of the session's SIWE message: it is not this network's signature")]
+    WrongNetworkSignature,
     /// The capability's `address` field is not the SIWE address (Sigil refuses this; a Lit node
     /// would take the `address` field as the user).
     #[error("capability address {claimed} is not the SIWE address {signed}")]
@@ -369,6 +376,8 @@ impl CapabilityRejection {
             | CapabilityRejection::OutsideValidity { .. }
             | CapabilityRejection::SignatureLength { .. }
             | CapabilityRejection::WrongSigner
+            | CapabilityRejection::NoNetworkKey
+            | CapabilityRejection::WrongNetworkSignature
             | CapabilityRejection::AddressMismatch { .. }
             | CapabilityRejection::WrongUri { .. } => LitErrorCode::NodeSiweMessageError,
         }

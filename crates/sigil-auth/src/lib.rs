@@ -79,14 +79,18 @@ pub use session::{
     sign_session_sigs, RequestedResource, RequestedResourceId, SessionKeyPair,
     SessionKeySignedMessage, SessionSigningParams, SessionSigs, SESSION_KEY_URI_PREFIX,
 };
+/// The network's BLS public key, which verifies PKP sessions.
+pub use sigil_crypto::bls::NetworkPublicKey;
 pub use siwe::{
     create_siwe_message, verify_eip191, verify_eip191_bytes, SiweMessage, SiweMessageParams,
 };
 pub use timefmt::{parse_rfc3339, to_js_iso_string};
 pub use verify::{
-    is_recap_resource, verify_looked_up_session_sig, verify_session_sig, AuthContext,
-    CapabilityCache, CapacityDelegation, SessionLookup, VerificationRequest, Verifier,
-    GRACE_PERIOD, MAX_CAPABILITIES, MAX_SESSION_VALIDITY,
+    is_recap_resource, network_session_digest, verify_looked_up_session_sig,
+    verify_network_capability, verify_session_sig, AuthContext, AuthMethodContext, CapabilityCache,
+    CapacityDelegation, NetworkCapability, ResolvedAuthContext, SessionLookup, VerificationRequest,
+    Verifier, ALGO_NETWORK, DERIVED_VIA_NETWORK, GRACE_PERIOD, MAX_CAPABILITIES,
+    MAX_SESSION_VALIDITY, RESOLVED_AUTH_CONTEXT_RESOURCE,
 };
 
 /// The RNG traits [`SessionKeyPair::generate`] and [`siwe::random_nonce`] take (`rand_core::OsRng`

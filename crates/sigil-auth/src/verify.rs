@@ -6,12 +6,16 @@
 //! 4. time: `issuedAt` at most 60 s ahead, `expiration` not before `issuedAt`, at most 60 s past,
 //!    at most 30 days after `issuedAt`;
 //! 5. `nodeAddress` is this node;
-//! 6. the capabilities, in order, until one is a wallet-signed SIWE (EIP-191) valid now, with
-//!    uri `lit:session:<address>`, whose ReCap statement matches and covers the resource and ability.
+//! 6. the capabilities, in order, until one is a SIWE message valid now, signed by a wallet
+//!    (EIP-191) or by the network (`lit.bls`: a PKP session, the BLS signature over
+//!    `sha256("lit_session:" + hex(eip191_hash(message)))` under the network key), with uri
+//!    `lit:session:<address>`, whose ReCap statement matches and covers the resource and ability.
 //!
-//! Sigil is stricter than a Lit node in two places, both closing holes: a capability's `address`
-//! field must be its SIWE address, and the user is the SIWE address of the capability that
-//! granted the request (a Lit node takes the `address` field of the first valid capability).
+//! Sigil is stricter than a Lit node in three places, all closing holes: a capability's
+//! `address` field must be its SIWE address; the user is the SIWE address of the capability
+//! that granted the request (a Lit node takes the `address` field of the first valid
+//! capability); and the resolved auth context of a PKP session is read only from the network
+//! capability that verified (a Lit node reads it from any `lit.bls` capability, verified or not).
 
 use std::num::NonZeroUsize;
 use std::sync::Arc;
@@ -32,6 +36,7 @@ use crate::resource::{truncate_for_error, LitAbility, LitResource, ResourcePrefi
 use crate::session::{SessionKeySignedMessage, SESSION_KEY_URI_PREFIX};
 use crate::siwe::SiweMessage;
 use crate::timefmt::parse_rfc3339;
+use sigil_crypto::bls::NetworkPublicKey;
 
 /// Clock skew tolerated on `issuedAt` and `expiration` (Lit: 60 s).
 pub const GRACE_PERIOD: Duration = Duration::seconds(60);
@@ -54,6 +59,9 @@ pub struct VerificationRequest<'a> {
     pub node_address: &'a str,
     /// The verifier's clock.
     pub now: OffsetDateTime,
+    /// The network's BLS public key, which signs PKP sessions (`lit.bls` capabilities); `None`
+    /// refuses them.
+    pub network_public_key: Option<&'a NetworkPublicKey>,
 }
 
 /// Who a verified session sig speaks for.
@@ -72,6 +80,48 @@ pub struct AuthContext {
     /// window check out (in capability order). Whether one applies to the user is
     /// [`CapacityDelegation::delegates_to`].
     pub capacity_delegations: Vec<CapacityDelegation>,
+    /// For a PKP session (granted by a network capability), what the network checked before it
+    /// signed: the auth methods and actions that vouched for the PKP.
+    pub resolved_auth_context: Option<ResolvedAuthContext>,
+}
+
+/// The auth context a network put in a PKP session's SIWE message (ReCap resource
+/// `lit-resolvedauthcontext://*`, ability `Auth/Auth`, nota-bene `auth_context`), as Lit's nodes
+/// write it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ResolvedAuthContext {
+    /// The auth methods the network verified.
+    pub auth_method_contexts: Vec<AuthMethodContext>,
+    /// The CIDs of the Lit Actions that authorised the session.
+    pub action_ipfs_id_stack: Vec<String>,
+    /// What that action answered.
+    pub custom_auth_resource: String,
+    /// The JSON as written, for `Lit.Auth`.
+    #[serde(skip)]
+    pub json: serde_json::Value,
+}
+
+/// One verified auth method of a PKP session.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct AuthMethodContext {
+    /// The method's user id (for a wallet, its address as the wallet wrote it).
+    pub user_id: String,
+    /// The app id (`lit` for a wallet).
+    pub app_id: String,
+    /// The method type (1: wallet).
+    pub auth_method_type: u32,
+}
+
+/// The ReCap resource a network writes a PKP session's auth context under.
+pub const RESOLVED_AUTH_CONTEXT_RESOURCE: &str = "lit-resolvedauthcontext://*";
+
+/// What a network's BLS signature over a session's SIWE message signs:
+/// `sha256("lit_session:" + lowercase hex(EIP-191 hash of the message))`.
+pub fn network_session_digest(siwe_message: &str) -> [u8; 32] {
+    let eip191 = alloy_primitives::eip191_hash_message(siwe_message.as_bytes());
+    Sha256::digest(format!("lit_session:{}", hex::encode(eip191))).into()
 }
 
 /// One capacity delegation: a credit owner lets some addresses spend their capacity credits.
@@ -244,6 +294,7 @@ impl std::fmt::Debug for CapabilityCache {
 pub struct Verifier {
     node_address: String,
     cache: CapabilityCache,
+    network_public_key: Option<NetworkPublicKey>,
 }
 
 impl Verifier {
@@ -253,7 +304,14 @@ impl Verifier {
         Verifier {
             node_address: node_address.into(),
             cache: CapabilityCache::new(cache_capacity),
+            network_public_key: None,
         }
+    }
+
+    /// This verifier, accepting PKP sessions the network with `key` signed.
+    pub fn with_network_public_key(mut self, key: NetworkPublicKey) -> Self {
+        self.network_public_key = Some(key);
+        self
     }
 
     /// Verifies `session_sig` for `ability` on `resource` at time `now`.
@@ -269,6 +327,7 @@ impl Verifier {
             ability,
             node_address: &self.node_address,
             now,
+            network_public_key: self.network_public_key.as_ref(),
         };
         verify_session_sig(session_sig, &request, Some(&self.cache))
     }
@@ -311,6 +370,7 @@ impl Verifier {
 ///     ability: LitAbility::AccessControlConditionDecryption,
 ///     node_address: "127.0.0.1:7470",
 ///     now,
+///     network_public_key: None,
 /// };
 /// let context = verify_session_sig(sigs.get("http://127.0.0.1:7470").unwrap(), &request, None)?;
 /// assert_eq!(context.user_address, wallet.address());
@@ -440,6 +500,7 @@ fn verify(
         siwe_domain: grant.siwe.domain(),
         siwe_resources: grant.siwe.resources().map(str::to_owned).collect(),
         capacity_delegations,
+        resolved_auth_context: grant.resolved_auth_context.clone(),
     })
 }
 
@@ -539,16 +600,175 @@ fn normalize_node_address(address: &str) -> String {
 struct CheckedCapability {
     siwe: SiweMessage,
     recaps: Vec<Recap>,
+    /// A network capability's auth context; always `None` for a wallet's.
+    resolved_auth_context: Option<ResolvedAuthContext>,
 }
 
 /// What kind of auth material a capability is, by Lit's `determine_auth_material_type`.
-fn is_wallet_sig(capability: &AuthSig) -> bool {
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Material {
+    Wallet,
+    Network,
+    Other,
+}
+
+fn material(capability: &AuthSig) -> Material {
     let algo = capability.algo.as_deref();
     let session = capability.derived_via == DERIVED_VIA_SESSION && algo == Some(ALGO_ED25519);
     let contract =
         capability.derived_via == "EIP1271" || capability.derived_via == "EIP1271_SHA256";
-    let network = capability.derived_via == "lit.bls" && algo == Some("LIT_BLS");
-    !(session || contract || network)
+    if capability.derived_via == DERIVED_VIA_NETWORK && algo == Some(ALGO_NETWORK) {
+        Material::Network
+    } else if session || contract {
+        Material::Other
+    } else {
+        Material::Wallet
+    }
+}
+
+fn is_wallet_sig(capability: &AuthSig) -> bool {
+    material(capability) == Material::Wallet
+}
+
+/// The `derivedVia` of a network (PKP session) capability.
+pub const DERIVED_VIA_NETWORK: &str = "lit.bls";
+/// Its `algo`.
+pub const ALGO_NETWORK: &str = "LIT_BLS";
+
+/// The checks of a network capability: SIWE parse, signature encoding, SIWE time window, the
+/// BLS signature under the network key, then Sigil's address-field check. A verified
+/// capability is cached (under a key apart from wallet capabilities').
+fn check_network_capability(
+    capability: &AuthSig,
+    now: OffsetDateTime,
+    network_public_key: Option<&NetworkPublicKey>,
+    cache: Option<&CapabilityCache>,
+) -> Result<Arc<CheckedCapability>, CapabilityRejection> {
+    let key = network_cache_key(capability);
+    let checked = match cache.and_then(|cache| cache.get(&key, now)) {
+        Some(checked) => {
+            check_siwe_window(&checked.siwe, now)?;
+            checked
+        }
+        None => {
+            let network_public_key = network_public_key.ok_or(CapabilityRejection::NoNetworkKey)?;
+            let checked = Arc::new(verify_network_siwe(capability, network_public_key, now)?);
+            if let Some(cache) = cache {
+                cache.put(key, checked.clone());
+            }
+            checked
+        }
+    };
+    check_address_field(capability, &checked)?;
+    Ok(checked)
+}
+
+/// What a network capability (`lit.bls`) says, once verified.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NetworkCapability {
+    /// The PKP's address: the SIWE address, the session's user.
+    pub pkp_address: Address,
+    /// The SIWE expiration.
+    pub expiration: Option<OffsetDateTime>,
+    /// What the network checked before it signed.
+    pub resolved_auth_context: Option<ResolvedAuthContext>,
+}
+
+/// Verifies a network (`lit.bls`) capability on its own, as a client does before it puts one in
+/// a session (and as a node does inside one): the SIWE parses and is valid at `now`, `sig` is
+/// the network's BLS signature over [`network_session_digest`] of it under
+/// `network_public_key`, and `address` is the SIWE address.
+pub fn verify_network_capability(
+    capability: &AuthSig,
+    network_public_key: &NetworkPublicKey,
+    now: OffsetDateTime,
+) -> Result<NetworkCapability, CapabilityRejection> {
+    if material(capability) != Material::Network {
+        return Err(CapabilityRejection::UnsupportedAuthMaterial {
+            derived_via: truncate_for_error(&capability.derived_via),
+        });
+    }
+    let checked = verify_network_siwe(capability, network_public_key, now)?;
+    check_address_field(capability, &checked)?;
+    Ok(NetworkCapability {
+        pkp_address: checked.siwe.address(),
+        expiration: checked.siwe.expiration_time(),
+        resolved_auth_context: checked.resolved_auth_context,
+    })
+}
+
+/// SIWE parse, signature encoding, SIWE time window, then the BLS signature.
+fn verify_network_siwe(
+    capability: &AuthSig,
+    network_public_key: &NetworkPublicKey,
+    now: OffsetDateTime,
+) -> Result<CheckedCapability, CapabilityRejection> {
+    let siwe: SiweMessage = capability
+        .signed_message
+        .parse()
+        .map_err(|error: AuthError| CapabilityRejection::SiweUnparsable {
+            reason: error.to_string(),
+        })?;
+    let signature =
+        parse_network_signature(&capability.sig).ok_or(CapabilityRejection::SignatureEncoding)?;
+    check_siwe_window(&siwe, now)?;
+    network_public_key
+        .verify(
+            &network_session_digest(&capability.signed_message),
+            &signature,
+        )
+        .map_err(|_| CapabilityRejection::WrongNetworkSignature)?;
+    let recaps = siwe.recaps();
+    let resolved_auth_context = resolved_auth_context(&recaps);
+    Ok(CheckedCapability {
+        siwe,
+        recaps,
+        resolved_auth_context,
+    })
+}
+
+/// `sig` of a network capability: `{"ProofOfPossession":"<96-byte G2 signature, hex>"}`.
+fn parse_network_signature(sig: &str) -> Option<sigil_crypto::bls::Signature> {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Tagged {
+        #[serde(rename = "ProofOfPossession")]
+        proof_of_possession: String,
+    }
+    let tagged: Tagged = serde_json::from_str(sig).ok()?;
+    sigil_crypto::bls::Signature::from_hex(&tagged.proof_of_possession).ok()
+}
+
+/// The auth context in a network capability's ReCaps, the last one written (as Lit's nodes
+/// read it); `None` when there is none or it is not an auth context.
+fn resolved_auth_context(recaps: &[Recap]) -> Option<ResolvedAuthContext> {
+    recaps
+        .iter()
+        .filter_map(|recap| recap.attenuations().get(RESOLVED_AUTH_CONTEXT_RESOURCE))
+        .filter_map(|abilities| abilities.get("Auth/Auth"))
+        .flatten()
+        .filter_map(|nota_bene| nota_bene.get("auth_context"))
+        .filter_map(|json| {
+            let mut context: ResolvedAuthContext = serde_json::from_value(json.clone()).ok()?;
+            context.json = json.clone();
+            Some(context)
+        })
+        .next_back()
+}
+
+/// Sigil's check that a capability's `address` field is its SIWE address.
+fn check_address_field(
+    capability: &AuthSig,
+    checked: &CheckedCapability,
+) -> Result<(), CapabilityRejection> {
+    let signer = checked.siwe.address();
+    if parse_address_loose(&capability.address) != Some(signer) {
+        return Err(CapabilityRejection::AddressMismatch {
+            claimed: truncate_for_error(&capability.address),
+            signed: signer.to_checksum(None),
+        });
+    }
+    Ok(())
 }
 
 /// The wallet checks of one capability: SIWE parse, material type, signature hex, SIWE time
@@ -580,7 +800,6 @@ fn check_wallet_capability(
                         reason: error.to_string(),
                     })?;
             if !is_wallet_sig(capability) {
-                // TODO(integration): `lit.bls` capabilities (PKP sessions) need the network BLS key.
                 return Err(CapabilityRejection::UnsupportedAuthMaterial {
                     derived_via: truncate_for_error(&capability.derived_via),
                 });
@@ -602,20 +821,18 @@ fn check_wallet_capability(
             )
             .map_err(|_| CapabilityRejection::WrongSigner)?;
             let recaps = siwe.recaps();
-            let checked = Arc::new(CheckedCapability { siwe, recaps });
+            let checked = Arc::new(CheckedCapability {
+                siwe,
+                recaps,
+                resolved_auth_context: None,
+            });
             if let Some(cache) = cache {
                 cache.put(key, checked.clone());
             }
             checked
         }
     };
-    let signer = checked.siwe.address();
-    if parse_address_loose(&capability.address) != Some(signer) {
-        return Err(CapabilityRejection::AddressMismatch {
-            claimed: truncate_for_error(&capability.address),
-            signed: signer.to_checksum(None),
-        });
-    }
+    check_address_field(capability, &checked)?;
     Ok(checked)
 }
 
@@ -637,7 +854,14 @@ fn check_session_capability(
     request: &VerificationRequest<'_>,
     cache: Option<&CapabilityCache>,
 ) -> Result<Arc<CheckedCapability>, CapabilityRejection> {
-    let checked = check_wallet_capability(capability, request.now, cache)?;
+    let checked = match material(capability) {
+        Material::Network => {
+            check_network_capability(capability, request.now, request.network_public_key, cache)?
+        }
+        Material::Wallet | Material::Other => {
+            check_wallet_capability(capability, request.now, cache)?
+        }
+    };
     if checked.siwe.uri() != session_uri {
         return Err(CapabilityRejection::WrongUri {
             found: truncate_for_error(checked.siwe.uri()),
@@ -753,6 +977,15 @@ fn session_cache_key(session_sig: &AuthSig) -> [u8; 32] {
         hasher.update(part.as_bytes());
     }
     hasher.update(session_sig.signed_message.as_bytes());
+    hasher.finalize().into()
+}
+
+/// A network capability's cache key: apart from every wallet capability's, so a cached network
+/// verification never vouches for the same text presented as a wallet signature.
+fn network_cache_key(capability: &AuthSig) -> [u8; 32] {
+    let mut hasher = Sha256::new();
+    hasher.update(b"lit.bls\0");
+    hasher.update(cache_key(capability));
     hasher.finalize().into()
 }
 

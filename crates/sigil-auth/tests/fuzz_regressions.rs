@@ -106,6 +106,7 @@ fn verify(session_sig: &AuthSig) -> Result<AuthContext, AuthError> {
         ability: LitAbility::AccessControlConditionDecryption,
         node_address: "127.0.0.1:7470",
         now: NOW,
+        network_public_key: None,
     };
     verify_session_sig(session_sig, &request, None)
 }

@@ -180,6 +180,7 @@ proptest! {
             ability: LitAbility::AccessControlConditionDecryption,
             node_address: "127.0.0.1:7470",
             now: OffsetDateTime::UNIX_EPOCH,
+            network_public_key: None,
         };
         prop_assert!(verify_session_sig(&auth_sig, &request, None).is_err());
     }

@@ -142,6 +142,7 @@ fn verify_everything(session_sig: &AuthSig) -> Result<(), TestCaseError> {
             ability: *ability,
             node_address: "127.0.0.1:7470",
             now: NOW,
+            network_public_key: None,
         };
         let result = verify_session_sig(session_sig, &request, None);
         prop_assert_eq!(

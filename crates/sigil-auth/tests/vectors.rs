@@ -288,6 +288,7 @@ fn check_case(case: &Value) -> (SessionSigs, Vec<AuthSig>) {
                 ability: request.ability,
                 node_address: url,
                 now,
+                network_public_key: None,
             };
             let context = verify_session_sig(sig, &verification, None).unwrap_or_else(|error| {
                 panic!("{name} {url}: vector session sig does not verify: {error}")
@@ -338,6 +339,7 @@ fn every_capacity_delegation_case_is_reproduced_byte_for_byte() {
             ability: LitAbility::AccessControlConditionDecryption,
             node_address: url,
             now: time_at(inputs, "clockNow"),
+            network_public_key: None,
         };
         let context = verify_session_sig(sig, &request, None).unwrap();
         assert_eq!(

@@ -53,6 +53,7 @@ fn verify_at(session_sig: &AuthSig, now: OffsetDateTime) -> Result<AuthContext, 
         ability: LitAbility::AccessControlConditionDecryption,
         node_address: "127.0.0.1:7470",
         now,
+        network_public_key: None,
     };
     verify_session_sig(session_sig, &request, None)
 }
@@ -176,6 +177,7 @@ fn resource_not_in_the_requests_is_rejected() {
         ability: LitAbility::PkpSigning,
         node_address: "127.0.0.1:7470",
         now: NOW,
+        network_public_key: None,
     };
     assert_code(
         verify_session_sig(&valid_session_sig(), &request, None),
@@ -254,6 +256,7 @@ fn session_sig_for_another_node_is_rejected() {
         ability: LitAbility::AccessControlConditionDecryption,
         node_address: "127.0.0.1:7471",
         now: NOW,
+        network_public_key: None,
     };
     assert_code(
         verify_session_sig(&valid_session_sig(), &request, None),
@@ -623,6 +626,7 @@ fn a_cached_session_sig_still_gets_every_per_request_check() {
         ability: LitAbility::AccessControlConditionDecryption,
         node_address: "127.0.0.1:7470",
         now: NOW,
+        network_public_key: None,
     };
     assert_eq!(cache.known_session_capabilities(&sig, NOW), None);
     let first = verify_session_sig(&sig, &request, Some(&cache)).unwrap();
@@ -702,6 +706,7 @@ fn a_session_looked_up_once_verifies_as_the_plain_entry_point_does() {
         ability: LitAbility::AccessControlConditionDecryption,
         node_address: "127.0.0.1:7470",
         now: NOW,
+        network_public_key: None,
     };
     let unseen = cache.look_up_session(&sig, NOW);
     assert_eq!(unseen.known_capabilities(), None);

@@ -250,6 +250,7 @@ fn encryption_sign(c: &mut Criterion) {
         ability: LitAbility::AccessControlConditionDecryption,
         node_address: &target.node_address,
         now: OffsetDateTime::now_utc(),
+        network_public_key: None,
     };
     group.bench_function("verify_session_sig_cached", |b| {
         b.iter(|| {

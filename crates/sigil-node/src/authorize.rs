@@ -10,7 +10,7 @@ use crate::usage::{DelegatedCredits, ExpectedRequest, UsageError, UsageRequest};
 use alloy_primitives::U256;
 use sigil_auth::{
     AuthContext, AuthSig, CapacityDelegation, LitAbility, LitResource, SessionKeySignedMessage,
-    SessionLookup, VerificationRequest,
+    SessionLookup, VerificationRequest, DERIVED_VIA_NETWORK,
 };
 use sigil_chain::CapacityCredit;
 use std::sync::Arc;
@@ -35,11 +35,13 @@ impl NodeState {
         let lookup = self.capability_cache.look_up_session(&session_sig, now);
         let small = is_small_session(&lookup, &session_sig);
         let verify = move |state: &NodeState, resource: &LitResource| {
+            let network_key = state.network_key.borrow().clone();
             let verification = VerificationRequest {
                 resource,
                 ability,
                 node_address: &state.node_address,
                 now,
+                network_public_key: network_key.as_deref().map(|key| key.network_public_key()),
             };
             sigil_auth::verify_looked_up_session_sig(
                 &session_sig,
@@ -119,16 +121,22 @@ impl NodeState {
 const INLINE_CAPABILITIES: usize = 2;
 
 /// Whether verifying `session_sig` is cheap enough to do in place. A template that does not
-/// parse is: verification stops at the parse. A session seen before is counted without a parse.
+/// parse is: verification stops at the parse. A session seen before is counted without a parse
+/// (its capabilities' signatures are cached). A new one with a network (`lit.bls`) capability
+/// is not: a BLS verification is a pairing, milliseconds.
 fn is_small_session(lookup: &SessionLookup, session_sig: &AuthSig) -> bool {
-    lookup
-        .known_capabilities()
-        .or_else(|| {
-            SessionKeySignedMessage::parse(&session_sig.signed_message)
-                .ok()
-                .map(|template| template.capabilities.len())
-        })
-        .is_none_or(|count| count <= INLINE_CAPABILITIES)
+    match lookup.known_capabilities() {
+        Some(count) => count <= INLINE_CAPABILITIES,
+        None => SessionKeySignedMessage::parse(&session_sig.signed_message)
+            .ok()
+            .is_none_or(|template| {
+                template.capabilities.len() <= INLINE_CAPABILITIES
+                    && !template
+                        .capabilities
+                        .iter()
+                        .any(|capability| capability.derived_via == DERIVED_VIA_NETWORK)
+            }),
+    }
 }
 
 pub(crate) fn usage_error(error: UsageError) -> NodeError {

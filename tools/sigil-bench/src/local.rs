@@ -224,6 +224,7 @@ fn accepted(sigs: &sigil_auth::SessionSigs, urls: &[String]) -> anyhow::Result<(
             ability: LitAbility::AccessControlConditionDecryption,
             node_address: url,
             now: OffsetDateTime::now_utc(),
+            network_public_key: None,
         };
         verify_session_sig(sig, &request, None)
             .with_context(|| format!("the session sig for {url} is refused"))?;
@@ -398,6 +399,7 @@ fn verification(
         ability: LitAbility::AccessControlConditionDecryption,
         node_address: NODE_ADDRESS,
         now: NOW,
+        network_public_key: None,
     };
     let identity = resource.resource_key();
     let (_, key_shares) = bls::deal(2, 3, &mut sigil_auth::rand_core::OsRng)?;

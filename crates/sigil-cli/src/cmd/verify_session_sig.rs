@@ -55,6 +55,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
         ability,
         node_address: &args.node_url,
         now,
+        network_public_key: None,
     };
     match verify_session_sig(&session_sig, &request, None) {
         Ok(context) => {
