@@ -186,6 +186,20 @@ pub enum AuthError {
         /// Why each capability was turned down, in capability order.
         rejections: Vec<CapabilityRejection>,
     },
+
+    // ---- PKP sessions ----
+    /// A SIWE message's times are not acceptable for a session the network signs.
+    #[error("{reason}")]
+    SiweTimes {
+        /// Which rule it breaks.
+        reason: String,
+    },
+    /// The user's SIWE message for a PKP session has no `urn:recap:` resource last.
+    #[error("Unable to convert SIWE into Capability object: its last resource is not a urn:recap: ReCap")]
+    MissingRecap,
+    /// The user's SIWE message names the resource only the network writes.
+    #[error("Can't define Auth Context resources in capability")]
+    ReservedAuthContextResource,
 }
 
 /// Why one capability (a wallet-signed SIWE inside the session template) does not authorise
@@ -343,6 +357,9 @@ impl AuthError {
             AuthError::NoCapabilities | AuthError::NoValidCapability { .. } => {
                 LitErrorCode::NodeResourceIdNotFound
             }
+            AuthError::SiweTimes { .. } => LitErrorCode::NodeSiweMessageError,
+            AuthError::MissingRecap => LitErrorCode::NodeSiweCapabilityInvalid,
+            AuthError::ReservedAuthContextResource => LitErrorCode::NodeInvalidAuthContextResource,
         }
     }
 

@@ -61,6 +61,7 @@
 
 mod auth_sig;
 mod error;
+pub mod pkp_session;
 pub mod recap;
 mod resource;
 mod session;

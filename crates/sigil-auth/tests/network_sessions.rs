@@ -242,3 +242,158 @@ fn a_session_the_network_signed_for_a_pkp_speaks_for_the_pkp_under_that_network_
         [CapabilityRejection::SignatureEncoding]
     ));
 }
+
+/// Lit's node rebuilds a client's SIWE message for a PKP session so (the pinned `siwe` and
+/// `siwe-recap` crates of Lit's node made the expected text from the same inputs).
+#[test]
+fn the_network_rebuilds_the_clients_siwe_message_as_lit_s_nodes_do() {
+    let requested = [
+        "localhost wants you to sign in with your Ethereum account:",
+        "0x1111111111111111111111111111111111111111",
+        "",
+        "This is a test statement. I further authorize the stated URI to perform the following actions on my behalf: (1) 'Threshold': 'Execution' for 'lit-litaction://*'. (2) 'Threshold': 'Signing' for 'lit-pkp://*'.",
+        "",
+        "URI: lit:session:aabbcc",
+        "Version: 1",
+        "Chain ID: 1",
+        "Nonce: 0x8e7c1b2f0f0e9a2e2a7e9b1c3d4f5a6b7c8d9e0f1a2b3c4d5e6f708192a3b4c5",
+        "Issued At: 2024-06-01T12:00:00.000Z",
+        "Expiration Time: 2024-06-02T12:00:00.000Z",
+        "Resources:",
+        "- urn:recap:eyJhdHQiOnsibGl0LWxpdGFjdGlvbjovLyoiOnsiVGhyZXNob2xkL0V4ZWN1dGlvbiI6W3t9XX0sImxpdC1wa3A6Ly8qIjp7IlRocmVzaG9sZC9TaWduaW5nIjpbe31dfX0sInByZiI6W119",
+    ]
+    .join("\n");
+    let expected = [
+        "localhost wants you to sign in with your Ethereum account:",
+        "0x3333333333333333333333333333333333333333",
+        "",
+        "This is a test statement. I further authorize the stated URI to perform the following actions on my behalf: (1) 'Threshold': 'Execution' for 'lit-litaction://*'. (2) 'Threshold': 'Signing' for 'lit-pkp://*'. I further authorize the stated URI to perform the following actions on my behalf: (1) 'Threshold': 'Execution' for 'lit-litaction://*'. (2) 'Threshold': 'Signing' for 'lit-pkp://*'. (3) 'Auth': 'Auth' for 'lit-resolvedauthcontext://*'.",
+        "",
+        "URI: lit:session:aabbcc",
+        "Version: 1",
+        "Chain ID: 1",
+        "Nonce: 0x8e7c1b2f0f0e9a2e2a7e9b1c3d4f5a6b7c8d9e0f1a2b3c4d5e6f708192a3b4c5",
+        "Issued At: 2024-06-01T11:59:59Z",
+        "Expiration Time: 2024-06-02T12:00:00.000Z",
+        "Resources:",
+        "- urn:recap:eyJhdHQiOnsibGl0LWxpdGFjdGlvbjovLyoiOnsiVGhyZXNob2xkL0V4ZWN1dGlvbiI6W3t9XX0sImxpdC1wa3A6Ly8qIjp7IlRocmVzaG9sZC9TaWduaW5nIjpbe31dfSwibGl0LXJlc29sdmVkYXV0aGNvbnRleHQ6Ly8qIjp7IkF1dGgvQXV0aCI6W3siYXV0aF9jb250ZXh0Ijp7ImFjdGlvbklwZnNJZFN0YWNrIjpbXSwiYWN0aW9uSXBmc0lkcyI6W10sImF1dGhNZXRob2RDb250ZXh0cyI6W3siYXBwSWQiOiJsaXQiLCJhdXRoTWV0aG9kVHlwZSI6MSwidXNlZEZvclNpZ25TZXNzaW9uS2V5UmVxdWVzdCI6dHJ1ZSwidXNlcklkIjoiMHgyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyIn1dLCJhdXRoU2lnQWRkcmVzcyI6bnVsbCwiY3VzdG9tQXV0aFJlc291cmNlIjoiIiwicmVzb3VyY2VzIjpbXX19XX19LCJwcmYiOltdfQ",
+    ]
+    .join("\n");
+    let auth_context = serde_json::json!({
+        "actionIpfsIds": [], "actionIpfsIdStack": [], "authSigAddress": null,
+        "authMethodContexts": [{"userId": "0x2222222222222222222222222222222222222222",
+            "appId": "lit", "authMethodType": 1, "usedForSignSessionKeyRequest": true}],
+        "resources": [], "customAuthResource": "",
+    });
+    let requested: siwe::SiweMessage = requested.parse().expect("the client's message");
+    let grant = pkp_session::PkpSessionGrant {
+        requested: &requested,
+        pkp_address: address!("3333333333333333333333333333333333333333"),
+        block_hash: "0x8e7c1b2f0f0e9a2e2a7e9b1c3d4f5a6b7c8d9e0f1a2b3c4d5e6f708192a3b4c5",
+        block_time: OffsetDateTime::from_unix_timestamp(1_717_243_199).expect("a time"),
+        auth_context: &auth_context,
+    };
+    let signed = pkp_session::pkp_session_siwe(&grant).expect("rebuilt");
+    assert_eq!(signed, expected);
+    assert_eq!(
+        hex::encode(network_session_digest(&signed)),
+        "827c9716a86ea8e92a93555a4ffb73c9d93bf01fb8c79db6041242fc6d252bd0"
+    );
+    // The signed text parses, and its ReCap carries the auth context back.
+    let parsed: siwe::SiweMessage = signed.parse().expect("canonical");
+    let recaps = parsed.recaps();
+    assert_eq!(
+        recaps[0].attenuations()[RESOLVED_AUTH_CONTEXT_RESOURCE]["Auth/Auth"][0]["auth_context"],
+        auth_context
+    );
+}
+
+#[test]
+fn a_client_may_not_name_the_auth_context_resource_nor_leave_out_its_recap() {
+    let network = TestNetwork::new();
+    let pkp = address!("3333333333333333333333333333333333333333");
+    let capability = network.pkp_capability(pkp, vec![pkp_signing()]);
+    let context = serde_json::json!({});
+    let grant = |requested: &siwe::SiweMessage| {
+        pkp_session::pkp_session_siwe(&pkp_session::PkpSessionGrant {
+            requested,
+            pkp_address: pkp,
+            block_hash: NONCE,
+            block_time: NOW,
+            auth_context: &context,
+        })
+    };
+    // A message the network signed already carries the resource: refused as a request.
+    let signed_once: siwe::SiweMessage = grant(&capability.signed_message.parse().unwrap())
+        .expect("a first grant")
+        .parse()
+        .expect("parses");
+    let refused = grant(&signed_once).expect_err("reserved");
+    assert_eq!(refused, AuthError::ReservedAuthContextResource);
+    assert_eq!(refused.code(), "NodeInvalidAuthContextResource");
+    assert_eq!(refused.code().status(), 401);
+    // No ReCap at all.
+    let plain: siwe::SiweMessage = siwe::create_siwe_message(
+        &siwe::SiweMessageParams::new(pkp, NONCE).with_uri(session_key().uri()),
+        NOW,
+    )
+    .unwrap()
+    .parse()
+    .unwrap();
+    assert_eq!(
+        grant(&plain).expect_err("no recap"),
+        AuthError::MissingRecap
+    );
+}
+
+#[test]
+fn the_times_of_a_message_the_network_signs_follow_lit_s_rules() {
+    let message = |issued: OffsetDateTime, expires: Option<OffsetDateTime>| {
+        let mut params =
+            siwe::SiweMessageParams::new(wallet().address(), NONCE).with_uri(session_key().uri());
+        params.expiration = expires;
+        let text = siwe::create_siwe_message(&params, issued).unwrap();
+        let text = if expires.is_none() {
+            text.lines()
+                .filter(|line| !line.starts_with("Expiration Time"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        } else {
+            text
+        };
+        text.parse::<siwe::SiweMessage>().unwrap()
+    };
+    let check = |m: &siwe::SiweMessage| pkp_session::check_siwe_times(m, NOW);
+    assert!(check(&message(NOW, Some(NOW + Duration::days(1)))).is_ok());
+    assert!(check(&message(
+        NOW + Duration::seconds(59),
+        Some(NOW + Duration::days(1))
+    ))
+    .is_ok());
+    for (name, m, code) in [
+        (
+            "future",
+            message(NOW + Duration::seconds(61), Some(NOW + Duration::days(1))),
+            "NodeSIWEMessageError",
+        ),
+        ("no expiration", message(NOW, None), "NodeSIWEMessageError"),
+        (
+            "expires before issued",
+            message(NOW, Some(NOW - Duration::seconds(1))),
+            "NodeExpWrongOrTooLarge",
+        ),
+        (
+            "expired",
+            message(NOW - Duration::days(2), Some(NOW - Duration::seconds(61))),
+            "NodeSIWEMessageError",
+        ),
+        (
+            "over 30 days",
+            message(NOW, Some(NOW + Duration::days(30) + Duration::seconds(1))),
+            "NodeSIWEMessageError",
+        ),
+    ] {
+        let error = check(&m).expect_err(name);
+        assert_eq!(error.code(), code, "{name}: {error}");
+    }
+}

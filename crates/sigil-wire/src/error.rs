@@ -111,13 +111,27 @@ pub enum LitErrorCode {
     NodeConcurrencyOverload,
     /// `NodePOAPJSONError`: the POAP API's answer is not the JSON it documents.
     NodePoapJsonError,
+    /// The SIWE message of a session to sign defines an auth context resource, which only the network writes.
+    NodeInvalidAuthContextResource,
+    /// The request asks for a curve type the endpoint does not sign with.
+    NodeInvalidCurveType,
+    /// The request to sign a session key carries an `authSig`; it takes auth methods.
+    NodeInvalidAuthSigForSessionKey,
+    /// The Lit Action that authenticates a session did not answer true.
+    NodeLitActionsSessionSigAuthenticationFailed,
+    /// An auth method's SIWE message has no expiration time.
+    NodeUndefinedSiweExpiration,
+    /// The SIWE nonce is not the hash of a block of the chain.
+    NodeInvalidBlockhash,
+    /// An auth method's access token is not a wallet AuthSig in JSON.
+    NodeWalletSignatureJsonError,
     /// A code this crate does not know, kept as received (nodes of newer Lit versions).
     Unknown(String),
 }
 
 impl LitErrorCode {
     /// Every code the table knows, for exhaustive checks.
-    pub const KNOWN: [LitErrorCode; 49] = [
+    pub const KNOWN: [LitErrorCode; 56] = [
         LitErrorCode::NodeSystemFault,
         LitErrorCode::NodeAccessControlConditionsCheckFailed,
         LitErrorCode::NodeAccessControlConditionsReturnedNotAuthorized,
@@ -167,6 +181,13 @@ impl LitErrorCode {
         LitErrorCode::NodeCannotProvideAuthMethodForEndpoint,
         LitErrorCode::NodeConcurrencyOverload,
         LitErrorCode::NodePoapJsonError,
+        LitErrorCode::NodeInvalidAuthContextResource,
+        LitErrorCode::NodeInvalidCurveType,
+        LitErrorCode::NodeInvalidAuthSigForSessionKey,
+        LitErrorCode::NodeLitActionsSessionSigAuthenticationFailed,
+        LitErrorCode::NodeUndefinedSiweExpiration,
+        LitErrorCode::NodeInvalidBlockhash,
+        LitErrorCode::NodeWalletSignatureJsonError,
     ];
 
     /// The `errorCode` string.
@@ -232,6 +253,15 @@ impl LitErrorCode {
             }
             LitErrorCode::NodeConcurrencyOverload => "NodeConcurrencyOverload",
             LitErrorCode::NodePoapJsonError => "NodePOAPJSONError",
+            LitErrorCode::NodeInvalidAuthContextResource => "NodeInvalidAuthContextResource",
+            LitErrorCode::NodeInvalidCurveType => "NodeInvalidCurveType",
+            LitErrorCode::NodeInvalidAuthSigForSessionKey => "NodeInvalidAuthSigForSessionKey",
+            LitErrorCode::NodeLitActionsSessionSigAuthenticationFailed => {
+                "NodeLitActionsSessionSigAuthenticationFailed"
+            }
+            LitErrorCode::NodeUndefinedSiweExpiration => "NodeUndefinedSiweExpiration",
+            LitErrorCode::NodeInvalidBlockhash => "NodeInvalidBlockhash",
+            LitErrorCode::NodeWalletSignatureJsonError => "NodeWalletSignatureJSONError",
             LitErrorCode::NodeRpcError => "NodeRpcError",
             LitErrorCode::NodeBlockchainError => "NodeBlockchainError",
             LitErrorCode::NodeBlockchainChainUnknown => "NodeBlockchainChainUnknown",
@@ -294,7 +324,15 @@ impl LitErrorCode {
             LitErrorCode::NodeParserError | LitErrorCode::NodeSiweMessageError => "Parser",
             LitErrorCode::NodeBadInput => "Blockchain",
             LitErrorCode::RateLimitExceeded => "RateLimit",
-            LitErrorCode::NodePoapJsonError => "Serializer",
+            LitErrorCode::NodePoapJsonError | LitErrorCode::NodeWalletSignatureJsonError => {
+                "Serializer"
+            }
+            LitErrorCode::NodeInvalidAuthContextResource
+            | LitErrorCode::NodeInvalidCurveType
+            | LitErrorCode::NodeInvalidAuthSigForSessionKey
+            | LitErrorCode::NodeLitActionsSessionSigAuthenticationFailed
+            | LitErrorCode::NodeUndefinedSiweExpiration
+            | LitErrorCode::NodeInvalidBlockhash => "Validation",
             LitErrorCode::Unknown(_) => "Unknown",
         }
     }
@@ -327,6 +365,13 @@ impl LitErrorCode {
             | LitErrorCode::NodeCannotProvideAuthMethodForEndpoint => 400,
             LitErrorCode::NodeConcurrencyOverload => 429,
             LitErrorCode::NodePoapJsonError => 502,
+            LitErrorCode::NodeInvalidAuthContextResource => 401,
+            LitErrorCode::NodeInvalidCurveType => 400,
+            LitErrorCode::NodeInvalidAuthSigForSessionKey => 400,
+            LitErrorCode::NodeLitActionsSessionSigAuthenticationFailed => 401,
+            LitErrorCode::NodeUndefinedSiweExpiration => 401,
+            LitErrorCode::NodeInvalidBlockhash => 502,
+            LitErrorCode::NodeWalletSignatureJsonError => 502,
             LitErrorCode::NodeAccessControlConditionsReturnedNotAuthorized
             | LitErrorCode::NodeInvalidAuthSig
             | LitErrorCode::NodePKPNotAuthorized => 401,
@@ -397,6 +442,13 @@ impl LitErrorCode {
             LitErrorCode::NodeCannotProvideAuthMethodForEndpoint => "The user sent a auth_methods for endpoint",
             LitErrorCode::NodeConcurrencyOverload => "Concurrency limit reached",
             LitErrorCode::NodePoapJsonError => "POAP not in JSON format",
+            LitErrorCode::NodeInvalidAuthContextResource => "A user's capability may not define auth context resources",
+            LitErrorCode::NodeInvalidCurveType => "The curve type is not supported for this request",
+            LitErrorCode::NodeInvalidAuthSigForSessionKey => "An auth sig may not be sent to sign a session key",
+            LitErrorCode::NodeLitActionsSessionSigAuthenticationFailed => "Authentication failed for session_sig signing via Lit Action",
+            LitErrorCode::NodeUndefinedSiweExpiration => "The SIWE message has no expiration time",
+            LitErrorCode::NodeInvalidBlockhash => "Invalid Block Hash for sign session key",
+            LitErrorCode::NodeWalletSignatureJsonError => "Wallet Signature not in JSON format",
             LitErrorCode::NodePeerMessageRefused => "The peer message is not from a current validator, not for this node or epoch, or not signed by its sender",
             LitErrorCode::NodeRpcError => "Lit nodes failed to complete the RPC call possibly due to RPC servers being down or because the RPC call is making an incorrect smart contract call that reverts",
             LitErrorCode::NodeBlockchainError => "Error related to a blockchain or its contract",
@@ -584,6 +636,17 @@ mod tests {
                 ("NodeCannotProvideAuthMethodForEndpoint", "Validation", 400),
                 ("NodeConcurrencyOverload", "Unexpected", 429),
                 ("NodePOAPJSONError", "Serializer", 502),
+                ("NodeInvalidAuthContextResource", "Validation", 401),
+                ("NodeInvalidCurveType", "Validation", 400),
+                ("NodeInvalidAuthSigForSessionKey", "Validation", 400),
+                (
+                    "NodeLitActionsSessionSigAuthenticationFailed",
+                    "Validation",
+                    401
+                ),
+                ("NodeUndefinedSiweExpiration", "Validation", 401),
+                ("NodeInvalidBlockhash", "Validation", 502),
+                ("NodeWalletSignatureJSONError", "Serializer", 502),
             ]
         );
         for code in LitErrorCode::KNOWN {
