@@ -157,7 +157,7 @@ where
 }
 
 /// Parses an address written as 40 hex characters with optional `0x`, any case.
-pub(crate) fn parse_address_loose(text: &str) -> Option<Address> {
+pub fn parse_address_loose(text: &str) -> Option<Address> {
     let bare = text.strip_prefix("0x").unwrap_or(text);
     let mut bytes = [0u8; 20];
     hex::decode_to_slice(bare, &mut bytes).ok()?;

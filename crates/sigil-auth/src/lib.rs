@@ -70,12 +70,15 @@ mod timefmt;
 mod verify;
 
 pub use auth_sig::{
-    create_capacity_delegation_auth_sig, generate_auth_sig, AuthSig, CapacityDelegationParams,
-    ALGO_ED25519, DERIVED_VIA_SESSION, DERIVED_VIA_WALLET, SIWE_DELEGATION_URI,
+    create_capacity_delegation_auth_sig, generate_auth_sig, parse_address_loose, AuthSig,
+    CapacityDelegationParams, ALGO_ED25519, DERIVED_VIA_SESSION, DERIVED_VIA_WALLET,
+    SIWE_DELEGATION_URI,
 };
 pub use error::{AuthError, CapabilityRejection, RecapError};
 pub use recap::Recap;
-pub use resource::{LitAbility, LitResource, ResourceAbilityRequest, ResourcePrefix};
+pub use resource::{
+    truncate_for_error, LitAbility, LitResource, ResourceAbilityRequest, ResourcePrefix,
+};
 pub use session::{
     sign_session_sigs, RequestedResource, RequestedResourceId, SessionKeyPair,
     SessionKeySignedMessage, SessionSigningParams, SessionSigs, SESSION_KEY_URI_PREFIX,

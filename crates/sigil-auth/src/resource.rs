@@ -388,7 +388,7 @@ fn normalize_pkp_id(id: &str) -> String {
 }
 
 /// Inputs echoed in errors are cut short, so a hostile input cannot blow up logs or responses.
-pub(crate) fn truncate_for_error(s: &str) -> String {
+pub fn truncate_for_error(s: &str) -> String {
     const MAX: usize = 80;
     if s.len() <= MAX {
         return s.to_owned();

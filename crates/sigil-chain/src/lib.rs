@@ -67,8 +67,8 @@ pub mod rpc;
 
 pub use error::Error;
 pub use types::{
-    Block, CapacityCredit, ChainRead, ChainView, MintRequest, PermittedAuthMethod, PkpRegistry,
-    PkpSigningRecord, ValidatorInfo,
+    Block, BlockLookup, CapacityCredit, ChainRead, ChainView, MintRequest, PermittedAuthMethod,
+    PkpRegistry, PkpSigningRecord, ValidatorInfo,
 };
 
 #[cfg(feature = "remote")]

@@ -208,6 +208,16 @@ pub trait ChainView: Send + Sync {
     fn pkp_registry(&self) -> Option<&dyn PkpRegistry> {
         None
     }
+    /// Where blocks are looked up by hash, when this view can.
+    fn block_lookup(&self) -> Option<&dyn BlockLookup> {
+        None
+    }
+}
+
+/// Blocks by hash (a network call): a PKP session's SIWE nonce names one.
+pub trait BlockLookup: Send + Sync {
+    /// The block with `hash`; `None` when the chain has none.
+    fn block_by_hash(&self, hash: B256) -> ChainRead<'_, Option<Block>>;
 }
 
 impl<T: ChainView + ?Sized> ChainView for std::sync::Arc<T> {
@@ -231,6 +241,9 @@ impl<T: ChainView + ?Sized> ChainView for std::sync::Arc<T> {
     }
     fn pkp_registry(&self) -> Option<&dyn PkpRegistry> {
         (**self).pkp_registry()
+    }
+    fn block_lookup(&self) -> Option<&dyn BlockLookup> {
+        (**self).block_lookup()
     }
 }
 

@@ -73,7 +73,7 @@ pub(crate) struct ActionRun {
 }
 
 /// Why an action runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum RunPurpose {
     /// A client asked for it (`/web/execute`).
     Request,
@@ -81,15 +81,24 @@ pub(crate) enum RunPurpose {
     /// on its own when it checks the condition, so, as on Lit's nodes, it may not do what
     /// takes the other nodes (signing, decrypting, `runOnce`, `broadcastAndCollect`).
     Condition { nesting: usize },
+    /// It decides whether the network signs a session for a PKP, seeing the auth methods the
+    /// node verified (`Lit.Auth.authMethodContexts`). It has no session, so, like a
+    /// condition's, it may not do what takes the other nodes.
+    SessionAuth { auth_method_contexts: Value },
 }
 
 impl RunPurpose {
     /// How many runs enclose this one.
-    fn nesting(self) -> usize {
+    fn nesting(&self) -> usize {
         match self {
-            RunPurpose::Request => 0,
-            RunPurpose::Condition { nesting } => nesting,
+            RunPurpose::Request | RunPurpose::SessionAuth { .. } => 0,
+            RunPurpose::Condition { nesting } => *nesting,
         }
+    }
+
+    /// Whether the run may not use what takes the other nodes.
+    fn is_local(&self) -> bool {
+        !matches!(self, RunPurpose::Request)
     }
 }
 
@@ -313,7 +322,7 @@ impl ActionRunner {
         let workers = Arc::clone(&self.workers);
         tokio::task::spawn_blocking(move || {
             let stack = vec![run.cid.clone()];
-            let auth = lit_auth(&stack, run.user);
+            let auth = lit_auth(&stack, run.user, &run.purpose);
             let host = Rc::new_cyclic(|this| NodeHost {
                 this: this.clone(),
                 permit: RefCell::new(Some(permit)),
@@ -353,14 +362,23 @@ impl ActionRunner {
     }
 }
 
-/// `Lit.Auth` for a run of the last action of `stack` (its callers before it) in a wallet's session, field for field as Lit's node
-/// builds it (its `AuthContext`): the same on every node.
-fn lit_auth(stack: &[String], user: Address) -> Value {
+/// `Lit.Auth` for a run of the last action of `stack` (its callers before it), field for field
+/// as Lit's node builds it (its `AuthContext`): the same on every node. A run in a session
+/// names the session's user; one that authenticates a session names the auth methods instead.
+fn lit_auth(stack: &[String], user: Address, purpose: &RunPurpose) -> Value {
+    let (auth_sig_address, auth_method_contexts) = match purpose {
+        RunPurpose::SessionAuth {
+            auth_method_contexts,
+        } => (Value::Null, auth_method_contexts.clone()),
+        RunPurpose::Request | RunPurpose::Condition { .. } => {
+            (json!(user.to_checksum(None)), json!([]))
+        }
+    };
     json!({
         "actionIpfsIds": stack.last().into_iter().collect::<Vec<_>>(),
         "actionIpfsIdStack": stack,
-        "authSigAddress": user.to_checksum(None),
-        "authMethodContexts": [],
+        "authSigAddress": auth_sig_address,
+        "authMethodContexts": auth_method_contexts,
         "resources": [],
         "customAuthResource": "",
     })
@@ -397,9 +415,9 @@ struct NodeHost {
 
 impl Host for NodeHost {
     fn call(&self, op: &str, args: Value, deadline: Instant) -> Result<Value, String> {
-        if matches!(self.purpose, RunPurpose::Condition { .. }) && NETWORK_OPS.contains(&op) {
+        if self.purpose.is_local() && NETWORK_OPS.contains(&op) {
             return Err(format!(
-                "Lit.Actions.{op} is not available to an action that answers an access control condition"
+                "Lit.Actions.{op} is not available to an action that answers an access control condition or authenticates a session"
             ));
         }
         match op {
@@ -619,7 +637,7 @@ impl NodeHost {
         };
         let host = self.this.upgrade().ok_or("the run has ended")?;
         self.stack.borrow_mut().push(cid.to_owned());
-        let auth = lit_auth(&self.stack.borrow(), self.user);
+        let auth = lit_auth(&self.stack.borrow(), self.user, &self.purpose);
         let limits = Limits {
             timeout: deadline.saturating_duration_since(Instant::now()),
             ..self.limits.clone()

@@ -87,6 +87,14 @@ pub enum NodeError {
     /// The request carries auth methods where the endpoint takes only a session sig.
     #[error("Can't provide AuthMethods for executeJs. You have to provide an SessionSig.")]
     AuthMethodsNotAccepted,
+    /// A request to sign a session key for a PKP is refused, with the Lit code that says why.
+    #[error("{reason}")]
+    SessionKeyRefused {
+        /// Lit's code for the refusal.
+        code: LitErrorCode,
+        /// What exactly is wrong.
+        reason: String,
+    },
     /// A Lit Action's IPFS id is missing or malformed, or its code could not be fetched.
     #[error("{0}")]
     InvalidIpfsId(String),
@@ -207,6 +215,7 @@ impl NodeError {
             NodeError::AuthMethodsNotAccepted => {
                 LitErrorCode::NodeCannotProvideAuthMethodForEndpoint
             }
+            NodeError::SessionKeyRefused { code, .. } => code.clone(),
             NodeError::InvalidIpfsId(_) => LitErrorCode::NodeInvalidIpfsId,
             NodeError::Overloaded(_) => LitErrorCode::NodeConcurrencyOverload,
             NodeError::PeerUnreachable { .. } | NodeError::ProtocolFailed(_) => {

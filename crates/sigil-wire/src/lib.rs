@@ -19,6 +19,7 @@ mod execute_js;
 mod handshake;
 mod peer;
 mod pkp_sign;
+mod sign_session_key;
 
 pub use auth_sig::AuthSig;
 pub use chains::LIT_EVM_CHAINS;
@@ -35,6 +36,9 @@ pub use pkp_sign::{
     PKP_SIGN_PATH, SIG_TYPE_K256,
 };
 pub use serde_json::value::RawValue;
+pub use sign_session_key::{
+    AuthMethod, SignSessionKeyRequest, SignSessionKeyResponse, SIGN_SESSION_KEY_PATH,
+};
 
 /// `POST` path of the handshake, as the JS SDK v7 writes it (nodes also answer without the `/`).
 pub const HANDSHAKE_PATH: &str = "/web/handshake/";

@@ -468,6 +468,28 @@ impl ChainView for EvmChain {
     fn pkp_registry(&self) -> Option<&dyn crate::PkpRegistry> {
         Some(self)
     }
+
+    fn block_lookup(&self) -> Option<&dyn crate::BlockLookup> {
+        Some(self)
+    }
+}
+
+impl crate::BlockLookup for EvmChain {
+    fn block_by_hash(&self, hash: alloy_primitives::B256) -> crate::ChainRead<'_, Option<Block>> {
+        Box::pin(async move {
+            let found = self
+                .inner
+                .provider
+                .get_block_by_hash(hash)
+                .await
+                .map_err(|e| crate::Error::Transport(Box::new(EvmError::from(e))))?;
+            Ok(found.map(|block| Block {
+                number: block.header.number,
+                hash: block.header.hash,
+                timestamp: block.header.timestamp,
+            }))
+        })
+    }
 }
 
 /// Scope ids a permitted auth method's scopes are read up to (1 sign anything, 2 personal sign).

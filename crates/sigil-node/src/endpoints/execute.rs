@@ -28,30 +28,7 @@ pub(super) async fn execute_js(
     if request.auth_methods.is_some() {
         return Err(NodeError::AuthMethodsNotAccepted);
     }
-    let limit = state.actions.limits.code_bytes;
-    let (code, cid): (Arc<str>, String) = match (request.code, request.ipfs_id) {
-        (Some(code), _) => {
-            let code = decode_code(&code)?;
-            if code.len() > limit {
-                return Err(NodeError::Action(ActionError::CodeTooLarge {
-                    len: code.len(),
-                    limit,
-                }));
-            }
-            state
-                .cpu(move || {
-                    let cid = sigil_actions::ipfs_cid_v0(code.as_bytes());
-                    (Arc::from(code), cid)
-                })
-                .await?
-        }
-        (None, Some(cid)) => (state.actions.code_of(&state, &cid).await?, cid),
-        (None, None) => {
-            return Err(NodeError::InvalidIpfsId(
-                "No code or ipfs hash provided".into(),
-            ))
-        }
-    };
+    let (code, cid) = action_code(&state, request.code, request.ipfs_id).await?;
     let resource = LitResource::new(ResourcePrefix::LitAction, cid.as_str())?;
     let context = state
         .authorize(request.auth_sig, &resource, LitAbility::LitActionExecution)
@@ -89,6 +66,40 @@ pub(super) async fn execute_js(
     }
 }
 
+/// An action's code and CID from a request: inline (standard padded base64, its CIDv0 computed
+/// here) or by IPFS id (fetched and checked).
+pub(super) async fn action_code(
+    state: &Arc<NodeState>,
+    code: Option<String>,
+    ipfs_id: Option<String>,
+) -> Result<(Arc<str>, String), NodeError> {
+    let limit = state.actions.limits.code_bytes;
+    let found = match (code, ipfs_id) {
+        (Some(code), _) => {
+            let code = decode_code(&code)?;
+            if code.len() > limit {
+                return Err(NodeError::Action(ActionError::CodeTooLarge {
+                    len: code.len(),
+                    limit,
+                }));
+            }
+            state
+                .cpu(move || {
+                    let cid = sigil_actions::ipfs_cid_v0(code.as_bytes());
+                    (Arc::from(code), cid)
+                })
+                .await?
+        }
+        (None, Some(cid)) => (state.actions.code_of(state, &cid).await?, cid),
+        (None, None) => {
+            return Err(NodeError::InvalidIpfsId(
+                "No code or ipfs hash provided".into(),
+            ))
+        }
+    };
+    Ok(found)
+}
+
 /// The action's source from the request's `code`: standard padded base64 of UTF-8.
 fn decode_code(code: &str) -> Result<String, NodeError> {
     let bytes = base64::engine::general_purpose::STANDARD
@@ -102,7 +113,7 @@ fn decode_code(code: &str) -> Result<String, NodeError> {
 
 /// The request's headers as `Lit.Headers` shows them: by lower-case name, repeated headers
 /// joined with `, ` (as Lit's node joins them), values that are not text left out.
-fn lit_headers(headers: &HeaderMap) -> serde_json::Value {
+pub(super) fn lit_headers(headers: &HeaderMap) -> serde_json::Value {
     let mut joined: std::collections::BTreeMap<String, String> = Default::default();
     for (name, value) in headers {
         let Ok(value) = value.to_str() else { continue };

@@ -6,6 +6,7 @@ mod execute;
 mod handshake;
 mod peer;
 pub(crate) mod pkp_sign;
+mod sign_session_key;
 
 use crate::http;
 use crate::state::NodeState;
@@ -36,6 +37,14 @@ pub fn app(state: Arc<NodeState>) -> Router {
         .route("/web/execute", post(execute::execute_js))
         .route("/web/execute/", post(execute::execute_js))
         .route(sigil_wire::EXECUTE_JS_PATH, post(execute::execute_js))
+        .route(
+            "/web/sign_session_key",
+            post(sign_session_key::sign_session_key),
+        )
+        .route(
+            sigil_wire::SIGN_SESSION_KEY_PATH,
+            post(sign_session_key::sign_session_key),
+        )
         .route(sigil_wire::PEER_MESSAGE_PATH, post(peer::peer_message))
         .fallback(http::route_not_found)
         .method_not_allowed_fallback(http::method_not_allowed)

@@ -22,7 +22,7 @@ use cait_sith::protocol::Participant;
 use cait_sith::{KeygenOutput, PresignArguments};
 use k256::elliptic_curve::sec1::ToEncodedPoint;
 use k256::Secp256k1;
-use sigil_auth::{LitAbility, LitResource};
+use sigil_auth::{AuthContext, LitAbility, LitResource};
 use sigil_chain::PkpSigningRecord;
 use sigil_wire::{
     quoted_upper_hex, EcdsaSignatureShare, PkpSignRequest, PkpSignResponse, SIG_TYPE_K256,
@@ -54,7 +54,7 @@ pub(super) async fn pkp_sign(
         .await?;
 
     let record = signing_record(&state, &public_key, &request.pubkey).await?;
-    if !may_sign(&record, context.user_address, None, SIGN_ANYTHING_SCOPE) {
+    if !session_may_sign(&record, &context, SIGN_ANYTHING_SCOPE) {
         return Err(NodeError::PkpNotAuthorized(request.pubkey));
     }
     let share = sign_share(
@@ -206,6 +206,34 @@ pub(crate) fn parse_uncompressed_key(text: &str) -> Result<[u8; 65], NodeError> 
 /// auth method of type 1 (its 20 bytes, or `keccak256("<address>:lit")` of its lower-case or
 /// checksummed form), and a running Lit Action permitted as type 2 (its CID's multihash bytes),
 /// each holding `scope` (sign-anything also grants personal-message signing).
+/// Whether a session may sign with the PKP of `record`: its user may, or, in a PKP session,
+/// an auth method or action the network verified before it signed the session may (checked
+/// again now, as Lit's nodes check them again, so a permission removed since counts).
+pub(crate) fn session_may_sign(
+    record: &PkpSigningRecord,
+    context: &AuthContext,
+    scope: u64,
+) -> bool {
+    if may_sign(record, context.user_address, None, scope) {
+        return true;
+    }
+    let Some(resolved) = &context.resolved_auth_context else {
+        return false;
+    };
+    let by_wallet = resolved
+        .auth_method_contexts
+        .iter()
+        .filter(|method| u64::from(method.auth_method_type) == ETH_WALLET_METHOD)
+        .filter_map(|method| sigil_auth::parse_address_loose(&method.user_id))
+        .any(|wallet| may_sign(record, wallet, None, scope));
+    let by_action = resolved
+        .action_ipfs_id_stack
+        .iter()
+        .filter_map(|cid| sigil_chain::evm::ipfs_cid_bytes(cid).ok())
+        .any(|cid| may_sign(record, context.user_address, Some(&cid), scope));
+    by_wallet || by_action
+}
+
 pub(crate) fn may_sign(
     record: &PkpSigningRecord,
     user: Address,
