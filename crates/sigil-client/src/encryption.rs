@@ -253,7 +253,16 @@ fn share_from_answer(
     url: &str,
     answer: &EncryptionSignResponse,
 ) -> Result<SignatureShare, NodeFailure> {
-    let share = match &answer.signature_share {
+    share_from_signature(url, &answer.signature_share)
+}
+
+/// A node's BLS share as it writes it: the proof-of-possession share is the only one the JS SDK
+/// combines.
+pub(crate) fn share_from_signature(
+    url: &str,
+    signature_share: &SignatureShareJson,
+) -> Result<SignatureShare, NodeFailure> {
+    let share = match signature_share {
         SignatureShareJson::ProofOfPossession(hex) => SignatureShare::from_hex(hex).ok(),
         SignatureShareJson::Basic(_) | SignatureShareJson::MessageAugmentation(_) => None,
     };

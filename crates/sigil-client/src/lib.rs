@@ -36,6 +36,7 @@ mod error;
 mod network;
 mod node_http;
 mod pkp;
+mod pkp_session;
 mod session;
 mod storage;
 
@@ -49,10 +50,14 @@ pub use network::{
 };
 pub use node_http::{SDK_TYPE, SDK_VERSION};
 pub use pkp::{pkp_eth_address, PkpSignature, PkpSigner};
+pub use pkp_session::{
+    eth_wallet_auth_method, PkpSessionSigsParams, PKP_SESSION_DOMAIN, PKP_SESSION_STATEMENT,
+};
 pub use session::{
     check_need_to_resign_session_key, AuthCallbackParams, ResignReason, SessionSigsParams,
     DEFAULT_SESSION_VALIDITY,
 };
+pub use sigil_wire::AuthMethod;
 pub use storage::{SessionStorage, SESSION_KEY_FILE, WALLET_SIG_FILE};
 
 // The names of the seed guide, so one `use sigil_client::*` covers it.

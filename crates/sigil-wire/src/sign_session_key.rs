@@ -27,18 +27,18 @@ pub struct SignSessionKeyRequest {
     pub siwe_message: String,
     /// `BLS`.
     pub curve_type: String,
-    /// A Lit Action that authenticates the session, UTF-8 in standard padded base64.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// Or its IPFS CIDv0.
+    /// A Lit Action's IPFS CIDv0: the action authenticates the session.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lit_action_ipfs_id: Option<String>,
+    /// Or its code, UTF-8 in standard padded base64.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
     /// The action's globals.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub js_params: Option<Map<String, Value>>,
-    /// The epoch the client is connected at (0: the current one).
+    /// The epoch the client is connected at (absent, `null` or 0: the current one).
     #[serde(default)]
-    pub epoch: u64,
+    pub epoch: Option<u64>,
 }
 
 /// An auth method: its type (1: an Ethereum wallet, whose token is an AuthSig in JSON) and token.
