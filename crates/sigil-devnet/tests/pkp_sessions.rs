@@ -83,6 +83,11 @@ fn requests() -> Vec<ResourceAbilityRequest> {
         )
         .expect("pkp signing"),
         ResourceAbilityRequest::new(
+            LitResource::wildcard(ResourcePrefix::LitAction),
+            LitAbility::LitActionExecution,
+        )
+        .expect("actions"),
+        ResourceAbilityRequest::new(
             LitResource::wildcard(ResourcePrefix::AccessControlCondition),
             LitAbility::AccessControlConditionDecryption,
         )
@@ -145,6 +150,34 @@ async fn the_network_signs_a_session_for_a_pkp_its_owner_proves_and_the_session_
     assert_eq!(
         f.client.decrypt_to_string(&request, &sigs).await?,
         "for the PKP"
+    );
+
+    // A Lit Action in the PKP's session sees the wallet that proved it, and signs with the PKP
+    // on its strength.
+    let code = r#"
+        (async () => {
+            await Lit.Actions.signEcdsa({toSign: hash, publicKey, sigName: "sig"});
+            Lit.Actions.setResponse({response: JSON.stringify(Lit.Auth.authMethodContexts)});
+        })();
+    "#;
+    let digest = keccak256(b"an action in a PKP session");
+    let run = sigil_client::ExecuteJsParams::code(code).with_js_params(
+        json!({"hash": digest.to_vec(), "publicKey": format!("0x{public_key}")})
+            .as_object()
+            .cloned()
+            .unwrap_or_default(),
+    );
+    let result = f.client.execute_js(&run, &sigs).await?;
+    assert_eq!(
+        result.signatures["sig"]
+            .to_alloy()?
+            .recover_address_from_prehash(&digest)?,
+        pkp_address
+    );
+    assert_eq!(
+        result.response_json(),
+        json!([{"appId": "lit", "authMethodType": 1, "usedForSignSessionKeyRequest": true,
+            "userId": owner.address().to_checksum(None)}])
     );
     f.devnet.shutdown().await;
     Ok(())

@@ -5,8 +5,8 @@
 use crate::condition_reads::{Asker, ConditionContext};
 use crate::config::ActionsConfig;
 use crate::endpoints::pkp_sign::{
-    may_sign, parse_uncompressed_key, sign_share, signing_record, SIGN_ANYTHING_SCOPE,
-    SIGN_PERSONAL_MESSAGE_SCOPE,
+    may_sign, parse_uncompressed_key, resolved_context_may_sign, sign_share, signing_record,
+    SIGN_ANYTHING_SCOPE, SIGN_PERSONAL_MESSAGE_SCOPE,
 };
 use crate::error::NodeError;
 use crate::state::NodeState;
@@ -15,6 +15,7 @@ use base64::Engine;
 use futures::StreamExt;
 use serde_json::{json, Map, Value};
 use sigil_actions::{ActionError, Host, Limits, Outcome};
+use sigil_auth::ResolvedAuthContext;
 use sigil_chain::ValidatorInfo;
 use sigil_crypto::conditions::{
     ActionFailure, ChainAnswer, ChainRead, ChainReadError, ConditionSet,
@@ -70,6 +71,9 @@ pub(crate) struct ActionRun {
     /// The request's HTTP headers (`Lit.Headers`), by lower-case name.
     pub(crate) headers: Value,
     pub(crate) purpose: RunPurpose,
+    /// In a PKP session, what the network checked when it signed the session: the action sees
+    /// it in `Lit.Auth` and signs with the PKP on its strength.
+    pub(crate) resolved_auth_context: Option<ResolvedAuthContext>,
 }
 
 /// Why an action runs.
@@ -279,6 +283,7 @@ impl ActionRunner {
             request_id: String::new(),
             headers: json!({}),
             purpose: RunPurpose::Condition { nesting },
+            resolved_auth_context: None,
         };
         let result = self
             .run(state, run)
@@ -322,7 +327,12 @@ impl ActionRunner {
         let workers = Arc::clone(&self.workers);
         tokio::task::spawn_blocking(move || {
             let stack = vec![run.cid.clone()];
-            let auth = lit_auth(&stack, run.user, &run.purpose);
+            let auth = lit_auth(
+                &stack,
+                run.user,
+                &run.purpose,
+                run.resolved_auth_context.as_ref(),
+            );
             let host = Rc::new_cyclic(|this| NodeHost {
                 this: this.clone(),
                 permit: RefCell::new(Some(permit)),
@@ -332,6 +342,7 @@ impl ActionRunner {
                 request_id: run.request_id,
                 user: run.user,
                 purpose: run.purpose,
+                resolved_auth_context: run.resolved_auth_context,
                 stack: RefCell::new(stack),
                 headers: run.headers.clone(),
                 limits: limits.clone(),
@@ -363,24 +374,50 @@ impl ActionRunner {
 }
 
 /// `Lit.Auth` for a run of the last action of `stack` (its callers before it), field for field
-/// as Lit's node builds it (its `AuthContext`): the same on every node. A run in a session
-/// names the session's user; one that authenticates a session names the auth methods instead.
-fn lit_auth(stack: &[String], user: Address, purpose: &RunPurpose) -> Value {
-    let (auth_sig_address, auth_method_contexts) = match purpose {
-        RunPurpose::SessionAuth {
-            auth_method_contexts,
-        } => (Value::Null, auth_method_contexts.clone()),
-        RunPurpose::Request | RunPurpose::Condition { .. } => {
-            (json!(user.to_checksum(None)), json!([]))
-        }
-    };
+/// as Lit's node builds it (its `AuthContext`): the same on every node. A run in a wallet's
+/// session names the wallet; in a PKP session, what the network resolved when it signed the
+/// session (its actions before this one); one that authenticates a session, the auth methods
+/// the node verified.
+fn lit_auth(
+    stack: &[String],
+    user: Address,
+    purpose: &RunPurpose,
+    resolved: Option<&ResolvedAuthContext>,
+) -> Value {
+    let (auth_sig_address, auth_method_contexts, custom_auth_resource, mut action_stack) =
+        match (purpose, resolved) {
+            (
+                RunPurpose::SessionAuth {
+                    auth_method_contexts,
+                },
+                _,
+            ) => (
+                Value::Null,
+                auth_method_contexts.clone(),
+                String::new(),
+                vec![],
+            ),
+            (_, Some(resolved)) => (
+                resolved.json["authSigAddress"].clone(),
+                resolved.json["authMethodContexts"].clone(),
+                resolved.custom_auth_resource.clone(),
+                resolved.action_ipfs_id_stack.clone(),
+            ),
+            (RunPurpose::Request | RunPurpose::Condition { .. }, None) => (
+                json!(user.to_checksum(None)),
+                json!([]),
+                String::new(),
+                vec![],
+            ),
+        };
+    action_stack.extend(stack.iter().cloned());
     json!({
         "actionIpfsIds": stack.last().into_iter().collect::<Vec<_>>(),
-        "actionIpfsIdStack": stack,
+        "actionIpfsIdStack": action_stack,
         "authSigAddress": auth_sig_address,
         "authMethodContexts": auth_method_contexts,
         "resources": [],
-        "customAuthResource": "",
+        "customAuthResource": custom_auth_resource,
     })
 }
 
@@ -397,6 +434,7 @@ struct NodeHost {
     request_id: String,
     user: Address,
     purpose: RunPurpose,
+    resolved_auth_context: Option<ResolvedAuthContext>,
     /// The CIDs of the running action and of the actions that called it, the running one last.
     stack: RefCell<Vec<String>>,
     /// The request's headers (`Lit.Headers`).
@@ -486,9 +524,14 @@ impl NodeHost {
         let cid_bytes = sigil_chain::evm::ipfs_cid_bytes(&self.current_cid())
             .ok()
             .map(|bytes| bytes.to_vec());
+        let resolved = self.resolved_auth_context.clone();
         let signing = async move {
             let record = signing_record(&state, &public_key, &public_key_text).await?;
-            if !may_sign(&record, user, cid_bytes.as_deref(), scope) {
+            let permitted = may_sign(&record, user, cid_bytes.as_deref(), scope)
+                || resolved
+                    .as_ref()
+                    .is_some_and(|resolved| resolved_context_may_sign(&record, resolved, scope));
+            if !permitted {
                 return Err(NodeError::PkpNotAuthorized(public_key_text));
             }
             let share = sign_share(&state, &request_id, &digest, &record, None).await?;
@@ -637,7 +680,12 @@ impl NodeHost {
         };
         let host = self.this.upgrade().ok_or("the run has ended")?;
         self.stack.borrow_mut().push(cid.to_owned());
-        let auth = lit_auth(&self.stack.borrow(), self.user, &self.purpose);
+        let auth = lit_auth(
+            &self.stack.borrow(),
+            self.user,
+            &self.purpose,
+            self.resolved_auth_context.as_ref(),
+        );
         let limits = Limits {
             timeout: deadline.saturating_duration_since(Instant::now()),
             ..self.limits.clone()

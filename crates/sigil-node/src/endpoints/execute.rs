@@ -41,6 +41,7 @@ pub(super) async fn execute_js(
         request_id: correlation.as_str().to_owned(),
         headers: lit_headers(&headers),
         purpose: RunPurpose::Request,
+        resolved_auth_context: context.resolved_auth_context,
     };
     let result = state.actions.run(&state, run).await?;
     match result.outcome {

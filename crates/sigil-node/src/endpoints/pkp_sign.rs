@@ -22,7 +22,7 @@ use cait_sith::protocol::Participant;
 use cait_sith::{KeygenOutput, PresignArguments};
 use k256::elliptic_curve::sec1::ToEncodedPoint;
 use k256::Secp256k1;
-use sigil_auth::{AuthContext, LitAbility, LitResource};
+use sigil_auth::{AuthContext, LitAbility, LitResource, ResolvedAuthContext};
 use sigil_chain::PkpSigningRecord;
 use sigil_wire::{
     quoted_upper_hex, EcdsaSignatureShare, PkpSignRequest, PkpSignResponse, SIG_TYPE_K256,
@@ -214,23 +214,31 @@ pub(crate) fn session_may_sign(
     context: &AuthContext,
     scope: u64,
 ) -> bool {
-    if may_sign(record, context.user_address, None, scope) {
-        return true;
-    }
-    let Some(resolved) = &context.resolved_auth_context else {
-        return false;
-    };
+    may_sign(record, context.user_address, None, scope)
+        || context
+            .resolved_auth_context
+            .as_ref()
+            .is_some_and(|resolved| resolved_context_may_sign(record, resolved, scope))
+}
+
+/// Whether a PKP session's resolved auth context may sign with the PKP of `record`: one of its
+/// wallets, or one of the actions that authenticated it, is permitted (or owns the PKP).
+pub(crate) fn resolved_context_may_sign(
+    record: &PkpSigningRecord,
+    resolved: &ResolvedAuthContext,
+    scope: u64,
+) -> bool {
     let by_wallet = resolved
         .auth_method_contexts
         .iter()
         .filter(|method| u64::from(method.auth_method_type) == ETH_WALLET_METHOD)
         .filter_map(|method| sigil_auth::parse_address_loose(&method.user_id))
-        .any(|wallet| may_sign(record, wallet, None, scope));
+        .any(|wallet| wallet_may_sign(record, wallet, scope));
     let by_action = resolved
         .action_ipfs_id_stack
         .iter()
         .filter_map(|cid| sigil_chain::evm::ipfs_cid_bytes(cid).ok())
-        .any(|cid| may_sign(record, context.user_address, Some(&cid), scope));
+        .any(|cid| action_may_sign(record, &cid, scope));
     by_wallet || by_action
 }
 
@@ -240,6 +248,13 @@ pub(crate) fn may_sign(
     action: Option<&[u8]>,
     scope: u64,
 ) -> bool {
+    wallet_may_sign(record, user, scope)
+        || action.is_some_and(|action| action_may_sign(record, action, scope))
+}
+
+/// Whether the wallet `user` owns the PKP, or is permitted with `scope` (its raw address or
+/// `keccak("<address>:lit")`, checksummed or lower-case, as Lit's nodes accept it).
+pub(crate) fn wallet_may_sign(record: &PkpSigningRecord, user: Address, scope: u64) -> bool {
     if record.owner == user {
         return true;
     }
@@ -248,17 +263,30 @@ pub(crate) fn may_sign(
         keccak256(format!("{}:lit", user.to_checksum(None))).to_vec(),
         keccak256(format!("{user:#x}:lit")).to_vec(),
     ];
+    permits(record, ETH_WALLET_METHOD, scope, |id| user_ids.contains(id))
+}
+
+/// Whether the Lit Action with CID bytes `action` is permitted with `scope`.
+pub(crate) fn action_may_sign(record: &PkpSigningRecord, action: &[u8], scope: u64) -> bool {
+    permits(record, LIT_ACTION_METHOD, scope, |id| {
+        id.as_slice() == action
+    })
+}
+
+/// Whether a permitted auth method of `method_type` whose id `matches` holds `scope` (the
+/// sign-anything scope includes the personal-sign one).
+fn permits(
+    record: &PkpSigningRecord,
+    method_type: u64,
+    scope: u64,
+    matches: impl Fn(&Vec<u8>) -> bool,
+) -> bool {
     let holds_scope = |scopes: &[u64]| {
         scopes.contains(&scope)
             || (scope == SIGN_PERSONAL_MESSAGE_SCOPE && scopes.contains(&SIGN_ANYTHING_SCOPE))
     };
     record.auth_methods.iter().any(|method| {
-        let permitted = match method.method_type {
-            ETH_WALLET_METHOD => user_ids.contains(&method.id),
-            LIT_ACTION_METHOD => action.is_some_and(|action| method.id == action),
-            _ => false,
-        };
-        permitted && holds_scope(&method.scopes)
+        method.method_type == method_type && matches(&method.id) && holds_scope(&method.scopes)
     })
 }
 

@@ -10,7 +10,8 @@
 use crate::actions::{ActionRun, RunPurpose};
 use crate::endpoints::execute::{action_code, lit_headers};
 use crate::endpoints::pkp_sign::{
-    may_sign, parse_uncompressed_key, signing_record, SIGN_PERSONAL_MESSAGE_SCOPE,
+    action_may_sign, parse_uncompressed_key, signing_record, wallet_may_sign,
+    SIGN_PERSONAL_MESSAGE_SCOPE,
 };
 use crate::error::NodeError;
 use crate::http::{AppJson, CorrelationId};
@@ -120,6 +121,7 @@ pub(super) async fn sign_session_key(
             purpose: RunPurpose::SessionAuth {
                 auth_method_contexts: contexts_json.clone(),
             },
+            resolved_auth_context: None,
         };
         match state.actions.run(&state, run).await?.outcome {
             // Lit's rule: the response contains "true".
@@ -153,16 +155,10 @@ pub(super) async fn sign_session_key(
     let record = signing_record(&state, &public_key, pkp_text).await?;
     let by_auth_method = auth_method_contexts
         .iter()
-        .any(|(wallet, _)| may_sign(&record, *wallet, None, SIGN_PERSONAL_MESSAGE_SCOPE));
+        .any(|(wallet, _)| wallet_may_sign(&record, *wallet, SIGN_PERSONAL_MESSAGE_SCOPE));
     let by_action = action_ipfs_id_stack.iter().any(|cid| {
-        sigil_chain::evm::ipfs_cid_bytes(cid).is_ok_and(|bytes| {
-            may_sign(
-                &record,
-                pkp_address,
-                Some(&bytes),
-                SIGN_PERSONAL_MESSAGE_SCOPE,
-            )
-        })
+        sigil_chain::evm::ipfs_cid_bytes(cid)
+            .is_ok_and(|bytes| action_may_sign(&record, &bytes, SIGN_PERSONAL_MESSAGE_SCOPE))
     });
     if !(by_auth_method || by_action) {
         return Err(NodeError::PkpNotAuthorized(pkp_text.to_owned()));
