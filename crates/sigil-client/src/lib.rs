@@ -51,7 +51,8 @@ pub use network::{
 pub use node_http::{SDK_TYPE, SDK_VERSION};
 pub use pkp::{pkp_eth_address, PkpSignature, PkpSigner};
 pub use pkp_session::{
-    eth_wallet_auth_method, PkpSessionSigsParams, PKP_SESSION_DOMAIN, PKP_SESSION_STATEMENT,
+    eth_wallet_auth_method, sign_session_key_request, PkpSessionSigsParams, PKP_SESSION_DOMAIN,
+    PKP_SESSION_STATEMENT,
 };
 pub use session::{
     check_need_to_resign_session_key, AuthCallbackParams, ResignReason, SessionSigsParams,

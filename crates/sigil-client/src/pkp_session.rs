@@ -161,32 +161,16 @@ impl LitNodeClient {
             .as_deref()
             .and_then(|hex| NetworkPublicKey::from_hex(hex).ok())
             .ok_or(ClientError::MissingHandshakeField("networkPublicKey"))?;
-        let pkp_public_key = format!("0x{}", params.pkp_public_key.trim_start_matches("0x"));
-        let pkp_address = pkp_eth_address(&pkp_public_key)?;
-        let now = OffsetDateTime::now_utc();
-        let statement = format!("{PKP_SESSION_STATEMENT} {}", Recap::new().statement());
-        let siwe = SiweMessageParams::new(pkp_address, self.get_latest_blockhash().await?)
-            .with_domain(params.domain.as_deref().unwrap_or(PKP_SESSION_DOMAIN))
-            .with_statement(statement)
-            .with_uri(session_key.uri())
-            .with_chain_id(1)
-            .with_expiration(expiration)
-            .with_resources(params.resource_ability_requests.clone());
-        let body = SignSessionKeyRequest {
-            session_key: session_key.uri(),
-            auth_methods: params.auth_methods.clone(),
-            pkp_public_key: Some(pkp_public_key),
-            auth_sig: None,
-            siwe_message: create_siwe_message(&siwe, now)?,
-            curve_type: "BLS".to_owned(),
-            lit_action_ipfs_id: params.lit_action_ipfs_id.clone(),
-            code: params.lit_action_code.as_deref().map(|code| {
-                use base64::Engine;
-                base64::engine::general_purpose::STANDARD.encode(code)
-            }),
-            js_params: params.js_params.clone(),
-            epoch: connection.current_epoch_number(),
-        };
+        let nonce = self.get_latest_blockhash().await?;
+        let body = sign_session_key_request(
+            params,
+            session_key,
+            &nonce,
+            OffsetDateTime::now_utc(),
+            expiration,
+            connection.current_epoch_number(),
+        )?;
+        let pkp_address = pkp_eth_address(body.pkp_public_key.as_deref().unwrap_or_default())?;
 
         let request_id = new_request_id();
         let needed = connection.min_node_count;
@@ -254,6 +238,45 @@ impl LitNodeClient {
         )?;
         Ok(capability)
     }
+}
+
+/// The body the JS SDK's `signSessionKey` sends every node for `params`, at `now`: its SIWE
+/// message for the PKP (statement, domain, chain id 1, the session key's URI, `nonce`, the
+/// requests' ReCap), the PKP key `0x`-prefixed, the action (its source sent base64) and the
+/// client's `epoch`.
+pub fn sign_session_key_request(
+    params: &PkpSessionSigsParams,
+    session_key: &SessionKeyPair,
+    nonce: &str,
+    now: OffsetDateTime,
+    expiration: OffsetDateTime,
+    epoch: Option<u64>,
+) -> Result<SignSessionKeyRequest, ClientError> {
+    let pkp_public_key = format!("0x{}", params.pkp_public_key.trim_start_matches("0x"));
+    let pkp_address = pkp_eth_address(&pkp_public_key)?;
+    let statement = format!("{PKP_SESSION_STATEMENT} {}", Recap::new().statement());
+    let siwe = SiweMessageParams::new(pkp_address, nonce)
+        .with_domain(params.domain.as_deref().unwrap_or(PKP_SESSION_DOMAIN))
+        .with_statement(statement)
+        .with_uri(session_key.uri())
+        .with_chain_id(1)
+        .with_expiration(expiration)
+        .with_resources(params.resource_ability_requests.clone());
+    Ok(SignSessionKeyRequest {
+        session_key: session_key.uri(),
+        auth_methods: params.auth_methods.clone(),
+        pkp_public_key: Some(pkp_public_key),
+        auth_sig: None,
+        siwe_message: create_siwe_message(&siwe, now)?,
+        curve_type: "BLS".to_owned(),
+        lit_action_ipfs_id: params.lit_action_ipfs_id.clone(),
+        code: params.lit_action_code.as_deref().map(|code| {
+            use base64::Engine;
+            base64::engine::general_purpose::STANDARD.encode(code)
+        }),
+        js_params: params.js_params.clone(),
+        epoch,
+    })
 }
 
 /// The most common item; among equally common ones, the last seen (as the JS SDK picks).
