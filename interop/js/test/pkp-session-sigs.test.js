@@ -4,11 +4,12 @@
 // network key; the SDK combines the shares, verifies the signature under the network key, and
 // puts it in the session as a `lit.bls` capability. With those session sigs the PKP signs
 // (`pkpSign`) and decrypts what was encrypted to its address; a wallet the PKP does not permit
-// is refused.
+// is refused. `getLitActionSessionSigs`: an action the PKP permits (by code and by IPFS id)
+// vouches for the session when it answers true, and the session's actions sign with the PKP.
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { LitPKPResource, LitAccessControlConditionResource, createSiweMessage, generateAuthSig } =
+const { LitPKPResource, LitAccessControlConditionResource, LitActionResource, createSiweMessage, generateAuthSig } =
   require('@lit-protocol/auth-helpers');
 const { encryptString, decryptToString } = require('@lit-protocol/encryption');
 const { verifySignature } = require('@lit-protocol/crypto');
@@ -75,6 +76,51 @@ test('getPkpSessionSigs: the network signs a session for the PKP, which then sig
       refused = litErrorOf(error);
     }
     assert.equal(refused && refused.errorCode, 'NodePKPNotAuthorized');
+  } finally {
+    await client.disconnect();
+  }
+});
+
+test('getLitActionSessionSigs: an action the PKP permits vouches for the session, by code and by ipfsId; a false answer is refused', async () => {
+  const { pkp, litContracts } = await mintedPkp(8);
+  const code = `(async () => { Lit.Actions.setResponse({ response: JSON.stringify(passcode === 'open sesame') }); })();`;
+  const ipfsId = await require('ipfs-only-hash').of(code);
+  const added = await (await fetch(`${process.env.SIGIL_IPFS_API}/api/v0/add`, { method: 'POST', body: code })).json();
+  assert.equal(added.Hash, ipfsId);
+  await litContracts.addPermittedAction({ ipfsId, pkpTokenId: pkp.tokenId, authMethodScopes: [1] });
+  const requests = [...REQUESTS, { resource: new LitActionResource('*'), ability: LIT_ABILITY.LitActionExecution }];
+  const client = await connectedClient();
+  try {
+    const byCode = await client.getLitActionSessionSigs({
+      pkpPublicKey: pkp.publicKey, resourceAbilityRequests: requests,
+      litActionCode: Buffer.from(code).toString('base64'), jsParams: { passcode: 'open sesame' },
+    });
+    const toSign = ethers.utils.arrayify(ethers.utils.id('vouched for by an action'));
+    const signature = await client.pkpSign({ toSign, pubKey: pkp.publicKey, sessionSigs: byCode });
+    assert.equal(ethers.utils.recoverAddress(toSign, signature.signature), pkp.ethAddress);
+
+    // By IPFS id; then an action run in that session signs with the PKP.
+    const byIpfsId = await client.getLitActionSessionSigs({
+      pkpPublicKey: pkp.publicKey, resourceAbilityRequests: requests,
+      litActionIpfsId: ipfsId, jsParams: { passcode: 'open sesame' },
+    });
+    const result = await client.executeJs({
+      sessionSigs: byIpfsId,
+      code: `(async () => { await Lit.Actions.signEcdsa({ toSign, publicKey, sigName: 'sig' }); })();`,
+      jsParams: { toSign, publicKey: pkp.publicKey },
+    });
+    assert.equal(ethers.utils.recoverAddress(toSign, result.signatures.sig.signature), pkp.ethAddress);
+
+    let refused;
+    try {
+      await client.getLitActionSessionSigs({
+        pkpPublicKey: pkp.publicKey, resourceAbilityRequests: requests,
+        litActionCode: Buffer.from(code).toString('base64'), jsParams: { passcode: 'wrong' },
+      });
+    } catch (error) {
+      refused = litErrorOf(error);
+    }
+    assert.equal(refused && refused.errorCode, 'NodeLitActionsSessionSigAuthenticationFailed');
   } finally {
     await client.disconnect();
   }
