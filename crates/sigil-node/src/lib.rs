@@ -1,13 +1,14 @@
 //! A Lit-compatible node.
 //!
 //! A node speaks the HTTP API of Lit's Datil network (the one the JS SDK v7 talks to):
-//! `POST /web/handshake/`, `/web/encryption/sign/`, `/web/pkp/sign/v1` and `/web/execute/v1`
-//! (each also without the trailing slash or version). It verifies session signatures exactly as
+//! `POST /web/handshake/`, `/web/encryption/sign/`, `/web/pkp/sign/v1`, `/web/execute/v1` and
+//! `/web/sign_session_key/v1` (each also without the trailing slash or version). It verifies session signatures exactly as
 //! Lit's nodes do (through `sigil-auth`), counts requests against capacity credits and a free
 //! allowance ([`RateLimitPolicy`], kept in `redb`), evaluates the access control conditions
 //! (through `sigil-crypto`) and answers with a BLS signature share of the identity, which the
 //! client combines into the decryption key; with its share of a PKP's signature, made with the
-//! other nodes over the peer channel; or with what a Lit Action run on it returned.
+//! other nodes over the peer channel; with what a Lit Action run on it returned; or with its
+//! share of the network's signature of a PKP's session.
 //! Every failure is answered with Lit's error body `{errorKind, errorCode, status, message,
 //! correlationId, details}` ([`NodeError`]).
 //!
