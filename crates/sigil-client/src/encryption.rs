@@ -3,7 +3,7 @@
 use crate::client::Connection;
 use crate::node_http::{self, new_request_id};
 use crate::{ClientError, LitNodeClient, NodeFailure};
-use futures::stream::{FuturesUnordered, StreamExt};
+use futures::stream::FuturesUnordered;
 use serde::{Deserialize, Serialize};
 use sigil_auth::SessionSigs;
 use sigil_crypto::bls::{self, EncryptResponse, NetworkPublicKey, SignatureShare};
@@ -189,7 +189,7 @@ impl LitNodeClient {
 
         let request_id = new_request_id();
         let needed = connection.min_node_count;
-        let mut pending: FuturesUnordered<_> = bodies
+        let pending: FuturesUnordered<_> = bodies
             .into_iter()
             .map(|(url, body)| {
                 let request_id = request_id.as_str();
@@ -208,25 +208,7 @@ impl LitNodeClient {
                 }
             })
             .collect();
-        let mut shares = Vec::with_capacity(needed);
-        let mut failures: Vec<NodeFailure> = Vec::new();
-        // Stop at the threshold, as the JS SDK does; slower nodes are not waited for.
-        while shares.len() < needed {
-            match pending.next().await {
-                Some(Ok(share)) => shares.push(share),
-                Some(Err(failure)) => failures.push(failure),
-                None => break,
-            }
-        }
-        drop(pending);
-        if shares.len() < needed {
-            return Err(ClientError::NodeErrors {
-                request_id: format!("lit_{request_id}"),
-                needed,
-                succeeded: shares.len(),
-                failures,
-            });
-        }
+        let shares = node_http::first_successes(pending, needed, &request_id).await?;
         Ok(bls::combine_and_decrypt(
             &key,
             identity.as_bytes(),

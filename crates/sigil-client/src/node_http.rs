@@ -1,6 +1,7 @@
 //! Requests to nodes, as the JS SDK's `sendCommandToNode` / `sendRequest` make them.
 
-use crate::NodeFailure;
+use crate::{ClientError, NodeFailure};
+use futures::{Stream, StreamExt};
 use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, CONTENT_TYPE};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -172,6 +173,34 @@ fn describe_transport_error(error: &reqwest::Error) -> String {
         }
         text
     }
+}
+
+/// The first `needed` answers that succeed, as the JS SDK takes them (slower nodes are not
+/// waited for); fewer is every node's failure, under the request's id.
+pub(crate) async fn first_successes<T>(
+    answers: impl Stream<Item = Result<T, NodeFailure>>,
+    needed: usize,
+    request_id: &str,
+) -> Result<Vec<T>, ClientError> {
+    let mut answers = std::pin::pin!(answers);
+    let mut successes = Vec::with_capacity(needed);
+    let mut failures = Vec::new();
+    while successes.len() < needed {
+        match answers.next().await {
+            Some(Ok(answer)) => successes.push(answer),
+            Some(Err(failure)) => failures.push(failure),
+            None => break,
+        }
+    }
+    if successes.len() < needed {
+        return Err(ClientError::NodeErrors {
+            request_id: format!("lit_{request_id}"),
+            needed,
+            succeeded: successes.len(),
+            failures,
+        });
+    }
+    Ok(successes)
 }
 
 #[cfg(test)]

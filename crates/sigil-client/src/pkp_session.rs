@@ -5,8 +5,8 @@
 use crate::encryption::share_from_signature;
 use crate::node_http::{self, new_request_id};
 use crate::session::DEFAULT_SESSION_VALIDITY;
-use crate::{pkp_eth_address, ClientError, LitNodeClient, NodeFailure};
-use futures::stream::{FuturesUnordered, StreamExt};
+use crate::{pkp_eth_address, ClientError, LitNodeClient};
+use futures::stream::FuturesUnordered;
 use serde_json::{Map, Value};
 use sigil_auth::recap::Recap;
 use sigil_auth::siwe::{create_siwe_message, SiweMessageParams};
@@ -174,7 +174,7 @@ impl LitNodeClient {
 
         let request_id = new_request_id();
         let needed = connection.min_node_count;
-        let mut pending: FuturesUnordered<_> = connection
+        let pending: FuturesUnordered<_> = connection
             .connected_nodes
             .iter()
             .map(|url| {
@@ -196,25 +196,7 @@ impl LitNodeClient {
                 }
             })
             .collect();
-        let mut answers: Vec<(String, bls::SignatureShare)> = Vec::with_capacity(needed);
-        let mut failures: Vec<NodeFailure> = Vec::new();
-        // Stop at the threshold, as the JS SDK does.
-        while answers.len() < needed {
-            match pending.next().await {
-                Some(Ok(answer)) => answers.push(answer),
-                Some(Err(failure)) => failures.push(failure),
-                None => break,
-            }
-        }
-        drop(pending);
-        if answers.len() < needed {
-            return Err(ClientError::NodeErrors {
-                request_id: format!("lit_{request_id}"),
-                needed,
-                succeeded: answers.len(),
-                failures,
-            });
-        }
+        let answers = node_http::first_successes(pending, needed, &request_id).await?;
         let signed_message = most_common(answers.iter().map(|(message, _)| message.as_str()));
         let shares: Vec<_> = answers
             .iter()

@@ -6,17 +6,18 @@
 //! action (or every action).
 
 use alloy_primitives::{eip191_hash_message, keccak256, B256};
-use alloy_provider::{DynProvider, Provider, ProviderBuilder};
 use alloy_signer_local::PrivateKeySigner;
 use serde_json::{json, Map, Value};
 use sigil_chain::evm::{self, MintedPkp, Permit};
 use sigil_client::{
-    ClientError, ExecuteJsParams, LitAbility, LitNetwork, LitNodeClient, LitNodeClientConfig,
-    LitResource, ResourceAbilityRequest, ResourcePrefix, SessionSigs, SessionSigsParams,
+    ClientError, ExecuteJsParams, LitAbility, LitNodeClient, LitResource, ResourceAbilityRequest,
+    ResourcePrefix, SessionSigs, SessionSigsParams,
 };
 use sigil_devnet::{Devnet, DevnetConfig};
 use sigil_node::ActionsConfig;
 use std::time::Duration;
+
+mod common;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
@@ -44,27 +45,11 @@ async fn any_action_sigs(
     .await
 }
 
-async fn connected(devnet: &Devnet) -> Result<LitNodeClient, ClientError> {
-    let client = LitNodeClient::new(
-        LitNodeClientConfig::new(LitNetwork::Custom {
-            rpc_url: devnet.rpc_url(),
-            staking_address: devnet.staking_address(),
-        })
-        .with_connect_timeout(Duration::from_secs(5)),
-    )?;
-    client.connect().await?;
-    Ok(client)
-}
-
 async fn mint(
     devnet: &Devnet,
     permits: &[Permit],
 ) -> Result<MintedPkp, Box<dyn std::error::Error>> {
-    let minter: DynProvider = ProviderBuilder::new()
-        .wallet(devnet.dev_wallet())
-        .connect(&devnet.rpc_url())
-        .await?
-        .erased();
+    let minter = common::dev_wallet_chain(devnet).await?;
     Ok(evm::mint_pkp(&minter, devnet.network_context(), permits).await?)
 }
 
@@ -75,7 +60,7 @@ fn params(value: Value) -> Map<String, Value> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_action_runs_on_every_node_with_its_params_logs_and_auth() -> TestResult {
     let devnet = Devnet::start(DevnetConfig::default()).await?;
-    let client = connected(&devnet).await?;
+    let client = common::connected(&devnet).await?;
     let wallet = devnet.dev_wallet();
     let sigs = any_action_sigs(&client, &wallet).await?;
     let code = r#"
@@ -199,7 +184,7 @@ async fn an_action_runs_on_every_node_with_its_params_logs_and_auth() -> TestRes
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_action_signs_for_the_pkp_owner_and_for_anyone_once_the_pkp_permits_it() -> TestResult {
     let devnet = Devnet::start(DevnetConfig::default()).await?;
-    let client = connected(&devnet).await?;
+    let client = common::connected(&devnet).await?;
     let owner = devnet.dev_wallet();
     let pkp = mint(&devnet, &[]).await?;
     let public_key = format!("0x{}", hex::encode(&pkp.public_key));
@@ -296,7 +281,7 @@ async fn limits_and_bad_requests_get_lit_s_codes_and_the_nodes_keep_serving() ->
         ..DevnetConfig::default()
     })
     .await?;
-    let client = connected(&devnet).await?;
+    let client = common::connected(&devnet).await?;
     let sigs = any_action_sigs(&client, &devnet.dev_wallet()).await?;
     let code_of = |error: &ClientError| {
         error.most_common_node_failure().and_then(|failure| {
@@ -382,7 +367,7 @@ async fn limits_and_bad_requests_get_lit_s_codes_and_the_nodes_keep_serving() ->
 async fn an_action_runs_by_ipfs_id_from_the_devnet_gateway_and_substituted_code_is_refused(
 ) -> TestResult {
     let devnet = Devnet::start(DevnetConfig::default()).await?;
-    let client = connected(&devnet).await?;
+    let client = common::connected(&devnet).await?;
     let sigs = any_action_sigs(&client, &devnet.dev_wallet()).await?;
     let gateway = devnet.ipfs_gateway().ok_or("the devnet serves a gateway")?;
     let code = "Lit.Actions.setResponse({response: 'by ipfs id: ' + Lit.Auth.actionIpfsIds[0]});";
@@ -427,7 +412,7 @@ async fn an_action_runs_by_ipfs_id_from_the_devnet_gateway_and_substituted_code_
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_action_checks_conditions_and_reads_a_pkp_s_permissions() -> TestResult {
     let devnet = Devnet::start(DevnetConfig::default()).await?;
-    let client = connected(&devnet).await?;
+    let client = common::connected(&devnet).await?;
     let owner = devnet.dev_wallet();
     let sigs = any_action_sigs(&client, &owner).await?;
     let permitted_cid = sigil_actions::ipfs_cid_v0(b"some other action");
@@ -496,7 +481,7 @@ async fn an_action_checks_conditions_and_reads_a_pkp_s_permissions() -> TestResu
 async fn run_once_runs_on_one_node_and_broadcast_and_collect_gathers_every_node_s_value(
 ) -> TestResult {
     let devnet = Devnet::start(DevnetConfig::default()).await?;
-    let client = connected(&devnet).await?;
+    let client = common::connected(&devnet).await?;
     let sigs = any_action_sigs(&client, &devnet.dev_wallet()).await?;
     let code = r#"
         (async () => {
@@ -532,7 +517,7 @@ async fn run_once_runs_on_one_node_and_broadcast_and_collect_gathers_every_node_
 async fn decrypt_and_combine_opens_data_for_a_user_the_conditions_allow_and_no_one_else(
 ) -> TestResult {
     let devnet = Devnet::start(DevnetConfig::default()).await?;
-    let client = connected(&devnet).await?;
+    let client = common::connected(&devnet).await?;
     let owner = devnet.dev_wallet();
     let conditions = json!([{
         "contractAddress": "", "standardContractType": "", "chain": "ethereum", "method": "",
@@ -594,7 +579,7 @@ async fn decrypt_and_combine_opens_data_for_a_user_the_conditions_allow_and_no_o
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_action_calls_child_actions_by_ipfs_id_down_to_the_depth_limit() -> TestResult {
     let devnet = Devnet::start(DevnetConfig::default()).await?;
-    let client = connected(&devnet).await?;
+    let client = common::connected(&devnet).await?;
     let sigs = any_action_sigs(&client, &devnet.dev_wallet()).await?;
     let api = devnet.ipfs_gateway().ok_or("a gateway")?.api_url();
     let add = |code: &'static str| {
@@ -686,7 +671,7 @@ async fn nodes_busy_with_runaway_actions_keep_answering_handshakes_and_then_run_
         ..DevnetConfig::default()
     })
     .await?;
-    let client = std::sync::Arc::new(connected(&devnet).await?);
+    let client = std::sync::Arc::new(common::connected(&devnet).await?);
     let sigs = any_action_sigs(&client, &devnet.dev_wallet()).await?;
     // More busy loops than the nodes have workers.
     let runaways: Vec<_> = (0..6)
@@ -755,7 +740,7 @@ async fn signing_actions_beyond_the_workers_do_not_hold_each_other_up_across_nod
         ..DevnetConfig::default()
     })
     .await?;
-    let client = std::sync::Arc::new(connected(&devnet).await?);
+    let client = std::sync::Arc::new(common::connected(&devnet).await?);
     let owner = devnet.dev_wallet();
     let pkp = mint(&devnet, &[]).await?;
     let sigs = any_action_sigs(&client, &owner).await?;

@@ -5,19 +5,20 @@
 
 use alloy_network::TransactionBuilder;
 use alloy_primitives::{keccak256, Address};
-use alloy_provider::{DynProvider, Provider, ProviderBuilder};
+use alloy_provider::Provider;
 use alloy_signer_local::PrivateKeySigner;
 use serde_json::{json, Value};
 use sigil_auth::siwe::{create_siwe_message, SiweMessageParams};
 use sigil_chain::evm::{self, MintedPkp, Permit};
 use sigil_client::{
     eth_wallet_auth_method, generate_auth_sig, AuthMethod, ClientError, ConditionSet,
-    DecryptRequest, LitAbility, LitNetwork, LitNodeClient, LitNodeClientConfig, LitResource,
-    PkpSessionSigsParams, ResourceAbilityRequest, ResourcePrefix,
+    DecryptRequest, LitAbility, LitNodeClient, LitResource, PkpSessionSigsParams,
+    ResourceAbilityRequest, ResourcePrefix,
 };
 use sigil_devnet::{Devnet, DevnetConfig};
-use std::time::Duration;
 use time::OffsetDateTime;
+
+mod common;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
@@ -32,30 +33,14 @@ struct Fixture {
 
 async fn fixture() -> Result<Fixture, Box<dyn std::error::Error>> {
     let devnet = Devnet::start(DevnetConfig::default()).await?;
-    let client = LitNodeClient::new(
-        LitNodeClientConfig::new(LitNetwork::Custom {
-            rpc_url: devnet.rpc_url(),
-            staking_address: devnet.staking_address(),
-        })
-        .with_connect_timeout(Duration::from_secs(5)),
-    )?;
-    client.connect().await?;
+    let client = common::connected(&devnet).await?;
     Ok(Fixture { devnet, client })
 }
 
 impl Fixture {
-    /// The chain, as the dev wallet (the PKPs' owner) sends to it.
-    async fn owner_chain(&self) -> Result<DynProvider, Box<dyn std::error::Error>> {
-        Ok(ProviderBuilder::new()
-            .wallet(self.devnet.dev_wallet())
-            .connect(&self.devnet.rpc_url())
-            .await?
-            .erased())
-    }
-
     /// A PKP the dev wallet owns, permitting `permits`.
     async fn mint(&self, permits: &[Permit]) -> Result<MintedPkp, Box<dyn std::error::Error>> {
-        let owner = self.owner_chain().await?;
+        let owner = common::dev_wallet_chain(&self.devnet).await?;
         Ok(evm::mint_pkp(&owner, self.devnet.network_context(), permits).await?)
     }
 
@@ -311,8 +296,7 @@ async fn auth_methods_and_messages_the_network_must_not_sign_get_lit_s_codes() -
                 .ok_or("PKPPermissions")?,
         )
         .with_input(alloy_sol_types::SolCall::abi_encode(&remove));
-    let receipt = f
-        .owner_chain()
+    let receipt = common::dev_wallet_chain(&f.devnet)
         .await?
         .send_transaction(transaction)
         .await?

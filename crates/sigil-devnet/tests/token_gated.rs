@@ -16,6 +16,8 @@ use sigil_client::{
 use sigil_devnet::{Devnet, DevnetConfig};
 use std::time::Duration;
 
+mod common;
+
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
 struct Fixture {
@@ -31,19 +33,8 @@ async fn fixture() -> Result<Fixture, Box<dyn std::error::Error>> {
 
 async fn fixture_with(config: DevnetConfig) -> Result<Fixture, Box<dyn std::error::Error>> {
     let devnet = Devnet::start(config).await?;
-    let client = LitNodeClient::new(
-        LitNodeClientConfig::new(LitNetwork::Custom {
-            rpc_url: devnet.rpc_url(),
-            staking_address: devnet.staking_address(),
-        })
-        .with_connect_timeout(Duration::from_secs(5)),
-    )?;
-    client.connect().await?;
-    let minter = ProviderBuilder::new()
-        .wallet(devnet.dev_wallet())
-        .connect(&devnet.rpc_url())
-        .await?
-        .erased();
+    let client = common::connected(&devnet).await?;
+    let minter = common::dev_wallet_chain(&devnet).await?;
     Ok(Fixture {
         devnet,
         client,
@@ -549,6 +540,21 @@ async fn poap_api(
     Ok(address)
 }
 
+/// A devnet whose nodes ask the POAP API at `api` with the key in `key_file`.
+async fn poap_fixture(
+    api: std::net::SocketAddr,
+    key_file: &std::path::Path,
+) -> Result<Fixture, Box<dyn std::error::Error>> {
+    fixture_with(DevnetConfig {
+        poap: sigil_node::PoapConfig {
+            api_url: format!("http://{api}/actions/scan/"),
+            api_key_file: Some(key_file.to_owned()),
+        },
+        ..DevnetConfig::default()
+    })
+    .await
+}
+
 fn poap_condition(method: &str, comparator: &str, value: &str) -> Value {
     json!({"accessControlConditions": [{"contractAddress": "0x22C1f6050E56d2876009903609a2cC3fEf83B415",
         "standardContractType": "POAP", "chain": "xdai", "method": method, "parameters": [],
@@ -562,14 +568,7 @@ async fn a_poap_condition_asks_the_poap_api_which_poaps_the_user_holds() -> Test
     let keys = tempfile::tempdir()?;
     let key_file = keys.path().join("poap-key");
     std::fs::write(&key_file, "poap-test-key\n")?;
-    let f = fixture_with(DevnetConfig {
-        poap: sigil_node::PoapConfig {
-            api_url: format!("http://{api}/actions/scan/"),
-            api_key_file: Some(key_file.clone()),
-        },
-        ..DevnetConfig::default()
-    })
-    .await?;
+    let f = poap_fixture(api, &key_file).await?;
     let stranger = PrivateKeySigner::random();
     for (method, comparator, value) in [
         ("tokenURI", "=", "Lit Hackathon"),
@@ -588,14 +587,7 @@ async fn a_poap_condition_asks_the_poap_api_which_poaps_the_user_holds() -> Test
 
     // A wrong key: the API's error object is not a list of POAPs. No key: said so.
     std::fs::write(&key_file, "another key")?;
-    let f = fixture_with(DevnetConfig {
-        poap: sigil_node::PoapConfig {
-            api_url: format!("http://{api}/actions/scan/"),
-            api_key_file: Some(key_file.clone()),
-        },
-        ..DevnetConfig::default()
-    })
-    .await?;
+    let f = poap_fixture(api, &key_file).await?;
     let (code, text) = f
         .refusal_code(&poap_condition("eventId", "=", "37"), &holder)
         .await?;
@@ -603,14 +595,7 @@ async fn a_poap_condition_asks_the_poap_api_which_poaps_the_user_holds() -> Test
     assert!(!text.contains("another key"), "the key leaked: {text}");
     f.devnet.shutdown().await;
     std::fs::write(&key_file, "")?;
-    let f = fixture_with(DevnetConfig {
-        poap: sigil_node::PoapConfig {
-            api_url: format!("http://{api}/actions/scan/"),
-            api_key_file: Some(key_file),
-        },
-        ..DevnetConfig::default()
-    })
-    .await?;
+    let f = poap_fixture(api, &key_file).await?;
     let (_, text) = f
         .refusal_code(&poap_condition("eventId", "=", "37"), &holder)
         .await?;
