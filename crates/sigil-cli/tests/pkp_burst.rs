@@ -36,6 +36,8 @@ const HOSTS: [Ipv4Addr; 3] = [
 const CLIENTS: usize = 32;
 const SIGNATURES: usize = 200;
 const SIGNATURES_ACROSS_THE_KILL: usize = 64;
+/// Longest a signature may wait for its triple pair in the nodes.
+const BURST_BOUND: Duration = Duration::from_secs(60);
 
 /// The node's peer identity (its public half), from the key file in its data dir.
 fn identity(data_dir: &Path, index: usize) -> B256 {
@@ -58,13 +60,15 @@ async fn signer(
     staking: alloy_primitives::Address,
     wallet: &PrivateKeySigner,
 ) -> Result<(LitNodeClient, SessionSigs), ClientError> {
-    let client = LitNodeClient::new(
-        LitNodeClientConfig::new(LitNetwork::Custom {
-            rpc_url: anvil.url(),
-            staking_address: staking,
-        })
-        .with_connect_timeout(Duration::from_secs(10)),
-    )?;
+    let mut config = LitNodeClientConfig::new(LitNetwork::Custom {
+        rpc_url: anvil.url(),
+        staking_address: staking,
+    })
+    .with_connect_timeout(Duration::from_secs(10));
+    // A debug build on two cores queues a burst of 32 for minutes: the bounds are generous, so
+    // what is tested is that every signature succeeds and no nonce repeats, not how fast.
+    config.request_timeout = BURST_BOUND * 2;
+    let client = LitNodeClient::new(config)?;
     client.connect().await?;
     let request = ResourceAbilityRequest::new(
         LitResource::wildcard(ResourcePrefix::Pkp),
@@ -165,7 +169,12 @@ async fn two_hundred_signatures_from_32_clients_never_share_a_nonce_even_across_
     let mut validators = Vec::new();
     for (index, host) in HOSTS.into_iter().enumerate() {
         let port = TcpListener::bind((host, 0))?.local_addr()?.port();
-        configs.push(host_config(data_dir.path(), index, host, port));
+        let config = host_config(data_dir.path(), index, host, port);
+        let mut json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&config)?)?;
+        // A signature waits for its triple pair up to five peer timeouts.
+        json["peerTimeoutMs"] = u64::try_from(BURST_BOUND.as_millis() / 5)?.into();
+        std::fs::write(&config, json.to_string())?;
+        configs.push(config);
         validators.push(ValidatorInfo {
             ip: host,
             port,
