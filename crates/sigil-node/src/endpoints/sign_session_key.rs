@@ -179,10 +179,11 @@ pub(super) async fn sign_session_key(
         block_time,
         auth_context: &auth_context,
     })?;
+    // One read of the key: the share, its index and the key answered must belong together.
     let key = state.network_key()?;
     let digest = network_session_digest(&siwe_message);
-    let share = state.cpu(move || key.sign_share(&digest)).await?;
-    let key = state.network_key()?;
+    let signer = Arc::clone(&key);
+    let share = state.cpu(move || signer.sign_share(&digest)).await?;
     Ok(Json(SignSessionKeyResponse {
         result: "success".to_owned(),
         signature_share: SignatureShareJson::ProofOfPossession(share.to_hex()),
