@@ -159,6 +159,71 @@ fn credits_and_pkps_are_minted_permitted_and_kept_through_a_devnet_restart() {
     let stderr = String::from_utf8_lossy(&refused.stderr);
     assert!(stderr.contains("NodePKPNotAuthorized"), "{stderr}");
 
+    // PKP session sigs: the owner's wallet auth method gets a session the network signs for
+    // the PKP, and `pkp sign --session-sigs` signs with it (no wallet key given); a stranger's
+    // wallet gets Lit's refusal.
+    let staking = info["stakingAddress"].as_str().expect("staking");
+    let pkp_session_sigs = |key: &str, proof: &[&str]| {
+        Command::new(sigil_path())
+            .args(["session-sigs", "--pkp-pubkey", public_key])
+            .args(proof)
+            .args(["--resource", "lit-pkp://*", "--ability", "pkp-signing"])
+            .args(["--rpc-url", &anvil.url(), "--staking-address", staking])
+            .args(["--private-key-env", "SIGNER_KEY"])
+            .env("SIGNER_KEY", key)
+            .output()
+            .expect("sigil runs")
+    };
+    let sign_with_session = |session_sigs: &[u8]| {
+        let file = tempfile::NamedTempFile::new().expect("temp file");
+        std::fs::write(file.path(), session_sigs).expect("written");
+        let output = Command::new(sigil_path())
+            .args([
+                "pkp",
+                "sign",
+                "--pubkey",
+                public_key,
+                "--message",
+                "in a PKP session",
+            ])
+            .arg("--session-sigs")
+            .arg(file.path())
+            .args(["--rpc-url", &anvil.url(), "--staking-address", staking])
+            .output()
+            .expect("sigil runs");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let signed: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+        assert_eq!(lower(&signed["address"]), lower(&pkp["ethAddress"]));
+    };
+    let owned = pkp_session_sigs(DEV_KEY_1, &["--auth-method", "eth-wallet"]);
+    assert!(
+        owned.status.success(),
+        "{}",
+        String::from_utf8_lossy(&owned.stderr)
+    );
+    let session_sigs: serde_json::Value = serde_json::from_slice(&owned.stdout).expect("json");
+    let session_sig = session_sigs
+        .as_object()
+        .and_then(|sigs| sigs.values().next())
+        .expect("a session sig");
+    let signed_message: serde_json::Value =
+        serde_json::from_str(session_sig["signedMessage"].as_str().expect("text")).expect("json");
+    let capability = signed_message["capabilities"]
+        .as_array()
+        .and_then(|capabilities| capabilities.last())
+        .expect("a capability");
+    assert_eq!(capability["derivedVia"], "lit.bls");
+    assert_eq!(lower(&capability["address"]), lower(&pkp["ethAddress"]));
+    sign_with_session(&owned.stdout);
+    let refused = pkp_session_sigs(&stranger, &["--auth-method", "eth-wallet"]);
+    assert_eq!(refused.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("NodePKPNotAuthorized"), "{stderr}");
+
     let shown = sigil(&anvil, &context_path, &["pkp", "show", &token_id]);
     assert_eq!(shown["publicKey"], public_key);
     assert_eq!(shown["ethAddress"], pkp["ethAddress"]);
@@ -178,6 +243,32 @@ fn credits_and_pkps_are_minted_permitted_and_kept_through_a_devnet_restart() {
         "{shown}"
     );
 
+    // A Lit Action vouches for a session once the PKP permits it (no auth method at all).
+    let action = tempfile::NamedTempFile::new().expect("temp file");
+    std::fs::write(
+        action.path(),
+        r#"Lit.Actions.setResponse({ response: "true" });"#,
+    )
+    .expect("written");
+    let action_path = action.path().to_str().expect("UTF-8 path");
+    let added = Command::new(sigil_path())
+        .args(["actions", "add", action_path, "--ipfs-api"])
+        .arg(info["ipfsApiUrl"].as_str().expect("ipfsApiUrl"))
+        .output()
+        .expect("sigil runs");
+    assert!(
+        added.status.success(),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
+    let cid = String::from_utf8(added.stdout).expect("UTF-8");
+    let cid = cid.trim();
+    let by_action = ["--lit-action", action_path];
+    let unpermitted = pkp_session_sigs(DEV_KEY_2, &by_action);
+    assert_eq!(unpermitted.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&unpermitted.stderr);
+    assert!(stderr.contains("NodePKPNotAuthorized"), "{stderr}");
+
     let permitted = sigil(
         &anvil,
         &context_path,
@@ -188,13 +279,19 @@ fn credits_and_pkps_are_minted_permitted_and_kept_through_a_devnet_restart() {
             "--private-key-env",
             "ALICE_KEY",
             "--action",
-            "QmYLgjhNR7E6Ds9WVqYbjDdVR4hYyPcVgJSbPz4y2R9wxe",
+            cid,
         ],
     );
-    assert_eq!(
-        permitted["permittedActions"],
-        serde_json::json!(["QmYLgjhNR7E6Ds9WVqYbjDdVR4hYyPcVgJSbPz4y2R9wxe"])
-    );
+    assert_eq!(permitted["permittedActions"], serde_json::json!([cid]));
+    for proof in [&by_action[..], &["--lit-action-ipfs-id", cid]] {
+        let vouched = pkp_session_sigs(DEV_KEY_2, proof);
+        assert!(
+            vouched.status.success(),
+            "{proof:?}: {}",
+            String::from_utf8_lossy(&vouched.stderr)
+        );
+        sign_with_session(&vouched.stdout);
+    }
 
     // Bob does not own the PKP: his permit is refused, with a non-zero exit.
     let refused = Command::new(sigil_path())

@@ -87,7 +87,34 @@ pub fn eth_wallet_auth_method(auth_sig: &AuthSig) -> Result<AuthMethod, ClientEr
     })
 }
 
+/// How long [`LitNodeClient::authenticate_eth_wallet`]'s AuthSig is valid by default (the JS
+/// `EthWalletProvider`'s 24 hours).
+const ETH_WALLET_AUTH_VALIDITY: time::Duration = time::Duration::hours(24);
+
 impl LitNodeClient {
+    /// An Ethereum wallet auth method for `wallet`, as the JS `EthWalletProvider.authenticate`
+    /// makes one outside a browser: the wallet's AuthSig over a plain SIWE message (domain
+    /// `localhost`, URI `http://localhost`, chain id 1, no statement or resources, the latest
+    /// blockhash as nonce), valid until `expiration` (default 24 hours from now).
+    pub async fn authenticate_eth_wallet<W>(
+        &self,
+        wallet: &W,
+        expiration: Option<OffsetDateTime>,
+    ) -> Result<AuthMethod, ClientError>
+    where
+        W: alloy_signer::SignerSync + alloy_signer::Signer + Sync,
+    {
+        let now = OffsetDateTime::now_utc();
+        let siwe = SiweMessageParams::new(wallet.address(), self.get_latest_blockhash().await?)
+            .with_domain("localhost")
+            .with_uri("http://localhost")
+            .with_statement("")
+            .with_chain_id(1)
+            .with_expiration(expiration.unwrap_or(now + ETH_WALLET_AUTH_VALIDITY));
+        let auth_sig = sigil_auth::generate_auth_sig(wallet, &create_siwe_message(&siwe, now)?)?;
+        eth_wallet_auth_method(&auth_sig)
+    }
+
     /// Session sigs for a PKP (the JS `getPkpSessionSigs`): the network signs the session's
     /// SIWE message for the PKP once it has checked the auth methods (or the Lit Action) the
     /// PKP permits; the client combines the nodes' shares, verifies the signature under the

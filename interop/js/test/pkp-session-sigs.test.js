@@ -13,7 +13,7 @@ const { LitPKPResource, LitAccessControlConditionResource, LitActionResource, cr
   require('@lit-protocol/auth-helpers');
 const { encryptString, decryptToString } = require('@lit-protocol/encryption');
 const { verifySignature } = require('@lit-protocol/crypto');
-const { ethers, LIT_ABILITY, connectedClient, litErrorOf, mintedPkp, onlyAddress } = require('./lib');
+const { ethers, LIT_ABILITY, RPC_URL, connectedClient, litErrorOf, mintedPkp, onlyAddress, sigil, tempFile } = require('./lib');
 
 /** An EthWallet auth method (type 1): the wallet's AuthSig over a SIWE message of its own. */
 async function ethWalletAuthMethod(client, wallet) {
@@ -124,4 +124,54 @@ test('getLitActionSessionSigs: an action the PKP permits vouches for the session
   } finally {
     await client.disconnect();
   }
+});
+
+test('PKP session sigs cross over: sigil session-sigs --pkp-pubkey serves the SDK, and the SDK\'s getPkpSessionSigs serves sigil pkp sign and sigil decrypt', async () => {
+  const { minter, pkp } = await mintedPkp(7);
+  const accessControlConditions = onlyAddress(pkp.ethAddress);
+  const toSign = ethers.utils.arrayify(ethers.utils.id('a PKP session made by the other side'));
+  const client = await connectedClient();
+  let encrypted;
+  let sdkSessionSigs;
+  try {
+    const { ciphertext, dataToEncryptHash } = await encryptString(
+      { accessControlConditions, dataToEncrypt: 'for the PKP, across SDKs' }, client);
+    encrypted = { ciphertext, dataToEncryptHash, accessControlConditions };
+
+    // Made by sigil (its wallet auth method as the SDK's EthWalletProvider makes it), used by
+    // the SDK: pkpSign and decryptToString.
+    const out = sigil(
+      ['session-sigs', '--rpc-url', RPC_URL, '--staking-address', process.env.SIGIL_STAKING_ADDRESS,
+        '--pkp-pubkey', pkp.publicKey, '--auth-method', 'eth-wallet', '--private-key-env', 'MINTER_KEY',
+        '--resource', 'lit-pkp://*', '--ability', 'pkp-signing',
+        '--resource', 'lit-accesscontrolcondition://*', '--ability', 'access-control-condition-decryption'],
+      { env: { MINTER_KEY: minter.privateKey } });
+    assert.equal(out.status, 0, out.stderr);
+    const sigilSessionSigs = JSON.parse(out.stdout);
+    assert.deepEqual(Object.keys(sigilSessionSigs).sort(), [...client.connectedNodes].sort());
+    const signature = await client.pkpSign({ toSign, pubKey: pkp.publicKey, sessionSigs: sigilSessionSigs });
+    assert.equal(ethers.utils.recoverAddress(toSign, signature.signature), pkp.ethAddress);
+    assert.equal(await decryptToString(
+      { accessControlConditions, ciphertext, dataToEncryptHash, chain: 'ethereum', sessionSigs: sigilSessionSigs },
+      client), 'for the PKP, across SDKs');
+
+    sdkSessionSigs = await client.getPkpSessionSigs({
+      pkpPublicKey: pkp.publicKey,
+      authMethods: [await ethWalletAuthMethod(client, minter)],
+      resourceAbilityRequests: REQUESTS,
+    });
+  } finally {
+    await client.disconnect();
+  }
+  // Made by the SDK, used by sigil with no wallet key at all.
+  const sigsFile = tempFile('pkp-session-sigs.json', JSON.stringify(sdkSessionSigs));
+  const network = ['--rpc-url', RPC_URL, '--staking-address', process.env.SIGIL_STAKING_ADDRESS];
+  const signed = sigil(['pkp', 'sign', ...network, '--session-sigs', sigsFile, '--pubkey', pkp.publicKey,
+    '--hash', ethers.utils.hexlify(toSign)]);
+  assert.equal(signed.status, 0, signed.stderr);
+  assert.equal(JSON.parse(signed.stdout).address, pkp.ethAddress);
+  const decrypted = sigil(['decrypt', ...network, '--session-sigs', sigsFile,
+    '--in', tempFile('encrypted.json', JSON.stringify(encrypted))]);
+  assert.equal(decrypted.status, 0, decrypted.stderr);
+  assert.equal(decrypted.stdout.trim(), 'for the PKP, across SDKs');
 });

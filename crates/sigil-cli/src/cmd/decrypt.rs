@@ -6,12 +6,12 @@
 //! session is not accepted, the rate limit is reached), 2 any other error.
 
 use super::encrypt::{failure_from, read_limited, write_output, NetworkArgs};
-use super::session_sigs::wallet_from_env;
+use super::session_sigs::{read_auth_sig, read_session_sigs, wallet_from_env, Credentials};
 use crate::Failure;
 use anyhow::Context as _;
 use sigil_client::{
-    AuthSig, DecryptRequest, LitAbility, LitResource, ResourceAbilityRequest, ResourcePrefix,
-    SessionSigs, SessionSigsParams,
+    DecryptRequest, LitAbility, LitResource, ResourceAbilityRequest, ResourcePrefix,
+    SessionSigsParams,
 };
 use std::path::PathBuf;
 use time::{Duration, OffsetDateTime};
@@ -120,24 +120,4 @@ pub fn run(args: Args) -> Result<(), Failure> {
     };
     write_output(args.out.as_ref(), &output)?;
     Ok(())
-}
-
-/// Who asks the nodes for shares.
-enum Credentials {
-    Wallet(alloy_signer_local::PrivateKeySigner),
-    SessionSigs(SessionSigs),
-}
-
-fn read_session_sigs(path: &PathBuf) -> anyhow::Result<SessionSigs> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    SessionSigs::from_json(&text)
-        .with_context(|| format!("{} is not a session-sigs JSON map", path.display()))
-}
-
-fn read_auth_sig(path: &PathBuf) -> anyhow::Result<AuthSig> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    serde_json::from_str(&text)
-        .with_context(|| format!("{} is not an AuthSig JSON object", path.display()))
 }

@@ -4,6 +4,10 @@
 //! Offline mode: node URLs and the nonce come from the flags.
 //! Network mode (`--rpc-url`): connects to the network (Staking contract, handshakes) and takes
 //! the connected node URLs and the latest blockhash from it.
+//! PKP mode (`--pkp-pubkey`, with `--rpc-url`): the session is the PKP's; its capability is the
+//! network's signature, given once the nodes have checked the `--auth-method`s (or the
+//! `--lit-action`) the PKP permits, as the JS SDK's `getPkpSessionSigs` and
+//! `getLitActionSessionSigs` get it.
 
 use std::path::PathBuf;
 
@@ -24,9 +28,10 @@ const DEFAULT_SESSION_VALIDITY: Duration = Duration::hours(24);
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Name of the environment variable holding the wallet's private key (hex).
-    #[arg(long, value_name = "VAR")]
-    pub private_key_env: String,
+    /// Name of the environment variable holding the wallet's private key (hex): the session's
+    /// wallet, or in PKP mode the wallet of `--auth-method eth-wallet`.
+    #[arg(long, value_name = "VAR", required_unless_present = "pkp_pubkey")]
+    pub private_key_env: Option<String>,
     /// A resource the session may use, `PREFIX://ID` (e.g. `lit-accesscontrolcondition://*`);
     /// paired in order with --ability.
     #[arg(long = "resource", value_name = "PREFIX://ID", required = true)]
@@ -66,10 +71,47 @@ pub struct Args {
     /// The Staking contract on the --rpc-url chain [default: where `sigil devnet` has it].
     #[arg(long, value_name = "ADDRESS", requires = "rpc_url")]
     pub staking_address: Option<alloy_primitives::Address>,
+    /// PKP mode: a session for this PKP (its public key, uncompressed hex), which the network
+    /// signs after checking the auth methods or the Lit Action; needs --rpc-url.
+    #[arg(long, value_name = "HEX", requires = "rpc_url", conflicts_with_all = ["nonce", "statement", "now"])]
+    pub pkp_pubkey: Option<String>,
+    /// PKP mode: an auth method the PKP permits: `eth-wallet` (an AuthSig of the
+    /// --private-key-env wallet, as the JS SDK's `EthWalletProvider` makes it) or a JSON file
+    /// `{"authMethodType": N, "accessToken": "..."}`. Repeatable.
+    #[arg(
+        long = "auth-method",
+        value_name = "eth-wallet|FILE",
+        requires = "pkp_pubkey"
+    )]
+    pub auth_methods: Vec<String>,
+    /// PKP mode: a Lit Action (its source file) that vouches for the session by answering true.
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "pkp_pubkey",
+        conflicts_with = "lit_action_ipfs_id"
+    )]
+    pub lit_action: Option<PathBuf>,
+    /// PKP mode: the Lit Action stored under this IPFS CID instead.
+    #[arg(long, value_name = "CID", requires = "pkp_pubkey")]
+    pub lit_action_ipfs_id: Option<String>,
+    /// PKP mode: the Lit Action's globals, a JSON object [default: {}].
+    #[arg(long, value_name = "JSON", requires = "pkp_pubkey")]
+    pub js_params: Option<String>,
 }
 
+/// `--auth-method` that names the --private-key-env wallet.
+const ETH_WALLET_AUTH_METHOD: &str = "eth-wallet";
+
 pub fn run(args: Args) -> Result<(), Failure> {
-    let wallet = wallet_from_env(&args.private_key_env)?;
+    if args.pkp_pubkey.is_some() {
+        return pkp_session_sigs(args);
+    }
+    let var = args
+        .private_key_env
+        .as_deref()
+        .ok_or_else(|| anyhow!("give --private-key-env (or --pkp-pubkey)"))?;
+    let wallet = wallet_from_env(var)?;
     let now = clock(args.now.as_deref())?;
     let expiration = match &args.expiration {
         Some(text) => parse_rfc3339(text).context("--expiration")?,
@@ -114,6 +156,101 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let sigs = sign_session_sigs(&key, &params, &node_urls)?;
     println!("{}", sigs.to_json());
     Ok(())
+}
+
+/// PKP mode: connects, proves the auth methods (or the action) to the nodes and prints the
+/// PKP's session sigs.
+fn pkp_session_sigs(args: Args) -> Result<(), Failure> {
+    let pkp_public_key = args.pkp_pubkey.clone().unwrap_or_default();
+    let requests = resource_ability_requests(&args.resources, &args.abilities)?;
+    let expiration = match &args.expiration {
+        Some(text) => Some(parse_rfc3339(text).context("--expiration")?),
+        None => None,
+    };
+    let wallet = match &args.private_key_env {
+        Some(var) => Some(wallet_from_env(var)?),
+        None => None,
+    };
+    let lit_action_code = match &args.lit_action {
+        Some(path) => Some(
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?,
+        ),
+        None => None,
+    };
+    let action_given = lit_action_code.is_some() || args.lit_action_ipfs_id.is_some();
+    if args.auth_methods.is_empty() && !action_given {
+        return Err(anyhow!("give --auth-method or --lit-action (or --lit-action-ipfs-id)").into());
+    }
+    let js_params = match &args.js_params {
+        Some(text) => match serde_json::from_str(text).context("--js-params is not JSON")? {
+            serde_json::Value::Object(map) => Some(map),
+            _ => return Err(anyhow!("--js-params must be a JSON object").into()),
+        },
+        None => action_given.then(serde_json::Map::new),
+    };
+    let capacity_delegation = match &args.capacity_delegation_auth_sig {
+        Some(path) => Some(read_auth_sig(path)?),
+        None => None,
+    };
+    let network = sigil_client::LitNetwork::Custom {
+        rpc_url: args.rpc_url.clone().unwrap_or_default(),
+        staking_address: args
+            .staking_address
+            .unwrap_or(sigil_chain::DEFAULT_STAKING_ADDRESS),
+    };
+    let session_sigs = super::client_runtime()?
+        .block_on(async {
+            let client =
+                sigil_client::LitNodeClient::new(sigil_client::LitNodeClientConfig::new(network))?;
+            let connection = client
+                .connect()
+                .await
+                .context("cannot connect to the network")?;
+            for failure in &connection.unreachable_nodes {
+                eprintln!("warning: node {failure}; no session sig for it");
+            }
+            let mut auth_methods = Vec::new();
+            for method in &args.auth_methods {
+                auth_methods.push(if method == ETH_WALLET_AUTH_METHOD {
+                    let wallet = wallet.as_ref().ok_or_else(|| {
+                        anyhow!("--auth-method eth-wallet needs --private-key-env")
+                    })?;
+                    client.authenticate_eth_wallet(wallet, None).await?
+                } else {
+                    read_auth_method(method)?
+                });
+            }
+            let mut params =
+                sigil_client::PkpSessionSigsParams::new(pkp_public_key, auth_methods, requests);
+            params.expiration = expiration;
+            params.domain = args.domain.clone();
+            params.lit_action_code = lit_action_code;
+            params.lit_action_ipfs_id = args.lit_action_ipfs_id.clone();
+            params.js_params = js_params;
+            params.capacity_delegation_auth_sig = capacity_delegation;
+            params.session_key = match &args.session_seed_hex {
+                Some(seed_hex) => Some(SessionKeyPair::from_seed(seed(seed_hex)?)),
+                None => Some(SessionKeyPair::generate(&mut OsRng)),
+            };
+            anyhow::Ok(if action_given {
+                client.get_lit_action_session_sigs(params).await?
+            } else {
+                client.get_pkp_session_sigs(params).await?
+            })
+        })
+        .map_err(super::encrypt::failure_from)?;
+    println!("{}", session_sigs.to_json());
+    Ok(())
+}
+
+/// An auth method from a JSON file: `{"authMethodType": N, "accessToken": "..."}`.
+fn read_auth_method(path: &str) -> anyhow::Result<sigil_client::AuthMethod> {
+    let text = std::fs::read_to_string(path).with_context(|| {
+        format!("--auth-method {path}: neither `{ETH_WALLET_AUTH_METHOD}` nor a readable file")
+    })?;
+    serde_json::from_str(&text).with_context(|| {
+        format!("{path} is not an auth method (`{{\"authMethodType\", \"accessToken\"}}`)")
+    })
 }
 
 /// Network mode: the connected node URLs and the latest blockhash of the network at `rpc_url`.
@@ -191,9 +328,24 @@ fn seed(seed_hex: &str) -> anyhow::Result<[u8; 32]> {
     Ok(seed)
 }
 
-fn read_auth_sig(path: &PathBuf) -> anyhow::Result<AuthSig> {
+/// An AuthSig from a JSON file.
+pub(crate) fn read_auth_sig(path: &PathBuf) -> anyhow::Result<AuthSig> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     serde_json::from_str(&text)
         .with_context(|| format!("{} is not an AuthSig JSON object", path.display()))
+}
+
+/// A session-sigs map (node URL -> session sig, as the JS SDK returns it) from a JSON file.
+pub(crate) fn read_session_sigs(path: &PathBuf) -> anyhow::Result<sigil_client::SessionSigs> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    sigil_client::SessionSigs::from_json(&text)
+        .with_context(|| format!("{} is not a session-sigs JSON map", path.display()))
+}
+
+/// Who asks the nodes: a wallet that signs a new session, or session sigs made elsewhere.
+pub(crate) enum Credentials {
+    Wallet(PrivateKeySigner),
+    SessionSigs(sigil_client::SessionSigs),
 }
