@@ -1,6 +1,8 @@
 //! Session-sig costs: node-side verification (cold and with a capability-cache hit), signing for
 //! 1, 10 and 100 nodes, and the floor every verification pays: one ed25519 `verify_strict` and
-//! one secp256k1 public-key recovery.
+//! one secp256k1 public-key recovery. PKP sessions (a `lit.bls` capability the network signed):
+//! verification cold and with a cache hit, against one BLS signature verification (their floor,
+//! with the ed25519 one).
 
 use alloy_primitives::Signature;
 use alloy_signer_local::PrivateKeySigner;
@@ -85,6 +87,97 @@ fn verification(c: &mut Criterion) {
     });
 }
 
+/// A PKP session: its capability signed by two of three shares of a network key, as
+/// `/web/sign_session_key` answers, and a session sig over it.
+struct PkpFixture {
+    network_key: NetworkPublicKey,
+    session_sig: AuthSig,
+    capability: AuthSig,
+    resource: LitResource,
+}
+
+fn pkp_fixture() -> PkpFixture {
+    let (network_key, shares) =
+        sigil_crypto::bls::deal(2, 3, &mut rand_core::OsRng).expect("a network key");
+    let key = SessionKeyPair::from_seed([1u8; 32]);
+    let request = ResourceAbilityRequest::new(
+        LitResource::wildcard(ResourcePrefix::Pkp),
+        LitAbility::PkpSigning,
+    )
+    .expect("valid request");
+    let pkp = alloy_primitives::address!("3333333333333333333333333333333333333333");
+    let siwe = SiweMessageParams::new(pkp, "0x8e2e8d2a1d3f4c5b6a798817263544536271809")
+        .with_uri(key.uri())
+        .with_expiration(NOW + Duration::days(1))
+        .with_resources(vec![request.clone()]);
+    let signed_message = create_siwe_message(&siwe, NOW).expect("siwe");
+    let digest = network_session_digest(&signed_message);
+    let signature_shares: Vec<_> = shares[1..]
+        .iter()
+        .map(|share| share.sign(&digest))
+        .collect();
+    let signature = sigil_crypto::bls::combine(&signature_shares).expect("combines");
+    let capability = AuthSig {
+        sig: format!(r#"{{"ProofOfPossession":"{}"}}"#, signature.to_hex()),
+        derived_via: DERIVED_VIA_NETWORK.to_owned(),
+        signed_message,
+        address: pkp.to_checksum(None),
+        algo: Some(ALGO_NETWORK.to_owned()),
+    };
+    let params = SessionSigningParams {
+        resource_ability_requests: vec![request],
+        capabilities: vec![capability.clone()],
+        issued_at: NOW,
+        expiration: NOW + Duration::hours(1),
+    };
+    let sigs = sign_session_sigs(&key, &params, &[NODE_URL]).expect("session sigs");
+    PkpFixture {
+        network_key,
+        session_sig: sigs.get(NODE_URL).expect("one sig").clone(),
+        capability,
+        resource: LitResource::new(ResourcePrefix::Pkp, "ab".repeat(32)).expect("resource"),
+    }
+}
+
+fn pkp_session_verification(c: &mut Criterion) {
+    let fixture = pkp_fixture();
+    let request = VerificationRequest {
+        resource: &fixture.resource,
+        ability: LitAbility::PkpSigning,
+        node_address: "127.0.0.1:7470",
+        now: NOW,
+        network_public_key: Some(&fixture.network_key),
+    };
+    c.bench_function("verify_session_sig/lit_bls_cold", |b| {
+        b.iter(|| {
+            verify_session_sig(black_box(&fixture.session_sig), &request, None).expect("valid")
+        })
+    });
+    let cache = CapabilityCache::new(1024);
+    verify_session_sig(&fixture.session_sig, &request, Some(&cache)).expect("valid");
+    c.bench_function("verify_session_sig/lit_bls_cache_hit", |b| {
+        b.iter(|| {
+            verify_session_sig(black_box(&fixture.session_sig), &request, Some(&cache))
+                .expect("valid")
+        })
+    });
+
+    let digest = network_session_digest(&fixture.capability.signed_message);
+    let proof: serde_json::Value =
+        serde_json::from_str(&fixture.capability.sig).expect("ProofOfPossession JSON");
+    let signature =
+        sigil_crypto::bls::Signature::from_hex(proof["ProofOfPossession"].as_str().expect("hex"))
+            .expect("a signature");
+    c.bench_function("floor/bls_verify", |b| {
+        b.iter(|| {
+            fixture
+                .network_key
+                .verify(black_box(&digest), &signature)
+                .expect("valid")
+        })
+    });
+}
+
 fn signing(c: &mut Criterion) {
     let fixture = fixture();
     let mut group = c.benchmark_group("sign_session_sigs");
@@ -127,5 +220,11 @@ fn floor(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, verification, signing, floor);
+criterion_group!(
+    benches,
+    verification,
+    pkp_session_verification,
+    signing,
+    floor
+);
 criterion_main!(benches);

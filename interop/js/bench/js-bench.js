@@ -10,8 +10,15 @@
 // given seconds. Prints {"name": "decrypt_c<N>", "meanNs", "iterations", "p50Ns", "p99Ns",
 // "perSecond", "clients"} per count (meanNs, p50Ns, p99Ns: latency of one decryptToString).
 //
+// --pkp-sessions mode, against a running network (`sigil-bench pkp-sessions` starts one and
+// runs this): getPkpSessionSigs for a PKP its owner (key in BENCH_WALLET_KEY) proves with an
+// EthWallet auth method made once before timing, one request after another. Prints
+// {"name": "pkp_session_sigs_js", "meanNs", "iterations", "p50Ns", "p99Ns", "clients": 1}.
+//
 // Usage: node js-bench.js [--quick]
 //        node js-bench.js --decrypt --rpc-url URL [--clients 1,8,32] [--seconds 5]
+//                         [--staking-address 0x...]
+//        node js-bench.js --pkp-sessions --rpc-url URL --pkp-pubkey 0x04... [--iterations 40]
 //                         [--staking-address 0x...]
 'use strict';
 for (const level of ['log', 'info', 'debug', 'warn']) console[level] = () => {};
@@ -132,32 +139,17 @@ function percentile(sorted, p) {
 }
 
 async function decryptMain() {
-  const { LitNodeClient } = require('@lit-protocol/lit-node-client');
   const { encryptString, decryptToString } = require('@lit-protocol/encryption');
-  const { NETWORK_CONTEXT_BY_NETWORK } = require('@lit-protocol/constants');
-  const rpcUrl = argValue('--rpc-url');
-  if (!rpcUrl) throw new Error('--decrypt needs --rpc-url');
+  if (!argValue('--rpc-url')) throw new Error('--decrypt needs --rpc-url');
   const clientCounts = argValue('--clients', '1,8,32').split(',').map(Number);
   const seconds = Number(argValue('--seconds', '5'));
   if (!clientCounts.every((n) => Number.isInteger(n) && n > 0) || !(seconds > 0)) {
     throw new Error('--clients must be positive integers and --seconds positive');
   }
-  // The ABI bundled in contracts-sdk lacks getActiveUnkickedValidatorStructsAndCounts, so a
-  // custom network passes the datil-dev Staking ABI (as the interop suite does).
-  const stakingAbi = NETWORK_CONTEXT_BY_NETWORK['datil-dev'].data.find((c) => c.name === 'Staking').contracts[0].ABI;
-  const stakingAddress = argValue('--staking-address', '0x5FbDB2315678afecb367f032d93F642f64180aa3');
 
   const users = [];
   for (let index = 0; index < Math.max(...clientCounts); index += 1) {
-    const client = new LitNodeClient({
-      litNetwork: 'custom',
-      rpcUrl,
-      contractContext: { Staking: { address: stakingAddress, abi: stakingAbi } },
-      checkNodeAttestation: false,
-      debug: false,
-      connectTimeout: 20000,
-    });
-    await client.connect();
+    const client = await customNetworkClient();
     const wallet = ethers.Wallet.createRandom();
     const accessControlConditions = onlyAddress(wallet.address);
     const plaintext = `js bench secret #${index}`;
@@ -230,7 +222,79 @@ async function decryptMain() {
   for (const user of users) await user.client.disconnect();
 }
 
-(process.argv.includes('--decrypt') ? decryptMain() : main()).then(
+/** A client of the custom network at --rpc-url, connected as a user of `sigil devnet` connects. */
+async function customNetworkClient() {
+  const { LitNodeClient } = require('@lit-protocol/lit-node-client');
+  const { NETWORK_CONTEXT_BY_NETWORK } = require('@lit-protocol/constants');
+  const rpcUrl = argValue('--rpc-url');
+  if (!rpcUrl) throw new Error('--rpc-url is needed');
+  // The ABI bundled in contracts-sdk lacks getActiveUnkickedValidatorStructsAndCounts, so a
+  // custom network passes the datil-dev Staking ABI (as the interop suite does).
+  const stakingAbi = NETWORK_CONTEXT_BY_NETWORK['datil-dev'].data.find((c) => c.name === 'Staking').contracts[0].ABI;
+  const client = new LitNodeClient({
+    litNetwork: 'custom',
+    rpcUrl,
+    contractContext: {
+      Staking: { address: argValue('--staking-address', '0x5FbDB2315678afecb367f032d93F642f64180aa3'), abi: stakingAbi },
+    },
+    checkNodeAttestation: false,
+    debug: false,
+    connectTimeout: 20000,
+  });
+  await client.connect();
+  return client;
+}
+
+async function pkpSessionsMain() {
+  const { LitPKPResource } = require('@lit-protocol/auth-helpers');
+  const pkpPublicKey = argValue('--pkp-pubkey');
+  const iterations = Number(argValue('--iterations', '40'));
+  if (!pkpPublicKey || !process.env.BENCH_WALLET_KEY || !(iterations > 0)) {
+    throw new Error('--pkp-pubkey, BENCH_WALLET_KEY and a positive --iterations are needed');
+  }
+  const owner = new ethers.Wallet(process.env.BENCH_WALLET_KEY);
+  const client = await customNetworkClient();
+  // As the SDK's EthWalletProvider.authenticate makes it outside a browser.
+  const toSign = new SiweMessage({
+    domain: 'localhost',
+    uri: 'http://localhost',
+    address: owner.address,
+    version: '1',
+    chainId: 1,
+    expirationTime: new Date(Date.now() + 24 * 60 * 60 * 1000).toISOString(),
+    nonce: await client.getLatestBlockhash(),
+  }).prepareMessage();
+  const authSig = await generateAuthSig({ signer: owner, toSign });
+  const params = () => ({
+    pkpPublicKey,
+    authMethods: [{ authMethodType: 1, accessToken: JSON.stringify(authSig) }],
+    resourceAbilityRequests: [{ resource: new LitPKPResource('*'), ability: LIT_ABILITY.PKPSigning }],
+  });
+  await client.getPkpSessionSigs(params()); // warm-up
+  const latencies = [];
+  for (let i = 0; i < iterations; i += 1) {
+    const start = process.hrtime.bigint();
+    await client.getPkpSessionSigs(params());
+    latencies.push(Number(process.hrtime.bigint() - start));
+  }
+  latencies.sort((a, b) => a - b);
+  out({
+    name: 'pkp_session_sigs_js',
+    meanNs: latencies.reduce((sum, ns) => sum + ns, 0) / latencies.length,
+    iterations: latencies.length,
+    p50Ns: percentile(latencies, 50),
+    p99Ns: percentile(latencies, 99),
+    clients: 1,
+  });
+  await client.disconnect();
+}
+
+const mode = process.argv.includes('--decrypt')
+  ? decryptMain
+  : process.argv.includes('--pkp-sessions')
+    ? pkpSessionsMain
+    : main;
+mode().then(
   () => process.exit(0),
   (error) => {
     process.stderr.write(String(error && error.stack) + '\n');

@@ -25,6 +25,7 @@ mod chain;
 mod load;
 mod local;
 mod measure;
+mod pkp_session;
 mod pkp_sign;
 mod proc_info;
 mod record;
@@ -59,6 +60,8 @@ enum Command {
     TokenGated(token_gated::Args),
     /// Threshold ECDSA with PKPs: DKG, triple generation, presign and pkp_sign, with floors.
     PkpSign(pkp_sign::Args),
+    /// PKP session sigs: get_pkp_session_sigs beside the JS SDK's getPkpSessionSigs, and the floor.
+    PkpSessions(pkp_session::Args),
     /// Lit Actions: execute_js for a hello, a signing and an ethers action, with the engine's floors.
     Actions(actions::Args),
     /// Peak and current resident memory of a process.
@@ -88,6 +91,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::TokenGated(args) => token_gated::run(args),
         Command::PkpSign(args) => pkp_sign::run(args),
         Command::Actions(args) => actions::run(args),
+        Command::PkpSessions(args) => pkp_session::run(args),
         Command::Rss(args) => proc_info::run_rss(args),
         Command::Report(args) => report::run(args),
     }
