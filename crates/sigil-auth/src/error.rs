@@ -87,6 +87,26 @@ pub enum AuthError {
         reason: String,
     },
 
+    // ---- a bare wallet AuthSig ----
+    /// A bare AuthSig's `sig` is not a signature.
+    #[error("{reason}")]
+    WalletSigEncoding {
+        /// Why.
+        reason: String,
+    },
+    /// A bare AuthSig's `address` is not 20 bytes of hex.
+    #[error("the AuthSig's address {address:?} is not an Ethereum address")]
+    WalletAddressEncoding {
+        /// The address given (truncated).
+        address: String,
+    },
+    /// A bare wallet AuthSig does not check out.
+    #[error("{reason}")]
+    InvalidWalletSig {
+        /// Lit's words for the check that failed.
+        reason: String,
+    },
+
     // ---- node-side verification, in the order a Lit node checks ----
     /// The session sig is not one (`derivedVia` is not `litSessionSignViaNacl` with `algo` `ed25519`).
     #[error("not a session sig (derivedVia {derived_via:?}, algo {algo:?})")]
@@ -360,6 +380,13 @@ impl AuthError {
             AuthError::SiweTimes { .. } => LitErrorCode::NodeSiweMessageError,
             AuthError::MissingRecap => LitErrorCode::NodeSiweCapabilityInvalid,
             AuthError::ReservedAuthContextResource => LitErrorCode::NodeInvalidAuthContextResource,
+            AuthError::WalletSigEncoding { .. } => {
+                LitErrorCode::NodeAuthSigSignatureConversionError
+            }
+            AuthError::WalletAddressEncoding { .. } => {
+                LitErrorCode::NodeAuthSigAddressConversionError
+            }
+            AuthError::InvalidWalletSig { .. } => LitErrorCode::NodeInvalidAuthSig,
         }
     }
 

@@ -59,6 +59,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod auth_material;
 mod auth_sig;
 mod error;
 pub mod pkp_session;
@@ -69,6 +70,7 @@ pub mod siwe;
 mod timefmt;
 mod verify;
 
+pub use auth_material::{verify_wallet_auth_sig, AuthMaterialKind, WalletAuth};
 pub use auth_sig::{
     create_capacity_delegation_auth_sig, generate_auth_sig, parse_address_loose, AuthSig,
     CapacityDelegationParams, ALGO_ED25519, DERIVED_VIA_SESSION, DERIVED_VIA_WALLET,

@@ -107,6 +107,8 @@ pub enum LitErrorCode {
     NodeJsMemoryLimitError,
     /// The request carries auth methods where the endpoint takes only a session sig.
     NodeCannotProvideAuthMethodForEndpoint,
+    /// The request carries a bare AuthSig where the endpoint takes only a session sig.
+    NodeCannotProvideAuthSigForEndpoint,
     /// The node is running as many requests of this kind as it may.
     NodeConcurrencyOverload,
     /// `NodePOAPJSONError`: the POAP API's answer is not the JSON it documents.
@@ -131,7 +133,7 @@ pub enum LitErrorCode {
 
 impl LitErrorCode {
     /// Every code the table knows, for exhaustive checks.
-    pub const KNOWN: [LitErrorCode; 56] = [
+    pub const KNOWN: [LitErrorCode; 57] = [
         LitErrorCode::NodeSystemFault,
         LitErrorCode::NodeAccessControlConditionsCheckFailed,
         LitErrorCode::NodeAccessControlConditionsReturnedNotAuthorized,
@@ -179,6 +181,7 @@ impl LitErrorCode {
         LitErrorCode::NodeJsTimeoutError,
         LitErrorCode::NodeJsMemoryLimitError,
         LitErrorCode::NodeCannotProvideAuthMethodForEndpoint,
+        LitErrorCode::NodeCannotProvideAuthSigForEndpoint,
         LitErrorCode::NodeConcurrencyOverload,
         LitErrorCode::NodePoapJsonError,
         LitErrorCode::NodeInvalidAuthContextResource,
@@ -251,6 +254,9 @@ impl LitErrorCode {
             LitErrorCode::NodeCannotProvideAuthMethodForEndpoint => {
                 "NodeCannotProvideAuthMethodForEndpoint"
             }
+            LitErrorCode::NodeCannotProvideAuthSigForEndpoint => {
+                "NodeCannotProvideAuthSigForEndpoint"
+            }
             LitErrorCode::NodeConcurrencyOverload => "NodeConcurrencyOverload",
             LitErrorCode::NodePoapJsonError => "NodePOAPJSONError",
             LitErrorCode::NodeInvalidAuthContextResource => "NodeInvalidAuthContextResource",
@@ -317,7 +323,8 @@ impl LitErrorCode {
             | LitErrorCode::NodeJsExecutionError
             | LitErrorCode::NodeJsTimeoutError
             | LitErrorCode::NodeJsMemoryLimitError
-            | LitErrorCode::NodeCannotProvideAuthMethodForEndpoint => "Validation",
+            | LitErrorCode::NodeCannotProvideAuthMethodForEndpoint
+            | LitErrorCode::NodeCannotProvideAuthSigForEndpoint => "Validation",
             LitErrorCode::NodeBlockchainError | LitErrorCode::NodeBlockchainChainUnknown => {
                 "Blockchain"
             }
@@ -362,7 +369,8 @@ impl LitErrorCode {
             | LitErrorCode::NodeInvalidDataToEncryptHash
             | LitErrorCode::NodePKPTokenIdNotFound
             | LitErrorCode::NodeInvalidIpfsId
-            | LitErrorCode::NodeCannotProvideAuthMethodForEndpoint => 400,
+            | LitErrorCode::NodeCannotProvideAuthMethodForEndpoint
+            | LitErrorCode::NodeCannotProvideAuthSigForEndpoint => 400,
             LitErrorCode::NodeConcurrencyOverload => 429,
             LitErrorCode::NodePoapJsonError => 502,
             LitErrorCode::NodeInvalidAuthContextResource => 401,
@@ -440,6 +448,7 @@ impl LitErrorCode {
             LitErrorCode::NodeJsTimeoutError => "There was a timeout error executing the Javascript for this action",
             LitErrorCode::NodeJsMemoryLimitError => "The memory limit was exceeded when executing the Javascript for this action",
             LitErrorCode::NodeCannotProvideAuthMethodForEndpoint => "The user sent a auth_methods for endpoint",
+            LitErrorCode::NodeCannotProvideAuthSigForEndpoint => "Invalid Signature Requested",
             LitErrorCode::NodeConcurrencyOverload => "Concurrency limit reached",
             LitErrorCode::NodePoapJsonError => "POAP not in JSON format",
             LitErrorCode::NodeInvalidAuthContextResource => "A user's capability may not define auth context resources",
@@ -634,6 +643,7 @@ mod tests {
                 ("NodeJsTimeoutError", "Validation", 502),
                 ("NodeJsMemoryLimitError", "Validation", 502),
                 ("NodeCannotProvideAuthMethodForEndpoint", "Validation", 400),
+                ("NodeCannotProvideAuthSigForEndpoint", "Validation", 400),
                 ("NodeConcurrencyOverload", "Unexpected", 429),
                 ("NodePOAPJSONError", "Serializer", 502),
                 ("NodeInvalidAuthContextResource", "Validation", 401),
