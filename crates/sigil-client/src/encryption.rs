@@ -5,7 +5,7 @@ use crate::node_http::{self, new_request_id};
 use crate::{ClientError, LitNodeClient, NodeFailure};
 use futures::stream::FuturesUnordered;
 use serde::{Deserialize, Serialize};
-use sigil_auth::SessionSigs;
+use sigil_auth::{AuthSig, SessionSigs};
 use sigil_crypto::bls::{self, EncryptResponse, NetworkPublicKey, SignatureShare};
 use sigil_crypto::conditions::ConditionSet;
 use sigil_wire::{
@@ -173,6 +173,35 @@ impl LitNodeClient {
         request: &DecryptRequest,
         session_sigs: &SessionSigs,
     ) -> Result<Vec<u8>, ClientError> {
+        self.decrypt_as(request, |url| {
+            session_sigs
+                .get(url)
+                .ok_or_else(|| ClientError::MissingSessionSig {
+                    url: url.to_owned(),
+                })
+        })
+        .await
+    }
+
+    /// [`LitNodeClient::decrypt`] with a wallet's own AuthSig (the JS SDK's `decrypt` given
+    /// `authSig`): every node gets the same AuthSig, a wallet's EIP-191 signature of a SIWE
+    /// message of its own ([`generate_auth_sig`](crate::generate_auth_sig)). The nodes check
+    /// the signature and its times; it carries no session, so it grants every resource and the
+    /// conditions alone decide.
+    pub async fn decrypt_with_auth_sig(
+        &self,
+        request: &DecryptRequest,
+        auth_sig: &AuthSig,
+    ) -> Result<Vec<u8>, ClientError> {
+        self.decrypt_as(request, |_| Ok(auth_sig)).await
+    }
+
+    /// Decrypts with `auth_sig_for(url)` as each node's credential.
+    async fn decrypt_as<'a>(
+        &self,
+        request: &DecryptRequest,
+        auth_sig_for: impl Fn(&str) -> Result<&'a AuthSig, ClientError>,
+    ) -> Result<Vec<u8>, ClientError> {
         let connection = self.require_connection()?;
         let key = subnet_public_key(&connection)?;
         let ciphertext = bls::ciphertext_from_base64(&request.ciphertext)?;
@@ -181,9 +210,7 @@ impl LitNodeClient {
 
         let mut bodies = Vec::with_capacity(connection.connected_nodes.len());
         for url in &connection.connected_nodes {
-            let auth_sig = session_sigs
-                .get(url)
-                .ok_or_else(|| ClientError::MissingSessionSig { url: url.clone() })?;
+            let auth_sig = auth_sig_for(url)?;
             bodies.push((url.clone(), request.node_request(auth_sig, epoch)?));
         }
 

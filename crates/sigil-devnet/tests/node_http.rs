@@ -3,6 +3,7 @@
 //! from every node, capacity credits, and the error shapes.
 
 use alloy_signer_local::PrivateKeySigner;
+use base64::Engine as _;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use sigil_auth::{
@@ -236,6 +237,98 @@ async fn authorization_failures_get_lit_codes() {
     // The owner's own session still works on the same node.
     let (status, body) = ask_share(&devnet, 2, 2, &owner_sigs, &encrypted).await;
     assert_eq!(status, 200, "{body}");
+    devnet.shutdown().await;
+}
+
+/// `wallet`'s own AuthSig (no session key): its EIP-191 signature of a SIWE message of its own,
+/// issued at `issued_at` and valid for an hour.
+fn bare_auth_sig(devnet: &Devnet, wallet: &PrivateKeySigner, issued_at: OffsetDateTime) -> AuthSig {
+    let nonce = devnet.latest_block().hash.to_string();
+    let params = siwe::SiweMessageParams::new(wallet.address(), nonce)
+        .with_uri("https://app.example")
+        .with_expiration(issued_at + Duration::hours(1));
+    let message = siwe::create_siwe_message(&params, issued_at).expect("siwe");
+    generate_auth_sig(wallet, &message).expect("auth sig")
+}
+
+#[tokio::test]
+async fn a_wallets_own_auth_sig_decrypts_where_lit_takes_one_and_is_refused_where_it_does_not() {
+    let devnet = devnet(DevnetConfig::default()).await;
+    let urls = devnet.node_urls();
+    let owner = PrivateKeySigner::random();
+    let encrypted = encrypt_for(&devnet, &owner);
+    let now = OffsetDateTime::now_utc();
+    let auth_sig = bare_auth_sig(&devnet, &owner, now);
+
+    // Every node shares for the owner's bare AuthSig, on both paths of the endpoint.
+    let mut shares = Vec::new();
+    for (index, url) in urls.iter().enumerate() {
+        let path = ["/web/encryption/sign/", "/web/encryption/sign/v1"][index % 2];
+        let (status, body) = post(url, path, &sign_request(&encrypted, &auth_sig)).await;
+        assert_eq!(status, 200, "node {index}: {body}");
+        shares
+            .push(SignatureShare::from_json_value(&body["signatureShare"]).expect("share parses"));
+    }
+    let signature = bls::combine(&shares[..2]).expect("combine");
+    assert_eq!(
+        bls::decrypt(&encrypted.ciphertext, &signature).expect("decrypt"),
+        PLAINTEXT
+    );
+
+    // Another wallet's valid AuthSig, a changed one, an expired one, one for a session key, and
+    // the network's PKP capability on its own: each Lit's code.
+    let stranger = bare_auth_sig(&devnet, &PrivateKeySigner::random(), now);
+    let mut changed = auth_sig.clone();
+    changed.signed_message = changed.signed_message.replace("app.example", "app.exampla");
+    let expired = bare_auth_sig(&devnet, &owner, now - Duration::hours(3));
+    let mut network = auth_sig.clone();
+    network.derived_via = "lit.bls".to_owned();
+    network.algo = Some("LIT_BLS".to_owned());
+    for (auth_sig, status, code) in [
+        (
+            &stranger,
+            401,
+            "NodeAccessControlConditionsReturnedNotAuthorized",
+        ),
+        (&changed, 401, "NodeInvalidAuthSig"),
+        (&expired, 400, "NodeSIWEMessageError"),
+        (&network, 401, "NodeInvalidAuthSig"),
+    ] {
+        let answer = post(
+            &urls[0],
+            "/web/encryption/sign/",
+            &sign_request(&encrypted, auth_sig),
+        )
+        .await;
+        assert_lit_error(&answer, status, code);
+    }
+
+    // The versioned PKP signing and Lit Action endpoints take session sigs only.
+    let hash = vec![7u8; 32];
+    for (path, body) in [
+        (
+            "/web/pkp/sign/v1",
+            json!({"toSign": hash, "pubkey": format!("0x04{}", "11".repeat(64)), "authSig": auth_sig, "authMethods": []}),
+        ),
+        (
+            "/web/execute/v1",
+            json!({"code": "MQ==", "authSig": auth_sig}),
+        ),
+    ] {
+        let answer = post(&urls[1], path, &body).await;
+        assert_lit_error(&answer, 400, "NodeCannotProvideAuthSigForEndpoint");
+    }
+    // The unversioned Lit Action endpoint runs an action for the wallet.
+    let code = base64::engine::general_purpose::STANDARD
+        .encode("Lit.Actions.setResponse({response: 'ran for a bare AuthSig'})");
+    let (status, body) = post(
+        &urls[1],
+        "/web/execute",
+        &json!({"code": code, "authSig": auth_sig}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["response"], "ran for a bare AuthSig");
     devnet.shutdown().await;
 }
 

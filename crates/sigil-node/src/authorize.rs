@@ -1,7 +1,8 @@
-//! The step every endpoint that acts for a user shares: verify the session sig for the
-//! endpoint's resource and ability, then count the request against the user's allowance,
-//! capacity credits and delegations. An endpoint calls [`NodeState::authorize`] in one line
-//! once it has parsed its request and built its resource.
+//! The step every endpoint that acts for a user shares: verify the session sig (or, where the
+//! endpoint takes one, the wallet's own AuthSig) for the endpoint's resource and ability, then
+//! count the request against the user's allowance, capacity credits and delegations. An
+//! endpoint calls [`NodeState::authorize`] in one line once it has parsed its request and built
+//! its resource.
 
 use crate::clock::unix_secs;
 use crate::error::NodeError;
@@ -9,21 +10,95 @@ use crate::state::NodeState;
 use crate::usage::{DelegatedCredits, ExpectedRequest, UsageError, UsageRequest};
 use alloy_primitives::U256;
 use sigil_auth::{
-    AuthContext, AuthSig, CapacityDelegation, LitAbility, LitResource, SessionKeySignedMessage,
-    SessionLookup, VerificationRequest, DERIVED_VIA_NETWORK,
+    AuthContext, AuthError, AuthMaterialKind, AuthSig, CapacityDelegation, LitAbility, LitResource,
+    SessionKeySignedMessage, SessionLookup, VerificationRequest, DERIVED_VIA_NETWORK,
 };
 use sigil_chain::CapacityCredit;
 use std::sync::Arc;
 
+/// Whether an endpoint takes a wallet's own AuthSig (no session key) in place of a session sig.
+/// Lit's unversioned endpoints do (`/web/encryption/sign` and its `/v1`, `/web/pkp/sign`,
+/// `/web/execute`); its versioned `/web/pkp/sign/v1` and `/web/execute/v1` do not.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum BareAuthSigs {
+    /// Taken: a wallet's AuthSig grants every resource; what it may do is the conditions' or
+    /// the PKP's to say.
+    Accepted,
+    /// Refused with Lit's code, naming the endpoint as Lit does (`pkpSign`, `execute`).
+    Refused(&'static str),
+}
+
+impl BareAuthSigs {
+    /// Refuses `auth_sig` here if it is not a session sig and the endpoint takes none but
+    /// those: Lit's versioned endpoints refuse it before they read the rest of the request.
+    pub(crate) fn check(self, auth_sig: &AuthSig) -> Result<(), NodeError> {
+        match (self, AuthMaterialKind::of(auth_sig)) {
+            (BareAuthSigs::Refused(endpoint), kind) if kind != AuthMaterialKind::Session => {
+                Err(NodeError::AuthSigNotAccepted { endpoint })
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
 impl NodeState {
+    /// Verifies `auth_sig` for `ability` on `resource`, as of the node's clock, then counts the
+    /// request; the count is committed before this returns. The user of the returned context is
+    /// the one the request acts for. `auth_sig` is a session sig, or where `bare` accepts it, a
+    /// wallet's own AuthSig.
+    pub(crate) async fn authorize(
+        self: &Arc<Self>,
+        auth_sig: AuthSig,
+        resource: &LitResource,
+        ability: LitAbility,
+        bare: BareAuthSigs,
+    ) -> Result<AuthContext, NodeError> {
+        bare.check(&auth_sig)?;
+        let unsupported = |reason: &str| {
+            Err(AuthError::InvalidWalletSig {
+                reason: reason.to_owned(),
+            }
+            .into())
+        };
+        match AuthMaterialKind::of(&auth_sig) {
+            AuthMaterialKind::Session => self.authorize_session(auth_sig, resource, ability).await,
+            AuthMaterialKind::Wallet => self.authorize_wallet(&auth_sig).await,
+            AuthMaterialKind::Network => unsupported(
+                "BLSNetworkSig is not supported for wallet sig validation: a PKP session's \
+                 capability goes in a session sig",
+            ),
+            AuthMaterialKind::Contract { .. } => unsupported(
+                "smart-contract wallet signatures (EIP-1271) are not verified by this node",
+            ),
+        }
+    }
+
+    /// A wallet's own AuthSig, checked as Lit's nodes check it, then counted. Its SIWE message
+    /// carries no session, so the context has no session key and no delegations.
+    async fn authorize_wallet(&self, auth_sig: &AuthSig) -> Result<AuthContext, NodeError> {
+        let now = self.clock.now();
+        let expected = self.usage.expect_request();
+        let wallet = sigil_auth::verify_wallet_auth_sig(auth_sig, now)?;
+        let context = AuthContext {
+            user_address: wallet.address,
+            session_key_hex: String::new(),
+            siwe_domain: wallet.siwe.domain(),
+            siwe_resources: wallet.siwe.resources().map(str::to_owned).collect(),
+            capacity_delegations: Vec::new(),
+            resolved_auth_context: None,
+        };
+        self.count_request(&context, unix_secs(now), expected)
+            .await?;
+        Ok(context)
+    }
+
     /// Verifies `session_sig` for `ability` on `resource`, as of the node's clock, then counts
-    /// the request; the count is committed before this returns. The user of the returned
-    /// context is the one the request acts for.
+    /// the request; the count is committed before this returns.
     ///
     /// A session with at most [`INLINE_CAPABILITIES`] capabilities (the JS SDK's wallet AuthSig,
     /// perhaps a capacity delegation) is verified right here: tens of microseconds, less than
     /// handing it to the CPU pool and back costs. Larger ones go to the pool.
-    pub(crate) async fn authorize(
+    async fn authorize_session(
         self: &Arc<Self>,
         session_sig: AuthSig,
         resource: &LitResource,

@@ -87,6 +87,12 @@ pub enum NodeError {
     /// The request carries auth methods where the endpoint takes only a session sig.
     #[error("Can't provide AuthMethods for executeJs. You have to provide an SessionSig.")]
     AuthMethodsNotAccepted,
+    /// The request carries a wallet's own AuthSig where the endpoint takes only a session sig.
+    #[error("Can't provide AuthSig for {endpoint}. You have to provide a SessionSig.")]
+    AuthSigNotAccepted {
+        /// The endpoint, as Lit names it in this refusal (`pkpSign`, `execute`).
+        endpoint: &'static str,
+    },
     /// A request to sign a session key for a PKP is refused, with the Lit code that says why.
     #[error("{reason}")]
     SessionKeyRefused {
@@ -214,6 +220,9 @@ impl NodeError {
             NodeError::Action(_) => LitErrorCode::NodeJsExecutionError,
             NodeError::AuthMethodsNotAccepted => {
                 LitErrorCode::NodeCannotProvideAuthMethodForEndpoint
+            }
+            NodeError::AuthSigNotAccepted { .. } => {
+                LitErrorCode::NodeCannotProvideAuthSigForEndpoint
             }
             NodeError::SessionKeyRefused { code, .. } => code.clone(),
             NodeError::InvalidIpfsId(_) => LitErrorCode::NodeInvalidIpfsId,

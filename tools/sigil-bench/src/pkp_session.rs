@@ -75,7 +75,7 @@ async fn network(args: &Args) -> anyhow::Result<()> {
     let params = PkpSessionSigsParams::new(&pkp_public_key, vec![auth_method], requests()?);
 
     let mut latencies = Latencies::new()?;
-    let mut round = async |latencies: &mut Latencies| -> anyhow::Result<()> {
+    let round = async |latencies: &mut Latencies| -> anyhow::Result<()> {
         client.get_pkp_session_sigs(params.clone()).await?; // warm-up
         for _ in 0..args.iterations {
             let started = Instant::now();

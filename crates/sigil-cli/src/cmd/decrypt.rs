@@ -1,6 +1,7 @@
 //! `sigil decrypt`: decrypt what `sigil encrypt` printed, through the network's decryption
-//! shares, as the wallet whose key is in an environment variable, or with session sigs made
-//! elsewhere (the JS SDK's `getSessionSigs` output, or `sigil session-sigs`).
+//! shares, as the wallet whose key is in an environment variable, with session sigs made
+//! elsewhere (the JS SDK's `getSessionSigs` output, or `sigil session-sigs`), or with a wallet's
+//! own AuthSig.
 //!
 //! Exit codes: 0 decrypted, 1 the nodes refused (the wallet does not meet the conditions, the
 //! session is not accepted, the rate limit is reached), 2 any other error.
@@ -27,12 +28,16 @@ pub struct Args {
     #[command(flatten)]
     pub network: NetworkArgs,
     /// Name of the environment variable holding the wallet's private key (hex).
-    #[arg(long, value_name = "VAR", required_unless_present = "session_sigs")]
+    #[arg(long, value_name = "VAR", required_unless_present_any = ["session_sigs", "auth_sig"])]
     pub private_key_env: Option<String>,
     /// Decrypt with these session sigs (a JSON map node URL -> session sig, as the JS SDK's
     /// `getSessionSigs` returns it) instead of signing a new session with a wallet key.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["private_key_env", "capacity_delegation_auth_sig", "session_dir"])]
     pub session_sigs: Option<PathBuf>,
+    /// Decrypt with a wallet's own AuthSig (a JSON file: the JS SDK's `authSig`, a wallet's
+    /// EIP-191 signature of a SIWE message with an expiration), sent to every node as it is.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["private_key_env", "session_sigs", "capacity_delegation_auth_sig", "session_dir"])]
+    pub auth_sig: Option<PathBuf>,
     /// The encrypted item (`sigil encrypt` output): a file, or - for stdin (the default).
     #[arg(long = "in", value_name = "FILE|-")]
     pub input: Option<String>,
@@ -52,11 +57,14 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<(), Failure> {
-    let credentials = match (&args.session_sigs, &args.private_key_env) {
-        (Some(path), _) => Credentials::SessionSigs(read_session_sigs(path)?),
-        (None, Some(var)) => Credentials::Wallet(wallet_from_env(var)?),
-        (None, None) => {
-            return Err(anyhow::anyhow!("give --private-key-env or --session-sigs").into())
+    let credentials = match (&args.auth_sig, &args.session_sigs, &args.private_key_env) {
+        (Some(path), _, _) => Credentials::AuthSig(read_auth_sig(path)?),
+        (None, Some(path), _) => Credentials::SessionSigs(read_session_sigs(path)?),
+        (None, None, Some(var)) => Credentials::Wallet(wallet_from_env(var)?),
+        (None, None, None) => {
+            return Err(
+                anyhow::anyhow!("give --private-key-env, --session-sigs or --auth-sig").into(),
+            )
         }
     };
     let text = read_limited(args.input.as_deref(), MAX_ITEM_BYTES)?;
@@ -84,6 +92,9 @@ pub fn run(args: Args) -> Result<(), Failure> {
             let wallet = match credentials {
                 Credentials::SessionSigs(session_sigs) => {
                     return anyhow::Ok(client.decrypt(&request, &session_sigs).await?)
+                }
+                Credentials::AuthSig(auth_sig) => {
+                    return anyhow::Ok(client.decrypt_with_auth_sig(&request, &auth_sig).await?)
                 }
                 Credentials::Wallet(wallet) => wallet,
             };

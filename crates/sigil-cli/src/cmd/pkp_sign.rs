@@ -60,6 +60,8 @@ pub fn run(args: Args) -> Result<(), Failure> {
             let client = args.network.connect().await?;
             let session_sigs = match credentials {
                 Credentials::SessionSigs(session_sigs) => session_sigs,
+                // Not offered: the JS SDK signs with PKPs in sessions only.
+                Credentials::AuthSig(_) => anyhow::bail!("pkp sign takes session sigs"),
                 Credentials::Wallet(wallet) => {
                     let public_key = hex::decode(args.pubkey.trim_start_matches("0x"))
                         .context("--pubkey is not hex")?;

@@ -344,8 +344,10 @@ pub(crate) fn read_session_sigs(path: &PathBuf) -> anyhow::Result<sigil_client::
         .with_context(|| format!("{} is not a session-sigs JSON map", path.display()))
 }
 
-/// Who asks the nodes: a wallet that signs a new session, or session sigs made elsewhere.
+/// Who asks the nodes: a wallet that signs a new session, session sigs made elsewhere, or a
+/// wallet's own AuthSig made elsewhere (which only decryption takes).
 pub(crate) enum Credentials {
     Wallet(PrivateKeySigner),
     SessionSigs(sigil_client::SessionSigs),
+    AuthSig(AuthSig),
 }

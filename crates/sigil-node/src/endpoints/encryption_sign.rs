@@ -1,6 +1,8 @@
-//! `POST /web/encryption/sign/`: a BLS signature share of a decryption identity, for a user
-//! whose session sig verifies and who meets the access control conditions.
+//! `POST /web/encryption/sign/` (and `/v1`): a BLS signature share of a decryption identity, for
+//! a user whose session sig (or own wallet AuthSig) verifies and who meets the access control
+//! conditions.
 
+use crate::authorize::BareAuthSigs;
 use crate::condition_reads::{Asker, ConditionContext};
 use crate::error::NodeError;
 use crate::http::AppJson;
@@ -31,6 +33,7 @@ pub(super) async fn encryption_sign(
             request.auth_sig,
             &resource,
             LitAbility::AccessControlConditionDecryption,
+            BareAuthSigs::Accepted,
         )
         .await?;
 

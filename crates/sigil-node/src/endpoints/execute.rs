@@ -1,4 +1,5 @@
-//! `POST /web/execute/v1`: runs a Lit Action for the session's user. In Lit's order: the code
+//! `POST /web/execute/v1` (and the unversioned `/web/execute`, which also takes a wallet's own
+//! AuthSig): runs a Lit Action for the session's user. In Lit's order: the code
 //! (inline base64, its IPFS CIDv0 computed here), the session sig for `lit-litaction://<cid>`
 //! with `lit-action-execution` (and the rate limit), then the run on a worker thread. A run
 //! that finishes is answered with its response, logs and signature shares; one whose action
@@ -6,6 +7,7 @@
 //! limit with Lit's error body and the logs.
 
 use crate::actions::{ActionRun, RunPurpose};
+use crate::authorize::BareAuthSigs;
 use crate::error::NodeError;
 use crate::http::{AppJson, CorrelationId};
 use crate::state::NodeState;
@@ -19,19 +21,47 @@ use sigil_auth::{LitAbility, LitResource, ResourcePrefix};
 use sigil_wire::{ExecuteJsFailure, ExecuteJsRequest, ExecuteJsResponse};
 use std::sync::Arc;
 
+/// `/web/execute`, unversioned: also takes a wallet's own AuthSig.
 pub(super) async fn execute_js(
     State(state): State<Arc<NodeState>>,
     Extension(correlation): Extension<CorrelationId>,
     headers: HeaderMap,
     AppJson(request): AppJson<ExecuteJsRequest>,
 ) -> Result<Response, NodeError> {
+    execute(state, correlation, headers, request, BareAuthSigs::Accepted).await
+}
+
+/// `/web/execute/v1`: session sigs only.
+pub(super) async fn execute_js_v1(
+    State(state): State<Arc<NodeState>>,
+    Extension(correlation): Extension<CorrelationId>,
+    headers: HeaderMap,
+    AppJson(request): AppJson<ExecuteJsRequest>,
+) -> Result<Response, NodeError> {
+    let bare = BareAuthSigs::Refused("execute");
+    execute(state, correlation, headers, request, bare).await
+}
+
+async fn execute(
+    state: Arc<NodeState>,
+    correlation: CorrelationId,
+    headers: HeaderMap,
+    request: ExecuteJsRequest,
+    bare: BareAuthSigs,
+) -> Result<Response, NodeError> {
+    bare.check(&request.auth_sig)?;
     if request.auth_methods.is_some() {
         return Err(NodeError::AuthMethodsNotAccepted);
     }
     let (code, cid) = action_code(&state, request.code, request.ipfs_id).await?;
     let resource = LitResource::new(ResourcePrefix::LitAction, cid.as_str())?;
     let context = state
-        .authorize(request.auth_sig, &resource, LitAbility::LitActionExecution)
+        .authorize(
+            request.auth_sig,
+            &resource,
+            LitAbility::LitActionExecution,
+            bare,
+        )
         .await?;
     let run = ActionRun {
         code,

@@ -31,12 +31,16 @@ pub fn app(state: Arc<NodeState>) -> Router {
             "/web/encryption/sign/",
             post(encryption_sign::encryption_sign),
         )
+        .route(
+            "/web/encryption/sign/v1",
+            post(encryption_sign::encryption_sign),
+        )
         .route("/web/pkp/sign", post(pkp_sign::pkp_sign))
         .route("/web/pkp/sign/", post(pkp_sign::pkp_sign))
-        .route(sigil_wire::PKP_SIGN_PATH, post(pkp_sign::pkp_sign))
+        .route(sigil_wire::PKP_SIGN_PATH, post(pkp_sign::pkp_sign_v1))
         .route("/web/execute", post(execute::execute_js))
         .route("/web/execute/", post(execute::execute_js))
-        .route(sigil_wire::EXECUTE_JS_PATH, post(execute::execute_js))
+        .route(sigil_wire::EXECUTE_JS_PATH, post(execute::execute_js_v1))
         .route(
             "/web/sign_session_key",
             post(sign_session_key::sign_session_key),

@@ -1,4 +1,5 @@
-//! `POST /web/pkp/sign/v1`: this node's share of an ECDSA signature by a PKP, for a user the
+//! `POST /web/pkp/sign/v1` (and the unversioned `/web/pkp/sign`, which also takes a wallet's own
+//! AuthSig): this node's share of an ECDSA signature by a PKP, for a user the
 //! PKP permits. The flow in Lit's order: body checks, session sig for `lit-pkp://<tokenId>` with
 //! `pkp-signing` (and the rate limit), the PKP's on-chain permissions, then the signing set; a
 //! node in it runs the presign with the rest of the set and answers its share, a node outside
@@ -10,6 +11,7 @@
 //! The set's first member leads: it takes a triple pair from its pool and tells the others
 //! which, so every member consumes the same pair.
 
+use crate::authorize::BareAuthSigs;
 use crate::ecdsa::{self, Roster, TriplePair};
 use crate::error::NodeError;
 use crate::http::{AppJson, CorrelationId};
@@ -36,11 +38,37 @@ const LIT_ACTION_METHOD: u64 = 2;
 pub(crate) const SIGN_ANYTHING_SCOPE: u64 = 1;
 pub(crate) const SIGN_PERSONAL_MESSAGE_SCOPE: u64 = 2;
 
+/// `/web/pkp/sign`, unversioned: also takes a wallet's own AuthSig.
 pub(super) async fn pkp_sign(
     State(state): State<Arc<NodeState>>,
     Extension(correlation): Extension<CorrelationId>,
     AppJson(request): AppJson<PkpSignRequest>,
 ) -> Result<Json<PkpSignResponse>, NodeError> {
+    sign(state, correlation, request, BareAuthSigs::Accepted).await
+}
+
+/// `/web/pkp/sign/v1`: session sigs only.
+pub(super) async fn pkp_sign_v1(
+    State(state): State<Arc<NodeState>>,
+    Extension(correlation): Extension<CorrelationId>,
+    AppJson(request): AppJson<PkpSignRequest>,
+) -> Result<Json<PkpSignResponse>, NodeError> {
+    sign(
+        state,
+        correlation,
+        request,
+        BareAuthSigs::Refused("pkpSign"),
+    )
+    .await
+}
+
+async fn sign(
+    state: Arc<NodeState>,
+    correlation: CorrelationId,
+    request: PkpSignRequest,
+    bare: BareAuthSigs,
+) -> Result<Json<PkpSignResponse>, NodeError> {
+    bare.check(&request.auth_sig)?;
     let digest: [u8; 32] = request.to_sign.as_slice().try_into().map_err(|_| {
         NodeError::InvalidBody(format!(
             "toSign must be a 32-byte hash, got {} bytes",
@@ -50,7 +78,7 @@ pub(super) async fn pkp_sign(
     let public_key = parse_uncompressed_key(&request.pubkey)?;
     let resource = LitResource::pkp(&public_key);
     let context = state
-        .authorize(request.auth_sig, &resource, LitAbility::PkpSigning)
+        .authorize(request.auth_sig, &resource, LitAbility::PkpSigning, bare)
         .await?;
 
     let record = signing_record(&state, &public_key, &request.pubkey).await?;

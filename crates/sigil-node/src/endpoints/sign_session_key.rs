@@ -200,10 +200,9 @@ fn refused(code: LitErrorCode, reason: String) -> NodeError {
     NodeError::SessionKeyRefused { code, reason }
 }
 
-/// An Ethereum wallet auth method, verified as Lit's nodes verify it: the token is an AuthSig
-/// in JSON whose EIP-191 signature over its SIWE message recovers to its address, a wallet's
-/// (not a session's or a delegation's) with an expiration and Lit's SIWE times. Its wallet, and
-/// its context as the network records it.
+/// An Ethereum wallet auth method, verified as Lit's nodes verify it: the token is a wallet's
+/// AuthSig in JSON, checked as a bare AuthSig is (`verify_wallet_auth_sig`). Its wallet, and its
+/// context as the network records it.
 fn wallet_auth_method(
     method: &AuthMethod,
     now: OffsetDateTime,
@@ -224,30 +223,18 @@ fn wallet_auth_method(
                 .to_owned(),
         )
     })?;
-    let siwe: SiweMessage = auth_sig.signed_message.parse()?;
-    let invalid = |reason: &str| refused(LitErrorCode::NodeInvalidAuthSig, reason.to_owned());
-    let uri = siwe.uri();
-    if uri.starts_with("lit:session") || uri.starts_with("lit:capability:delegation") {
-        return Err(invalid(
-            "an auth method's AuthSig must be a wallet's, not a session's or a delegation's",
-        ));
+    // Lit names a missing expiration of an auth method's message with a code of its own.
+    if let Ok(siwe) = auth_sig.signed_message.parse::<SiweMessage>() {
+        if siwe.expiration_time().is_none() {
+            return Err(refused(
+                LitErrorCode::NodeUndefinedSiweExpiration,
+                "the auth method's SIWE message has no expiration time".to_owned(),
+            ));
+        }
     }
-    sigil_auth::siwe::verify_eip191(&auth_sig.signed_message, &auth_sig.sig, siwe.address())
-        .map_err(|_| invalid("the auth method's wallet signature does not verify"))?;
-    if sigil_auth::parse_address_loose(&auth_sig.address) != Some(siwe.address()) {
-        return Err(invalid(
-            "the auth method's address is not the address its SIWE message is signed by",
-        ));
-    }
-    if siwe.expiration_time().is_none() {
-        return Err(refused(
-            LitErrorCode::NodeUndefinedSiweExpiration,
-            "the auth method's SIWE message has no expiration time".to_owned(),
-        ));
-    }
-    check_siwe_times(&siwe, now)?;
+    let wallet = sigil_auth::verify_wallet_auth_sig(&auth_sig, now)?;
     Ok((
-        siwe.address(),
+        wallet.address,
         json!({
             "userId": auth_sig.address,
             "appId": "lit",
