@@ -383,3 +383,38 @@ describe('(g) plain value transfer', () => {
     assert.ok((await provider.getBalance(bob.address)).sub(before).eq(ethers.utils.parseEther('1.5')));
   });
 });
+
+describe('(h) ContractWallet: EIP-1271 as a one-owner Safe answers it', () => {
+  const MAGIC = '0x1626ba7e';
+  const INVALID = '0xffffffff';
+  it('takes its owner\'s signatures of a hash, nothing else, and no old owner\'s after a transfer', async () => {
+    const artifact = require('../artifacts/ContractWallet.json');
+    const factory = new ethers.ContractFactory(artifact.abi, artifact.bytecode, owner);
+    const wallet = await factory.deploy(alice.address);
+    await wallet.deployed();
+    const hash = ethers.utils.hashMessage('sign in with a contract wallet');
+    const sign = (signer, digest) => ethers.utils.joinSignature(signer._signingKey().signDigest(digest));
+
+    assert.equal(await wallet.isValidSignature(hash, sign(alice, hash)), MAGIC);
+    // v written 0/1 instead of 27/28.
+    const split = ethers.utils.splitSignature(sign(alice, hash));
+    const lowV = ethers.utils.hexConcat([split.r, split.s, split.recoveryParam ? '0x01' : '0x00']);
+    assert.equal(await wallet.isValidSignature(hash, lowV), MAGIC);
+    assert.equal(await wallet.isValidSignature(hash, sign(bob, hash)), INVALID);
+    assert.equal(await wallet.isValidSignature(id('another hash'), sign(alice, hash)), INVALID);
+    assert.equal(await wallet.isValidSignature(hash, '0x1234'), INVALID);
+    // The malleable twin (s' = n - s, v flipped) of a valid signature.
+    const n = ethers.BigNumber.from('0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141');
+    const twin = ethers.utils.hexConcat([
+      split.r,
+      hexZeroPad(n.sub(split.s).toHexString(), 32),
+      split.recoveryParam ? '0x1b' : '0x1c',
+    ]);
+    assert.equal(await wallet.isValidSignature(hash, twin), INVALID);
+
+    await (await wallet.connect(alice).transferOwnership(bob.address)).wait();
+    assert.equal(await wallet.isValidSignature(hash, sign(alice, hash)), INVALID);
+    assert.equal(await wallet.isValidSignature(hash, sign(bob, hash)), MAGIC);
+    await assert.rejects(wallet.connect(alice).transferOwnership(alice.address), /not the owner/);
+  });
+});

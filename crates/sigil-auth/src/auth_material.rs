@@ -10,7 +10,8 @@
 //! auth methods. A bare AuthSig carries no ReCap: it grants every resource and ability, and what
 //! the request may do is decided by the conditions or the PKP's permissions alone.
 
-use alloy_primitives::Address;
+use alloy_primitives::{eip191_hash_message, Address, B256};
+use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
 use crate::auth_sig::{AuthSig, ALGO_ED25519, DERIVED_VIA_SESSION, SIWE_DELEGATION_URI};
@@ -95,13 +96,76 @@ pub fn verify_wallet_auth_sig(
             address: truncate_for_error(&auth_sig.address),
         }
     })?;
-    let invalid = |reason: &str| AuthError::InvalidWalletSig {
-        reason: reason.to_owned(),
-    };
     verify_eip191_bytes(auth_sig.signed_message.as_bytes(), &signature, address)
         .map_err(|_| invalid("Invalid signature verification"))?;
-    let siwe: SiweMessage = auth_sig
-        .signed_message
+    let siwe = check_sign_in(&auth_sig.signed_message, now)?;
+    if siwe.address() != address {
+        return Err(invalid(
+            "Recovered address does not match presented address",
+        ));
+    }
+    Ok(WalletAuth { address, siwe })
+}
+
+/// A contract wallet's AuthSig, checked as far as it can be without the chain: what its
+/// contract's `isValidSignature(bytes32, bytes)` must answer `0x1626ba7e` to.
+#[derive(Clone, Debug)]
+pub struct ContractSigCheck {
+    /// The wallet contract (the AuthSig's `address`): the user once it vouches.
+    pub contract: Address,
+    /// The hash it is asked about.
+    pub hash: B256,
+    /// The signature, as given.
+    pub signature: Vec<u8>,
+    /// What was signed.
+    pub siwe: SiweMessage,
+}
+
+/// The chain-free part of a contract wallet's AuthSig, as Lit's nodes check it, in their order:
+/// its SIWE message as for a wallet's (canonical form, no session's or delegation's URI, Lit's
+/// times), its `address` (20 bytes of hex, else `NodeAuthSigAddressConversionError`) and its
+/// signature's hex (an odd length read with a leading zero, as Lit reads it). The contract is
+/// then asked about the EIP-191 hash of the message (`EIP1271`), or with `sha256` its SHA-256
+/// (`EIP1271_SHA256`). The SIWE address is not compared with the contract, as on Lit's nodes:
+/// the contract alone vouches for the signature.
+pub fn prepare_contract_auth_sig(
+    auth_sig: &AuthSig,
+    sha256: bool,
+    now: OffsetDateTime,
+) -> Result<ContractSigCheck, AuthError> {
+    let siwe = check_sign_in(&auth_sig.signed_message, now)?;
+    let contract = crate::parse_address_loose(&auth_sig.address).ok_or_else(|| {
+        AuthError::WalletAddressEncoding {
+            address: truncate_for_error(&auth_sig.address),
+        }
+    })?;
+    let hex_digits = auth_sig.sig.strip_prefix("0x").unwrap_or(&auth_sig.sig);
+    let padded = if hex_digits.len() % 2 == 1 {
+        format!("0{hex_digits}")
+    } else {
+        hex_digits.to_owned()
+    };
+    let signature =
+        hex::decode(padded).map_err(|_| invalid("the contract wallet's signature is not hex"))?;
+    let hash = if sha256 {
+        B256::from(<[u8; 32]>::from(Sha256::digest(
+            auth_sig.signed_message.as_bytes(),
+        )))
+    } else {
+        eip191_hash_message(auth_sig.signed_message.as_bytes())
+    };
+    Ok(ContractSigCheck {
+        contract,
+        hash,
+        signature,
+        siwe,
+    })
+}
+
+/// A sign-in's SIWE message as Lit's nodes take it from a wallet: canonical, not a session's or a
+/// delegation's, within Lit's times.
+fn check_sign_in(signed_message: &str, now: OffsetDateTime) -> Result<SiweMessage, AuthError> {
+    let siwe: SiweMessage = signed_message
         .parse()
         .map_err(|error: AuthError| invalid(&format!("Parse error on SIWE: {error}")))?;
     let uri = siwe.uri();
@@ -113,10 +177,11 @@ pub fn verify_wallet_auth_sig(
         )));
     }
     check_siwe_times(&siwe, now)?;
-    if siwe.address() != address {
-        return Err(invalid(
-            "Recovered address does not match presented address",
-        ));
+    Ok(siwe)
+}
+
+fn invalid(reason: &str) -> AuthError {
+    AuthError::InvalidWalletSig {
+        reason: reason.to_owned(),
     }
-    Ok(WalletAuth { address, siwe })
 }

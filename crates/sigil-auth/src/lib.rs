@@ -70,7 +70,10 @@ pub mod siwe;
 mod timefmt;
 mod verify;
 
-pub use auth_material::{verify_wallet_auth_sig, AuthMaterialKind, WalletAuth};
+pub use auth_material::{
+    prepare_contract_auth_sig, verify_wallet_auth_sig, AuthMaterialKind, ContractSigCheck,
+    WalletAuth,
+};
 pub use auth_sig::{
     create_capacity_delegation_auth_sig, generate_auth_sig, parse_address_loose, AuthSig,
     CapacityDelegationParams, ALGO_ED25519, DERIVED_VIA_SESSION, DERIVED_VIA_WALLET,

@@ -155,3 +155,55 @@ fn auth_material_is_read_by_derived_via_and_algo_as_lit_reads_it() {
         );
     }
 }
+
+#[test]
+fn a_contract_wallets_auth_sig_asks_its_contract_about_the_hash_its_derived_via_names() {
+    let signed = auth_sig("https://app.example", Duration::hours(1));
+    let contract = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
+    let as_contract = |derived_via: &str, sig: &str| AuthSig {
+        derived_via: derived_via.to_owned(),
+        address: contract.to_owned(),
+        sig: sig.to_owned(),
+        ..signed.clone()
+    };
+    let eip191 = prepare_contract_auth_sig(&as_contract("EIP1271", &signed.sig), false, NOW)
+        .expect("prepared");
+    assert_eq!(eip191.contract.to_checksum(None), contract);
+    assert_eq!(
+        eip191.hash,
+        alloy_primitives::eip191_hash_message(signed.signed_message.as_bytes())
+    );
+    assert_eq!(eip191.signature.len(), 65);
+    let sha256 = prepare_contract_auth_sig(&as_contract("EIP1271_SHA256", "0xabc"), true, NOW)
+        .expect("prepared");
+    assert_eq!(
+        hex::encode(sha256.hash),
+        sha256_hex(signed.signed_message.as_bytes())
+    );
+    // An odd number of hex digits is read with a leading zero, as Lit reads it.
+    assert_eq!(sha256.signature, vec![0x0a, 0xbc]);
+
+    let code = |auth_sig: &AuthSig, now| {
+        prepare_contract_auth_sig(auth_sig, false, now)
+            .expect_err("refused")
+            .code()
+            .as_str()
+            .to_owned()
+    };
+    let mut no_address = as_contract("EIP1271", &signed.sig);
+    no_address.address = "a wallet".to_owned();
+    assert_eq!(code(&no_address, NOW), "NodeAuthSigAddressConversionError");
+    assert_eq!(
+        code(&as_contract("EIP1271", "0xzz"), NOW),
+        "NodeInvalidAuthSig"
+    );
+    assert_eq!(
+        code(&as_contract("EIP1271", &signed.sig), NOW + Duration::hours(2)),
+        "NodeSIWEMessageError"
+    );
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))
+}

@@ -8,27 +8,35 @@ use crate::clock::unix_secs;
 use crate::error::NodeError;
 use crate::state::NodeState;
 use crate::usage::{DelegatedCredits, ExpectedRequest, UsageError, UsageRequest};
-use alloy_primitives::U256;
+use alloy_primitives::{Address, U256};
+use alloy_rpc_types_eth::TransactionRequest;
+use alloy_sol_types::SolCall;
 use sigil_auth::{
     AuthContext, AuthError, AuthMaterialKind, AuthSig, CapacityDelegation, LitAbility, LitResource,
-    SessionKeySignedMessage, SessionLookup, VerificationRequest, DERIVED_VIA_NETWORK,
+    SessionKeySignedMessage, SessionLookup, SiweMessage, VerificationRequest, DERIVED_VIA_NETWORK,
 };
+use sigil_chain::evm::contracts::IERC1271;
 use sigil_chain::CapacityCredit;
+use sigil_crypto::conditions::ChainReadError;
+use sigil_wire::LitErrorCode;
 use std::sync::Arc;
 
 /// Whether an endpoint takes a wallet's own AuthSig (no session key) in place of a session sig.
 /// Lit's unversioned endpoints do (`/web/encryption/sign` and its `/v1`, `/web/pkp/sign`,
 /// `/web/execute`); its versioned `/web/pkp/sign/v1` and `/web/execute/v1` do not.
 #[derive(Clone, Copy, Debug)]
-pub(crate) enum BareAuthSigs {
+pub(crate) enum BareAuthSigs<'a> {
     /// Taken: a wallet's AuthSig grants every resource; what it may do is the conditions' or
-    /// the PKP's to say.
-    Accepted,
+    /// the PKP's to say. A contract wallet's is checked on `chain`, the request's.
+    Accepted {
+        /// The chain the request names, where a contract wallet is asked.
+        chain: Option<&'a str>,
+    },
     /// Refused with Lit's code, naming the endpoint as Lit does (`pkpSign`, `execute`).
     Refused(&'static str),
 }
 
-impl BareAuthSigs {
+impl BareAuthSigs<'_> {
     /// Refuses `auth_sig` here if it is not a session sig and the endpoint takes none but
     /// those: Lit's versioned endpoints refuse it before they read the rest of the request.
     pub(crate) fn check(self, auth_sig: &AuthSig) -> Result<(), NodeError> {
@@ -51,7 +59,7 @@ impl NodeState {
         auth_sig: AuthSig,
         resource: &LitResource,
         ability: LitAbility,
-        bare: BareAuthSigs,
+        bare: BareAuthSigs<'_>,
     ) -> Result<AuthContext, NodeError> {
         bare.check(&auth_sig)?;
         let unsupported = |reason: &str| {
@@ -67,26 +75,90 @@ impl NodeState {
                 "BLSNetworkSig is not supported for wallet sig validation: a PKP session's \
                  capability goes in a session sig",
             ),
-            AuthMaterialKind::Contract { .. } => unsupported(
-                "smart-contract wallet signatures (EIP-1271) are not verified by this node",
-            ),
+            AuthMaterialKind::Contract { sha256 } => {
+                let chain = match bare {
+                    BareAuthSigs::Accepted { chain } => chain,
+                    BareAuthSigs::Refused(_) => None,
+                };
+                self.authorize_contract(&auth_sig, sha256, chain).await
+            }
         }
     }
 
-    /// A wallet's own AuthSig, checked as Lit's nodes check it, then counted. Its SIWE message
-    /// carries no session, so the context has no session key and no delegations.
+    /// A wallet's own AuthSig, checked as Lit's nodes check it, then counted.
     async fn authorize_wallet(&self, auth_sig: &AuthSig) -> Result<AuthContext, NodeError> {
         let now = self.clock.now();
         let expected = self.usage.expect_request();
         let wallet = sigil_auth::verify_wallet_auth_sig(auth_sig, now)?;
-        let context = AuthContext {
-            user_address: wallet.address,
-            session_key_hex: String::new(),
-            siwe_domain: wallet.siwe.domain(),
-            siwe_resources: wallet.siwe.resources().map(str::to_owned).collect(),
-            capacity_delegations: Vec::new(),
-            resolved_auth_context: None,
+        let context = sign_in_context(wallet.address, &wallet.siwe);
+        self.count_request(&context, unix_secs(now), expected)
+            .await?;
+        Ok(context)
+    }
+
+    /// A contract wallet's AuthSig (EIP-1271), checked as Lit's nodes check it: its SIWE message
+    /// here, then `isValidSignature` of the wallet contract on the request's chain, which must
+    /// answer `0x1626ba7e`; then counted for the contract.
+    async fn authorize_contract(
+        &self,
+        auth_sig: &AuthSig,
+        sha256: bool,
+        chain: Option<&str>,
+    ) -> Result<AuthContext, NodeError> {
+        let now = self.clock.now();
+        let expected = self.usage.expect_request();
+        let check = sigil_auth::prepare_contract_auth_sig(auth_sig, sha256, now)?;
+        let refused = |code, reason| NodeError::Refused { code, reason };
+        let chain = chain.ok_or_else(|| {
+            refused(
+                LitErrorCode::NodeBlockchainChainUnknown,
+                "Empty chain value: a contract wallet's AuthSig is checked on the request's chain"
+                    .to_owned(),
+            )
+        })?;
+        let call = IERC1271::isValidSignatureCall {
+            hash: check.hash,
+            signature: check.signature.clone().into(),
         };
+        let request = TransactionRequest::default()
+            .to(check.contract)
+            .input(call.abi_encode().into());
+        let failed = || {
+            refused(
+                LitErrorCode::NodeBlockchainError,
+                format!(
+                    "Execution Reverted- Call to contract's {} isValidSignature function failed on chain {chain}",
+                    check.contract
+                ),
+            )
+        };
+        let answer = match self.condition_reader.call(chain, request).await {
+            Ok(answer) => answer,
+            Err(ChainReadError::UnknownChain) => {
+                return Err(refused(
+                    LitErrorCode::NodeInvalidAuthSig,
+                    format!(
+                        "unable to resolve RPC for chain {}: configure it to check contract wallets there",
+                        sigil_auth::truncate_for_error(chain)
+                    ),
+                ))
+            }
+            Err(_) => return Err(failed()),
+        };
+        let magic =
+            IERC1271::isValidSignatureCall::abi_decode_returns(&answer).map_err(|_| failed())?;
+        if magic != IERC1271::isValidSignatureCall::SELECTOR {
+            return Err(refused(
+                LitErrorCode::NodeContractAuthsigUnauthorized,
+                format!(
+                    "Authsig failed for contract {}.  Return value was {magic}.  We sent params isValidSignature({}, {})",
+                    check.contract,
+                    hex::encode(check.hash),
+                    sigil_auth::truncate_for_error(&auth_sig.sig)
+                ),
+            ));
+        }
+        let context = sign_in_context(check.contract, &check.siwe);
         self.count_request(&context, unix_secs(now), expected)
             .await?;
         Ok(context)
@@ -189,6 +261,19 @@ impl NodeState {
             .into_iter()
             .filter(|credit| credit.owner == delegation.delegator && credit.is_active_at(now))
             .collect()
+    }
+}
+
+/// The context of a request signed in with `user`'s own AuthSig over `siwe`: no session key, no
+/// delegations.
+fn sign_in_context(user: Address, siwe: &SiweMessage) -> AuthContext {
+    AuthContext {
+        user_address: user,
+        session_key_hex: String::new(),
+        siwe_domain: siwe.domain(),
+        siwe_resources: siwe.resources().map(str::to_owned).collect(),
+        capacity_delegations: Vec::new(),
+        resolved_auth_context: None,
     }
 }
 

@@ -93,9 +93,10 @@ pub enum NodeError {
         /// The endpoint, as Lit names it in this refusal (`pkpSign`, `execute`).
         endpoint: &'static str,
     },
-    /// A request to sign a session key for a PKP is refused, with the Lit code that says why.
+    /// A request is refused by a check whose Lit code depends on what failed (a PKP session to
+    /// sign, a contract wallet's signature).
     #[error("{reason}")]
-    SessionKeyRefused {
+    Refused {
         /// Lit's code for the refusal.
         code: LitErrorCode,
         /// What exactly is wrong.
@@ -224,7 +225,7 @@ impl NodeError {
             NodeError::AuthSigNotAccepted { .. } => {
                 LitErrorCode::NodeCannotProvideAuthSigForEndpoint
             }
-            NodeError::SessionKeyRefused { code, .. } => code.clone(),
+            NodeError::Refused { code, .. } => code.clone(),
             NodeError::InvalidIpfsId(_) => LitErrorCode::NodeInvalidIpfsId,
             NodeError::Overloaded(_) => LitErrorCode::NodeConcurrencyOverload,
             NodeError::PeerUnreachable { .. } | NodeError::ProtocolFailed(_) => {

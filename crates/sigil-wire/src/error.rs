@@ -109,6 +109,8 @@ pub enum LitErrorCode {
     NodeCannotProvideAuthMethodForEndpoint,
     /// The request carries a bare AuthSig where the endpoint takes only a session sig.
     NodeCannotProvideAuthSigForEndpoint,
+    /// A contract wallet's `isValidSignature` did not vouch for its AuthSig.
+    NodeContractAuthsigUnauthorized,
     /// The node is running as many requests of this kind as it may.
     NodeConcurrencyOverload,
     /// `NodePOAPJSONError`: the POAP API's answer is not the JSON it documents.
@@ -133,7 +135,7 @@ pub enum LitErrorCode {
 
 impl LitErrorCode {
     /// Every code the table knows, for exhaustive checks.
-    pub const KNOWN: [LitErrorCode; 57] = [
+    pub const KNOWN: [LitErrorCode; 58] = [
         LitErrorCode::NodeSystemFault,
         LitErrorCode::NodeAccessControlConditionsCheckFailed,
         LitErrorCode::NodeAccessControlConditionsReturnedNotAuthorized,
@@ -182,6 +184,7 @@ impl LitErrorCode {
         LitErrorCode::NodeJsMemoryLimitError,
         LitErrorCode::NodeCannotProvideAuthMethodForEndpoint,
         LitErrorCode::NodeCannotProvideAuthSigForEndpoint,
+        LitErrorCode::NodeContractAuthsigUnauthorized,
         LitErrorCode::NodeConcurrencyOverload,
         LitErrorCode::NodePoapJsonError,
         LitErrorCode::NodeInvalidAuthContextResource,
@@ -257,6 +260,7 @@ impl LitErrorCode {
             LitErrorCode::NodeCannotProvideAuthSigForEndpoint => {
                 "NodeCannotProvideAuthSigForEndpoint"
             }
+            LitErrorCode::NodeContractAuthsigUnauthorized => "NodeContractAuthsigUnauthorized",
             LitErrorCode::NodeConcurrencyOverload => "NodeConcurrencyOverload",
             LitErrorCode::NodePoapJsonError => "NodePOAPJSONError",
             LitErrorCode::NodeInvalidAuthContextResource => "NodeInvalidAuthContextResource",
@@ -324,7 +328,8 @@ impl LitErrorCode {
             | LitErrorCode::NodeJsTimeoutError
             | LitErrorCode::NodeJsMemoryLimitError
             | LitErrorCode::NodeCannotProvideAuthMethodForEndpoint
-            | LitErrorCode::NodeCannotProvideAuthSigForEndpoint => "Validation",
+            | LitErrorCode::NodeCannotProvideAuthSigForEndpoint
+            | LitErrorCode::NodeContractAuthsigUnauthorized => "Validation",
             LitErrorCode::NodeBlockchainError | LitErrorCode::NodeBlockchainChainUnknown => {
                 "Blockchain"
             }
@@ -382,7 +387,8 @@ impl LitErrorCode {
             LitErrorCode::NodeWalletSignatureJsonError => 502,
             LitErrorCode::NodeAccessControlConditionsReturnedNotAuthorized
             | LitErrorCode::NodeInvalidAuthSig
-            | LitErrorCode::NodePKPNotAuthorized => 401,
+            | LitErrorCode::NodePKPNotAuthorized
+            | LitErrorCode::NodeContractAuthsigUnauthorized => 401,
             LitErrorCode::RateLimitExceeded => 402,
             LitErrorCode::NodeExpWrongOrTooLarge
             | LitErrorCode::NodeIatOutsideGracePeriod
@@ -449,6 +455,7 @@ impl LitErrorCode {
             LitErrorCode::NodeJsMemoryLimitError => "The memory limit was exceeded when executing the Javascript for this action",
             LitErrorCode::NodeCannotProvideAuthMethodForEndpoint => "The user sent a auth_methods for endpoint",
             LitErrorCode::NodeCannotProvideAuthSigForEndpoint => "Invalid Signature Requested",
+            LitErrorCode::NodeContractAuthsigUnauthorized => "Access control failed for Smart contract",
             LitErrorCode::NodeConcurrencyOverload => "Concurrency limit reached",
             LitErrorCode::NodePoapJsonError => "POAP not in JSON format",
             LitErrorCode::NodeInvalidAuthContextResource => "A user's capability may not define auth context resources",
@@ -644,6 +651,7 @@ mod tests {
                 ("NodeJsMemoryLimitError", "Validation", 502),
                 ("NodeCannotProvideAuthMethodForEndpoint", "Validation", 400),
                 ("NodeCannotProvideAuthSigForEndpoint", "Validation", 400),
+                ("NodeContractAuthsigUnauthorized", "Validation", 401),
                 ("NodeConcurrencyOverload", "Unexpected", 429),
                 ("NodePOAPJSONError", "Serializer", 502),
                 ("NodeInvalidAuthContextResource", "Validation", 401),

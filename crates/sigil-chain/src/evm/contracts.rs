@@ -166,3 +166,25 @@ pub mod demo_erc1155 {
     );
 }
 pub use demo_erc1155::DemoERC1155;
+
+#[allow(missing_docs, clippy::too_many_arguments)]
+pub mod contract_wallet {
+    alloy_sol_types::sol!(
+        #[sol(rpc)]
+        ContractWallet,
+        "../../contracts/artifacts/ContractWallet.json"
+    );
+}
+pub use contract_wallet::ContractWallet;
+
+/// EIP-1271's interface, which any smart-contract wallet answers: whether `signature` is the
+/// wallet's over `hash` (the function's selector, `0x1626ba7e`, for yes).
+#[allow(missing_docs)]
+pub mod erc1271 {
+    alloy_sol_types::sol! {
+        interface IERC1271 {
+            function isValidSignature(bytes32 hash, bytes signature) external view returns (bytes4 magicValue);
+        }
+    }
+}
+pub use erc1271::IERC1271;

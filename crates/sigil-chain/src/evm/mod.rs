@@ -29,7 +29,9 @@ pub use mint::{
     AUTH_METHOD_ADDRESS, SCOPE_SIGN_ANYTHING,
 };
 pub use network_context::{contract_abi, NetworkContext};
-pub use tokens::{deploy_demo_tokens, mint_erc1155, mint_erc20, mint_erc721, DEMO_TOKENS};
+pub use tokens::{
+    deploy_contract_wallet, deploy_demo_tokens, mint_erc1155, mint_erc20, mint_erc721, DEMO_TOKENS,
+};
 
 /// What can go wrong talking to the contracts.
 #[derive(Debug, thiserror::Error)]

@@ -1,8 +1,8 @@
 //! Demo tokens for trying token-gated conditions locally: an ERC-20, an ERC-721 and an ERC-1155
 //! (Sigil's own contracts, built with the others), deployed beside a devnet's contracts and
-//! minted by their deployer.
+//! minted by their deployer; and a one-owner contract wallet for trying EIP-1271 AuthSigs.
 
-use super::contracts::{DemoERC1155, DemoERC20, DemoERC721};
+use super::contracts::{ContractWallet, DemoERC1155, DemoERC20, DemoERC721};
 use super::{EvmError, NetworkContext};
 use alloy_primitives::{Address, U256};
 use alloy_provider::Provider;
@@ -78,4 +78,13 @@ pub async fn mint_erc1155<P: Provider>(
         .get_receipt()
         .await?;
     Ok(())
+}
+
+/// Deploys a contract wallet (EIP-1271) whose signatures are `owner`'s, from the sender of
+/// `provider`; its address.
+pub async fn deploy_contract_wallet<P: Provider>(
+    provider: &P,
+    owner: Address,
+) -> Result<Address, EvmError> {
+    Ok(*ContractWallet::deploy(provider, owner).await?.address())
 }

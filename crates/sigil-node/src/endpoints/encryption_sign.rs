@@ -33,7 +33,9 @@ pub(super) async fn encryption_sign(
             request.auth_sig,
             &resource,
             LitAbility::AccessControlConditionDecryption,
-            BareAuthSigs::Accepted,
+            BareAuthSigs::Accepted {
+                chain: request.chain.as_deref(),
+            },
         )
         .await?;
 

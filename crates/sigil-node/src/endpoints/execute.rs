@@ -28,7 +28,11 @@ pub(super) async fn execute_js(
     headers: HeaderMap,
     AppJson(request): AppJson<ExecuteJsRequest>,
 ) -> Result<Response, NodeError> {
-    execute(state, correlation, headers, request, BareAuthSigs::Accepted).await
+    // Lit checks a contract wallet there on `ethereum`.
+    let bare = BareAuthSigs::Accepted {
+        chain: Some("ethereum"),
+    };
+    execute(state, correlation, headers, request, bare).await
 }
 
 /// `/web/execute/v1`: session sigs only.
@@ -47,7 +51,7 @@ async fn execute(
     correlation: CorrelationId,
     headers: HeaderMap,
     request: ExecuteJsRequest,
-    bare: BareAuthSigs,
+    bare: BareAuthSigs<'_>,
 ) -> Result<Response, NodeError> {
     bare.check(&request.auth_sig)?;
     if request.auth_methods.is_some() {

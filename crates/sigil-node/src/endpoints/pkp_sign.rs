@@ -44,7 +44,11 @@ pub(super) async fn pkp_sign(
     Extension(correlation): Extension<CorrelationId>,
     AppJson(request): AppJson<PkpSignRequest>,
 ) -> Result<Json<PkpSignResponse>, NodeError> {
-    sign(state, correlation, request, BareAuthSigs::Accepted).await
+    // Lit checks a contract wallet there on `ethereum`.
+    let bare = BareAuthSigs::Accepted {
+        chain: Some("ethereum"),
+    };
+    sign(state, correlation, request, bare).await
 }
 
 /// `/web/pkp/sign/v1`: session sigs only.
@@ -66,7 +70,7 @@ async fn sign(
     state: Arc<NodeState>,
     correlation: CorrelationId,
     request: PkpSignRequest,
-    bare: BareAuthSigs,
+    bare: BareAuthSigs<'_>,
 ) -> Result<Json<PkpSignResponse>, NodeError> {
     bare.check(&request.auth_sig)?;
     let digest: [u8; 32] = request.to_sign.as_slice().try_into().map_err(|_| {

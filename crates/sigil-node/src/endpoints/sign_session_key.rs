@@ -197,7 +197,7 @@ pub(super) async fn sign_session_key(
 }
 
 fn refused(code: LitErrorCode, reason: String) -> NodeError {
-    NodeError::SessionKeyRefused { code, reason }
+    NodeError::Refused { code, reason }
 }
 
 /// An Ethereum wallet auth method, verified as Lit's nodes verify it: the token is a wallet's
