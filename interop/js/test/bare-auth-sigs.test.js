@@ -1,13 +1,18 @@
 // A wallet's own AuthSig in place of session sigs, as the official SDK 7.4.0's decrypt sends it
 // (`authSig`, the same to every node): the nodes check it as Lit's do and decrypt for the
 // wallet; a stranger's is refused by the conditions and a changed one with Lit's code. The same
-// AuthSig serves `sigil decrypt --auth-sig`.
+// AuthSig serves `sigil decrypt --auth-sig`. A smart-contract wallet (Sigil's ContractWallet,
+// EIP-1271) signs with `derivedVia` `EIP1271` or `EIP1271_SHA256` while its owner's key vouches,
+// and is refused once ownership moves.
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { createSiweMessage, generateAuthSig } = require('@lit-protocol/auth-helpers');
 const { encryptString, decryptToString } = require('@lit-protocol/encryption');
 const { ethers, RPC_URL, connectedClient, litErrorOf, onlyAddress, sigil, tempFile } = require('./lib');
+const walletArtifact = require('../../../contracts/artifacts/ContractWallet.json');
+
+const DEV_MNEMONIC = 'test test test test test test test test test test test junk';
 
 /** `wallet`'s AuthSig over a SIWE message of its own, valid for ten minutes. */
 async function bareAuthSig(client, wallet) {
@@ -60,4 +65,51 @@ test('decryptToString with a bare wallet AuthSig: the wallet decrypts, a strange
     '--in', tempFile('encrypted.json', JSON.stringify(encrypted))]);
   assert.equal(out.status, 0, out.stderr);
   assert.equal(out.stdout.trim(), 'for a bare AuthSig');
+});
+
+test('decryptToString with a contract wallet\'s EIP1271 and EIP1271_SHA256 AuthSigs, refused once its ownership moves', async () => {
+  const provider = new ethers.providers.StaticJsonRpcProvider(RPC_URL);
+  provider.pollingInterval = 100;
+  const owner = ethers.Wallet.fromMnemonic(DEV_MNEMONIC, "m/44'/60'/0'/0/2").connect(provider);
+  const factory = new ethers.ContractFactory(walletArtifact.abi, walletArtifact.bytecode, owner);
+  const contractWallet = await factory.deploy(owner.address);
+  await contractWallet.deployed();
+  const accessControlConditions = onlyAddress(contractWallet.address);
+  const client = await connectedClient();
+  try {
+    const { ciphertext, dataToEncryptHash } = await encryptString(
+      { accessControlConditions, dataToEncrypt: 'for a contract wallet' }, client);
+    const decrypt = (authSig) => decryptToString(
+      { accessControlConditions, ciphertext, dataToEncryptHash, chain: 'ethereum', authSig }, client);
+    // The SIWE message in the contract's name; the owner signs the hash the contract is asked
+    // about: the message's EIP-191 hash (what signMessage signs) or its SHA-256.
+    const contractAuthSig = async (derivedVia) => {
+      const toSign = await createSiweMessage({
+        uri: 'https://app.example',
+        expiration: new Date(Date.now() + 10 * 60 * 1000).toISOString(),
+        walletAddress: contractWallet.address,
+        nonce: await client.getLatestBlockhash(),
+        litNodeClient: client,
+      });
+      const sig = derivedVia === 'EIP1271'
+        ? await owner.signMessage(toSign)
+        : ethers.utils.joinSignature(owner._signingKey().signDigest(ethers.utils.sha256(ethers.utils.toUtf8Bytes(toSign))));
+      return { sig, derivedVia, signedMessage: toSign, address: contractWallet.address };
+    };
+    for (const derivedVia of ['EIP1271', 'EIP1271_SHA256']) {
+      assert.equal(await decrypt(await contractAuthSig(derivedVia)), 'for a contract wallet', derivedVia);
+    }
+
+    const stillSigned = await contractAuthSig('EIP1271');
+    await (await contractWallet.transferOwnership(ethers.Wallet.createRandom().address)).wait();
+    let error;
+    try {
+      await decrypt(stillSigned);
+    } catch (e) {
+      error = litErrorOf(e);
+    }
+    assert.equal(error && error.errorCode, 'NodeContractAuthsigUnauthorized');
+  } finally {
+    await client.disconnect();
+  }
 });
