@@ -198,7 +198,10 @@ fn a_contract_wallets_auth_sig_asks_its_contract_about_the_hash_its_derived_via_
         "NodeInvalidAuthSig"
     );
     assert_eq!(
-        code(&as_contract("EIP1271", &signed.sig), NOW + Duration::hours(2)),
+        code(
+            &as_contract("EIP1271", &signed.sig),
+            NOW + Duration::hours(2)
+        ),
         "NodeSIWEMessageError"
     );
 }

@@ -43,7 +43,8 @@ enum Command {
     /// Lit Actions: store their code on IPFS, run them on a network's nodes.
     #[command(subcommand)]
     Actions(cmd::actions::Command),
-    /// Demo tokens to try token-gated conditions with.
+    /// Demo contracts: tokens to try token-gated conditions with, a contract wallet to try
+    /// EIP-1271 AuthSigs with.
     #[command(subcommand)]
     Tokens(cmd::contracts::TokensCommand),
     /// Start a whole local Lit network (chain + N nodes) in one command.

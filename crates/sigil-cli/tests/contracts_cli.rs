@@ -423,5 +423,42 @@ async fn demo_tokens_are_minted_by_their_deployer_only_and_deployable_anew() {
         &["mint", "erc1155", "--to", BOB, "--id", "7", "--amount", "3"],
     );
     assert!(ok, "{err}");
+
+    // A contract wallet for Bob's key, deployed by Alice: it vouches for Bob's signatures only.
+    let (ok, out, err) = tokens(&anvil, &copy, DEV_KEY_1, &["wallet", "--owner", BOB]);
+    assert!(ok, "{err}");
+    let deployed: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let wallet: Address = deployed["wallet"]
+        .as_str()
+        .and_then(|text| text.parse().ok())
+        .expect("wallet");
+    let contract = sigil_chain::evm::contracts::ContractWallet::new(wallet, &provider);
+    assert_eq!(
+        contract.owner().call().await.expect("owner"),
+        BOB.parse::<Address>().expect("address")
+    );
+    let hash = alloy_primitives::keccak256("a contract wallet signs");
+    let signed_by = |key: &str| {
+        let signer: alloy_signer_local::PrivateKeySigner = key.parse().expect("key");
+        alloy_signer::SignerSync::sign_hash_sync(&signer, &hash)
+            .expect("signs")
+            .as_bytes()
+            .to_vec()
+    };
+    let answer = |signature: Vec<u8>| {
+        let contract = contract.clone();
+        async move {
+            contract
+                .isValidSignature(hash, signature.into())
+                .call()
+                .await
+                .expect("isValidSignature")
+        }
+    };
+    assert_eq!(
+        answer(signed_by(DEV_KEY_2)).await.0,
+        [0x16, 0x26, 0xba, 0x7e]
+    );
+    assert_eq!(answer(signed_by(DEV_KEY_1)).await.0, [0xff; 4]);
     running.stop(Duration::from_secs(10));
 }

@@ -128,6 +128,18 @@ pub enum TokensCommand {
         #[arg(long, value_name = "ID", default_value = "1")]
         id: U256,
     },
+    /// Deploy a contract wallet (EIP-1271) whose signatures are its owner's key's, to try
+    /// contract-wallet AuthSigs (`derivedVia` `EIP1271` or `EIP1271_SHA256`) with; prints its
+    /// address.
+    Wallet {
+        #[command(flatten)]
+        network: NetworkArgs,
+        #[command(flatten)]
+        sender: SenderArgs,
+        /// The key whose signatures the wallet takes [default: the sender].
+        #[arg(long, value_name = "ADDR")]
+        owner: Option<Address>,
+    },
 }
 
 /// A demo token.
@@ -155,6 +167,21 @@ pub fn run_tokens(command: TokensCommand) -> Result<(), Failure> {
                     .filter_map(|name| Some((*name, context.address(name)?.to_checksum(None))))
                     .collect();
                 print_json(&deployed)
+            }
+            TokensCommand::Wallet {
+                network,
+                sender,
+                owner,
+            } => {
+                let (provider, _) = connect(&network, Some(&sender)).await?;
+                let owner = match owner {
+                    Some(owner) => owner,
+                    None => wallet_from_env(&sender.private_key_env)?.address(),
+                };
+                let wallet = evm::deploy_contract_wallet(&provider, owner)
+                    .await
+                    .context("deploying the contract wallet")?;
+                print_json(&serde_json::json!({"wallet": wallet, "owner": owner}))
             }
             TokensCommand::Mint {
                 network,
