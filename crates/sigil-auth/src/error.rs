@@ -100,6 +100,12 @@ pub enum AuthError {
         /// The address given (truncated).
         address: String,
     },
+    /// A Solana AuthSig's `sig` is not 64 bytes of hex.
+    #[error("{reason}")]
+    Ed25519SigEncoding {
+        /// Why.
+        reason: String,
+    },
     /// A bare wallet AuthSig does not check out.
     #[error("{reason}")]
     InvalidWalletSig {
@@ -387,6 +393,7 @@ impl AuthError {
                 LitErrorCode::NodeAuthSigAddressConversionError
             }
             AuthError::InvalidWalletSig { .. } => LitErrorCode::NodeInvalidAuthSig,
+            AuthError::Ed25519SigEncoding { .. } => LitErrorCode::NodeInvalidEd25519AuthSig,
         }
     }
 

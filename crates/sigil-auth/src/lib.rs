@@ -61,6 +61,7 @@
 
 pub mod auth_material;
 mod auth_sig;
+pub mod chain_sigs;
 mod error;
 pub mod pkp_session;
 pub mod recap;
@@ -79,6 +80,7 @@ pub use auth_sig::{
     CapacityDelegationParams, ALGO_ED25519, DERIVED_VIA_SESSION, DERIVED_VIA_WALLET,
     SIWE_DELEGATION_URI,
 };
+pub use chain_sigs::{verify_cosmos_auth_sig, verify_solana_auth_sig, WalletChain};
 pub use error::{AuthError, CapabilityRejection, RecapError};
 pub use recap::Recap;
 pub use resource::{

@@ -111,6 +111,16 @@ pub enum LitErrorCode {
     NodeCannotProvideAuthSigForEndpoint,
     /// A contract wallet's `isValidSignature` did not vouch for its AuthSig.
     NodeContractAuthsigUnauthorized,
+    /// A Solana AuthSig's signature is not 64 bytes of hex.
+    NodeInvalidEd25519AuthSig,
+    /// The request has no Ethereum AuthSig for its EVM conditions.
+    NodeInvalidEthereumAuthSig,
+    /// The request has no Solana AuthSig for its Solana conditions.
+    NodeInvalidSolanaAuthSig,
+    /// The request has no Cosmos AuthSig for its Cosmos conditions.
+    NodeInvalidCosmosAuthSig,
+    /// The request's AuthSigs, one per chain, hold none.
+    NodeInvalidMultipleAuthSigs,
     /// The node is running as many requests of this kind as it may.
     NodeConcurrencyOverload,
     /// `NodePOAPJSONError`: the POAP API's answer is not the JSON it documents.
@@ -135,7 +145,7 @@ pub enum LitErrorCode {
 
 impl LitErrorCode {
     /// Every code the table knows, for exhaustive checks.
-    pub const KNOWN: [LitErrorCode; 58] = [
+    pub const KNOWN: [LitErrorCode; 63] = [
         LitErrorCode::NodeSystemFault,
         LitErrorCode::NodeAccessControlConditionsCheckFailed,
         LitErrorCode::NodeAccessControlConditionsReturnedNotAuthorized,
@@ -185,6 +195,11 @@ impl LitErrorCode {
         LitErrorCode::NodeCannotProvideAuthMethodForEndpoint,
         LitErrorCode::NodeCannotProvideAuthSigForEndpoint,
         LitErrorCode::NodeContractAuthsigUnauthorized,
+        LitErrorCode::NodeInvalidEd25519AuthSig,
+        LitErrorCode::NodeInvalidEthereumAuthSig,
+        LitErrorCode::NodeInvalidSolanaAuthSig,
+        LitErrorCode::NodeInvalidCosmosAuthSig,
+        LitErrorCode::NodeInvalidMultipleAuthSigs,
         LitErrorCode::NodeConcurrencyOverload,
         LitErrorCode::NodePoapJsonError,
         LitErrorCode::NodeInvalidAuthContextResource,
@@ -261,6 +276,11 @@ impl LitErrorCode {
                 "NodeCannotProvideAuthSigForEndpoint"
             }
             LitErrorCode::NodeContractAuthsigUnauthorized => "NodeContractAuthsigUnauthorized",
+            LitErrorCode::NodeInvalidEd25519AuthSig => "NodeInvalidED25519AuthSig",
+            LitErrorCode::NodeInvalidEthereumAuthSig => "NodeInvalidEthereumAuthSig",
+            LitErrorCode::NodeInvalidSolanaAuthSig => "NodeInvalidSolanaAuthSig",
+            LitErrorCode::NodeInvalidCosmosAuthSig => "NodeInvalidCosmosAuthSig",
+            LitErrorCode::NodeInvalidMultipleAuthSigs => "NodeInvalidMultipleAuthSigs",
             LitErrorCode::NodeConcurrencyOverload => "NodeConcurrencyOverload",
             LitErrorCode::NodePoapJsonError => "NodePOAPJSONError",
             LitErrorCode::NodeInvalidAuthContextResource => "NodeInvalidAuthContextResource",
@@ -329,7 +349,12 @@ impl LitErrorCode {
             | LitErrorCode::NodeJsMemoryLimitError
             | LitErrorCode::NodeCannotProvideAuthMethodForEndpoint
             | LitErrorCode::NodeCannotProvideAuthSigForEndpoint
-            | LitErrorCode::NodeContractAuthsigUnauthorized => "Validation",
+            | LitErrorCode::NodeContractAuthsigUnauthorized
+            | LitErrorCode::NodeInvalidEd25519AuthSig
+            | LitErrorCode::NodeInvalidEthereumAuthSig
+            | LitErrorCode::NodeInvalidSolanaAuthSig
+            | LitErrorCode::NodeInvalidCosmosAuthSig
+            | LitErrorCode::NodeInvalidMultipleAuthSigs => "Validation",
             LitErrorCode::NodeBlockchainError | LitErrorCode::NodeBlockchainChainUnknown => {
                 "Blockchain"
             }
@@ -375,7 +400,12 @@ impl LitErrorCode {
             | LitErrorCode::NodePKPTokenIdNotFound
             | LitErrorCode::NodeInvalidIpfsId
             | LitErrorCode::NodeCannotProvideAuthMethodForEndpoint
-            | LitErrorCode::NodeCannotProvideAuthSigForEndpoint => 400,
+            | LitErrorCode::NodeCannotProvideAuthSigForEndpoint
+            | LitErrorCode::NodeInvalidEd25519AuthSig
+            | LitErrorCode::NodeInvalidEthereumAuthSig
+            | LitErrorCode::NodeInvalidSolanaAuthSig
+            | LitErrorCode::NodeInvalidCosmosAuthSig
+            | LitErrorCode::NodeInvalidMultipleAuthSigs => 400,
             LitErrorCode::NodeConcurrencyOverload => 429,
             LitErrorCode::NodePoapJsonError => 502,
             LitErrorCode::NodeInvalidAuthContextResource => 401,
@@ -456,6 +486,11 @@ impl LitErrorCode {
             LitErrorCode::NodeCannotProvideAuthMethodForEndpoint => "The user sent a auth_methods for endpoint",
             LitErrorCode::NodeCannotProvideAuthSigForEndpoint => "Invalid Signature Requested",
             LitErrorCode::NodeContractAuthsigUnauthorized => "Access control failed for Smart contract",
+            LitErrorCode::NodeInvalidEd25519AuthSig => "Invalid ed25519 auth_sig",
+            LitErrorCode::NodeInvalidEthereumAuthSig => "Invalid Ethereum auth_sig",
+            LitErrorCode::NodeInvalidSolanaAuthSig => "Invalid Solana auth_sig",
+            LitErrorCode::NodeInvalidCosmosAuthSig => "Invalid Cosmos auth_sig",
+            LitErrorCode::NodeInvalidMultipleAuthSigs => "Auth sig is not valid against any recognized chain",
             LitErrorCode::NodeConcurrencyOverload => "Concurrency limit reached",
             LitErrorCode::NodePoapJsonError => "POAP not in JSON format",
             LitErrorCode::NodeInvalidAuthContextResource => "A user's capability may not define auth context resources",
@@ -652,6 +687,11 @@ mod tests {
                 ("NodeCannotProvideAuthMethodForEndpoint", "Validation", 400),
                 ("NodeCannotProvideAuthSigForEndpoint", "Validation", 400),
                 ("NodeContractAuthsigUnauthorized", "Validation", 401),
+                ("NodeInvalidED25519AuthSig", "Validation", 400),
+                ("NodeInvalidEthereumAuthSig", "Validation", 400),
+                ("NodeInvalidSolanaAuthSig", "Validation", 400),
+                ("NodeInvalidCosmosAuthSig", "Validation", 400),
+                ("NodeInvalidMultipleAuthSigs", "Validation", 400),
                 ("NodeConcurrencyOverload", "Unexpected", 429),
                 ("NodePOAPJSONError", "Serializer", 502),
                 ("NodeInvalidAuthContextResource", "Validation", 401),
