@@ -25,7 +25,10 @@ fn a_request_s_chain_says_how_its_wallet_auth_sig_is_checked() {
         (Some("solana"), WalletChain::Solana),
         (Some("solanaDevnet"), WalletChain::Solana),
         (Some("cosmos"), WalletChain::Cosmos { prefix: "cosmos" }),
-        (Some("cheqdTestnet"), WalletChain::Cosmos { prefix: "cheqd" }),
+        (
+            Some("cheqdTestnet"),
+            WalletChain::Cosmos { prefix: "cheqd" },
+        ),
         (Some("juno"), WalletChain::Cosmos { prefix: "juno" }),
         // Lit's nodes send evmosCosmos down the EVM path.
         (Some("evmosCosmos"), WalletChain::Evm),
@@ -103,7 +106,11 @@ fn a_cosmos_wallet_s_signature_names_its_address_on_its_chain_and_a_tampered_one
         invalid
     );
     for (sig, message, expected) in [
-        ("not base64!", cosmos.signed_message.as_str(), invalid.clone()),
+        (
+            "not base64!",
+            cosmos.signed_message.as_str(),
+            invalid.clone(),
+        ),
         (
             "AAEC",
             cosmos.signed_message.as_str(),

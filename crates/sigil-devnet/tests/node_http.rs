@@ -332,6 +332,85 @@ async fn a_wallets_own_auth_sig_decrypts_where_lit_takes_one_and_is_refused_wher
     devnet.shutdown().await;
 }
 
+#[tokio::test]
+async fn solana_and_cosmos_wallets_auth_sigs_are_checked_and_then_told_their_conditions_are_not_read(
+) {
+    let devnet = devnet(DevnetConfig::default()).await;
+    let url = &devnet.node_urls()[0];
+    // AuthSigs in the shapes the JS SDK's auth-browser makes.
+    let vectors: Value = serde_json::from_str(include_str!(
+        "../../sigil-auth/tests/vectors/chain-auth-sigs.json"
+    ))
+    .expect("vectors");
+    let ask = |conditions: (&str, Value), chain: &str, auth_sig: &Value| {
+        let mut body = json!({
+            "dataToEncryptHash": "ab".repeat(32),
+            "chain": chain,
+            "authSig": auth_sig,
+        });
+        body[conditions.0] = conditions.1;
+        async move { post(url, "/web/encryption/sign/", &body).await }
+    };
+    let solana_conditions = (
+        "solRpcConditions",
+        json!([{"method": "getBalance", "params": [":userAddress"], "pdaParams": [],
+                "pdaInterface": {"offset": 0, "fields": {}}, "pdaKey": "", "chain": "solana",
+                "returnValueTest": {"key": "", "comparator": ">=", "value": "1"}}]),
+    );
+    let cosmos_conditions = (
+        "unifiedAccessControlConditions",
+        json!([{"conditionType": "cosmos", "path": "/cosmos/bank/v1beta1/balances/:userAddress",
+                "chain": "cosmos",
+                "returnValueTest": {"key": "$.balances[0].amount", "comparator": ">=", "value": "1"}}]),
+    );
+    let evm_conditions = (
+        "accessControlConditions",
+        conditions_for(&PrivateKeySigner::random()),
+    );
+
+    // Valid: the node says plainly that it reads no Solana or Cosmos chain.
+    for (conditions, chain, auth_sig, kind) in [
+        (
+            solana_conditions.clone(),
+            "solana",
+            &vectors["solana"],
+            "Solana",
+        ),
+        (
+            cosmos_conditions.clone(),
+            "cosmos",
+            &vectors["cosmos"],
+            "Cosmos",
+        ),
+    ] {
+        let answer = ask(conditions, chain, auth_sig).await;
+        assert_lit_error(&answer, 502, "NodeAccessControlConditionsCheckFailed");
+        assert!(
+            answer.1["details"][0]
+                .as_str()
+                .is_some_and(|detail| detail.contains(kind)),
+            "{}",
+            answer.1
+        );
+    }
+    // EVM conditions need an Ethereum wallet's AuthSig.
+    let answer = ask(evm_conditions, "solana", &vectors["solana"]).await;
+    assert_lit_error(&answer, 400, "NodeInvalidEthereumAuthSig");
+
+    // Tampered, or on a chain whose addresses are not the AuthSig's: Lit's codes.
+    let mut changed = vectors["solana"].clone();
+    changed["signedMessage"] = json!("I am creating an account to use Lit Protocol at noon");
+    let answer = ask(solana_conditions.clone(), "solanaDevnet", &changed).await;
+    assert_lit_error(&answer, 401, "NodeInvalidAuthSig");
+    let answer = ask(cosmos_conditions.clone(), "juno", &vectors["cosmos"]).await;
+    assert_lit_error(&answer, 401, "NodeInvalidAuthSig");
+    let mut hex_sig = vectors["cosmos"].clone();
+    hex_sig["sig"] = json!("AAEC");
+    let answer = ask(cosmos_conditions, "cosmos", &hex_sig).await;
+    assert_lit_error(&answer, 400, "NodeAuthSigSignatureConversionError");
+    devnet.shutdown().await;
+}
+
 fn no_free_allowance() -> DevnetConfig {
     DevnetConfig {
         free_allowance: 0,

@@ -6,8 +6,8 @@
 //! leaf's read for both.
 
 use super::model::{
-    AccessControlCondition, BooleanOperator, ConditionItem, EvmContractCondition, SolRpcCondition,
-    UnifiedCondition,
+    AccessControlCondition, BooleanOperator, ConditionItem, CosmosCondition, EvmContractCondition,
+    SolRpcCondition, UnifiedCondition,
 };
 use crate::CryptoError;
 use alloy_dyn_abi::{DynSolType, DynSolValue, FunctionExt, JsonAbiExt};
@@ -989,12 +989,17 @@ pub(crate) fn evaluate_unified(
         UnifiedCondition::EvmBasic(c) => evaluate_access_control(c, env),
         UnifiedCondition::EvmContract(c) => evaluate_evm_contract(c, env),
         UnifiedCondition::SolRpc(c) => Err(unsupported_sol_rpc(c)),
-        UnifiedCondition::Cosmos(c) => Err(CryptoError::UnsupportedCondition {
-            kind: format!(
-                "a Cosmos condition (chain {:?}, path {:?}): this node reads no Cosmos chain",
-                c.chain, c.path
-            ),
-        }),
+        UnifiedCondition::Cosmos(c) => Err(unsupported_cosmos(c)),
+    }
+}
+
+/// Why a Cosmos condition is not evaluated, naming the chain kind.
+pub(crate) fn unsupported_cosmos(condition: &CosmosCondition) -> CryptoError {
+    CryptoError::UnsupportedCondition {
+        kind: format!(
+            "a Cosmos condition (chain {:?}, path {:?}): this node reads no Cosmos chain",
+            condition.chain, condition.path
+        ),
     }
 }
 

@@ -357,6 +357,26 @@ impl ConditionSet {
         }
         Ok(reads)
     }
+
+    /// Why this set cannot be evaluated here, if it cannot: the refusal of its first Solana or
+    /// Cosmos condition (Sigil's nodes read EVM chains only), naming the chain kind.
+    pub fn unsupported_condition(&self) -> Option<CryptoError> {
+        match self {
+            ConditionSet::AccessControl(_) | ConditionSet::EvmContract(_) => None,
+            ConditionSet::SolRpc(items) => leaves(items)
+                .first()
+                .map(|condition| evaluate::unsupported_sol_rpc(condition)),
+            ConditionSet::Unified(items) => {
+                leaves(items)
+                    .into_iter()
+                    .find_map(|condition| match condition {
+                        UnifiedCondition::SolRpc(c) => Some(evaluate::unsupported_sol_rpc(c)),
+                        UnifiedCondition::Cosmos(c) => Some(evaluate::unsupported_cosmos(c)),
+                        UnifiedCondition::EvmBasic(_) | UnifiedCondition::EvmContract(_) => None,
+                    })
+            }
+        }
+    }
 }
 
 /// Every condition of a list, groups flattened, in order.

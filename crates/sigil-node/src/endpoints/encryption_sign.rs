@@ -9,10 +9,10 @@ use crate::http::AppJson;
 use crate::state::NodeState;
 use axum::extract::State;
 use axum::Json;
-use sigil_auth::{LitAbility, LitResource, ResourcePrefix};
+use sigil_auth::{AuthMaterialKind, LitAbility, LitResource, ResourcePrefix, WalletChain};
 use sigil_crypto::conditions::{ConditionEnv, ConditionSet};
 use sigil_crypto::CryptoError;
-use sigil_wire::{EncryptionSignRequest, EncryptionSignResponse, SignatureShareJson};
+use sigil_wire::{EncryptionSignRequest, EncryptionSignResponse, LitErrorCode, SignatureShareJson};
 use std::sync::Arc;
 
 /// The flow in Lit's order: conditions (count, hash), resource, session sig, rate limit,
@@ -26,6 +26,7 @@ pub(super) async fn encryption_sign(
     if !is_sha256_hex(&request.data_to_encrypt_hash) {
         return Err(NodeError::InvalidDataToEncryptHash);
     }
+    refuse_other_chains_wallets(&request, &conditions)?;
     let resource_id = format!("{}/{}", conditions.hash_hex(), request.data_to_encrypt_hash);
     let resource = LitResource::new(ResourcePrefix::AccessControlCondition, resource_id)?;
     let context = state
@@ -69,6 +70,37 @@ pub(super) async fn encryption_sign(
         signature_share: SignatureShareJson::ProofOfPossession(share.to_hex()),
         share_index,
     }))
+}
+
+/// A Solana or Cosmos wallet's own AuthSig (the request's chain says which, as on Lit's nodes):
+/// checked as Lit checks it, each failure with Lit's code. A valid one is then refused all the
+/// same, saying why: the conditions it could meet are Solana or Cosmos ones, which this node does
+/// not read, and EVM conditions need an Ethereum wallet's AuthSig.
+fn refuse_other_chains_wallets(
+    request: &EncryptionSignRequest,
+    conditions: &ConditionSet,
+) -> Result<(), NodeError> {
+    if AuthMaterialKind::of(&request.auth_sig) != AuthMaterialKind::Wallet {
+        return Ok(());
+    }
+    let chain = WalletChain::of(request.chain.as_deref());
+    match chain {
+        WalletChain::Evm => return Ok(()),
+        WalletChain::Solana => sigil_auth::verify_solana_auth_sig(&request.auth_sig)?,
+        WalletChain::Cosmos { prefix } => {
+            sigil_auth::verify_cosmos_auth_sig(&request.auth_sig, prefix)?
+        }
+    };
+    Err(match conditions.unsupported_condition() {
+        Some(error) => error.into(),
+        None => NodeError::Refused {
+            code: LitErrorCode::NodeInvalidEthereumAuthSig,
+            reason: format!(
+                "No Ethereum auth sig found: the conditions are EVM conditions, and the AuthSig is a {} wallet's",
+                chain.kind()
+            ),
+        },
+    })
 }
 
 /// `dataToEncryptHash` as the SDKs make it: sha256, 64 lowercase hex characters. It becomes part
