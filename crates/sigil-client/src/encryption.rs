@@ -62,7 +62,7 @@ impl DecryptRequest {
             unified_access_control_conditions: None,
             data_to_encrypt_hash: self.data_to_encrypt_hash.clone(),
             chain: Some(self.chain.clone()),
-            auth_sig: auth_sig.clone(),
+            auth_sig: auth_sig.clone().into(),
             epoch,
         };
         request

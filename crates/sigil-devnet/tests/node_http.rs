@@ -406,8 +406,42 @@ async fn solana_and_cosmos_wallets_auth_sigs_are_checked_and_then_told_their_con
     assert_lit_error(&answer, 401, "NodeInvalidAuthSig");
     let mut hex_sig = vectors["cosmos"].clone();
     hex_sig["sig"] = json!("AAEC");
-    let answer = ask(cosmos_conditions, "cosmos", &hex_sig).await;
+    let answer = ask(cosmos_conditions.clone(), "cosmos", &hex_sig).await;
     assert_lit_error(&answer, 400, "NodeAuthSigSignatureConversionError");
+
+    // One AuthSig per chain: each is checked; EVM conditions are evaluated for the Ethereum one.
+    let owner = PrivateKeySigner::random();
+    let encrypted = encrypt_for(&devnet, &owner);
+    let owner_sig = bare_auth_sig(&devnet, &owner, OffsetDateTime::now_utc());
+    let owners = serde_json::to_value(&owner_sig).expect("json");
+    let per_chain =
+        json!({"ethereum": owners, "solana": vectors["solana"], "juno": vectors["juno"]});
+    let mut body = sign_request(&encrypted, &owner_sig);
+    body["authSig"] = per_chain.clone();
+    let (status, answer) = post(url, "/web/encryption/sign/", &body).await;
+    assert_eq!(status, 200, "{answer}");
+    for (auth_sigs, status, code) in [
+        (
+            json!({"ethereum": owners, "solana": changed}),
+            401,
+            "NodeInvalidAuthSig",
+        ),
+        (
+            json!({"solana": vectors["solana"]}),
+            400,
+            "NodeInvalidEthereumAuthSig",
+        ),
+        (json!({}), 400, "NodeInvalidMultipleAuthSigs"),
+    ] {
+        body["authSig"] = auth_sigs;
+        assert_lit_error(
+            &post(url, "/web/encryption/sign/", &body).await,
+            status,
+            code,
+        );
+    }
+    let answer = ask(solana_conditions, "ethereum", &per_chain).await;
+    assert_lit_error(&answer, 502, "NodeAccessControlConditionsCheckFailed");
     devnet.shutdown().await;
 }
 

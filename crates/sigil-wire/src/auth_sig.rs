@@ -42,3 +42,62 @@ impl Serialize for AuthSig {
         out.end()
     }
 }
+
+/// What an `authSig` field holds where Lit's nodes take more than one chain's wallet: one
+/// AuthSig (a session sig, or a wallet's own), or one wallet AuthSig per chain kind, as
+/// conditions over several chains need them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum AuthSigItem {
+    /// One AuthSig.
+    Single(AuthSig),
+    /// One per chain.
+    Multiple(Box<MultipleAuthSigs>),
+}
+
+impl From<AuthSig> for AuthSigItem {
+    fn from(auth_sig: AuthSig) -> Self {
+        AuthSigItem::Single(auth_sig)
+    }
+}
+
+/// A wallet AuthSig per chain, under Lit's keys: each is checked as its chain's wallets are
+/// (`ethereum` as an EVM wallet's, `solana` as a Solana one's, the others as Cosmos ones' with
+/// their own address prefix).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MultipleAuthSigs {
+    /// An EVM wallet's AuthSig.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ethereum: Option<AuthSig>,
+    /// A Solana wallet's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub solana: Option<AuthSig>,
+    /// A Cosmos Hub wallet's (`cosmos` addresses).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cosmos: Option<AuthSig>,
+    /// A Kyve wallet's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kyve: Option<AuthSig>,
+    /// A cheqd wallet's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cheqd: Option<AuthSig>,
+    /// A Juno wallet's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub juno: Option<AuthSig>,
+}
+
+impl MultipleAuthSigs {
+    /// The AuthSigs held, each with the Lit chain name it is checked on, in Lit's key order.
+    pub fn by_chain(&self) -> impl Iterator<Item = (&'static str, &AuthSig)> {
+        [
+            ("ethereum", &self.ethereum),
+            ("solana", &self.solana),
+            ("cosmos", &self.cosmos),
+            ("kyve", &self.kyve),
+            ("cheqd", &self.cheqd),
+            ("juno", &self.juno),
+        ]
+        .into_iter()
+        .filter_map(|(chain, auth_sig)| auth_sig.as_ref().map(|auth_sig| (chain, auth_sig)))
+    }
+}

@@ -1,4 +1,4 @@
-use crate::AuthSig;
+use crate::AuthSigItem;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
@@ -27,8 +27,8 @@ pub struct EncryptionSignRequest {
     /// The chain the request is about (`ethereum` by default in the SDK).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chain: Option<String>,
-    /// The session sig made for this node.
-    pub auth_sig: AuthSig,
+    /// The session sig made for this node, or a wallet's own AuthSig (one, or one per chain).
+    pub auth_sig: AuthSigItem,
     /// The epoch the client believes current.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub epoch: Option<u64>,
@@ -92,6 +92,7 @@ pub struct EncryptionSignResponse {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::AuthSig;
 
     fn auth_sig() -> AuthSig {
         AuthSig {
@@ -112,7 +113,7 @@ mod tests {
             unified_access_control_conditions: None,
             data_to_encrypt_hash: "ab".into(),
             chain: Some("ethereum".into()),
-            auth_sig: auth_sig(),
+            auth_sig: auth_sig().into(),
             epoch: Some(3),
         };
         let conditions = RawValue::from_string(r#"[{"b":1,"a":2}]"#.into()).expect("raw");

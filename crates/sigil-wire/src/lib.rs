@@ -21,7 +21,7 @@ mod peer;
 mod pkp_sign;
 mod sign_session_key;
 
-pub use auth_sig::AuthSig;
+pub use auth_sig::{AuthSig, AuthSigItem, MultipleAuthSigs};
 pub use chains::LIT_EVM_CHAINS;
 pub use encryption_sign::{EncryptionSignRequest, EncryptionSignResponse, SignatureShareJson};
 pub use error::{LitErrorBody, LitErrorCode};

@@ -9,10 +9,13 @@ use crate::http::AppJson;
 use crate::state::NodeState;
 use axum::extract::State;
 use axum::Json;
-use sigil_auth::{AuthMaterialKind, LitAbility, LitResource, ResourcePrefix, WalletChain};
+use sigil_auth::{AuthMaterialKind, AuthSig, LitAbility, LitResource, ResourcePrefix, WalletChain};
 use sigil_crypto::conditions::{ConditionEnv, ConditionSet};
 use sigil_crypto::CryptoError;
-use sigil_wire::{EncryptionSignRequest, EncryptionSignResponse, LitErrorCode, SignatureShareJson};
+use sigil_wire::{
+    AuthSigItem, EncryptionSignRequest, EncryptionSignResponse, LitErrorCode, MultipleAuthSigs,
+    SignatureShareJson,
+};
 use std::sync::Arc;
 
 /// The flow in Lit's order: conditions (count, hash), resource, session sig, rate limit,
@@ -26,17 +29,24 @@ pub(super) async fn encryption_sign(
     if !is_sha256_hex(&request.data_to_encrypt_hash) {
         return Err(NodeError::InvalidDataToEncryptHash);
     }
-    refuse_other_chains_wallets(&request, &conditions)?;
+    // The AuthSig the conditions are evaluated for, and the chain it is checked on.
+    let (auth_sig, chain) = match request.auth_sig {
+        AuthSigItem::Single(auth_sig) => {
+            refuse_other_chains_wallet(&auth_sig, request.chain.as_deref(), &conditions)?;
+            (auth_sig, request.chain.as_deref())
+        }
+        AuthSigItem::Multiple(auth_sigs) => {
+            (ethereum_of(&auth_sigs, &conditions)?, Some("ethereum"))
+        }
+    };
     let resource_id = format!("{}/{}", conditions.hash_hex(), request.data_to_encrypt_hash);
     let resource = LitResource::new(ResourcePrefix::AccessControlCondition, resource_id)?;
     let context = state
         .authorize(
-            request.auth_sig,
+            auth_sig,
             &resource,
             LitAbility::AccessControlConditionDecryption,
-            BareAuthSigs::Accepted {
-                chain: request.chain.as_deref(),
-            },
+            BareAuthSigs::Accepted { chain },
         )
         .await?;
 
@@ -74,33 +84,73 @@ pub(super) async fn encryption_sign(
 
 /// A Solana or Cosmos wallet's own AuthSig (the request's chain says which, as on Lit's nodes):
 /// checked as Lit checks it, each failure with Lit's code. A valid one is then refused all the
-/// same, saying why: the conditions it could meet are Solana or Cosmos ones, which this node does
-/// not read, and EVM conditions need an Ethereum wallet's AuthSig.
-fn refuse_other_chains_wallets(
-    request: &EncryptionSignRequest,
+/// same, saying why ([`other_chains_refusal`]).
+fn refuse_other_chains_wallet(
+    auth_sig: &AuthSig,
+    chain: Option<&str>,
     conditions: &ConditionSet,
 ) -> Result<(), NodeError> {
-    if AuthMaterialKind::of(&request.auth_sig) != AuthMaterialKind::Wallet {
+    if AuthMaterialKind::of(auth_sig) != AuthMaterialKind::Wallet {
         return Ok(());
     }
-    let chain = WalletChain::of(request.chain.as_deref());
-    match chain {
-        WalletChain::Evm => return Ok(()),
-        WalletChain::Solana => sigil_auth::verify_solana_auth_sig(&request.auth_sig)?,
-        WalletChain::Cosmos { prefix } => {
-            sigil_auth::verify_cosmos_auth_sig(&request.auth_sig, prefix)?
+    let chain = WalletChain::of(chain);
+    if chain == WalletChain::Evm {
+        return Ok(());
+    }
+    verify_other_chains_wallet(auth_sig, chain)?;
+    Err(other_chains_refusal(conditions, chain.kind()))
+}
+
+/// One wallet AuthSig per chain: each checked as its chain's wallets are (every failure Lit's
+/// code); then the Ethereum one, which EVM conditions are evaluated for.
+fn ethereum_of(
+    auth_sigs: &MultipleAuthSigs,
+    conditions: &ConditionSet,
+) -> Result<AuthSig, NodeError> {
+    let mut held = auth_sigs.by_chain().peekable();
+    if held.peek().is_none() {
+        return Err(NodeError::Refused {
+            code: LitErrorCode::NodeInvalidMultipleAuthSigs,
+            reason: "No auth sig detected: give one AuthSig or one per chain (ethereum, solana, cosmos, kyve, cheqd, juno)".to_owned(),
+        });
+    }
+    for (chain, auth_sig) in held {
+        match WalletChain::of(Some(chain)) {
+            // Checked when the request is authorised.
+            WalletChain::Evm => {}
+            other => verify_other_chains_wallet(auth_sig, other)?,
         }
-    };
-    Err(match conditions.unsupported_condition() {
+    }
+    match &auth_sigs.ethereum {
+        Some(auth_sig) if conditions.unsupported_condition().is_none() => Ok(auth_sig.clone()),
+        _ => Err(other_chains_refusal(conditions, "non-Ethereum")),
+    }
+}
+
+fn verify_other_chains_wallet(auth_sig: &AuthSig, chain: WalletChain) -> Result<(), NodeError> {
+    match chain {
+        WalletChain::Evm => Ok(()),
+        WalletChain::Solana => sigil_auth::verify_solana_auth_sig(auth_sig).map(drop),
+        WalletChain::Cosmos { prefix } => {
+            sigil_auth::verify_cosmos_auth_sig(auth_sig, prefix).map(drop)
+        }
+    }
+    .map_err(NodeError::from)
+}
+
+/// Why a request signed by wallets of chains this node does not read is refused: the
+/// conditions they could meet are Solana or Cosmos ones (the refusal names the chain kind), and
+/// EVM conditions need an Ethereum wallet's AuthSig (`NodeInvalidEthereumAuthSig`).
+fn other_chains_refusal(conditions: &ConditionSet, wallet_kind: &str) -> NodeError {
+    match conditions.unsupported_condition() {
         Some(error) => error.into(),
         None => NodeError::Refused {
             code: LitErrorCode::NodeInvalidEthereumAuthSig,
             reason: format!(
-                "No Ethereum auth sig found: the conditions are EVM conditions, and the AuthSig is a {} wallet's",
-                chain.kind()
+                "No Ethereum auth sig found: the conditions are EVM conditions, and the AuthSig is a {wallet_kind} wallet's"
             ),
         },
-    })
+    }
 }
 
 /// `dataToEncryptHash` as the SDKs make it: sha256, 64 lowercase hex characters. It becomes part
