@@ -3,7 +3,9 @@
 // wallet; a stranger's is refused by the conditions and a changed one with Lit's code. The same
 // AuthSig serves `sigil decrypt --auth-sig`. A smart-contract wallet (Sigil's ContractWallet,
 // EIP-1271) signs with `derivedVia` `EIP1271` or `EIP1271_SHA256` while its owner's key vouches,
-// and is refused once ownership moves.
+// and is refused once ownership moves. Solana and Cosmos wallets' AuthSigs (in the shapes the
+// SDK's auth-browser makes) are checked as Lit checks them; their conditions are refused with a
+// clear error naming the chain kind, since no Solana or Cosmos RPC runs here.
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
@@ -109,6 +111,48 @@ test('decryptToString with a contract wallet\'s EIP1271 and EIP1271_SHA256 AuthS
       error = litErrorOf(e);
     }
     assert.equal(error && error.errorCode, 'NodeContractAuthsigUnauthorized');
+  } finally {
+    await client.disconnect();
+  }
+});
+
+test('Solana and Cosmos AuthSigs are checked, then their conditions are refused naming the chain kind; tampered ones get Lit\'s code', async () => {
+  const vectors = require('../../../crates/sigil-auth/tests/vectors/chain-auth-sigs.json');
+  const solRpcConditions = [{
+    method: 'getBalance', params: [':userAddress'], pdaParams: [], pdaInterface: { offset: 0, fields: {} },
+    pdaKey: '', chain: 'solana', returnValueTest: { key: '', comparator: '>=', value: '1' },
+  }];
+  const unifiedAccessControlConditions = [{
+    conditionType: 'cosmos', path: '/cosmos/bank/v1beta1/balances/:userAddress', chain: 'cosmos',
+    returnValueTest: { key: '$.balances[0].amount', comparator: '>=', value: '1' },
+  }];
+  const client = await connectedClient();
+  try {
+    const cases = [
+      [{ solRpcConditions }, 'solana', vectors.solana],
+      [{ unifiedAccessControlConditions }, 'cosmos', vectors.cosmos],
+    ];
+    // (The SDK passes on the code, not the details, which name the chain kind.)
+    for (const [conditions, chain, authSig] of cases) {
+      const { ciphertext, dataToEncryptHash } = await encryptString(
+        { ...conditions, dataToEncrypt: `for a ${chain} wallet` }, client);
+      const decrypt = (authSig) => decryptToString({ ...conditions, ciphertext, dataToEncryptHash, chain, authSig }, client);
+      let error;
+      try {
+        await decrypt(authSig);
+      } catch (e) {
+        error = litErrorOf(e);
+      }
+      assert.equal(error && error.errorCode, 'NodeAccessControlConditionsCheckFailed', chain);
+
+      error = undefined;
+      try {
+        await decrypt({ ...authSig, signedMessage: authSig.signedMessage.replace(/^./, (c) => (c === 'a' ? 'b' : 'a')) });
+      } catch (e) {
+        error = litErrorOf(e);
+      }
+      assert.equal(error && error.errorCode, 'NodeInvalidAuthSig', chain);
+    }
   } finally {
     await client.disconnect();
   }
