@@ -27,6 +27,7 @@ use parking_lot::Mutex;
 use sha2::{Digest, Sha256};
 use time::{Duration, OffsetDateTime};
 
+use crate::auth_material::AuthMaterialKind;
 use crate::auth_sig::{
     parse_address_loose, AuthSig, ALGO_ED25519, DERIVED_VIA_SESSION, SIWE_DELEGATION_URI,
 };
@@ -604,30 +605,8 @@ struct CheckedCapability {
     resolved_auth_context: Option<ResolvedAuthContext>,
 }
 
-/// What kind of auth material a capability is, by Lit's `determine_auth_material_type`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Material {
-    Wallet,
-    Network,
-    Other,
-}
-
-fn material(capability: &AuthSig) -> Material {
-    let algo = capability.algo.as_deref();
-    let session = capability.derived_via == DERIVED_VIA_SESSION && algo == Some(ALGO_ED25519);
-    let contract =
-        capability.derived_via == "EIP1271" || capability.derived_via == "EIP1271_SHA256";
-    if capability.derived_via == DERIVED_VIA_NETWORK && algo == Some(ALGO_NETWORK) {
-        Material::Network
-    } else if session || contract {
-        Material::Other
-    } else {
-        Material::Wallet
-    }
-}
-
 fn is_wallet_sig(capability: &AuthSig) -> bool {
-    material(capability) == Material::Wallet
+    AuthMaterialKind::of(capability) == AuthMaterialKind::Wallet
 }
 
 /// The `derivedVia` of a network (PKP session) capability.
@@ -683,7 +662,7 @@ pub fn verify_network_capability(
     network_public_key: &NetworkPublicKey,
     now: OffsetDateTime,
 ) -> Result<NetworkCapability, CapabilityRejection> {
-    if material(capability) != Material::Network {
+    if AuthMaterialKind::of(capability) != AuthMaterialKind::Network {
         return Err(CapabilityRejection::UnsupportedAuthMaterial {
             derived_via: truncate_for_error(&capability.derived_via),
         });
@@ -854,11 +833,15 @@ fn check_session_capability(
     request: &VerificationRequest<'_>,
     cache: Option<&CapabilityCache>,
 ) -> Result<Arc<CheckedCapability>, CapabilityRejection> {
-    let checked = match material(capability) {
-        Material::Network => {
+    // A session's or a contract wallet's signature is no capability: the wallet check refuses
+    // it, as Lit's nodes do.
+    let checked = match AuthMaterialKind::of(capability) {
+        AuthMaterialKind::Network => {
             check_network_capability(capability, request.now, request.network_public_key, cache)?
         }
-        Material::Wallet | Material::Other => {
+        AuthMaterialKind::Wallet
+        | AuthMaterialKind::Session
+        | AuthMaterialKind::Contract { .. } => {
             check_wallet_capability(capability, request.now, cache)?
         }
     };

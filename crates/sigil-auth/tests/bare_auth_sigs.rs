@@ -210,3 +210,40 @@ fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
     hex::encode(sha2::Sha256::digest(bytes))
 }
+
+#[test]
+fn a_contract_wallet_s_signature_grants_no_session_as_on_lit_s_nodes() {
+    use sigil_test_support::session::{
+        acc_decryption, session_key, session_sig_with_capabilities, siwe_for, NODE_URL,
+        NOW as SESSION_NOW,
+    };
+    let wallet = wallet();
+    let siwe = siwe_for(&wallet, &session_key(), vec![acc_decryption()], SESSION_NOW);
+    let mut capability = generate_auth_sig(&wallet, &siwe).expect("signs");
+    capability.derived_via = "EIP1271".to_owned();
+    let session = session_sig_with_capabilities(
+        &session_key(),
+        vec![acc_decryption()],
+        vec![capability],
+        NODE_URL,
+        SESSION_NOW,
+    );
+    let resource = LitResource::parse("lit-accesscontrolcondition://aa/bb").expect("resource");
+    let request = VerificationRequest {
+        resource: &resource,
+        ability: LitAbility::AccessControlConditionDecryption,
+        node_address: "127.0.0.1:7470",
+        now: SESSION_NOW,
+        network_public_key: None,
+    };
+    match verify_session_sig(&session, &request, None) {
+        Err(AuthError::NoValidCapability { rejections }) => assert!(
+            matches!(
+                rejections.as_slice(),
+                [CapabilityRejection::UnsupportedAuthMaterial { .. }]
+            ),
+            "{rejections:?}"
+        ),
+        other => panic!("expected the contract capability refused, got {other:?}"),
+    }
+}
