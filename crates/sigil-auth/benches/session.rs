@@ -2,7 +2,8 @@
 //! 1, 10 and 100 nodes, and the floor every verification pays: one ed25519 `verify_strict` and
 //! one secp256k1 public-key recovery. PKP sessions (a `lit.bls` capability the network signed):
 //! verification cold and with a cache hit, against one BLS signature verification (their floor,
-//! with the ed25519 one).
+//! with the ed25519 one). A wallet's own AuthSig of each kind (EVM, contract wallet before its
+//! chain call, Solana, Cosmos), cold, against its scheme's floor.
 
 use alloy_primitives::Signature;
 use alloy_signer_local::PrivateKeySigner;
@@ -178,6 +179,64 @@ fn pkp_session_verification(c: &mut Criterion) {
     });
 }
 
+/// A wallet's own AuthSig of each kind, checked cold (no cache: a node checks these afresh),
+/// against the floor of its signature scheme.
+fn bare_auth_sigs(c: &mut Criterion) {
+    let wallet: PrivateKeySigner =
+        "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"
+            .parse()
+            .expect("key");
+    let siwe = SiweMessageParams::new(
+        wallet.address(),
+        "0x8e2e8d2a1d3f4c5b6a798817263544536271809",
+    )
+    .with_uri("https://app.example")
+    .with_expiration(NOW + Duration::hours(1));
+    let evm =
+        generate_auth_sig(&wallet, &create_siwe_message(&siwe, NOW).expect("siwe")).expect("sign");
+    c.bench_function("bare_auth_sig/evm_wallet", |b| {
+        b.iter(|| verify_wallet_auth_sig(black_box(&evm), NOW).expect("valid"))
+    });
+    let contract = AuthSig {
+        derived_via: "EIP1271".to_owned(),
+        ..evm.clone()
+    };
+    c.bench_function("bare_auth_sig/contract_wallet_before_the_chain", |b| {
+        b.iter(|| prepare_contract_auth_sig(black_box(&contract), false, NOW).expect("valid"))
+    });
+
+    let vectors: serde_json::Value =
+        serde_json::from_str(include_str!("../tests/vectors/chain-auth-sigs.json"))
+            .expect("vectors");
+    let solana: AuthSig = serde_json::from_value(vectors["solana"].clone()).expect("solana");
+    c.bench_function("bare_auth_sig/solana", |b| {
+        b.iter(|| verify_solana_auth_sig(black_box(&solana)).expect("valid"))
+    });
+    let cosmos: AuthSig = serde_json::from_value(vectors["cosmos"].clone()).expect("cosmos");
+    c.bench_function("bare_auth_sig/cosmos", |b| {
+        b.iter(|| verify_cosmos_auth_sig(black_box(&cosmos), "cosmos").expect("valid"))
+    });
+
+    // The Cosmos floor: one secp256k1 public-key recovery with k256 (the Cosmos check recovers
+    // with each recovery id until one gives the address: one to four of these).
+    let digest = hex::decode(&cosmos.signed_message).expect("hex");
+    let signature = k256::ecdsa::Signature::from_slice(
+        &base64::Engine::decode(&base64::engine::general_purpose::STANDARD, &cosmos.sig)
+            .expect("base64"),
+    )
+    .expect("r‖s");
+    let recovery = k256::ecdsa::RecoveryId::from_byte(0).expect("id");
+    c.bench_function("floor/k256_recover", |b| {
+        b.iter(|| {
+            k256::ecdsa::VerifyingKey::recover_from_prehash(
+                black_box(&digest),
+                &signature,
+                recovery,
+            )
+        })
+    });
+}
+
 fn signing(c: &mut Criterion) {
     let fixture = fixture();
     let mut group = c.benchmark_group("sign_session_sigs");
@@ -224,6 +283,7 @@ criterion_group!(
     benches,
     verification,
     pkp_session_verification,
+    bare_auth_sigs,
     signing,
     floor
 );
