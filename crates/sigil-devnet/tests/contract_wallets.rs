@@ -11,7 +11,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use sigil_auth::siwe::{create_siwe_message, SiweMessageParams};
 use sigil_chain::evm::{self, contracts::ContractWallet};
-use sigil_client::{AuthSig, ClientError, ConditionSet, DecryptRequest, LitNodeClient};
+use sigil_client::{AuthSig, ConditionSet, DecryptRequest, LitNodeClient};
 use sigil_devnet::{Devnet, DevnetConfig};
 use time::{Duration, OffsetDateTime};
 
@@ -48,22 +48,6 @@ async fn contract_auth_sig(
     })
 }
 
-fn code_of(error: &ClientError) -> (Option<u16>, String) {
-    error
-        .most_common_node_failure()
-        .map(|failure| {
-            (
-                failure.status,
-                failure
-                    .error_code
-                    .as_ref()
-                    .map(|code| code.as_str().to_owned())
-                    .unwrap_or_default(),
-            )
-        })
-        .unwrap_or_default()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_contract_wallet_decrypts_while_its_owner_vouches_and_is_refused_with_lit_s_codes_else(
 ) -> TestResult {
@@ -93,7 +77,7 @@ async fn a_contract_wallet_decrypts_while_its_owner_vouches_and_is_refused_with_
             .decrypt_with_auth_sig(request, auth_sig)
             .await
             .expect_err("refused");
-        code_of(&error)
+        common::code_of(&error)
     };
     // Another key's signature: the contract answers, but not yes.
     let stranger = PrivateKeySigner::random();

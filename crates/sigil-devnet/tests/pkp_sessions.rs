@@ -11,9 +11,9 @@ use serde_json::{json, Value};
 use sigil_auth::siwe::{create_siwe_message, SiweMessageParams};
 use sigil_chain::evm::{self, MintedPkp, Permit};
 use sigil_client::{
-    eth_wallet_auth_method, generate_auth_sig, AuthMethod, ClientError, ConditionSet,
-    DecryptRequest, LitAbility, LitNodeClient, LitResource, PkpSessionSigsParams,
-    ResourceAbilityRequest, ResourcePrefix,
+    eth_wallet_auth_method, generate_auth_sig, AuthMethod, ConditionSet, DecryptRequest,
+    LitAbility, LitNodeClient, LitResource, PkpSessionSigsParams, ResourceAbilityRequest,
+    ResourcePrefix,
 };
 use sigil_devnet::{Devnet, DevnetConfig};
 use time::OffsetDateTime;
@@ -78,23 +78,6 @@ fn requests() -> Vec<ResourceAbilityRequest> {
         )
         .expect("decryption"),
     ]
-}
-
-/// The Lit code of a refusal every node gave.
-fn code_of(error: &ClientError) -> (Option<u16>, String) {
-    error
-        .most_common_node_failure()
-        .map(|failure| {
-            (
-                failure.status,
-                failure
-                    .error_code
-                    .as_ref()
-                    .map(|code| code.as_str().to_owned())
-                    .unwrap_or_default(),
-            )
-        })
-        .unwrap_or_default()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -238,7 +221,7 @@ async fn auth_methods_and_messages_the_network_must_not_sign_get_lit_s_codes() -
     for (name, params, status, code) in refusals {
         let error = f.client.get_pkp_session_sigs(params).await.expect_err(name);
         assert_eq!(
-            code_of(&error),
+            common::code_of(&error),
             (Some(status), code.to_owned()),
             "{name}: {error}"
         );
@@ -312,7 +295,7 @@ async fn auth_methods_and_messages_the_network_must_not_sign_get_lit_s_codes() -
         .await
         .expect_err("no longer permitted");
     assert_eq!(
-        code_of(&error),
+        common::code_of(&error),
         (Some(401), "NodePKPNotAuthorized".to_owned())
     );
 
@@ -364,7 +347,7 @@ async fn a_lit_action_the_pkp_permits_authenticates_a_session_when_it_answers_tr
         .await
         .expect_err("the action says no");
     assert_eq!(
-        code_of(&error),
+        common::code_of(&error),
         (
             Some(401),
             "NodeLitActionsSessionSigAuthenticationFailed".to_owned()
@@ -379,7 +362,7 @@ async fn a_lit_action_the_pkp_permits_authenticates_a_session_when_it_answers_tr
         .await
         .expect_err("not permitted");
     assert_eq!(
-        code_of(&error),
+        common::code_of(&error),
         (Some(401), "NodePKPNotAuthorized".to_owned())
     );
     f.devnet.shutdown().await;

@@ -14,13 +14,11 @@
 
 use crate::measure::Latencies;
 use crate::record::Record;
-use alloy_provider::{Provider, ProviderBuilder};
 use alloy_signer::SignerSync as _;
 use anyhow::Context as _;
 use sigil_auth::network_session_digest;
 use sigil_client::{
-    LitAbility, LitNetwork, LitNodeClient, LitNodeClientConfig, LitResource, PkpSessionSigsParams,
-    ResourceAbilityRequest, ResourcePrefix,
+    LitAbility, LitResource, PkpSessionSigsParams, ResourceAbilityRequest, ResourcePrefix,
 };
 use sigil_crypto::bls;
 use sigil_devnet::{Devnet, DevnetConfig};
@@ -59,18 +57,8 @@ async fn network(args: &Args) -> anyhow::Result<()> {
     })
     .await?;
     let owner = devnet.dev_wallet();
-    let minter = ProviderBuilder::new()
-        .wallet(owner.clone())
-        .connect(&devnet.rpc_url())
-        .await?
-        .erased();
-    let pkp = sigil_chain::evm::mint_pkp(&minter, devnet.network_context(), &[]).await?;
-    let pkp_public_key = format!("0x{}", hex::encode(&pkp.public_key));
-    let client = LitNodeClient::new(LitNodeClientConfig::new(LitNetwork::Custom {
-        rpc_url: devnet.rpc_url(),
-        staking_address: devnet.staking_address(),
-    }))?;
-    client.connect().await?;
+    let (client, _, pkp_public_key) =
+        crate::pkp_sign::client_with_pkp(&devnet, requests()?.remove(0)).await?;
     let auth_method = client.authenticate_eth_wallet(&owner, None).await?;
     let params = PkpSessionSigsParams::new(&pkp_public_key, vec![auth_method], requests()?);
 

@@ -308,8 +308,6 @@ struct Signer {
     tag: usize,
 }
 
-/// A connected client with session sigs of the dev wallet (the PKP's owner) and a fresh PKP
-/// the dev wallet minted.
 /// A connected client, a PKP the dev wallet minted and the wallet's session sigs for `request`.
 pub(crate) async fn client_with_pkp(
     devnet: &Devnet,

@@ -27,3 +27,22 @@ pub async fn dev_wallet_chain(devnet: &Devnet) -> Result<DynProvider, Box<dyn st
         .await?
         .erased())
 }
+
+/// The HTTP status and Lit code most nodes refused with.
+// Not every test binary that shares these helpers refuses anything.
+#[allow(dead_code)]
+pub fn code_of(error: &ClientError) -> (Option<u16>, String) {
+    error
+        .most_common_node_failure()
+        .map(|failure| {
+            (
+                failure.status,
+                failure
+                    .error_code
+                    .as_ref()
+                    .map(|code| code.as_str().to_owned())
+                    .unwrap_or_default(),
+            )
+        })
+        .unwrap_or_default()
+}
