@@ -217,23 +217,19 @@ fn bare_auth_sigs(c: &mut Criterion) {
         b.iter(|| verify_cosmos_auth_sig(black_box(&cosmos), "cosmos").expect("valid"))
     });
 
-    // The Cosmos floor: one secp256k1 public-key recovery with k256 (the Cosmos check recovers
-    // with each recovery id until one gives the address: one to four of these).
-    let digest = hex::decode(&cosmos.signed_message).expect("hex");
-    let signature = k256::ecdsa::Signature::from_slice(
-        &base64::Engine::decode(&base64::engine::general_purpose::STANDARD, &cosmos.sig)
-            .expect("base64"),
-    )
-    .expect("r‖s");
-    let recovery = k256::ecdsa::RecoveryId::from_byte(0).expect("id");
-    c.bench_function("floor/k256_recover", |b| {
-        b.iter(|| {
-            k256::ecdsa::VerifyingKey::recover_from_prehash(
-                black_box(&digest),
-                &signature,
-                recovery,
-            )
-        })
+    // The Cosmos floor: one secp256k1 public-key recovery from a digest (libsecp256k1, as the
+    // check recovers; it tries the other parity only when the first is not the address's).
+    let digest =
+        alloy_primitives::B256::from_slice(&hex::decode(&cosmos.signed_message).expect("hex"));
+    let rs = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, &cosmos.sig)
+        .expect("base64");
+    let signature = Signature::new(
+        alloy_primitives::U256::from_be_slice(&rs[..32]),
+        alloy_primitives::U256::from_be_slice(&rs[32..]),
+        false,
+    );
+    c.bench_function("floor/secp256k1_recover_prehash", |b| {
+        b.iter(|| signature.recover_from_prehash_secp256k1(black_box(&digest)))
     });
 }
 

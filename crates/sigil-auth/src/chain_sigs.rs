@@ -6,10 +6,10 @@
 //! Neither message is a SIWE message and neither has times: Lit's nodes check only that the
 //! signature is the address's, over the `signedMessage` as given.
 
+use alloy_primitives::{B256, U256};
 use base64::Engine as _;
 use bech32::{Bech32, Hrp};
 use ed25519_dalek::{Signature, VerifyingKey};
-use k256::ecdsa::{RecoveryId, Signature as EcdsaSignature, VerifyingKey as EcdsaKey};
 use ripemd::Ripemd160;
 use sha2::{Digest as _, Sha256};
 
@@ -95,8 +95,8 @@ pub fn verify_solana_auth_sig(auth_sig: &AuthSig) -> Result<String, AuthError> {
 /// A Cosmos wallet's AuthSig (the JS SDK's `cosmos.signArbitrary`, ADR-36): `signedMessage` is
 /// the hex SHA-256 of the amino sign doc, `sig` the wallet's secp256k1 signature of that digest
 /// (r‖s, standard base64), and `address` the bech32 (`prefix`) of the RIPEMD-160 of the SHA-256
-/// of the compressed public key the signature recovers to, with any recovery id. Returns the
-/// address.
+/// of the compressed public key the signature recovers to (libsecp256k1, either parity).
+/// Returns the address.
 ///
 /// As on Lit's nodes the sign doc itself is not rebuilt: the digest is what is signed. Lit's
 /// codes: a sig that is not base64 `NodeInvalidAuthSig`, not 64 bytes
@@ -110,8 +110,9 @@ pub fn verify_cosmos_auth_sig(auth_sig: &AuthSig, prefix: &str) -> Result<String
     let signature = base64::engine::general_purpose::STANDARD
         .decode(&auth_sig.sig)
         .map_err(|_| invalid("Unable to decode base64"))?;
-    let signature =
-        EcdsaSignature::from_slice(&signature).map_err(|_| AuthError::WalletSigEncoding {
+    let signature: [u8; 64] = signature
+        .try_into()
+        .map_err(|_| AuthError::WalletSigEncoding {
             reason: "a Cosmos AuthSig's sig is a 64-byte r‖s signature".to_owned(),
         })?;
     let digest =
@@ -125,11 +126,19 @@ pub fn verify_cosmos_auth_sig(auth_sig: &AuthSig, prefix: &str) -> Result<String
             reason: "a Cosmos AuthSig signs a 32-byte digest".to_owned(),
         });
     }
+    let digest = B256::from_slice(&digest);
     let hrp = Hrp::parse(prefix).map_err(|_| invalid("invalid bech32 prefix"))?;
-    let signs_for_address = (0u8..4).any(|id| {
-        RecoveryId::from_byte(id)
-            .and_then(|id| EcdsaKey::recover_from_prehash(&digest, &signature, id).ok())
-            .and_then(|key| cosmos_address(&hrp, &key))
+    let (r, s) = (
+        U256::from_be_slice(&signature[..32]),
+        U256::from_be_slice(&signature[32..]),
+    );
+    // Recovery ids 2 and 3 (an r beyond the group order) do not occur in practice; Lit's nodes
+    // also try them, which can only accept more, never something these refuse.
+    let signs_for_address = [false, true].into_iter().any(|parity| {
+        alloy_primitives::Signature::new(r, s, parity)
+            .recover_from_prehash_secp256k1(&digest)
+            .ok()
+            .and_then(|key| cosmos_address(&hrp, &key.serialize()))
             .is_some_and(|address| address == auth_sig.address)
     });
     if !signs_for_address {
@@ -138,9 +147,8 @@ pub fn verify_cosmos_auth_sig(auth_sig: &AuthSig, prefix: &str) -> Result<String
     Ok(auth_sig.address.clone())
 }
 
-/// The bech32 address of `key`: RIPEMD-160 of the SHA-256 of its compressed encoding.
-fn cosmos_address(hrp: &Hrp, key: &EcdsaKey) -> Option<String> {
-    let compressed = key.to_encoded_point(true);
-    let hash = <Ripemd160 as ripemd::Digest>::digest(Sha256::digest(compressed.as_bytes()));
+/// The bech32 address of a key: RIPEMD-160 of the SHA-256 of its compressed encoding.
+fn cosmos_address(hrp: &Hrp, compressed_key: &[u8; 33]) -> Option<String> {
+    let hash = <Ripemd160 as ripemd::Digest>::digest(Sha256::digest(compressed_key));
     bech32::encode::<Bech32>(*hrp, hash.as_slice()).ok()
 }
