@@ -92,6 +92,13 @@ async fn a_contract_wallet_decrypts_while_its_owner_vouches_and_is_refused_with_
         refusal(&no_code, &request).await,
         (Some(502), "NodeBlockchainError".to_owned())
     );
+    // A contract without isValidSignature: the call reverts.
+    let token = devnet.network_context().require("DemoERC20")?;
+    let reverts = contract_auth_sig(&client, token, &owner, false, now).await?;
+    assert_eq!(
+        refusal(&reverts, &request).await,
+        (Some(502), "NodeBlockchainError".to_owned())
+    );
     // A chain the nodes have no RPC for.
     let elsewhere = DecryptRequest {
         chain: "nochain".to_owned(),
