@@ -106,7 +106,6 @@ impl NodeState {
         chain: Option<&str>,
     ) -> Result<AuthContext, NodeError> {
         let now = self.clock.now();
-        let expected = self.usage.expect_request();
         let check = sigil_auth::prepare_contract_auth_sig(auth_sig, sha256, now)?;
         let refused = |code, reason| NodeError::Refused { code, reason };
         let chain = chain.ok_or_else(|| {
@@ -158,6 +157,9 @@ impl NodeState {
                 ),
             ));
         }
+        // Announced only now: a usage commit may wait for an announced request, and none
+        // should wait for a chain call.
+        let expected = self.usage.expect_request();
         let context = sign_in_context(check.contract, &check.siwe);
         self.count_request(&context, unix_secs(now), expected)
             .await?;
