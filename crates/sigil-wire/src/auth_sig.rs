@@ -46,13 +46,35 @@ impl Serialize for AuthSig {
 /// What an `authSig` field holds where Lit's nodes take more than one chain's wallet: one
 /// AuthSig (a session sig, or a wallet's own), or one wallet AuthSig per chain kind, as
 /// conditions over several chains need them.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// An object with any of an AuthSig's keys is read as one AuthSig, so what is wrong with it (a
+/// repeated key, a missing field) is what a refusal says; any other object as one per chain.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum AuthSigItem {
     /// One AuthSig.
     Single(AuthSig),
     /// One per chain.
     Multiple(Box<MultipleAuthSigs>),
+}
+
+impl<'de> Deserialize<'de> for AuthSigItem {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let raw = Box::<serde_json::value::RawValue>::deserialize(deserializer)?;
+        let keys: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(raw.get()).map_err(D::Error::custom)?;
+        const AUTH_SIG_KEYS: [&str; 5] = ["sig", "derivedVia", "signedMessage", "address", "algo"];
+        if AUTH_SIG_KEYS.iter().any(|key| keys.contains_key(*key)) {
+            serde_json::from_str(raw.get())
+                .map(AuthSigItem::Single)
+                .map_err(D::Error::custom)
+        } else {
+            serde_json::from_str(raw.get())
+                .map(|auth_sigs| AuthSigItem::Multiple(Box::new(auth_sigs)))
+                .map_err(D::Error::custom)
+        }
+    }
 }
 
 impl From<AuthSig> for AuthSigItem {
@@ -99,5 +121,40 @@ impl MultipleAuthSigs {
         ]
         .into_iter()
         .filter_map(|(chain, auth_sig)| auth_sig.as_ref().map(|auth_sig| (chain, auth_sig)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_auth_sig_field_is_one_auth_sig_or_one_per_chain_and_says_what_is_wrong_with_either() {
+        let one = r#"{"sig":"0x1","derivedVia":"web3.eth.personal.sign","signedMessage":"m","address":"0xa"}"#;
+        let read: AuthSigItem = serde_json::from_str(one).expect("one AuthSig");
+        assert!(matches!(&read, AuthSigItem::Single(auth_sig) if auth_sig.sig == "0x1"));
+        assert_eq!(serde_json::to_string(&read).expect("json"), one);
+
+        let per_chain = format!(r#"{{"ethereum":{one},"solana":{one}}}"#);
+        let read: AuthSigItem = serde_json::from_str(&per_chain).expect("one per chain");
+        let AuthSigItem::Multiple(auth_sigs) = &read else {
+            panic!("expected one per chain, got {read:?}");
+        };
+        let chains: Vec<_> = auth_sigs.by_chain().map(|(chain, _)| chain).collect();
+        assert_eq!(chains, ["ethereum", "solana"]);
+        assert_eq!(serde_json::to_string(&read).expect("json"), per_chain);
+
+        let repeated =
+            r#"{"sig":"a","sig":"b","derivedVia":"x","signedMessage":"m","address":"a"}"#;
+        let error = serde_json::from_str::<AuthSigItem>(repeated).expect_err("refused");
+        assert!(
+            error.to_string().contains("duplicate field `sig`"),
+            "{error}"
+        );
+        let missing = r#"{"sig":"a","derivedVia":"x"}"#;
+        let error = serde_json::from_str::<AuthSigItem>(missing).expect_err("refused");
+        assert!(error.to_string().contains("signedMessage"), "{error}");
+        let error = serde_json::from_str::<AuthSigItem>(r#"{"ethereum":5}"#).expect_err("refused");
+        assert!(error.to_string().contains("invalid type"), "{error}");
     }
 }
