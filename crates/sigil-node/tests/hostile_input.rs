@@ -885,11 +885,13 @@ fn session_cases(f: &Fixture, other_devnet_sig: AuthSig) -> Vec<Case> {
             401,
             "NodeInvalidAuthSig",
         ),
+        // Without its algo it is read as a wallet's own AuthSig, as Lit's nodes read it, whose
+        // 64-byte signature is no wallet signature.
         case(
             "session_sig_without_algo",
             outer(&|sig| sig.algo = None),
-            401,
-            "NodeInvalidAuthSig",
+            400,
+            "NodeAuthSigSignatureConversionError",
         ),
         case(
             "session_key_not_hex",
