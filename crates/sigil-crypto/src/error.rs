@@ -81,7 +81,7 @@ pub enum CryptoError {
         resource: String,
     },
     /// The condition names a chain the node has no RPC for.
-    #[error("unknown chain {chain:?}: the node has no RPC URL for it (node config `chains`, or `sigil devnet --chain-rpc {chain}=URL`)")]
+    #[error("unknown {} chain {chain:?}: the node has no RPC URL for it (node config `chains`, or `sigil devnet --chain-rpc {chain}=URL`)", crate::conditions::ChainKind::of(chain).name())]
     UnknownChain {
         /// The chain's Lit name.
         chain: String,
@@ -103,6 +103,16 @@ pub enum CryptoError {
         /// How it stopped.
         failure: ActionFailure,
         /// Its error.
+        reason: String,
+    },
+    /// A condition refused with Lit's code for it: a Solana or Cosmos condition's own failures
+    /// (an RPC method Lit does not call, a missing wallet of the chain's family, a REST answer
+    /// that is not JSON, ...), and an EVM condition without an Ethereum wallet.
+    #[error("{reason}")]
+    Refused {
+        /// Lit's code.
+        code: LitErrorCode,
+        /// What is wrong.
         reason: String,
     },
     /// The POAP API's answer is not a list of POAPs.
@@ -263,6 +273,7 @@ impl CryptoError {
                 ActionFailure::MemoryLimit => LitErrorCode::NodeJsMemoryLimitError,
             },
             CryptoError::PoapAnswer { .. } => LitErrorCode::NodePoapJsonError,
+            CryptoError::Refused { code, .. } => code.clone(),
             CryptoError::MismatchParameters { .. } => LitErrorCode::NodeMismatchParameters,
             CryptoError::ConditionTokenizing { .. } => LitErrorCode::NodeConditionTokenizingError,
             CryptoError::TokenEncodingDecoding { .. } => {

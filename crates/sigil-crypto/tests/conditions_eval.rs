@@ -5,7 +5,7 @@ use alloy_sol_types::{SolCall, SolValue};
 use serde_json::{json, Value};
 use sigil_crypto::conditions::{
     ActionFailure, ChainAnswer, ChainRead, ChainReadError, ConditionEnv, ConditionSet, Poap,
-    Requester,
+    Requester, Wallets,
 };
 use sigil_crypto::CryptoError;
 use std::collections::HashMap;
@@ -325,7 +325,8 @@ fn erc20_balance_compares_the_balance_of_calls_answer_as_a_uint256() {
         set.chain_reads(&Requester {
             current_action_ipfs_id: "",
             user: USER,
-            siwe_resources: &[]
+            siwe_resources: &[],
+            wallets: &Wallets::ETHEREUM,
         })
         .expect("plans"),
         vec![ChainRead::Call {
@@ -566,7 +567,7 @@ fn evm_contract_conditions_call_the_abi_given_and_select_an_output_by_key() {
 }
 
 #[test]
-fn unified_lists_mix_evm_basic_and_evm_contract_and_name_what_they_cannot_read() {
+fn unified_lists_mix_evm_basic_and_evm_contract_and_want_a_wallet_for_other_chains() {
     alloy_sol_types::sol! { function status(address, uint256) returns (uint256, string); }
     let call = statusCall::new((USER, U256::from(5))).abi_encode();
     let env = env().answer_call(
@@ -601,18 +602,21 @@ fn unified_lists_mix_evm_basic_and_evm_contract_and_name_what_they_cannot_read()
     let sol = json!({"conditionType": "solRpc", "method": "getBalance", "params": [":userAddress"], "pdaParams": [],
                      "pdaInterface": {"offset": 0, "fields": {}}, "pdaKey": "", "chain": "solana",
                      "returnValueTest": {"key": "", "comparator": ">=", "value": "1"}});
+    // Evaluated for the request's Solana wallet, which an Ethereum session does not have.
     match unified(json!([basic, and(), sol])) {
-        Err(CryptoError::UnsupportedCondition { kind }) => {
-            assert!(kind.contains("Solana") && kind.contains("solana"), "{kind}")
+        Err(error) => {
+            assert_eq!(error.code().to_string(), "NodeInvalidSolanaAuthSig");
+            assert!(
+                error.to_string().contains("SOL auth sig is missing"),
+                "{error}"
+            );
         }
         other => panic!("{other:?}"),
     }
     let cosmos = json!({"conditionType": "cosmos", "path": "/cosmos/bank/v1beta1/balances/:userAddress",
                         "chain": "cosmos", "returnValueTest": {"key": "$.balances[0].amount", "comparator": ">=", "value": "1"}});
     match unified(json!([basic, or(), cosmos])) {
-        Err(CryptoError::UnsupportedCondition { kind }) => {
-            assert!(kind.contains("Cosmos") && kind.contains("cosmos"), "{kind}")
-        }
+        Err(error) => assert_eq!(error.code().to_string(), "NodeInvalidCosmosAuthSig"),
         other => panic!("{other:?}"),
     }
 }
@@ -711,6 +715,7 @@ fn a_lit_action_condition_runs_the_action_with_substituted_parameters_and_compar
         user: USER,
         siwe_resources: &resources,
         current_action_ipfs_id: "",
+        wallets: &Wallets::ETHEREUM,
     };
     assert_eq!(
         set.chain_reads(&who).expect("plans"),

@@ -332,16 +332,105 @@ async fn a_wallets_own_auth_sig_decrypts_where_lit_takes_one_and_is_refused_wher
     devnet.shutdown().await;
 }
 
+/// The Solana wallet of the AuthSig vectors, its USDC account (as solders, the Solana SDK's
+/// Python binding, derives it) and a PDA of the token program with seeds `vault` and the wallet
+/// (likewise), whose account holds the wallet's key at offset 8.
+const SOLANA_WALLET: &str = "GmaDrppBC7P5ARKV8g3djiwP89vz1jLK23V2GBjuAEGB";
+const USDC_MINT: &str = "EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v";
+const WALLET_USDC_ACCOUNT: &str = "7woc3ajaGMMXczFYjxon4aQoHH3j126fMUR9c58eHRsK";
+const VAULT_PDA: &str = "8bwbH1g4i4X9GW4z2RYBKgatK2JtTVvewxddU85YGmuM";
+const VAULT_DATA: &str = "AAAAAAAAAADqSmxj4pxSCr71UHsTLsX5lUd2rr6+e5JCHuppFEbSLA==";
+const COSMOS_WALLET: &str = "cosmos1znd5zwx4dghvlvggsx5muw2dnuepnpdjzqghmw";
+
+/// A stand-in for a Solana JSON-RPC server (`POST /solana`) and a Cosmos REST endpoint
+/// (`/lcd/...`): the vectors' wallets hold 5000 lamports, 42 USDC and 7 uatom; their one
+/// transaction was an hour before the latest block.
+async fn other_chains_api() -> std::net::SocketAddr {
+    use axum::extract::Path;
+    let solana = |axum::Json(call): axum::Json<Value>| async move {
+        let param = call["params"][0].as_str().unwrap_or_default().to_owned();
+        let answer = match call["method"].as_str().unwrap_or_default() {
+            "getBalance" => {
+                let lamports = if param == SOLANA_WALLET { 5000 } else { 0 };
+                json!({"result": {"context": {"slot": 9}, "value": lamports}})
+            }
+            "getTokenAccountBalance" if param == WALLET_USDC_ACCOUNT => json!({"result": {
+                "context": {"slot": 9},
+                "value": {"amount": "42", "decimals": 0, "uiAmount": 42.0, "uiAmountString": "42"}}}),
+            "getTokenAccountBalance" => json!({"error": {"code": -32602,
+                "message": "Invalid param: could not find account"}}),
+            "getAccountInfo" if param == VAULT_PDA => json!({"result": {"context": {"slot": 9},
+                "value": {"data": [VAULT_DATA, "base64"], "executable": false, "lamports": 1,
+                          "owner": "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"}}}),
+            "getAccountInfo" => json!({"result": {"context": {"slot": 9}, "value": null}}),
+            _ => json!({"error": {"code": -32601, "message": "Method not found"}}),
+        };
+        let mut answer = answer;
+        answer["jsonrpc"] = json!("2.0");
+        answer["id"] = call["id"].clone();
+        axum::Json(answer)
+    };
+    let balances = |Path(address): Path<String>| async move {
+        let balances = if address == COSMOS_WALLET {
+            json!([{"denom": "uatom", "amount": "7"}])
+        } else {
+            json!([])
+        };
+        axum::Json(json!({"balances": balances, "pagination": {"total": "1"}}))
+    };
+    let latest = || async {
+        let now = OffsetDateTime::now_utc()
+            .format(&time::format_description::well_known::Rfc3339)
+            .expect("formats");
+        axum::Json(json!({"block": {"header": {"height": "100", "time": now}}}))
+    };
+    let txs = || async {
+        let hour_ago = (OffsetDateTime::now_utc() - Duration::hours(1))
+            .format(&time::format_description::well_known::Rfc3339)
+            .expect("formats");
+        axum::Json(json!({"tx_responses": [{"txhash": "AB", "timestamp": hour_ago}]}))
+    };
+    let app = axum::Router::new()
+        .route("/solana", axum::routing::post(solana))
+        .route(
+            "/lcd/cosmos/bank/v1beta1/balances/{address}",
+            axum::routing::get(balances),
+        )
+        .route(
+            "/lcd/cosmos/base/tendermint/v1beta1/blocks/latest",
+            axum::routing::get(latest),
+        )
+        .route("/lcd/cosmos/tx/v1beta1/txs", axum::routing::get(txs))
+        .route("/lcd/not-json", axum::routing::get(|| async { "<html>" }));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("binds");
+    let address = listener.local_addr().expect("bound");
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    address
+}
+
 #[tokio::test]
-async fn solana_and_cosmos_wallets_auth_sigs_are_checked_and_then_told_their_conditions_are_not_read(
+async fn solana_and_cosmos_wallets_auth_sigs_are_checked_and_their_conditions_read_where_an_rpc_is_configured(
 ) {
-    let devnet = devnet(DevnetConfig::default()).await;
+    let api = other_chains_api().await;
+    let devnet = devnet(DevnetConfig {
+        chain_rpcs: [
+            ("solana".to_owned(), format!("http://{api}/solana")),
+            ("cosmos".to_owned(), format!("http://{api}/lcd")),
+        ]
+        .into(),
+        ..DevnetConfig::default()
+    })
+    .await;
     let url = &devnet.node_urls()[0];
     // AuthSigs in the shapes the JS SDK's auth-browser makes.
     let vectors: Value = serde_json::from_str(include_str!(
         "../../sigil-auth/tests/vectors/chain-auth-sigs.json"
     ))
     .expect("vectors");
+    assert_eq!(vectors["solana"]["address"], SOLANA_WALLET);
+    assert_eq!(vectors["cosmos"]["address"], COSMOS_WALLET);
     let ask = |conditions: (&str, Value), chain: &str, auth_sig: &Value| {
         let mut body = json!({
             "dataToEncryptHash": "ab".repeat(32),
@@ -351,71 +440,189 @@ async fn solana_and_cosmos_wallets_auth_sigs_are_checked_and_then_told_their_con
         body[conditions.0] = conditions.1;
         async move { post(url, "/web/encryption/sign/", &body).await }
     };
-    let solana_conditions = (
-        "solRpcConditions",
-        json!([{"method": "getBalance", "params": [":userAddress"], "pdaParams": [],
-                "pdaInterface": {"offset": 0, "fields": {}}, "pdaKey": "", "chain": "solana",
-                "returnValueTest": {"key": "", "comparator": ">=", "value": "1"}}]),
+    let solana = |method: &str, params: Value, comparator: &str, value: &str, key: &str| {
+        json!({"method": method, "params": params, "pdaParams": [],
+               "pdaInterface": {"offset": 0, "fields": {}}, "pdaKey": "", "chain": "solana",
+               "returnValueTest": {"key": key, "comparator": comparator, "value": value}})
+    };
+    let balance_at_least =
+        |value: &str| solana("getBalance", json!([":userAddress"]), ">=", value, "");
+    let cosmos = |path: &str, key: &str, comparator: &str, value: &str| {
+        json!({"conditionType": "cosmos", "path": path, "chain": "cosmos",
+               "returnValueTest": {"key": key, "comparator": comparator, "value": value}})
+    };
+    let atoms_at_least = |value: &str| {
+        cosmos(
+            "/cosmos/bank/v1beta1/balances/:userAddress",
+            "$.balances[0].amount",
+            ">=",
+            value,
+        )
+    };
+    let sol = |condition: Value| ("solRpcConditions", json!([condition]));
+    let unified = |conditions: Value| ("unifiedAccessControlConditions", conditions);
+
+    // Each kind of Solana condition: met, and not met (Lit's code for a refusal).
+    let mut vault = solana("getBalance(getPDA)", json!([]), ">=", "5000", "");
+    vault["pdaParams"] = json!([
+        "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA",
+        "vault",
+        format!("pubkey:{SOLANA_WALLET}")
+    ]);
+    vault["pdaInterface"] = json!({"offset": 8, "fields": {"owner": 32}});
+    vault["pdaKey"] = json!("owner");
+    let mut vault_address = vault.clone();
+    vault_address["method"] = json!("getPDA");
+    vault_address["returnValueTest"] = json!({"key": "", "comparator": "=", "value": VAULT_PDA});
+    for (condition, met) in [
+        (balance_at_least("5000"), true),
+        (balance_at_least("5001"), false),
+        (
+            solana("", json!([":userAddress"]), "=", SOLANA_WALLET, ""),
+            true,
+        ),
+        (
+            solana("balanceOfToken", json!([USDC_MINT]), ">=", "42", "$.amount"),
+            true,
+        ),
+        (
+            solana("balanceOfToken", json!([USDC_MINT]), ">", "42", "$.amount"),
+            false,
+        ),
+        // No token account for this mint: false, as on Lit.
+        (
+            solana(
+                "balanceOfToken",
+                json!([SOLANA_WALLET]),
+                ">=",
+                "0",
+                "$.amount",
+            ),
+            false,
+        ),
+        (vault.clone(), true),
+        (vault_address, true),
+    ] {
+        let answer = ask(sol(condition.clone()), "solana", &vectors["solana"]).await;
+        if met {
+            assert_eq!(answer.0, 200, "{condition} answered {}", answer.1);
+        } else {
+            assert_lit_error(
+                &answer,
+                401,
+                "NodeAccessControlConditionsReturnedNotAuthorized",
+            );
+        }
+    }
+    let answer = ask(
+        sol(solana("getProgramAccounts", json!([]), ">=", "0", "")),
+        "solana",
+        &vectors["solana"],
+    )
+    .await;
+    assert_lit_error(&answer, 400, "NodeInvalidSolanaRpcMethod");
+
+    // Cosmos: a balance by JSON path, the wallet's address, a timelock.
+    let timelock = |comparator: &str, seconds: &str| {
+        let mut condition = cosmos(
+            "/cosmos/tx/v1beta1/txs?events=transfer.recipient=':userAddress'",
+            "$.tx_responses.*.timestamp",
+            comparator,
+            seconds,
+        );
+        condition["method"] = json!("timelock");
+        condition["parameters"] = json!(["latest"]);
+        condition
+    };
+    for (condition, met) in [
+        (atoms_at_least("7"), true),
+        (atoms_at_least("8"), false),
+        (cosmos(":userAddress", "", "=", COSMOS_WALLET), true),
+        (timelock("<=", "7200"), true),
+        (timelock("<", "60"), false),
+    ] {
+        let answer = ask(unified(json!([condition])), "cosmos", &vectors["cosmos"]).await;
+        if met {
+            assert_eq!(answer.0, 200, "{condition} answered {}", answer.1);
+        } else {
+            assert_lit_error(
+                &answer,
+                401,
+                "NodeAccessControlConditionsReturnedNotAuthorized",
+            );
+        }
+    }
+    let answer = ask(
+        unified(json!([cosmos("/not-json", "$.a", "=", "b")])),
+        "cosmos",
+        &vectors["cosmos"],
+    )
+    .await;
+    assert_lit_error(&answer, 502, "NodeCosmosJSONError");
+
+    // A chain of a kind the node has no RPC for: the error names the kind.
+    let mut devnet_balance = balance_at_least("1");
+    devnet_balance["chain"] = json!("solanaDevnet");
+    let answer = ask(sol(devnet_balance), "solana", &vectors["solana"]).await;
+    assert_lit_error(&answer, 502, "NodeBlockchainChainUnknown");
+    assert!(
+        answer.1["details"][0]
+            .as_str()
+            .is_some_and(|detail| detail.contains("Solana") && detail.contains("solanaDevnet")),
+        "{}",
+        answer.1
     );
-    let cosmos_conditions = (
-        "unifiedAccessControlConditions",
-        json!([{"conditionType": "cosmos", "path": "/cosmos/bank/v1beta1/balances/:userAddress",
-                "chain": "cosmos",
-                "returnValueTest": {"key": "$.balances[0].amount", "comparator": ">=", "value": "1"}}]),
+    let mut juno_balance = atoms_at_least("1");
+    juno_balance["chain"] = json!("juno");
+    let answer = ask(unified(json!([juno_balance])), "juno", &vectors["juno"]).await;
+    assert_lit_error(&answer, 502, "NodeBlockchainChainUnknown");
+    assert!(
+        answer.1["details"][0]
+            .as_str()
+            .is_some_and(|d| d.contains("Cosmos")),
+        "{}",
+        answer.1
     );
+
+    // EVM conditions need an Ethereum wallet's AuthSig; Cosmos ones the chain's wallet.
     let evm_conditions = (
         "accessControlConditions",
         conditions_for(&PrivateKeySigner::random()),
     );
-
-    // Valid: the node says plainly that it reads no Solana or Cosmos chain.
-    for (conditions, chain, auth_sig, kind) in [
-        (
-            solana_conditions.clone(),
-            "solana",
-            &vectors["solana"],
-            "Solana",
-        ),
-        (
-            cosmos_conditions.clone(),
-            "cosmos",
-            &vectors["cosmos"],
-            "Cosmos",
-        ),
-    ] {
-        let answer = ask(conditions, chain, auth_sig).await;
-        assert_lit_error(&answer, 502, "NodeAccessControlConditionsCheckFailed");
-        assert!(
-            answer.1["details"][0]
-                .as_str()
-                .is_some_and(|detail| detail.contains(kind)),
-            "{}",
-            answer.1
-        );
-    }
-    // EVM conditions need an Ethereum wallet's AuthSig.
     let answer = ask(evm_conditions, "solana", &vectors["solana"]).await;
     assert_lit_error(&answer, 400, "NodeInvalidEthereumAuthSig");
+    let answer = ask(
+        unified(json!([atoms_at_least("1")])),
+        "solana",
+        &vectors["solana"],
+    )
+    .await;
+    assert_lit_error(&answer, 400, "NodeInvalidCosmosAuthSig");
 
     // Tampered, or on a chain whose addresses are not the AuthSig's: Lit's codes.
     let mut changed = vectors["solana"].clone();
     changed["signedMessage"] = json!("I am creating an account to use Lit Protocol at noon");
-    let answer = ask(solana_conditions.clone(), "solanaDevnet", &changed).await;
+    let answer = ask(sol(balance_at_least("1")), "solanaDevnet", &changed).await;
     assert_lit_error(&answer, 401, "NodeInvalidAuthSig");
-    let answer = ask(cosmos_conditions.clone(), "juno", &vectors["cosmos"]).await;
+    let answer = ask(
+        unified(json!([atoms_at_least("1")])),
+        "juno",
+        &vectors["cosmos"],
+    )
+    .await;
     assert_lit_error(&answer, 401, "NodeInvalidAuthSig");
     let mut hex_sig = vectors["cosmos"].clone();
     hex_sig["sig"] = json!("AAEC");
-    let answer = ask(cosmos_conditions.clone(), "cosmos", &hex_sig).await;
+    let answer = ask(unified(json!([atoms_at_least("1")])), "cosmos", &hex_sig).await;
     assert_lit_error(&answer, 400, "NodeAuthSigSignatureConversionError");
 
-    // One AuthSig per chain: each is checked; EVM conditions are evaluated for the Ethereum one.
+    // One AuthSig per chain: each is checked, each condition evaluated for its chain's wallet.
     let owner = PrivateKeySigner::random();
     let encrypted = encrypt_for(&devnet, &owner);
     let owner_sig = bare_auth_sig(&devnet, &owner, OffsetDateTime::now_utc());
     let owners = serde_json::to_value(&owner_sig).expect("json");
-    let per_chain =
-        json!({"ethereum": owners, "solana": vectors["solana"], "juno": vectors["juno"]});
+    let per_chain = json!({"ethereum": owners, "solana": vectors["solana"],
+                           "cosmos": vectors["cosmos"], "juno": vectors["juno"]});
     let mut body = sign_request(&encrypted, &owner_sig);
     body["authSig"] = per_chain.clone();
     let (status, answer) = post(url, "/web/encryption/sign/", &body).await;
@@ -440,8 +647,16 @@ async fn solana_and_cosmos_wallets_auth_sigs_are_checked_and_then_told_their_con
             code,
         );
     }
-    let answer = ask(solana_conditions, "ethereum", &per_chain).await;
-    assert_lit_error(&answer, 502, "NodeAccessControlConditionsCheckFailed");
+    let mut evm_basic = conditions_for(&owner)[0].clone();
+    evm_basic["conditionType"] = json!("evmBasic");
+    let mut sol_unified = balance_at_least("5000");
+    sol_unified["conditionType"] = json!("solRpc");
+    let mixed = json!([evm_basic, {"operator": "and"}, [sol_unified, {"operator": "and"}, atoms_at_least("7")]]);
+    let answer = ask(unified(mixed.clone()), "ethereum", &per_chain).await;
+    assert_eq!(answer.0, 200, "{}", answer.1);
+    let without_cosmos = json!({"ethereum": owners, "solana": vectors["solana"]});
+    let answer = ask(unified(mixed), "ethereum", &without_cosmos).await;
+    assert_lit_error(&answer, 400, "NodeInvalidCosmosAuthSig");
     devnet.shutdown().await;
 }
 

@@ -628,6 +628,7 @@ impl NodeHost {
             siwe_resources: Vec::new(),
             current_action_ipfs_id: self.current_cid(),
             nesting: self.nesting(),
+            wallets: sigil_crypto::conditions::Wallets::ETHEREUM,
         };
         let context = self
             .block_on(deadline, ConditionContext::read(&self.state, set, asker))?
@@ -1147,6 +1148,9 @@ fn chain_failure(chain: &str, error: ChainReadError) -> String {
         | ChainReadError::Action { reason, .. }
         | ChainReadError::PoapAnswer(reason)
         | ChainReadError::NotConfigured(reason) => reason,
+        ChainReadError::RpcRefused { code, message } => {
+            format!("the RPC answered error {code}: {message}")
+        }
     }
 }
 

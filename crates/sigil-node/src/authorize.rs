@@ -166,6 +166,33 @@ impl NodeState {
         Ok(context)
     }
 
+    /// Counts a request signed by Solana or Cosmos wallets alone (their AuthSigs already
+    /// checked). Such a wallet holds no capacity credits: the request is counted against the
+    /// free allowance of an identity derived from its first wallet (Lit's key order), which is
+    /// returned as the request's user.
+    pub(crate) async fn count_other_chains_wallet(
+        &self,
+        wallets: &sigil_crypto::conditions::Wallets,
+    ) -> Result<Address, NodeError> {
+        let expected = self.usage.expect_request();
+        let address = crate::endpoints::other_wallets(wallets)
+            .next()
+            .unwrap_or_default();
+        // Unlike an EVM address, no key is behind it: it only names the wallet's allowance.
+        let digest = alloy_primitives::keccak256(format!("sigil-other-chain-wallet:{address}"));
+        let context = AuthContext {
+            user_address: Address::from_slice(&digest[12..]),
+            session_key_hex: String::new(),
+            siwe_domain: String::new(),
+            siwe_resources: Vec::new(),
+            capacity_delegations: Vec::new(),
+            resolved_auth_context: None,
+        };
+        self.count_request(&context, unix_secs(self.clock.now()), expected)
+            .await?;
+        Ok(context.user_address)
+    }
+
     /// Verifies `session_sig` for `ability` on `resource`, as of the node's clock, then counts
     /// the request; the count is committed before this returns.
     ///

@@ -1,8 +1,10 @@
 //! The chain reads access control conditions need, answered before they are evaluated: one
-//! provider per chain name the config maps to an RPC, every read at that chain's latest block,
-//! the reads of a request concurrently, each within a timeout and all within a budget, and a
-//! cache keyed by (chain, block, read), so the same condition across many requests in one block
-//! costs one read.
+//! provider per EVM chain name the config maps to an RPC, every read at that chain's latest
+//! block; Solana chains over their JSON-RPC and Cosmos chains over their REST endpoint; the
+//! reads of a request concurrently, in rounds where answers lead to more reads, each within a
+//! timeout and all within a budget, and a cache keyed by (chain, block, read), so the same
+//! condition across many requests in one block costs one read (a Solana or Cosmos answer is
+//! kept for the second it was read in).
 
 use crate::state::NodeState;
 use alloy_network::TransactionBuilder;
@@ -11,7 +13,8 @@ use alloy_rpc_types_eth::TransactionRequest;
 use lru::LruCache;
 use parking_lot::Mutex;
 use sigil_crypto::conditions::{
-    ChainAnswer, ChainRead, ChainReadError, ConditionEnv, ConditionSet, Poap, Requester,
+    ChainAnswer, ChainKind, ChainRead, ChainReadError, ConditionEnv, ConditionSet, Poap, Requester,
+    Wallets,
 };
 use std::collections::{BTreeMap, HashMap};
 use std::num::NonZeroUsize;
@@ -40,6 +43,9 @@ pub struct ConditionReader {
 
 struct Inner {
     chains: HashMap<String, ChainClient>,
+    /// Solana and Cosmos chains: their RPC or REST endpoint's URL.
+    other_chains: HashMap<String, String>,
+    http: reqwest::Client,
     cache: Option<Mutex<LruCache<(u64, ChainRead), ChainAnswer>>>,
     limits: ReadLimits,
     poap: PoapApi,
@@ -50,11 +56,14 @@ struct PoapApi {
     url: String,
     /// A secret: never logged, never in an error.
     key: Option<String>,
-    http: reqwest::Client,
 }
 
-/// Largest answer of the POAP API read.
-const MAX_POAP_ANSWER_BYTES: usize = 4 * 1024 * 1024;
+/// Largest answer of the POAP API, a Solana RPC or a Cosmos REST endpoint that is read.
+const MAX_ANSWER_BYTES: usize = 4 * 1024 * 1024;
+
+/// Most rounds of reads one request makes: a Solana condition's second read depends on its
+/// first (a PDA's account, a user's token accounts); nothing needs more than two.
+const MAX_READ_ROUNDS: usize = 3;
 
 struct ChainClient {
     provider: DynProvider,
@@ -83,8 +92,18 @@ impl ConditionReader {
         poap_url: &str,
         poap_key: Option<String>,
     ) -> Result<Self, String> {
-        let chains = chains
+        let (other_chains, chains): (BTreeMap<_, _>, BTreeMap<_, _>) = chains
             .iter()
+            .partition(|(name, _)| ChainKind::of(name) != ChainKind::Evm);
+        let other_chains = other_chains
+            .into_iter()
+            .map(|(name, url)| {
+                reqwest::Url::parse(url).map_err(|_| format!("chains.{name}: not a URL"))?;
+                Ok((name.clone(), url.trim_end_matches('/').to_owned()))
+            })
+            .collect::<Result<_, String>>()?;
+        let chains = chains
+            .into_iter()
             .map(|(name, url)| {
                 let url = url
                     .parse()
@@ -100,30 +119,32 @@ impl ConditionReader {
         Ok(Self {
             inner: Arc::new(Inner {
                 chains,
+                other_chains,
+                http: reqwest::Client::new(),
                 cache: NonZeroUsize::new(limits.cache_entries)
                     .map(|entries| Mutex::new(LruCache::new(entries))),
                 limits,
                 poap: PoapApi {
                     url: poap_url.to_owned(),
                     key: poap_key,
-                    http: reqwest::Client::new(),
                 },
             }),
         })
     }
 
-    /// Whether the node has an RPC for the chain named `chain`.
+    /// Whether the node has an RPC (or a REST endpoint) for the chain named `chain`.
     pub fn knows(&self, chain: &str) -> bool {
-        self.inner.chains.contains_key(chain)
+        self.inner.chains.contains_key(chain) || self.inner.other_chains.contains_key(chain)
     }
 
-    /// Answers `reads`, concurrently, within the request budget.
-    pub async fn read_all(
+    /// Answers `reads`, concurrently, by `deadline` (the end of the request's budget).
+    async fn read_all(
         &self,
         reads: &[ChainRead],
+        deadline: tokio::time::Instant,
     ) -> HashMap<ChainRead, Result<ChainAnswer, ChainReadError>> {
         let answers = futures::future::join_all(reads.iter().map(|read| async move {
-            let answer = tokio::time::timeout(self.inner.limits.per_request, self.read(read))
+            let answer = tokio::time::timeout_at(deadline, self.read(read))
                 .await
                 .unwrap_or_else(|_| {
                     Err(ChainReadError::Failed(format!(
@@ -138,6 +159,12 @@ impl ConditionReader {
     }
 
     async fn read(&self, read: &ChainRead) -> Result<ChainAnswer, ChainReadError> {
+        if matches!(
+            read,
+            ChainRead::SolanaRpc { .. } | ChainRead::CosmosRest { .. }
+        ) {
+            return self.read_other_chain(read).await;
+        }
         let client = self
             .inner
             .chains
@@ -191,7 +218,10 @@ impl ConditionReader {
                         ))
                     }),
                 // Answered above.
-                ChainRead::Poaps { .. } | ChainRead::LitAction { .. } => Err(
+                ChainRead::Poaps { .. }
+                | ChainRead::LitAction { .. }
+                | ChainRead::SolanaRpc { .. }
+                | ChainRead::CosmosRest { .. } => Err(
                     alloy_provider::transport::TransportErrorKind::custom_str("not a chain read"),
                 ),
             }
@@ -224,32 +254,14 @@ impl ConditionReader {
                 crate::config::POAP_API_KEY_VAR
             ))
         })?;
-        let per_read = self.inner.limits.per_read;
-        let body = tokio::time::timeout(per_read, async {
-            let mut response = api
-                .http
-                .get(format!("{}{}", api.url, owner.to_checksum(None)))
-                .header("X-API-Key", key)
-                .send()
-                .await?;
-            let status = response.status();
-            let mut body = Vec::new();
-            while let Some(chunk) = response.chunk().await? {
-                if body.len() + chunk.len() > MAX_POAP_ANSWER_BYTES {
-                    break;
-                }
-                body.extend_from_slice(&chunk);
-            }
-            Ok::<_, reqwest::Error>((status, body))
-        })
-        .await
-        .map_err(|_| timed_out(per_read))?
+        let request = self
+            .inner
+            .http
+            .get(format!("{}{}", api.url, owner.to_checksum(None)))
+            .header("X-API-Key", key);
         // Without the URL, which names the API, and the request, which carries the key.
-        .map_err(|e| {
-            ChainReadError::Failed(format!(
-                "the POAP API could not be reached: {}",
-                e.without_url()
-            ))
+        let body = self.fetch_capped(request).await.map_err(|e| {
+            ChainReadError::Failed(format!("the POAP API could not be reached: {e}"))
         })?;
         let (status, body) = body;
         let entries: Vec<Entry> = serde_json::from_slice(&body).map_err(|e| {
@@ -264,6 +276,81 @@ impl ConditionReader {
                 })
                 .collect(),
         ))
+    }
+
+    /// A Solana or Cosmos read, cached for the second it is made in (those chains' answers are
+    /// not tied to an EVM block).
+    async fn read_other_chain(&self, read: &ChainRead) -> Result<ChainAnswer, ChainReadError> {
+        let url = self
+            .inner
+            .other_chains
+            .get(read.chain())
+            .ok_or(ChainReadError::UnknownChain)?;
+        let second = crate::clock::unix_secs(time::OffsetDateTime::now_utc());
+        let key = (second, read.clone());
+        if let Some(answer) = self
+            .inner
+            .cache
+            .as_ref()
+            .and_then(|cache| cache.lock().get(&key).cloned())
+        {
+            return Ok(answer);
+        }
+        let http = &self.inner.http;
+        let answer = match read {
+            ChainRead::SolanaRpc { method, params, .. } => {
+                let params: serde_json::Value = serde_json::from_str(params)
+                    .map_err(|e| ChainReadError::Failed(format!("params: {e}")))?;
+                let request = http.post(url).json(&serde_json::json!({
+                    "jsonrpc": "2.0", "id": 1, "method": method, "params": params,
+                }));
+                let (status, body) = self.fetch_capped(request).await.map_err(|e| {
+                    ChainReadError::Failed(format!("the Solana RPC could not be reached: {e}"))
+                })?;
+                solana_result(status, &body)?
+            }
+            ChainRead::CosmosRest { path, .. } => {
+                let (_, body) = self
+                    .fetch_capped(http.get(format!("{url}{path}")))
+                    .await
+                    .map_err(|e| {
+                        ChainReadError::Failed(format!(
+                            "the Cosmos REST endpoint could not be reached: {e}"
+                        ))
+                    })?;
+                ChainAnswer::Text(String::from_utf8_lossy(&body).into_owned())
+            }
+            _ => return Err(ChainReadError::UnknownChain),
+        };
+        if let Some(cache) = &self.inner.cache {
+            cache.lock().put(key, answer.clone());
+        }
+        Ok(answer)
+    }
+
+    /// Sends `request` and reads at most [`MAX_ANSWER_BYTES`] of its answer, within the
+    /// per-read timeout. The error names neither the URL (which may carry an API key) nor the
+    /// request.
+    async fn fetch_capped(
+        &self,
+        request: reqwest::RequestBuilder,
+    ) -> Result<(reqwest::StatusCode, Vec<u8>), String> {
+        let per_read = self.inner.limits.per_read;
+        tokio::time::timeout(per_read, async {
+            let mut response = request.send().await?;
+            let status = response.status();
+            let mut body = Vec::new();
+            while let Some(chunk) = response.chunk().await? {
+                if body.len() + chunk.len() > MAX_ANSWER_BYTES {
+                    break;
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok::<_, reqwest::Error>((status, body))
+        })
+        .await
+        .map_err(|_| format!("no answer within {} ms", per_read.as_millis()))?
+        .map_err(|e| e.without_url().to_string())
     }
 
     /// `eth_call` of `call` on `chain` at the latest block (a Lit Action's `callContract`).
@@ -344,6 +431,27 @@ fn rpc_failure(error: alloy_provider::transport::TransportError) -> ChainReadErr
     }
 }
 
+/// A Solana JSON-RPC answer: its `result`, or the error the server answered.
+fn solana_result(status: reqwest::StatusCode, body: &[u8]) -> Result<ChainAnswer, ChainReadError> {
+    let mut answer: serde_json::Value = serde_json::from_slice(body).map_err(|_| {
+        ChainReadError::Failed(format!(
+            "the Solana RPC answered HTTP status {status} with a body that is not JSON"
+        ))
+    })?;
+    if let Some(error) = answer.get("error").filter(|error| !error.is_null()) {
+        return Err(ChainReadError::RpcRefused {
+            code: error["code"].as_i64().unwrap_or_default(),
+            message: error["message"].as_str().unwrap_or_default().to_owned(),
+        });
+    }
+    match answer.get_mut("result") {
+        Some(result) => Ok(ChainAnswer::Json(result.take())),
+        None => Err(ChainReadError::Failed(format!(
+            "the Solana RPC answered HTTP status {status} without a result"
+        ))),
+    }
+}
+
 /// Who a condition check is for: what conditions substitute and compare.
 pub(crate) struct Asker {
     pub(crate) user: alloy_primitives::Address,
@@ -356,6 +464,8 @@ pub(crate) struct Asker {
     /// How many Lit Action runs enclose this check (0 for a request's own conditions): bounds
     /// actions that check conditions that run actions.
     pub(crate) nesting: usize,
+    /// The wallets the request proved (Solana and Cosmos conditions are evaluated for theirs).
+    pub(crate) wallets: Wallets,
 }
 
 /// Conditions ready to evaluate: every chain read they need, answered (concurrently, within the
@@ -374,24 +484,39 @@ impl ConditionContext {
         conditions: &ConditionSet,
         asker: Asker,
     ) -> Result<ConditionContext, sigil_crypto::CryptoError> {
-        let reads = conditions.chain_reads(&Requester {
+        let who = Requester {
             user: asker.user,
             siwe_resources: &asker.siwe_resources,
             current_action_ipfs_id: &asker.current_action_ipfs_id,
-        })?;
-        let (action_reads, chain_reads): (Vec<_>, Vec<_>) = reads
-            .into_iter()
-            .partition(|read| matches!(read, ChainRead::LitAction { .. }));
+            wallets: &asker.wallets,
+        };
         let reader = &state.condition_reader;
-        let actions = futures::future::join_all(action_reads.into_iter().map(|read| async {
-            let answer = state
-                .actions
-                .answer_condition(state, &read, asker.user, asker.nesting)
-                .await;
-            (read, answer)
-        }));
-        let (mut answers, action_answers) = futures::join!(reader.read_all(&chain_reads), actions);
-        answers.extend(action_answers);
+        let deadline = tokio::time::Instant::now() + reader.inner.limits.per_request;
+        let mut answers = HashMap::new();
+        for _ in 0..MAX_READ_ROUNDS {
+            let reads: Vec<ChainRead> = conditions
+                .chain_reads_after(&who, &|read| answers.get(read).cloned())?
+                .into_iter()
+                .filter(|read| !answers.contains_key(read))
+                .collect();
+            if reads.is_empty() {
+                break;
+            }
+            let (action_reads, chain_reads): (Vec<_>, Vec<_>) = reads
+                .into_iter()
+                .partition(|read| matches!(read, ChainRead::LitAction { .. }));
+            let actions = futures::future::join_all(action_reads.into_iter().map(|read| async {
+                let answer = state
+                    .actions
+                    .answer_condition(state, &read, asker.user, asker.nesting)
+                    .await;
+                (read, answer)
+            }));
+            let (chain_answers, action_answers) =
+                futures::join!(reader.read_all(&chain_reads, deadline), actions);
+            answers.extend(chain_answers);
+            answers.extend(action_answers);
+        }
         Ok(ConditionContext {
             answers,
             reader: reader.clone(),
@@ -422,5 +547,8 @@ impl ConditionEnv for ConditionContext {
     }
     fn current_action_ipfs_id(&self) -> &str {
         &self.asker.current_action_ipfs_id
+    }
+    fn wallets(&self) -> &Wallets {
+        &self.asker.wallets
     }
 }

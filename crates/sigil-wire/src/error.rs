@@ -121,6 +121,30 @@ pub enum LitErrorCode {
     NodeInvalidCosmosAuthSig,
     /// The request's AuthSigs, one per chain, hold none.
     NodeInvalidMultipleAuthSigs,
+    /// A Solana condition names an RPC method Lit's nodes do not call.
+    NodeInvalidSolanaRpcMethod,
+    /// A `balanceOfMetaplexCollection` condition's collection is not a Solana address.
+    NodeInvalidMetaplexCollectionAddress,
+    /// A Solana NFT's Metaplex metadata could not be read.
+    NodeSolanaNftMetadataError,
+    /// A Cosmos REST answer is not JSON.
+    NodeCosmosJsonError,
+    /// A Cosmos REST answer's body could not be read.
+    NodeCosmosResponseBodyError,
+    /// A Cosmos timelock condition's block could not be fetched.
+    NodeCosmosBlockHeightRequestError,
+    /// A Cosmos timelock condition's block has no readable time.
+    NodeCosmosBlockHeightParseError,
+    /// A Cosmos timelock condition is malformed.
+    NodeCosmosInvalidCondition,
+    /// A Cosmos condition names a chain whose AuthSig kind is unknown.
+    NodeInvalidCosmosSdkSignature,
+    /// The request has no Kyve AuthSig for its Kyve conditions.
+    NodeInvalidKyveAuthSig,
+    /// The request has no Cheqd AuthSig for its Cheqd conditions.
+    NodeInvalidCheqdAuthSig,
+    /// The request has no Juno AuthSig for its Juno conditions.
+    NodeInvalidJunoAuthSig,
     /// The node is running as many requests of this kind as it may.
     NodeConcurrencyOverload,
     /// `NodePOAPJSONError`: the POAP API's answer is not the JSON it documents.
@@ -145,7 +169,7 @@ pub enum LitErrorCode {
 
 impl LitErrorCode {
     /// Every code the table knows, for exhaustive checks.
-    pub const KNOWN: [LitErrorCode; 63] = [
+    pub const KNOWN: [LitErrorCode; 75] = [
         LitErrorCode::NodeSystemFault,
         LitErrorCode::NodeAccessControlConditionsCheckFailed,
         LitErrorCode::NodeAccessControlConditionsReturnedNotAuthorized,
@@ -200,6 +224,18 @@ impl LitErrorCode {
         LitErrorCode::NodeInvalidSolanaAuthSig,
         LitErrorCode::NodeInvalidCosmosAuthSig,
         LitErrorCode::NodeInvalidMultipleAuthSigs,
+        LitErrorCode::NodeInvalidSolanaRpcMethod,
+        LitErrorCode::NodeInvalidMetaplexCollectionAddress,
+        LitErrorCode::NodeSolanaNftMetadataError,
+        LitErrorCode::NodeCosmosJsonError,
+        LitErrorCode::NodeCosmosResponseBodyError,
+        LitErrorCode::NodeCosmosBlockHeightRequestError,
+        LitErrorCode::NodeCosmosBlockHeightParseError,
+        LitErrorCode::NodeCosmosInvalidCondition,
+        LitErrorCode::NodeInvalidCosmosSdkSignature,
+        LitErrorCode::NodeInvalidKyveAuthSig,
+        LitErrorCode::NodeInvalidCheqdAuthSig,
+        LitErrorCode::NodeInvalidJunoAuthSig,
         LitErrorCode::NodeConcurrencyOverload,
         LitErrorCode::NodePoapJsonError,
         LitErrorCode::NodeInvalidAuthContextResource,
@@ -281,6 +317,20 @@ impl LitErrorCode {
             LitErrorCode::NodeInvalidSolanaAuthSig => "NodeInvalidSolanaAuthSig",
             LitErrorCode::NodeInvalidCosmosAuthSig => "NodeInvalidCosmosAuthSig",
             LitErrorCode::NodeInvalidMultipleAuthSigs => "NodeInvalidMultipleAuthSigs",
+            LitErrorCode::NodeInvalidSolanaRpcMethod => "NodeInvalidSolanaRpcMethod",
+            LitErrorCode::NodeInvalidMetaplexCollectionAddress => {
+                "NodeInvalidMetaplexCollectionAddress"
+            }
+            LitErrorCode::NodeSolanaNftMetadataError => "NodeSolanaNFTMetadataError",
+            LitErrorCode::NodeCosmosJsonError => "NodeCosmosJSONError",
+            LitErrorCode::NodeCosmosResponseBodyError => "NodeCosmosResponseBodyError",
+            LitErrorCode::NodeCosmosBlockHeightRequestError => "NodeCosmosBlockHeightRequestError",
+            LitErrorCode::NodeCosmosBlockHeightParseError => "NodeCosmosBlockHeightParseError",
+            LitErrorCode::NodeCosmosInvalidCondition => "NodeCosmosInvalidCondition",
+            LitErrorCode::NodeInvalidCosmosSdkSignature => "NodeInvalidCosmosSDKSignature",
+            LitErrorCode::NodeInvalidKyveAuthSig => "NodeInvalidKyveAuthSig",
+            LitErrorCode::NodeInvalidCheqdAuthSig => "NodeInvalidCheqdAuthSig",
+            LitErrorCode::NodeInvalidJunoAuthSig => "NodeInvalidJunoAuthSig",
             LitErrorCode::NodeConcurrencyOverload => "NodeConcurrencyOverload",
             LitErrorCode::NodePoapJsonError => "NodePOAPJSONError",
             LitErrorCode::NodeInvalidAuthContextResource => "NodeInvalidAuthContextResource",
@@ -354,7 +404,19 @@ impl LitErrorCode {
             | LitErrorCode::NodeInvalidEthereumAuthSig
             | LitErrorCode::NodeInvalidSolanaAuthSig
             | LitErrorCode::NodeInvalidCosmosAuthSig
-            | LitErrorCode::NodeInvalidMultipleAuthSigs => "Validation",
+            | LitErrorCode::NodeInvalidMultipleAuthSigs
+            | LitErrorCode::NodeInvalidSolanaRpcMethod
+            | LitErrorCode::NodeInvalidMetaplexCollectionAddress
+            | LitErrorCode::NodeCosmosInvalidCondition
+            | LitErrorCode::NodeInvalidCosmosSdkSignature
+            | LitErrorCode::NodeInvalidKyveAuthSig
+            | LitErrorCode::NodeInvalidCheqdAuthSig
+            | LitErrorCode::NodeInvalidJunoAuthSig => "Validation",
+            LitErrorCode::NodeCosmosJsonError => "Serializer",
+            LitErrorCode::NodeSolanaNftMetadataError => "Unexpected",
+            LitErrorCode::NodeCosmosResponseBodyError => "Unexpected",
+            LitErrorCode::NodeCosmosBlockHeightRequestError => "Unexpected",
+            LitErrorCode::NodeCosmosBlockHeightParseError => "Unexpected",
             LitErrorCode::NodeBlockchainError | LitErrorCode::NodeBlockchainChainUnknown => {
                 "Blockchain"
             }
@@ -405,7 +467,19 @@ impl LitErrorCode {
             | LitErrorCode::NodeInvalidEthereumAuthSig
             | LitErrorCode::NodeInvalidSolanaAuthSig
             | LitErrorCode::NodeInvalidCosmosAuthSig
-            | LitErrorCode::NodeInvalidMultipleAuthSigs => 400,
+            | LitErrorCode::NodeInvalidMultipleAuthSigs
+            | LitErrorCode::NodeInvalidSolanaRpcMethod
+            | LitErrorCode::NodeInvalidMetaplexCollectionAddress
+            | LitErrorCode::NodeCosmosInvalidCondition
+            | LitErrorCode::NodeInvalidCosmosSdkSignature
+            | LitErrorCode::NodeInvalidKyveAuthSig
+            | LitErrorCode::NodeInvalidCheqdAuthSig
+            | LitErrorCode::NodeInvalidJunoAuthSig => 400,
+            LitErrorCode::NodeSolanaNftMetadataError => 502,
+            LitErrorCode::NodeCosmosJsonError => 502,
+            LitErrorCode::NodeCosmosResponseBodyError => 502,
+            LitErrorCode::NodeCosmosBlockHeightRequestError => 502,
+            LitErrorCode::NodeCosmosBlockHeightParseError => 502,
             LitErrorCode::NodeConcurrencyOverload => 429,
             LitErrorCode::NodePoapJsonError => 502,
             LitErrorCode::NodeInvalidAuthContextResource => 401,
@@ -491,6 +565,18 @@ impl LitErrorCode {
             LitErrorCode::NodeInvalidSolanaAuthSig => "Invalid Solana auth_sig",
             LitErrorCode::NodeInvalidCosmosAuthSig => "Invalid Cosmos auth_sig",
             LitErrorCode::NodeInvalidMultipleAuthSigs => "Auth sig is not valid against any recognized chain",
+            LitErrorCode::NodeInvalidSolanaRpcMethod => "Invalid Solana RPC method",
+            LitErrorCode::NodeInvalidMetaplexCollectionAddress => "Invalid Metaplex Collection Address",
+            LitErrorCode::NodeSolanaNftMetadataError => "Failed to retrieve Metadata for Solana NFT",
+            LitErrorCode::NodeCosmosJsonError => "Cosmos JSON Error",
+            LitErrorCode::NodeCosmosResponseBodyError => "Cosmos response body error",
+            LitErrorCode::NodeCosmosBlockHeightRequestError => "Cosmos block height request error",
+            LitErrorCode::NodeCosmosBlockHeightParseError => "Cosmos block height response body error",
+            LitErrorCode::NodeCosmosInvalidCondition => "Invalid Cosmos Condition",
+            LitErrorCode::NodeInvalidCosmosSdkSignature => "Invalid Cosmos SDK signature",
+            LitErrorCode::NodeInvalidKyveAuthSig => "Invalid Kyve auth_sig",
+            LitErrorCode::NodeInvalidCheqdAuthSig => "Invalid Cheqd auth_sig",
+            LitErrorCode::NodeInvalidJunoAuthSig => "Invalid Juno auth_sig",
             LitErrorCode::NodeConcurrencyOverload => "Concurrency limit reached",
             LitErrorCode::NodePoapJsonError => "POAP not in JSON format",
             LitErrorCode::NodeInvalidAuthContextResource => "A user's capability may not define auth context resources",
@@ -692,6 +778,18 @@ mod tests {
                 ("NodeInvalidSolanaAuthSig", "Validation", 400),
                 ("NodeInvalidCosmosAuthSig", "Validation", 400),
                 ("NodeInvalidMultipleAuthSigs", "Validation", 400),
+                ("NodeInvalidSolanaRpcMethod", "Validation", 400),
+                ("NodeInvalidMetaplexCollectionAddress", "Validation", 400),
+                ("NodeSolanaNFTMetadataError", "Unexpected", 502),
+                ("NodeCosmosJSONError", "Serializer", 502),
+                ("NodeCosmosResponseBodyError", "Unexpected", 502),
+                ("NodeCosmosBlockHeightRequestError", "Unexpected", 502),
+                ("NodeCosmosBlockHeightParseError", "Unexpected", 502),
+                ("NodeCosmosInvalidCondition", "Validation", 400),
+                ("NodeInvalidCosmosSDKSignature", "Validation", 400),
+                ("NodeInvalidKyveAuthSig", "Validation", 400),
+                ("NodeInvalidCheqdAuthSig", "Validation", 400),
+                ("NodeInvalidJunoAuthSig", "Validation", 400),
                 ("NodeConcurrencyOverload", "Unexpected", 429),
                 ("NodePOAPJSONError", "Serializer", 502),
                 ("NodeInvalidAuthContextResource", "Validation", 401),

@@ -9,6 +9,7 @@ use super::model::{
     AccessControlCondition, BooleanOperator, ConditionItem, CosmosCondition, EvmContractCondition,
     SolRpcCondition, UnifiedCondition,
 };
+use super::other_chains::{self, Step, Wallets};
 use crate::CryptoError;
 use alloy_dyn_abi::{DynSolType, DynSolValue, FunctionExt, JsonAbiExt};
 use alloy_primitives::{Address, Bytes, U256};
@@ -58,6 +59,23 @@ pub enum ChainRead {
         /// Whose POAPs: the requesting user.
         owner: Address,
     },
+    /// A Solana JSON-RPC call; its answer is the call's `result` ([`ChainAnswer::Json`]).
+    SolanaRpc {
+        /// The chain's Lit name (`solana`, `solanaDevnet`, `solanaTestnet`).
+        chain: String,
+        /// The RPC method.
+        method: String,
+        /// Its params, as JSON text.
+        params: String,
+    },
+    /// A GET of a path of a Cosmos chain's REST (LCD) endpoint; its answer is the body as text
+    /// ([`ChainAnswer::Text`]), whatever the status, as Lit's node reads it.
+    CosmosRest {
+        /// The chain's Lit name (`cosmos`, `kyve`, `cheqdMainnet`, ...).
+        chain: String,
+        /// The path, with its query, after the endpoint's URL.
+        path: String,
+    },
 }
 
 impl ChainRead {
@@ -68,13 +86,15 @@ impl ChainRead {
             | ChainRead::Call { chain, .. }
             | ChainRead::LatestBlockTimestamp { chain }
             | ChainRead::LitAction { chain, .. }
-            | ChainRead::Poaps { chain, .. } => chain,
+            | ChainRead::Poaps { chain, .. }
+            | ChainRead::SolanaRpc { chain, .. }
+            | ChainRead::CosmosRest { chain, .. } => chain,
         }
     }
 }
 
 /// What a [`ChainRead`] returned: a number (balance, timestamp), a call's output, an action's
-/// answer or a list of POAPs.
+/// answer or a REST body, a list of POAPs, or a Solana call's result.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ChainAnswer {
     /// A balance or a timestamp.
@@ -85,6 +105,8 @@ pub enum ChainAnswer {
     Text(String),
     /// The POAPs a user holds.
     Poaps(Vec<Poap>),
+    /// A Solana call's `result`.
+    Json(serde_json::Value),
 }
 
 /// One POAP, as a `POAP` condition tests it: the event it was issued for.
@@ -114,6 +136,13 @@ pub enum ChainReadError {
     PoapAnswer(String),
     /// The node is not set up for this kind of read (e.g. no POAP API key): what is missing.
     NotConfigured(String),
+    /// A JSON-RPC server answered the call with an error (a Solana condition tells some apart).
+    RpcRefused {
+        /// Its `code`.
+        code: i64,
+        /// Its `message`.
+        message: String,
+    },
 }
 
 /// How a `LitAction` condition's action stopped without an answer.
@@ -151,6 +180,11 @@ pub trait ConditionEnv {
     fn current_action_ipfs_id(&self) -> &str {
         ""
     }
+    /// The wallets the request proved, per chain family: an Ethereum one (the user) alone
+    /// unless the request carried Solana or Cosmos AuthSigs.
+    fn wallets(&self) -> &Wallets {
+        &Wallets::ETHEREUM
+    }
 }
 
 /// Who asks, as conditions substitute it: `:userAddress`, and the resources of the SIWE message
@@ -163,6 +197,8 @@ pub struct Requester<'a> {
     pub siwe_resources: &'a [String],
     /// The running Lit Action's IPFS CID; empty outside an action.
     pub current_action_ipfs_id: &'a str,
+    /// The wallets the request proved: Solana and Cosmos conditions are evaluated for theirs.
+    pub wallets: &'a Wallets,
 }
 
 impl<'a> Requester<'a> {
@@ -171,7 +207,17 @@ impl<'a> Requester<'a> {
             user: env.user_address(),
             siwe_resources: env.siwe_resources(),
             current_action_ipfs_id: env.current_action_ipfs_id(),
+            wallets: env.wallets(),
         }
+    }
+
+    /// [`Requester::substitute`] for a condition of another chain's wallet, whose address
+    /// (`user`) is what `:userAddress` stands for.
+    pub(crate) fn substitute_as(&self, param: &str, user: &str) -> Result<String, CryptoError> {
+        if param == ":userAddress" {
+            return Ok(user.to_owned());
+        }
+        self.substitute(param)
     }
 
     /// Lit's special parameters, each only as a whole parameter: `:userAddress`;
@@ -354,6 +400,7 @@ pub(crate) fn evaluate_access_control(
     condition: &AccessControlCondition,
     env: &dyn ConditionEnv,
 ) -> Result<bool, CryptoError> {
+    require_ethereum_wallet(env, "JsonAccessControlCondition")?;
     require_chain(env, &condition.chain)?;
     let (read, test) = match plan_basic(condition, &Requester::of(env))? {
         BasicPlan::Decided(result) => return Ok(result),
@@ -369,7 +416,7 @@ pub(crate) fn evaluate_access_control(
             let actual = match answer {
                 ChainAnswer::Word(word) => word,
                 ChainAnswer::Output(output) => decode_word(&output, read.chain())?,
-                ChainAnswer::Text(_) | ChainAnswer::Poaps(_) => {
+                ChainAnswer::Text(_) | ChainAnswer::Poaps(_) | ChainAnswer::Json(_) => {
                     return Err(CryptoError::TokenEncodingDecoding {
                         reason: "a number was read, not a string".to_owned(),
                     })
@@ -745,6 +792,7 @@ pub(crate) fn evaluate_evm_contract(
     condition: &EvmContractCondition,
     env: &dyn ConditionEnv,
 ) -> Result<bool, CryptoError> {
+    require_ethereum_wallet(env, "EVMContractCondition")?;
     require_chain(env, &condition.chain)?;
     let (read, function) = plan_contract(condition, &Requester::of(env))?;
     let ChainAnswer::Output(output) = answer(env, &read, true)? else {
@@ -914,21 +962,35 @@ fn answer(
     read: &ChainRead,
     contract_call: bool,
 ) -> Result<ChainAnswer, CryptoError> {
-    env.chain_read(read).map_err(|error| match error {
+    env.chain_read(read)
+        .map_err(|error| read_failure(read, error, contract_call))
+}
+
+/// The condition's error for a read that failed.
+pub(crate) fn read_failure(
+    read: &ChainRead,
+    error: ChainReadError,
+    contract_call: bool,
+) -> CryptoError {
+    let failed = |reason| CryptoError::ChainReadFailed {
+        chain: read.chain().to_owned(),
+        reason,
+        contract_call,
+    };
+    match error {
         ChainReadError::UnknownChain => CryptoError::UnknownChain {
             chain: read.chain().to_owned(),
         },
-        ChainReadError::Failed(reason) => CryptoError::ChainReadFailed {
-            chain: read.chain().to_owned(),
-            reason,
-            contract_call,
-        },
+        ChainReadError::Failed(reason) => failed(reason),
+        ChainReadError::RpcRefused { code, message } => {
+            failed(format!("the RPC answered error {code}: {message}"))
+        }
         ChainReadError::Action { failure, reason } => {
             CryptoError::ConditionActionFailed { failure, reason }
         }
         ChainReadError::PoapAnswer(reason) => CryptoError::PoapAnswer { reason },
         ChainReadError::NotConfigured(what) => CryptoError::UnsupportedCondition { kind: what },
-    })
+    }
 }
 
 /// A standard call's uint256 answer; anything else (no contract at the address answers
@@ -979,8 +1041,7 @@ fn parse_u256(text: &str) -> Result<U256, CryptoError> {
     }
 }
 
-/// One unified condition: EVM ones are evaluated; Solana and Cosmos ones are refused with an
-/// error naming their chain kind (Sigil's nodes read EVM chains only).
+/// One unified condition, evaluated for the wallet of its chain's family.
 pub(crate) fn evaluate_unified(
     condition: &UnifiedCondition,
     env: &dyn ConditionEnv,
@@ -988,28 +1049,59 @@ pub(crate) fn evaluate_unified(
     match condition {
         UnifiedCondition::EvmBasic(c) => evaluate_access_control(c, env),
         UnifiedCondition::EvmContract(c) => evaluate_evm_contract(c, env),
-        UnifiedCondition::SolRpc(c) => Err(unsupported_sol_rpc(c)),
-        UnifiedCondition::Cosmos(c) => Err(unsupported_cosmos(c)),
+        UnifiedCondition::SolRpc(c) => evaluate_sol_rpc(c, env),
+        UnifiedCondition::Cosmos(c) => evaluate_cosmos(c, env),
     }
 }
 
-/// Why a Cosmos condition is not evaluated, naming the chain kind.
-pub(crate) fn unsupported_cosmos(condition: &CosmosCondition) -> CryptoError {
-    CryptoError::UnsupportedCondition {
-        kind: format!(
-            "a Cosmos condition (chain {:?}, path {:?}): this node reads no Cosmos chain",
-            condition.chain, condition.path
-        ),
+/// One Solana condition, from the answers of the reads made before.
+pub(crate) fn evaluate_sol_rpc(
+    condition: &SolRpcCondition,
+    env: &dyn ConditionEnv,
+) -> Result<bool, CryptoError> {
+    finished(other_chains::step_sol_rpc(
+        condition,
+        &Requester::of(env),
+        &|read| Some(env.chain_read(read)),
+    )?)
+}
+
+/// One Cosmos condition, from the answers of the reads made before.
+pub(crate) fn evaluate_cosmos(
+    condition: &CosmosCondition,
+    env: &dyn ConditionEnv,
+) -> Result<bool, CryptoError> {
+    finished(other_chains::step_cosmos(
+        condition,
+        &Requester::of(env),
+        &|read| Some(env.chain_read(read)),
+    )?)
+}
+
+fn finished(step: Step) -> Result<bool, CryptoError> {
+    match step {
+        Step::Done(result) => Ok(result),
+        // Every read is answered here, if only with an error, so this does not happen.
+        Step::Need(reads) => Err(CryptoError::ChainReadFailed {
+            chain: reads
+                .first()
+                .map(|read| read.chain().to_owned())
+                .unwrap_or_default(),
+            reason: "a read was not made before evaluation".to_owned(),
+            contract_call: false,
+        }),
     }
 }
 
-/// Why a Solana condition is not evaluated, naming the chain kind.
-pub(crate) fn unsupported_sol_rpc(condition: &SolRpcCondition) -> CryptoError {
-    CryptoError::UnsupportedCondition {
-        kind: format!(
-            "a Solana condition (solRpc {:?} on chain {:?}): this node reads no Solana chain",
-            condition.method, condition.chain
-        ),
+/// An EVM condition needs the request's Ethereum wallet, as on Lit's node.
+fn require_ethereum_wallet(env: &dyn ConditionEnv, kind: &str) -> Result<(), CryptoError> {
+    if env.wallets().ethereum {
+        Ok(())
+    } else {
+        Err(CryptoError::Refused {
+            code: sigil_wire::LitErrorCode::NodeInvalidEthereumAuthSig,
+            reason: format!("ETH auth sig is missing while checking a {kind}"),
+        })
     }
 }
 

@@ -27,6 +27,7 @@
 mod evaluate;
 mod json;
 mod model;
+mod other_chains;
 
 pub use evaluate::{
     ActionFailure, ChainAnswer, ChainRead, ChainReadError, ConditionEnv, Poap, Requester,
@@ -36,6 +37,9 @@ pub use model::{
     AbiParam, AccessControlCondition, BooleanOperator, ConditionItem, CosmosCondition,
     EvmContractCondition, FunctionAbi, ReturnValueTest, ReturnValueTestV2, SolPda, SolPdaInterface,
     SolRpcCondition, UnifiedCondition,
+};
+pub use other_chains::{
+    ChainKind, Wallets, COSMOS_CHAINS, MAX_METAPLEX_NFTS, SOLANA_CHAINS, SOLANA_RPC_METHODS,
 };
 
 use crate::CryptoError;
@@ -310,7 +314,7 @@ impl ConditionSet {
                 evaluate::Fold::DecidingSideWins,
             ),
             ConditionSet::SolRpc(items) => {
-                evaluate::evaluate_list(items, &|c| Err(evaluate::unsupported_sol_rpc(c)))
+                evaluate::evaluate_list(items, &|c| evaluate::evaluate_sol_rpc(c, env))
             }
             ConditionSet::Unified(items) => {
                 evaluate::evaluate_list(items, &|c| evaluate::evaluate_unified(c, env))
@@ -320,62 +324,79 @@ impl ConditionSet {
 
     /// Every chain read evaluating this set for `who` needs, each once, in order: what a node
     /// answers (concurrently, from its per-block cache) before [`ConditionSet::evaluate`].
-    /// Conditions that read nothing (signature-only, `SIWE`, Solana, Cosmos) add none; a
-    /// `LitAction` condition's read is a run of its action, a `POAP` one the POAP API's list.
+    /// Conditions that read nothing (signature-only, `SIWE`) add none; a `LitAction`
+    /// condition's read is a run of its action, a `POAP` one the POAP API's list. Solana and
+    /// Cosmos conditions may need more reads once these are answered:
+    /// [`ConditionSet::chain_reads_after`] says which.
     pub fn chain_reads(&self, who: &Requester<'_>) -> Result<Vec<ChainRead>, CryptoError> {
-        let mut reads = Vec::new();
-        let mut add = |read: ChainRead| {
-            if !reads.contains(&read) {
-                reads.push(read);
+        self.chain_reads_after(who, &|_| None)
+    }
+
+    /// The reads evaluation needs given the answers so far (`answered` gives `None` for a read
+    /// not made): those already answered again, and the ones their answers lead to (a Solana
+    /// PDA's account before the call its field names; a user's token accounts before their
+    /// metadata). A node asks again after each round of reads until nothing new is needed.
+    /// A Solana or Cosmos condition that cannot be planned adds nothing here: evaluation
+    /// reports its error.
+    pub fn chain_reads_after(
+        &self,
+        who: &Requester<'_>,
+        answered: &dyn Fn(&ChainRead) -> Option<Result<ChainAnswer, ChainReadError>>,
+    ) -> Result<Vec<ChainRead>, CryptoError> {
+        let ethereum = who.wallets.ethereum;
+        let mut all = Vec::new();
+        let add_step = |all: &mut Vec<ChainRead>, step| {
+            if let Ok(other_chains::Step::Need(needed)) = step {
+                all.extend(needed);
             }
         };
         match self {
-            ConditionSet::AccessControl(items) => {
+            ConditionSet::AccessControl(items) if ethereum => {
                 for condition in leaves(items) {
-                    evaluate::basic_read(condition, who)?.map(&mut add);
+                    all.extend(evaluate::basic_read(condition, who)?);
                 }
             }
-            ConditionSet::EvmContract(items) => {
+            ConditionSet::EvmContract(items) if ethereum => {
                 for condition in leaves(items) {
-                    add(evaluate::contract_read(condition, who)?);
+                    all.push(evaluate::contract_read(condition, who)?);
                 }
             }
-            ConditionSet::SolRpc(_) => {}
+            ConditionSet::AccessControl(_) | ConditionSet::EvmContract(_) => {}
+            ConditionSet::SolRpc(items) => {
+                for condition in leaves(items) {
+                    add_step(
+                        &mut all,
+                        other_chains::step_sol_rpc(condition, who, answered),
+                    );
+                }
+            }
             ConditionSet::Unified(items) => {
                 for condition in leaves(items) {
                     match condition {
-                        UnifiedCondition::EvmBasic(c) => {
-                            evaluate::basic_read(c, who)?.map(&mut add);
+                        UnifiedCondition::EvmBasic(c) if ethereum => {
+                            all.extend(evaluate::basic_read(c, who)?);
                         }
-                        UnifiedCondition::EvmContract(c) => {
-                            add(evaluate::contract_read(c, who)?);
+                        UnifiedCondition::EvmContract(c) if ethereum => {
+                            all.push(evaluate::contract_read(c, who)?);
                         }
-                        UnifiedCondition::SolRpc(_) | UnifiedCondition::Cosmos(_) => {}
+                        UnifiedCondition::EvmBasic(_) | UnifiedCondition::EvmContract(_) => {}
+                        UnifiedCondition::SolRpc(c) => {
+                            add_step(&mut all, other_chains::step_sol_rpc(c, who, answered));
+                        }
+                        UnifiedCondition::Cosmos(c) => {
+                            add_step(&mut all, other_chains::step_cosmos(c, who, answered));
+                        }
                     }
                 }
             }
         }
-        Ok(reads)
-    }
-
-    /// Why this set cannot be evaluated here, if it cannot: the refusal of its first Solana or
-    /// Cosmos condition (Sigil's nodes read EVM chains only), naming the chain kind.
-    pub fn unsupported_condition(&self) -> Option<CryptoError> {
-        match self {
-            ConditionSet::AccessControl(_) | ConditionSet::EvmContract(_) => None,
-            ConditionSet::SolRpc(items) => leaves(items)
-                .first()
-                .map(|condition| evaluate::unsupported_sol_rpc(condition)),
-            ConditionSet::Unified(items) => {
-                leaves(items)
-                    .into_iter()
-                    .find_map(|condition| match condition {
-                        UnifiedCondition::SolRpc(c) => Some(evaluate::unsupported_sol_rpc(c)),
-                        UnifiedCondition::Cosmos(c) => Some(evaluate::unsupported_cosmos(c)),
-                        UnifiedCondition::EvmBasic(_) | UnifiedCondition::EvmContract(_) => None,
-                    })
+        let mut reads = Vec::with_capacity(all.len());
+        for read in all {
+            if !reads.contains(&read) {
+                reads.push(read);
             }
         }
+        Ok(reads)
     }
 }
 

@@ -10,7 +10,7 @@ use crate::state::NodeState;
 use axum::extract::State;
 use axum::Json;
 use sigil_auth::{AuthMaterialKind, AuthSig, LitAbility, LitResource, ResourcePrefix, WalletChain};
-use sigil_crypto::conditions::{ConditionEnv, ConditionSet};
+use sigil_crypto::conditions::{ConditionSet, Wallets};
 use sigil_crypto::CryptoError;
 use sigil_wire::{
     AuthSigItem, EncryptionSignRequest, EncryptionSignResponse, LitErrorCode, MultipleAuthSigs,
@@ -18,8 +18,8 @@ use sigil_wire::{
 };
 use std::sync::Arc;
 
-/// The flow in Lit's order: conditions (count, hash), resource, session sig, rate limit,
-/// evaluation, BLS share.
+/// The flow in Lit's order: conditions (count, hash), resource, session sig (or the wallets'
+/// own AuthSigs), rate limit, evaluation, BLS share.
 pub(super) async fn encryption_sign(
     State(state): State<Arc<NodeState>>,
     AppJson(request): AppJson<EncryptionSignRequest>,
@@ -29,37 +29,58 @@ pub(super) async fn encryption_sign(
     if !is_sha256_hex(&request.data_to_encrypt_hash) {
         return Err(NodeError::InvalidDataToEncryptHash);
     }
-    // The AuthSig the conditions are evaluated for, and the chain it is checked on.
-    let (auth_sig, chain) = match request.auth_sig {
-        AuthSigItem::Single(auth_sig) => {
-            refuse_other_chains_wallet(&auth_sig, request.chain.as_deref(), &conditions)?;
-            (auth_sig, request.chain.as_deref())
-        }
-        AuthSigItem::Multiple(auth_sigs) => {
-            (ethereum_of(&auth_sigs, &conditions)?, Some("ethereum"))
-        }
-    };
     let resource_id = format!("{}/{}", conditions.hash_hex(), request.data_to_encrypt_hash);
     let resource = LitResource::new(ResourcePrefix::AccessControlCondition, resource_id)?;
-    let context = state
-        .authorize(
-            auth_sig,
-            &resource,
-            LitAbility::AccessControlConditionDecryption,
-            BareAuthSigs::Accepted { chain },
-        )
-        .await?;
+    let signers = match request.auth_sig {
+        AuthSigItem::Single(auth_sig) => Signers::of_single(auth_sig, request.chain.as_deref())?,
+        AuthSigItem::Multiple(auth_sigs) => Signers::of_multiple(&auth_sigs)?,
+    };
+    let mut wallets = signers.wallets;
+    let (user, siwe_domain, siwe_resources) = match signers.ethereum {
+        Some(auth_sig) => {
+            // One AuthSig is checked on the request's chain; one of several, on Ethereum.
+            let chain = if signers.single {
+                request.chain.as_deref()
+            } else {
+                Some("ethereum")
+            };
+            let context = state
+                .authorize(
+                    auth_sig,
+                    &resource,
+                    LitAbility::AccessControlConditionDecryption,
+                    BareAuthSigs::Accepted { chain },
+                )
+                .await?;
+            wallets.ethereum = true;
+            (
+                context.user_address,
+                context.siwe_domain,
+                context.siwe_resources,
+            )
+        }
+        None => (
+            state.count_other_chains_wallet(&wallets).await?,
+            String::new(),
+            Vec::new(),
+        ),
+    };
+    let refused_user = match (wallets.ethereum, other_wallets(&wallets).next()) {
+        (false, Some(address)) => address.to_owned(),
+        _ => user.to_string(),
+    };
 
     let identity = resource.resource_key();
     let env = ConditionContext::read(
         &state,
         &conditions,
         Asker {
-            user: context.user_address,
-            siwe_domain: context.siwe_domain,
-            siwe_resources: context.siwe_resources,
+            user,
+            siwe_domain,
+            siwe_resources,
             current_action_ipfs_id: String::new(),
             nesting: 0,
+            wallets,
         },
     )
     .await?;
@@ -68,9 +89,7 @@ pub(super) async fn encryption_sign(
     let share = state
         .cpu(move || {
             if !conditions.evaluate(&env)? {
-                return Err(NodeError::NotAuthorized {
-                    user: env.user_address().to_string(),
-                });
+                return Err(NodeError::NotAuthorized { user: refused_user });
             }
             Ok(key.sign_share(identity.as_bytes()))
         })
@@ -82,75 +101,89 @@ pub(super) async fn encryption_sign(
     }))
 }
 
-/// A Solana or Cosmos wallet's own AuthSig (the request's chain says which, as on Lit's nodes):
-/// checked as Lit checks it, each failure with Lit's code. A valid one is then refused all the
-/// same, saying why ([`other_chains_refusal`]).
-fn refuse_other_chains_wallet(
-    auth_sig: &AuthSig,
-    chain: Option<&str>,
-    conditions: &ConditionSet,
-) -> Result<(), NodeError> {
-    if AuthMaterialKind::of(auth_sig) != AuthMaterialKind::Wallet {
-        return Ok(());
-    }
-    let chain = WalletChain::of(chain);
-    if chain == WalletChain::Evm {
-        return Ok(());
-    }
-    verify_other_chains_wallet(auth_sig, chain)?;
-    Err(other_chains_refusal(conditions, chain.kind()))
+/// Who signed a request: the wallets its AuthSigs prove, and the Ethereum one (a session sig or
+/// an EVM or contract wallet's AuthSig) the request is authorised and counted with, if any.
+struct Signers {
+    ethereum: Option<AuthSig>,
+    wallets: Wallets,
+    /// Whether the request carried one AuthSig (not one per chain).
+    single: bool,
 }
 
-/// One wallet AuthSig per chain: each checked as its chain's wallets are (every failure Lit's
-/// code); then the Ethereum one, which EVM conditions are evaluated for.
-fn ethereum_of(
-    auth_sigs: &MultipleAuthSigs,
-    conditions: &ConditionSet,
-) -> Result<AuthSig, NodeError> {
-    let mut held = auth_sigs.by_chain().peekable();
-    if held.peek().is_none() {
-        return Err(NodeError::Refused {
-            code: LitErrorCode::NodeInvalidMultipleAuthSigs,
-            reason: "No auth sig detected: give one AuthSig or one per chain (ethereum, solana, cosmos, kyve, cheqd, juno)".to_owned(),
-        });
-    }
-    for (chain, auth_sig) in held {
-        match WalletChain::of(Some(chain)) {
-            // Checked when the request is authorised.
-            WalletChain::Evm => {}
-            other => verify_other_chains_wallet(auth_sig, other)?,
+impl Signers {
+    /// One AuthSig: a Solana or Cosmos wallet's when the request's chain is one of theirs and
+    /// it is a wallet's (checked here as Lit checks it), otherwise the Ethereum one.
+    fn of_single(auth_sig: AuthSig, chain: Option<&str>) -> Result<Signers, NodeError> {
+        let wallet_chain = WalletChain::of(chain);
+        let mut wallets = Wallets::default();
+        match wallets.slot_of(chain.unwrap_or_default()) {
+            Some(slot) if AuthMaterialKind::of(&auth_sig) == AuthMaterialKind::Wallet => {
+                *slot = Some(verify_other_chains_wallet(&auth_sig, wallet_chain)?);
+                Ok(Signers {
+                    ethereum: None,
+                    wallets,
+                    single: true,
+                })
+            }
+            _ => Ok(Signers {
+                ethereum: Some(auth_sig),
+                wallets: Wallets::ETHEREUM,
+                single: true,
+            }),
         }
     }
-    match &auth_sigs.ethereum {
-        Some(auth_sig) if conditions.unsupported_condition().is_none() => Ok(auth_sig.clone()),
-        _ => Err(other_chains_refusal(conditions, "non-Ethereum")),
+
+    /// One AuthSig per chain: each checked as its chain's wallets are (every failure Lit's
+    /// code); at least one is needed.
+    fn of_multiple(auth_sigs: &MultipleAuthSigs) -> Result<Signers, NodeError> {
+        let mut signers = Signers {
+            ethereum: None,
+            wallets: Wallets::default(),
+            single: false,
+        };
+        for (chain, auth_sig) in auth_sigs.by_chain() {
+            match signers.wallets.slot_of(chain) {
+                Some(slot) => {
+                    *slot = Some(verify_other_chains_wallet(
+                        auth_sig,
+                        WalletChain::of(Some(chain)),
+                    )?)
+                }
+                // Checked when the request is authorised.
+                None => signers.ethereum = Some(auth_sig.clone()),
+            }
+        }
+        if signers.ethereum.is_none() && signers.wallets == Wallets::default() {
+            return Err(NodeError::Refused {
+                code: LitErrorCode::NodeInvalidMultipleAuthSigs,
+                reason: "No auth sig detected: give one AuthSig or one per chain (ethereum, solana, cosmos, kyve, cheqd, juno)".to_owned(),
+            });
+        }
+        Ok(signers)
     }
 }
 
-fn verify_other_chains_wallet(auth_sig: &AuthSig, chain: WalletChain) -> Result<(), NodeError> {
+/// The Solana and Cosmos wallets' addresses, in Lit's key order.
+pub(crate) fn other_wallets(wallets: &Wallets) -> impl Iterator<Item = &str> {
+    [
+        &wallets.solana,
+        &wallets.cosmos,
+        &wallets.kyve,
+        &wallets.cheqd,
+        &wallets.juno,
+    ]
+    .into_iter()
+    .filter_map(|wallet| wallet.as_deref())
+}
+
+/// A Solana or Cosmos wallet's AuthSig, checked as Lit checks it: its address.
+fn verify_other_chains_wallet(auth_sig: &AuthSig, chain: WalletChain) -> Result<String, NodeError> {
     match chain {
-        WalletChain::Evm => Ok(()),
-        WalletChain::Solana => sigil_auth::verify_solana_auth_sig(auth_sig).map(drop),
-        WalletChain::Cosmos { prefix } => {
-            sigil_auth::verify_cosmos_auth_sig(auth_sig, prefix).map(drop)
-        }
+        WalletChain::Evm => Ok(auth_sig.address.clone()),
+        WalletChain::Solana => sigil_auth::verify_solana_auth_sig(auth_sig),
+        WalletChain::Cosmos { prefix } => sigil_auth::verify_cosmos_auth_sig(auth_sig, prefix),
     }
     .map_err(NodeError::from)
-}
-
-/// Why a request signed by wallets of chains this node does not read is refused: the
-/// conditions they could meet are Solana or Cosmos ones (the refusal names the chain kind), and
-/// EVM conditions need an Ethereum wallet's AuthSig (`NodeInvalidEthereumAuthSig`).
-fn other_chains_refusal(conditions: &ConditionSet, wallet_kind: &str) -> NodeError {
-    match conditions.unsupported_condition() {
-        Some(error) => error.into(),
-        None => NodeError::Refused {
-            code: LitErrorCode::NodeInvalidEthereumAuthSig,
-            reason: format!(
-                "No Ethereum auth sig found: the conditions are EVM conditions, and the AuthSig is a {wallet_kind} wallet's"
-            ),
-        },
-    }
 }
 
 /// `dataToEncryptHash` as the SDKs make it: sha256, 64 lowercase hex characters. It becomes part

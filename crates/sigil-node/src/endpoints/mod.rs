@@ -2,6 +2,7 @@
 //! authorisation step, and the router.
 
 mod encryption_sign;
+pub(crate) use encryption_sign::other_wallets;
 mod execute;
 mod handshake;
 mod peer;
