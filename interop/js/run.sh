@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The interop suite: builds sigil, starts three `sigil devnet`s on free ports (one with the
-# default free allowance and one that serves nobody without capacity credits, both on their
+# default free allowance, reading Solana and Cosmos conditions from a stand-in RPC, and one that serves nobody without capacity credits, both on their
 # embedded EVM chain, and one on anvil with Sigil's contracts deployed there; the multi-host
 # test deploys its own network on that anvil), runs the official
 # Lit JS SDK v7 tests against them, and stops them whatever happens.
@@ -61,7 +61,13 @@ done
 # anvil's account 0, public knowledge: the devnet's deployer.
 export SIGIL_DEPLOYER_KEY=0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80
 
-start_devnet open
+# A Solana RPC and a Cosmos REST endpoint for the open devnet's Solana and Cosmos conditions.
+node "$here/other-chains-api.js" > "$work/other-chains.port" 2> "$work/other-chains.log" &
+pids+=($!)
+for _ in $(seq 1 100); do [ -s "$work/other-chains.port" ] && break; sleep 0.1; done
+other_chains="http://127.0.0.1:$(head -n1 "$work/other-chains.port")"
+
+start_devnet open --chain-rpc "solana=$other_chains/solana" --chain-rpc "cosmos=$other_chains/lcd"
 SIGIL_RPC_URL="$devnet_rpc_url"
 SIGIL_CONTEXT="$work/open/network-context.json"
 SIGIL_IPFS_API="$devnet_ipfs_api"

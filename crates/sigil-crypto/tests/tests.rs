@@ -6,6 +6,7 @@ mod bls_vectors;
 mod conditions_eval;
 mod conditions_parse;
 mod hd_vectors;
+mod other_chain_conditions;
 mod properties;
 mod properties_mutated;
 mod sdk_wire_vectors;

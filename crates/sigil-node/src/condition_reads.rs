@@ -14,7 +14,7 @@ use lru::LruCache;
 use parking_lot::Mutex;
 use sigil_crypto::conditions::{
     ChainAnswer, ChainKind, ChainRead, ChainReadError, ConditionEnv, ConditionSet, Poap, Requester,
-    Wallets,
+    Wallets, COSMOS_CHAINS, SOLANA_CHAINS,
 };
 use std::collections::{BTreeMap, HashMap};
 use std::num::NonZeroUsize;
@@ -92,18 +92,21 @@ impl ConditionReader {
         poap_url: &str,
         poap_key: Option<String>,
     ) -> Result<Self, String> {
-        let (other_chains, chains): (BTreeMap<_, _>, BTreeMap<_, _>) = chains
+        // Solana and Cosmos reads go to a name's URL as it is; every other name (`evmos`, which
+        // Lit also names a Cosmos chain, among them) also gets an EVM provider.
+        let other_chains = chains
             .iter()
-            .partition(|(name, _)| ChainKind::of(name) != ChainKind::Evm);
-        let other_chains = other_chains
-            .into_iter()
+            .filter(|(name, _)| {
+                SOLANA_CHAINS.contains(&name.as_str()) || COSMOS_CHAINS.contains(&name.as_str())
+            })
             .map(|(name, url)| {
                 reqwest::Url::parse(url).map_err(|_| format!("chains.{name}: not a URL"))?;
                 Ok((name.clone(), url.trim_end_matches('/').to_owned()))
             })
             .collect::<Result<_, String>>()?;
         let chains = chains
-            .into_iter()
+            .iter()
+            .filter(|(name, _)| ChainKind::of(name) == ChainKind::Evm)
             .map(|(name, url)| {
                 let url = url
                     .parse()

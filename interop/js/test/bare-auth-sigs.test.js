@@ -4,8 +4,9 @@
 // AuthSig serves `sigil decrypt --auth-sig`. A smart-contract wallet (Sigil's ContractWallet,
 // EIP-1271) signs with `derivedVia` `EIP1271` or `EIP1271_SHA256` while its owner's key vouches,
 // and is refused once ownership moves. Solana and Cosmos wallets' AuthSigs (in the shapes the
-// SDK's auth-browser makes) are checked as Lit checks them; their conditions are refused with a
-// clear error naming the chain kind, since no Solana or Cosmos RPC runs here.
+// SDK's auth-browser makes) are checked as Lit checks them, and their conditions read from the
+// stand-in Solana RPC and Cosmos REST endpoint the devnet is configured with (run.sh); a chain
+// with no RPC configured gets Lit's unknown-chain error.
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
@@ -116,42 +117,51 @@ test('decryptToString with a contract wallet\'s EIP1271 and EIP1271_SHA256 AuthS
   }
 });
 
-test('Solana and Cosmos AuthSigs are checked, then their conditions are refused naming the chain kind; tampered ones get Lit\'s code', async () => {
+test('Solana and Cosmos wallets decrypt with their own AuthSigs where the conditions\' chain has an RPC; others are refused with Lit\'s codes', async () => {
   const vectors = require('../../../crates/sigil-auth/tests/vectors/chain-auth-sigs.json');
-  const solRpcConditions = [{
-    method: 'getBalance', params: [':userAddress'], pdaParams: [], pdaInterface: { offset: 0, fields: {} },
-    pdaKey: '', chain: 'solana', returnValueTest: { key: '', comparator: '>=', value: '1' },
-  }];
-  const unifiedAccessControlConditions = [{
-    conditionType: 'cosmos', path: '/cosmos/bank/v1beta1/balances/:userAddress', chain: 'cosmos',
-    returnValueTest: { key: '$.balances[0].amount', comparator: '>=', value: '1' },
-  }];
+  // The stand-in RPC gives the vectors' Solana wallet 5000 lamports, its Cosmos wallet 7 uatom.
+  const lamportsAtLeast = (value, chain = 'solana') => ({
+    solRpcConditions: [{
+      method: 'getBalance', params: [':userAddress'], pdaParams: [], pdaInterface: { offset: 0, fields: {} },
+      pdaKey: '', chain, returnValueTest: { key: '', comparator: '>=', value },
+    }],
+  });
+  const atomsAtLeast = (value, chain = 'cosmos') => ({
+    unifiedAccessControlConditions: [{
+      conditionType: 'cosmos', path: '/cosmos/bank/v1beta1/balances/:userAddress', chain,
+      returnValueTest: { key: '$.balances[0].amount', comparator: '>=', value },
+    }],
+  });
   const client = await connectedClient();
   try {
+    const attempt = async (conditions, chain, authSig) => {
+      const dataToEncrypt = `for a ${chain} wallet`;
+      const { ciphertext, dataToEncryptHash } = await encryptString({ ...conditions, dataToEncrypt }, client);
+      try {
+        const plaintext = await decryptToString({ ...conditions, ciphertext, dataToEncryptHash, chain, authSig }, client);
+        assert.equal(plaintext, dataToEncrypt);
+        return 'decrypted';
+      } catch (e) {
+        const error = litErrorOf(e);
+        return error ? error.errorCode : String(e);
+      }
+    };
+    const tampered = (authSig) => ({
+      ...authSig, signedMessage: authSig.signedMessage.replace(/^./, (c) => (c === 'a' ? 'b' : 'a')),
+    });
     const cases = [
-      [{ solRpcConditions }, 'solana', vectors.solana],
-      [{ unifiedAccessControlConditions }, 'cosmos', vectors.cosmos],
+      [lamportsAtLeast('5000'), 'solana', vectors.solana, 'decrypted'],
+      [lamportsAtLeast('5001'), 'solana', vectors.solana, 'NodeAccessControlConditionsReturnedNotAuthorized'],
+      [lamportsAtLeast('1'), 'solana', tampered(vectors.solana), 'NodeInvalidAuthSig'],
+      // No RPC is configured for Solana's devnet cluster.
+      [lamportsAtLeast('1', 'solanaDevnet'), 'solana', vectors.solana, 'NodeBlockchainChainUnknown'],
+      [atomsAtLeast('7'), 'cosmos', vectors.cosmos, 'decrypted'],
+      [atomsAtLeast('8'), 'cosmos', vectors.cosmos, 'NodeAccessControlConditionsReturnedNotAuthorized'],
+      [atomsAtLeast('1'), 'cosmos', tampered(vectors.cosmos), 'NodeInvalidAuthSig'],
+      [atomsAtLeast('1', 'juno'), 'juno', vectors.juno, 'NodeBlockchainChainUnknown'],
     ];
-    // (The SDK passes on the code, not the details, which name the chain kind.)
-    for (const [conditions, chain, authSig] of cases) {
-      const { ciphertext, dataToEncryptHash } = await encryptString(
-        { ...conditions, dataToEncrypt: `for a ${chain} wallet` }, client);
-      const decrypt = (authSig) => decryptToString({ ...conditions, ciphertext, dataToEncryptHash, chain, authSig }, client);
-      let error;
-      try {
-        await decrypt(authSig);
-      } catch (e) {
-        error = litErrorOf(e);
-      }
-      assert.equal(error && error.errorCode, 'NodeAccessControlConditionsCheckFailed', chain);
-
-      error = undefined;
-      try {
-        await decrypt({ ...authSig, signedMessage: authSig.signedMessage.replace(/^./, (c) => (c === 'a' ? 'b' : 'a')) });
-      } catch (e) {
-        error = litErrorOf(e);
-      }
-      assert.equal(error && error.errorCode, 'NodeInvalidAuthSig', chain);
+    for (const [conditions, chain, authSig, expected] of cases) {
+      assert.equal(await attempt(conditions, chain, authSig), expected, JSON.stringify(conditions));
     }
   } finally {
     await client.disconnect();

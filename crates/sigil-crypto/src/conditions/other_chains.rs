@@ -27,7 +27,7 @@ use super::json::JsonValue;
 use super::model::{CosmosCondition, ReturnValueTestV2, SolPdaInterface, SolRpcCondition};
 use crate::CryptoError;
 use serde_json::{json, Value};
-use sigil_wire::LitErrorCode;
+use sigil_wire::{LitErrorCode, LIT_EVM_CHAINS};
 use solana_pubkey::Pubkey;
 use std::str::FromStr;
 
@@ -80,11 +80,13 @@ pub enum ChainKind {
 }
 
 impl ChainKind {
-    /// The kind of the chain named `chain` (every name not Solana's or Cosmos' is EVM).
+    /// The kind of the chain named `chain`: every name not Solana's or Cosmos' is EVM, and so
+    /// is `evmos`, which Lit names both an EVM chain and a Cosmos one (its Cosmos conditions
+    /// read the same configured URL, as on Lit's node).
     pub fn of(chain: &str) -> ChainKind {
         if SOLANA_CHAINS.contains(&chain) {
             ChainKind::Solana
-        } else if COSMOS_CHAINS.contains(&chain) {
+        } else if COSMOS_CHAINS.contains(&chain) && !LIT_EVM_CHAINS.contains(&chain) {
             ChainKind::Cosmos
         } else {
             ChainKind::Evm
@@ -724,10 +726,7 @@ fn step_timelock(
         )
     })?;
     for item in selected {
-        let time = item
-            .as_str()
-            .and_then(rfc3339_secs)
-            .unwrap_or(0);
+        let time = item.as_str().and_then(rfc3339_secs).unwrap_or(0);
         let elapsed = block_time.wrapping_sub(time);
         let within = match test.comparator.as_str() {
             "<" => elapsed < interval,
@@ -786,7 +785,7 @@ fn rfc3339_secs(text: &str) -> Option<u64> {
 
 /// A GET of `path` from the condition's chain's REST endpoint.
 fn cosmos_read(condition: &CosmosCondition, path: String) -> Result<ChainRead, CryptoError> {
-    if ChainKind::of(&condition.chain) != ChainKind::Cosmos {
+    if !COSMOS_CHAINS.contains(&condition.chain.as_str()) {
         return Err(refused(
             LitErrorCode::NodeBlockchainChainUnknown,
             format!("invalid chain for cosmos: {}", condition.chain),
@@ -938,6 +937,7 @@ mod tests {
         assert_eq!(ChainKind::of("solanaDevnet"), ChainKind::Solana);
         assert_eq!(ChainKind::of("cheqdTestnet"), ChainKind::Cosmos);
         assert_eq!(ChainKind::of("ethereum"), ChainKind::Evm);
+        assert_eq!(ChainKind::of("evmos"), ChainKind::Evm);
         // A wallet's `cheqd` slot name is not a condition chain.
         assert_eq!(ChainKind::of("cheqd"), ChainKind::Evm);
     }
