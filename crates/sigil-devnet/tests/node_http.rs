@@ -414,12 +414,21 @@ async fn other_chains_api() -> std::net::SocketAddr {
 async fn solana_and_cosmos_wallets_auth_sigs_are_checked_and_their_conditions_read_where_an_rpc_is_configured(
 ) {
     let api = other_chains_api().await;
+    // A Solana RPC that accepts connections and never answers.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").expect("binds");
+    let silent_url = format!("http://{}", silent.local_addr().expect("bound"));
     let devnet = devnet(DevnetConfig {
         chain_rpcs: [
             ("solana".to_owned(), format!("http://{api}/solana")),
             ("cosmos".to_owned(), format!("http://{api}/lcd")),
+            ("solanaTestnet".to_owned(), silent_url),
         ]
         .into(),
+        condition_read_limits: sigil_node::ReadLimits {
+            per_read: std::time::Duration::from_millis(500),
+            per_request: std::time::Duration::from_secs(2),
+            cache_entries: 4096,
+        },
         ..DevnetConfig::default()
     })
     .await;
@@ -559,6 +568,20 @@ async fn solana_and_cosmos_wallets_auth_sigs_are_checked_and_their_conditions_re
     )
     .await;
     assert_lit_error(&answer, 502, "NodeCosmosJSONError");
+
+    // An RPC that does not answer: Lit's RPC error within the node's bound, and the node goes
+    // on serving (the requests below).
+    let mut testnet_balance = balance_at_least("1");
+    testnet_balance["chain"] = json!("solanaTestnet");
+    let started = std::time::Instant::now();
+    let answer = ask(sol(testnet_balance), "solana", &vectors["solana"]).await;
+    assert_lit_error(&answer, 502, "NodeRpcError");
+    // (Without the node's bound it would wait for ever; the margin is for a loaded machine.)
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
 
     // A chain of a kind the node has no RPC for: the error names the kind.
     let mut devnet_balance = balance_at_least("1");
