@@ -68,8 +68,10 @@ pub struct NodeConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contract_resolver: Option<alloy_primitives::Address>,
     /// The chains access control conditions may read: Lit's chain name (`ethereum`, `polygon`,
-    /// `yellowstone`, ...) to a JSON-RPC URL. A condition naming a chain not here is refused
-    /// with `NodeBlockchainChainUnknown`. (URLs may carry API keys: they are never logged.)
+    /// `yellowstone`, ...) to a JSON-RPC URL; a Solana cluster's name (`solana`, ...) to its
+    /// JSON-RPC URL; a Cosmos chain's (`cosmos`, `kyve`, ...) to its REST (LCD) base URL. A
+    /// condition naming a chain not here is refused with `NodeBlockchainChainUnknown`. (URLs may
+    /// carry API keys: they are never logged.)
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub chains: BTreeMap<String, String>,
     /// Longest one chain read of a condition may take, in milliseconds.

@@ -52,7 +52,9 @@ pub struct Args {
     #[arg(long, requires = "deployer_key_env")]
     evm_rpc: Option<String>,
     /// Point a chain name conditions use elsewhere than the devnet's own chain (which every
-    /// EVM chain name of Lit's reads by default), e.g. `--chain-rpc sepolia=https://...`.
+    /// EVM chain name of Lit's reads by default), e.g. `--chain-rpc sepolia=https://...`;
+    /// Solana and Cosmos chains read nothing until given one (a Solana JSON-RPC URL, a Cosmos
+    /// REST base URL), e.g. `--chain-rpc solana=https://...`.
     /// Repeatable.
     #[arg(long = "chain-rpc", value_name = "NAME=URL", value_parser = parse_chain_rpc)]
     chain_rpcs: Vec<(String, String)>,
