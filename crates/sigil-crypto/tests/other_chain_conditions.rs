@@ -400,8 +400,21 @@ fn cosmos_answers_compare_as_lit_compares_them() {
         "true"
     );
     assert_eq!(check(balances, "$.nothing", "=", "x"), "false");
+    // Paths the JSON path crate cannot take: Lit's code, not a panic.
+    for key in ["$.balances~", "$~", "$[", "balances"] {
+        assert_eq!(
+            check(balances, key, "=", "x"),
+            "NodeInvalidACCReturnValueTest",
+            "{key}"
+        );
+    }
     assert_eq!(check(":userAddress", "", "=", COSMOS_WALLET), "true");
     assert_eq!(check("/broken", "$.a", "=", "b"), "NodeCosmosJSONError");
+    // Appended to the endpoint's URL, a path that is not one could name another host.
+    assert_eq!(
+        check("@elsewhere.example/x", "$.a", "=", "b"),
+        "NodeCosmosInvalidCondition"
+    );
     let mut juno = cosmos_condition(balances, "$.balances[0].amount", ">=", "1");
     juno["chain"] = json!("juno");
     assert_eq!(

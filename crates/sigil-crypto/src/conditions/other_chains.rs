@@ -791,6 +791,17 @@ fn cosmos_read(condition: &CosmosCondition, path: String) -> Result<ChainRead, C
             format!("invalid chain for cosmos: {}", condition.chain),
         ));
     }
+    // Appended to the endpoint's URL: anything but a path (`@host`, `:port`) could name
+    // another host.
+    if !path.starts_with('/') {
+        return Err(refused(
+            LitErrorCode::NodeCosmosInvalidCondition,
+            format!(
+                "a Cosmos condition's path starts with /: {:?}",
+                path.chars().take(64).collect::<String>()
+            ),
+        ));
+    }
     Ok(ChainRead::CosmosRest {
         chain: condition.chain.clone(),
         path,
@@ -882,12 +893,20 @@ fn select<'v>(key: &str, value: &'v Value) -> Result<Option<Vec<&'v Value>>, Cry
     if key.is_empty() {
         return Ok(Some(vec![value]));
     }
-    let found = jsonpath_plus::find(key, value).map_err(|_| {
+    let invalid = || {
         refused(
             LitErrorCode::NodeInvalidAccReturnValueTest,
             format!("Could not find key {key:?} in JSON response"),
         )
-    })?;
+    };
+    // jsonpath-plus panics on a top-level `~` (property names), which it does not implement;
+    // any other panic of it is refused the same way rather than taking the request down.
+    if key.trim_end().ends_with('~') {
+        return Err(invalid());
+    }
+    let found = std::panic::catch_unwind(|| jsonpath_plus::find(key, value))
+        .map_err(|_| invalid())?
+        .map_err(|_| invalid())?;
     Ok(if found.is_empty() { None } else { Some(found) })
 }
 
