@@ -90,10 +90,11 @@ impl NodeState {
         let now = self.clock.now();
         let expected = self.usage.expect_request();
         let wallet = sigil_auth::verify_wallet_auth_sig(auth_sig, now)?;
-        let context = sign_in_context(wallet.address, &wallet.siwe);
-        self.count_request(&context, unix_secs(now), expected)
-            .await?;
-        Ok(context)
+        self.count_sign_in(
+            sign_in_context(wallet.address, Some(&wallet.siwe)),
+            expected,
+        )
+        .await
     }
 
     /// A contract wallet's AuthSig (EIP-1271), checked as Lit's nodes check it: its SIWE message
@@ -160,10 +161,8 @@ impl NodeState {
         // Announced only now: a usage commit may wait for an announced request, and none
         // should wait for a chain call.
         let expected = self.usage.expect_request();
-        let context = sign_in_context(check.contract, &check.siwe);
-        self.count_request(&context, unix_secs(now), expected)
-            .await?;
-        Ok(context)
+        self.count_sign_in(sign_in_context(check.contract, Some(&check.siwe)), expected)
+            .await
     }
 
     /// Counts a request signed by Solana or Cosmos wallets alone (their AuthSigs already
@@ -180,17 +179,21 @@ impl NodeState {
             .unwrap_or_default();
         // Unlike an EVM address, no key is behind it: it only names the wallet's allowance.
         let digest = alloy_primitives::keccak256(format!("sigil-other-chain-wallet:{address}"));
-        let context = AuthContext {
-            user_address: Address::from_slice(&digest[12..]),
-            session_key_hex: String::new(),
-            siwe_domain: String::new(),
-            siwe_resources: Vec::new(),
-            capacity_delegations: Vec::new(),
-            resolved_auth_context: None,
-        };
+        let user = Address::from_slice(&digest[12..]);
+        self.count_sign_in(sign_in_context(user, None), expected)
+            .await
+            .map(|context| context.user_address)
+    }
+
+    /// Counts a request signed in without a session key, as of the node's clock.
+    async fn count_sign_in(
+        &self,
+        context: AuthContext,
+        expected: ExpectedRequest,
+    ) -> Result<AuthContext, NodeError> {
         self.count_request(&context, unix_secs(self.clock.now()), expected)
             .await?;
-        Ok(context.user_address)
+        Ok(context)
     }
 
     /// Verifies `session_sig` for `ability` on `resource`, as of the node's clock, then counts
@@ -293,14 +296,16 @@ impl NodeState {
     }
 }
 
-/// The context of a request signed in with `user`'s own AuthSig over `siwe`: no session key, no
-/// delegations.
-fn sign_in_context(user: Address, siwe: &SiweMessage) -> AuthContext {
+/// The context of a request signed in with `user`'s own AuthSig over `siwe` (none for a Solana
+/// or Cosmos wallet's): no session key, no delegations.
+fn sign_in_context(user: Address, siwe: Option<&SiweMessage>) -> AuthContext {
     AuthContext {
         user_address: user,
         session_key_hex: String::new(),
-        siwe_domain: siwe.domain(),
-        siwe_resources: siwe.resources().map(str::to_owned).collect(),
+        siwe_domain: siwe.map(SiweMessage::domain).unwrap_or_default(),
+        siwe_resources: siwe
+            .map(|siwe| siwe.resources().map(str::to_owned).collect())
+            .unwrap_or_default(),
         capacity_delegations: Vec::new(),
         resolved_auth_context: None,
     }

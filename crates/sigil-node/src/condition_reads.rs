@@ -73,7 +73,12 @@ struct ChainClient {
 impl std::fmt::Debug for ConditionReader {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // Chain names only: an RPC URL may carry an API key.
-        let mut names: Vec<_> = self.inner.chains.keys().collect();
+        let mut names: Vec<_> = self
+            .inner
+            .chains
+            .keys()
+            .chain(self.inner.other_chains.keys())
+            .collect();
         names.sort();
         f.debug_struct("ConditionReader")
             .field("chains", &names)

@@ -30,9 +30,12 @@ pub struct NetworkArgs {
     #[arg(long, value_name = "NAME", conflicts_with = "rpc_url")]
     pub network: Option<String>,
     /// Seconds each node has to answer the handshake.
-    #[arg(long, value_name = "SECS", default_value_t = 20)]
+    #[arg(long, value_name = "SECS", default_value_t = DEFAULT_CONNECT_TIMEOUT_SECS)]
     pub connect_timeout: u64,
 }
+
+/// Seconds each node has to answer the handshake, unless `--connect-timeout` says otherwise.
+pub const DEFAULT_CONNECT_TIMEOUT_SECS: u64 = 20;
 
 impl NetworkArgs {
     /// The network these flags name.

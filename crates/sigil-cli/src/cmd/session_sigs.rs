@@ -192,23 +192,13 @@ fn pkp_session_sigs(args: Args) -> Result<(), Failure> {
         Some(path) => Some(read_auth_sig(path)?),
         None => None,
     };
-    let network = sigil_client::LitNetwork::Custom {
-        rpc_url: args.rpc_url.clone().unwrap_or_default(),
-        staking_address: args
-            .staking_address
-            .unwrap_or(sigil_chain::DEFAULT_STAKING_ADDRESS),
-    };
+    let network = network_args(
+        args.rpc_url.clone().unwrap_or_default(),
+        args.staking_address,
+    );
     let session_sigs = super::client_runtime()?
         .block_on(async {
-            let client =
-                sigil_client::LitNodeClient::new(sigil_client::LitNodeClientConfig::new(network))?;
-            let connection = client
-                .connect()
-                .await
-                .context("cannot connect to the network")?;
-            for failure in &connection.unreachable_nodes {
-                eprintln!("warning: node {failure}; no session sig for it");
-            }
+            let client = network.connect().await?;
             let mut auth_methods = Vec::new();
             for method in &args.auth_methods {
                 auth_methods.push(if method == ETH_WALLET_AUTH_METHOD {
@@ -258,23 +248,25 @@ fn from_network(
     rpc_url: &str,
     staking_address: Option<alloy_primitives::Address>,
 ) -> anyhow::Result<(Vec<String>, Option<String>)> {
-    let network = sigil_client::LitNetwork::Custom {
-        rpc_url: rpc_url.to_owned(),
-        staking_address: staking_address.unwrap_or(sigil_chain::DEFAULT_STAKING_ADDRESS),
-    };
+    let network = network_args(rpc_url.to_owned(), staking_address);
     super::client_runtime()?.block_on(async {
-        let client =
-            sigil_client::LitNodeClient::new(sigil_client::LitNodeClientConfig::new(network))?;
-        let connection = client
-            .connect()
-            .await
-            .with_context(|| format!("cannot connect to the network at {rpc_url}"))?;
-        for failure in &connection.unreachable_nodes {
-            eprintln!("warning: node {failure}; no session sig for it");
-        }
+        let client = network.connect().await?;
         let nonce = client.get_latest_blockhash().await?;
-        Ok((connection.connected_nodes.clone(), Some(nonce)))
+        Ok((client.connected_nodes(), Some(nonce)))
     })
+}
+
+/// The network at `rpc_url`, as the commands that take `--rpc-url` reach it.
+fn network_args(
+    rpc_url: String,
+    staking_address: Option<alloy_primitives::Address>,
+) -> super::encrypt::NetworkArgs {
+    super::encrypt::NetworkArgs {
+        rpc_url: Some(rpc_url),
+        staking_address,
+        network: None,
+        connect_timeout: super::encrypt::DEFAULT_CONNECT_TIMEOUT_SECS,
+    }
 }
 
 /// The wallet whose private key is in the environment variable `name`. Errors never show the key.
