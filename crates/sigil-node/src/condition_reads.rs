@@ -190,12 +190,7 @@ impl ConditionReader {
         }
         let block = self.latest_block_number(client).await?;
         let key = (block, read.clone());
-        if let Some(answer) = self
-            .inner
-            .cache
-            .as_ref()
-            .and_then(|cache| cache.lock().get(&key).cloned())
-        {
+        if let Some(answer) = self.cached(&key) {
             return Ok(answer);
         }
         let per_read = self.inner.limits.per_read;
@@ -237,9 +232,7 @@ impl ConditionReader {
         .await
         .map_err(|_| timed_out(per_read))?
         .map_err(rpc_failure)?;
-        if let Some(cache) = &self.inner.cache {
-            cache.lock().put(key, answer.clone());
-        }
+        self.remember(key, &answer);
         Ok(answer)
     }
 
@@ -296,12 +289,7 @@ impl ConditionReader {
             .ok_or(ChainReadError::UnknownChain)?;
         let second = crate::clock::unix_secs(time::OffsetDateTime::now_utc());
         let key = (second, read.clone());
-        if let Some(answer) = self
-            .inner
-            .cache
-            .as_ref()
-            .and_then(|cache| cache.lock().get(&key).cloned())
-        {
+        if let Some(answer) = self.cached(&key) {
             return Ok(answer);
         }
         let http = &self.inner.http;
@@ -330,10 +318,20 @@ impl ConditionReader {
             }
             _ => return Err(ChainReadError::UnknownChain),
         };
+        self.remember(key, &answer);
+        Ok(answer)
+    }
+
+    fn cached(&self, key: &(u64, ChainRead)) -> Option<ChainAnswer> {
+        let cache = self.inner.cache.as_ref()?;
+        let answer = cache.lock().get(key).cloned();
+        answer
+    }
+
+    fn remember(&self, key: (u64, ChainRead), answer: &ChainAnswer) {
         if let Some(cache) = &self.inner.cache {
             cache.lock().put(key, answer.clone());
         }
-        Ok(answer)
     }
 
     /// Sends `request` and reads at most [`MAX_ANSWER_BYTES`] of its answer, within the

@@ -1142,7 +1142,7 @@ fn parse_dec_u256(text: &str) -> Result<U256, CryptoError> {
 }
 
 /// `actual <comparator> expected`; unknown comparators are false, as on Lit's node.
-fn compare_ordered<T: Ord>(
+pub(crate) fn compare_ordered<T: Ord>(
     actual: &T,
     comparator: &str,
     expected: &T,

@@ -22,7 +22,9 @@
 //! and [`step_cosmos`] say what they need given the answers so far, and the node answers in
 //! rounds until nothing new is needed.
 
-use super::evaluate::{read_failure, ChainAnswer, ChainRead, ChainReadError, Requester};
+use super::evaluate::{
+    compare_ordered, read_failure, ChainAnswer, ChainRead, ChainReadError, Requester,
+};
 use super::json::JsonValue;
 use super::model::{CosmosCondition, ReturnValueTestV2, SolPdaInterface, SolRpcCondition};
 use crate::CryptoError;
@@ -635,9 +637,7 @@ fn sol_compare_string(
     who: &Requester<'_>,
     address: &str,
 ) -> Result<bool, CryptoError> {
-    let test = &condition.return_value_test;
-    let expected = who.substitute_as(&test.value, address)?;
-    Ok(compare_text(actual, &test.comparator, &expected, false))
+    compare_string(&condition.return_value_test, actual, who, address, false)
 }
 
 /// A program-derived address, as `Pubkey::find_program_address` finds it; seeds it cannot take
@@ -880,9 +880,7 @@ fn cosmos_compare_string(
     who: &Requester<'_>,
     address: &str,
 ) -> Result<bool, CryptoError> {
-    let test = &condition.return_value_test;
-    let expected = who.substitute_as(&test.value, address)?;
-    Ok(compare_text(actual, &test.comparator, &expected, true))
+    compare_string(&condition.return_value_test, actual, who, address, true)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -922,29 +920,23 @@ fn compare_u64(test: &ReturnValueTestV2, actual: u64) -> Result<bool, CryptoErro
             ),
         )
     })?;
-    Ok(match test.comparator.as_str() {
-        ">" => actual > expected,
-        "<" => actual < expected,
-        ">=" => actual >= expected,
-        "<=" => actual <= expected,
-        "=" => actual == expected,
-        "!=" => actual != expected,
-        _ => false,
-    })
+    Ok(compare_ordered(&actual, &test.comparator, &expected, true))
 }
 
-/// Byte-wise string comparison; `contains` where the kind has it; unknown comparators `false`.
-fn compare_text(actual: &str, comparator: &str, expected: &str, with_contains: bool) -> bool {
-    match comparator {
-        ">" => actual > expected,
-        "<" => actual < expected,
-        ">=" => actual >= expected,
-        "<=" => actual <= expected,
-        "=" => actual == expected,
-        "!=" => actual != expected,
-        "contains" if with_contains => actual.contains(expected),
-        _ => false,
-    }
+/// `actual <comparator> value` byte-wise, the value substituted for the wallet at `address`;
+/// `contains` where the kind has it; unknown comparators are `false`.
+fn compare_string(
+    test: &ReturnValueTestV2,
+    actual: &str,
+    who: &Requester<'_>,
+    address: &str,
+    with_contains: bool,
+) -> Result<bool, CryptoError> {
+    let expected = who.substitute_as(&test.value, address)?;
+    Ok(match test.comparator.as_str() {
+        "contains" if with_contains => actual.contains(&expected),
+        comparator => compare_ordered(&actual, comparator, &expected.as_str(), true),
+    })
 }
 
 #[cfg(test)]
