@@ -76,9 +76,10 @@ const withoutType = ({ conditionType, ...rest }) => rest;
 
 const DECRYPTS = 'decrypts';
 const NOT_AUTHORIZED = 'NodeAccessControlConditionsReturnedNotAuthorized';
-// Conditions that read a chain Sigil does not evaluate yet (Solana, Cosmos): a clear refusal,
-// never a false.
-const CHECK_FAILED = 'NodeAccessControlConditionsCheckFailed';
+// Solana and Cosmos conditions are evaluated for the request's wallet of their chain, which an
+// Ethereum session does not carry: Lit's code for the missing wallet, never a false.
+const NO_SOLANA_WALLET = 'NodeInvalidSolanaAuthSig';
+const NO_COSMOS_WALLET = 'NodeInvalidCosmosAuthSig';
 // The evmContract condition calls an address with no contract on the devnet's chain: the call
 // answers nothing, which Lit's node refuses as undecodable.
 const NO_CONTRACT = 'NodeTokenEncodingDecodingError';
@@ -120,15 +121,15 @@ const CASES = [
     name: 'unified-solRpc',
     key: 'unifiedAccessControlConditions',
     conditions: [solBalance],
-    owner: CHECK_FAILED,
-    stranger: CHECK_FAILED,
+    owner: NO_SOLANA_WALLET,
+    stranger: NO_SOLANA_WALLET,
   },
   {
     name: 'unified-cosmos',
     key: 'unifiedAccessControlConditions',
     conditions: [cosmosBalance],
-    owner: CHECK_FAILED,
-    stranger: CHECK_FAILED,
+    owner: NO_COSMOS_WALLET,
+    stranger: NO_COSMOS_WALLET,
   },
   {
     name: 'unified-evmContract',
@@ -145,8 +146,8 @@ const CASES = [
       { operator: 'or' },
       [evmContractMember, { operator: 'or' }, [cosmosBalance, { operator: 'and' }, timestampAtLeast('1')]],
     ],
-    owner: CHECK_FAILED,
-    stranger: CHECK_FAILED,
+    owner: NO_SOLANA_WALLET,
+    stranger: NO_SOLANA_WALLET,
   },
   {
     name: 'accessControlConditions-nested-groups',
@@ -171,8 +172,8 @@ const CASES = [
     name: 'solRpcConditions-v2',
     key: 'solRpcConditions',
     conditions: [withoutType(solBalance)],
-    owner: CHECK_FAILED,
-    stranger: CHECK_FAILED,
+    owner: NO_SOLANA_WALLET,
+    stranger: NO_SOLANA_WALLET,
   },
 ];
 
