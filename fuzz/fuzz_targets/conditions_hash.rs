@@ -9,10 +9,22 @@
 use alloy_primitives::Address;
 use libfuzzer_sys::fuzz_target;
 use sigil_crypto::conditions::{
-    ChainAnswer, ChainRead, ChainReadError, ConditionEnv, ConditionSet, Poap, Requester,
+    ChainAnswer, ChainRead, ChainReadError, ConditionEnv, ConditionSet, Poap, Requester, Wallets,
 };
 
-struct FixedEnv;
+/// An Ethereum, a Solana and a Cosmos wallet, so conditions of every chain are evaluated.
+struct FixedEnv {
+    wallets: Wallets,
+}
+
+fn wallets() -> Wallets {
+    Wallets {
+        ethereum: true,
+        solana: Some("GmaDrppBC7P5ARKV8g3djiwP89vz1jLK23V2GBjuAEGB".into()),
+        cosmos: Some("cosmos1znd5zwx4dghvlvggsx5muw2dnuepnpdjzqghmw".into()),
+        ..Wallets::default()
+    }
+}
 
 impl ConditionEnv for FixedEnv {
     fn user_address(&self) -> Address {
@@ -37,7 +49,17 @@ impl ConditionEnv for FixedEnv {
                 event_id: 1,
                 event_name: "fuzz".into(),
             }])),
+            // The call's own params as its result, the path as the REST body: shapes the
+            // fuzzer controls, which the tests (PDA data, JSON paths, metadata) must take.
+            ChainRead::SolanaRpc { params, .. } => Ok(ChainAnswer::Json(
+                serde_json::from_str(params).unwrap_or_default(),
+            )),
+            ChainRead::CosmosRest { path, .. } => Ok(ChainAnswer::Text(path.clone())),
         }
+    }
+
+    fn wallets(&self) -> &Wallets {
+        &self.wallets
     }
 }
 
@@ -59,13 +81,17 @@ fn check(set: &ConditionSet) {
 
     let _ = set.condition_count();
     let _ = set.identity("00");
-    let _ = set.evaluate(&FixedEnv);
+    let env = FixedEnv { wallets: wallets() };
+    let _ = set.evaluate(&env);
     let resources = ["litParam:name:c2lnaWw".to_owned(), "short".to_owned()];
-    let _ = set.chain_reads(&Requester {
+    let who = Requester {
         user: Address::repeat_byte(0x50),
         siwe_resources: &resources,
         current_action_ipfs_id: "QmYLgjhNR7E6Ds9WVqYbjDdVR4hYyPcVgJSbPz4y2R9wxe",
-    });
+        wallets: &env.wallets,
+    };
+    let _ = set.chain_reads(&who);
+    let _ = set.chain_reads_after(&who, &|read| Some(env.chain_read(read)));
 }
 
 fuzz_target!(|data: &[u8]| {
